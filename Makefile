@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# rup top-level Makefile.
+#
+#   make              build rup.ko and every userspace program
+#   make deps         install every Debian package build, tests and demo need
+#   make check        deps + build + unit, host and guest tests; prints "N passed, N failed"
+#   make demo         the fleet demo in a QEMU guest
+#   make install      userspace into $(PREFIX), module via modules_install
+#
+# Userspace is one non-recursive make: each component adds its programs and
+# rules in a fragment (userspace/*/*.mk, tests/*/*.mk) so owners do not edit
+# this file to add a program.
+
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+KVER ?= $(shell tests/vm/kver.sh)
+KDIR ?= /lib/modules/$(KVER)/build
+PREFIX ?= /usr/local
+DESTDIR ?=
+# Output folder for userspace; `make check` builds a sanitizer copy in build/san.
+O ?= build
+SAN ?=
+
+CC ?= gcc
+PKGS := libmnl libnl-route-3.0 libnl-3.0 openssl libcurl libevent libevent_openssl jansson sqlite3 inih
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude/uapi -Iinclude -Iuserspace/common \
+	  -DRUP_VERSION=\"$(VERSION)\" $(PKG_CFLAGS) -MMD -MP
+ifeq ($(SAN),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+# $(call objs,SRCS): object paths for sources
+objs = $(patsubst %.c,$(O)/obj/%.o,$(1))
+# $(call libs,PKGS): linker flags for pkg-config packages
+libs = $(shell pkg-config --libs $(1))
+
+PROGRAMS :=
+UNIT_TESTS :=
+TEST_TOOLS :=
+
+.PHONY: all module userspace tests deps check check-unit check-host check-guest \
+	demo clean install help lint fuzz bench
+all: module userspace
+
+include mk/common.mk
+-include $(sort $(wildcard userspace/*/*.mk tests/*/*.mk bench/*.mk))
+
+userspace: $(PROGRAMS)
+tests: $(UNIT_TESTS) $(TEST_TOOLS)
+
+$(O)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+deps:
+	tests/deps.sh
+
+# The guest runs the plain build; host tests run the sanitizer build.
+check: deps
+	$(MAKE) all tests
+	$(MAKE) O=build/san SAN=1 userspace tests
+	tests/run-all.sh
+
+check-unit:
+	tests/run-unit.sh
+check-host:
+	tests/run-host.sh
+check-guest:
+	tests/vm/run.sh
+
+demo: deps
+	$(MAKE) all tests
+	tests/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
+	for p in $(PROGRAMS); do install -m 0755 $$p $(DESTDIR)$(PREFIX)/sbin/; done
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf build
+
+help:
+	@sed -n '3,11p' Makefile
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
