@@ -1,0 +1,81 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the guest (chroot onto the host's root): every test named in
+# $RUP_VM_DIR/tests.list, each in a fresh state, with its own timeout. Writes
+# "PASS name" / "FAIL name (why)" lines to $RUP_VM_DIR/results.txt.
+set -u
+src=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=/dev/null
+. "$src/build/vm/guest.env"
+export RUP_SRC=$src RUP_BUILD RUP_KO
+export PATH="$RUP_BUILD:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+export HOME=/root
+results=$RUP_VM_DIR/results.txt
+logs=$RUP_VM_DIR/logs
+mkdir -p "$logs"
+: >"$results"
+bad='WARNING:|BUG:|Oops|general protection|KASAN|refcount_t|lockdep|UBSAN|kmemleak|Call Trace'
+
+# Kill everything but PID 1, ourselves and kernel threads.
+kill_strays() {
+	local p pp
+	for p in /proc/[0-9]*; do
+		p=${p#/proc/}
+		[ "$p" = 1 ] || [ "$p" = $$ ] && continue
+		pp=$(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null) || continue
+		[ -z "$pp" ] || [ "$pp" = 0 ] || [ "$pp" = 2 ] || [ "$p" = 2 ] && continue
+		kill -9 "$p" 2>/dev/null
+	done
+}
+
+# Back to the state every test starts from: no rup module, no namespaces.
+reset_state() {
+	local why=""
+	kill_strays
+	sleep 0.2
+	ip -all netns delete 2>/dev/null
+	for l in $(ip -o link show 2>/dev/null | awk -F': ' '{ print $2 }' | cut -d@ -f1); do
+		[ "$l" = lo ] || ip link del "$l" 2>/dev/null
+	done
+	if [ -d /sys/module/rup ]; then
+		rmmod rup 2>/dev/null || why="rmmod rup failed after the test"
+	fi
+	echo "$why"
+}
+
+dmesg -n 1 2>/dev/null
+while read -r t; do
+	[ -n "$t" ] || continue
+	name=$(basename "$t" .sh)
+	tmo=$(sed -n 's/^# timeout: *\([0-9]\+\).*/\1/p' "$src/$t" | head -n 1)
+	tmo=${tmo:-120}
+	before=$(dmesg | wc -l)
+	export RUP_TMP=/tmp/rup-test/$name TEST_NAME=$name
+	rm -rf "$RUP_TMP"
+	mkdir -p "$RUP_TMP"
+	echo "RUP-VM: start $name (timeout ${tmo}s)"
+	start=$(date +%s.%N)
+	(cd "$RUP_TMP" && exec setsid timeout -k 5 "$tmo" bash "$src/$t") >"$logs/$name.log" 2>&1 </dev/null
+	rc=$?
+	dur=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+	why=""
+	[ $rc -eq 124 ] && why="timed out after ${tmo}s"
+	[ $rc -ne 0 ] && [ -z "$why" ] && why="exit $rc"
+	cleanup=$(reset_state)
+	[ -n "$cleanup" ] && why="${why:+$why; }$cleanup"
+	if dmesg | tail -n +"$((before + 1))" | grep -E "$bad" >"$logs/$name.kernel-warnings"; then
+		why="${why:+$why; }kernel warning in log"
+	else
+		rm -f "$logs/$name.kernel-warnings"
+	fi
+	if [ -z "$why" ]; then
+		echo "PASS $name" >>"$results"
+		echo "RUP-VM: PASS $name (${dur}s)"
+	else
+		echo "FAIL $name ($why)" >>"$results"
+		echo "RUP-VM: FAIL $name ($why)"
+		tail -n 30 "$logs/$name.log" | sed "s/^/  $name| /"
+	fi
+done <"$RUP_VM_DIR/tests.list"
+dmesg >"$logs/dmesg.log"
+echo "RUP-VM: done"

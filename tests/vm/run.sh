@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot Debian's kernel in QEMU and run guest tests in it.
+#   tests/vm/run.sh [--results FILE] [--no-build] [TEST.sh ...]
+# Default: every executable tests/guest/*.sh. Env: KVER (kernel release),
+# O (userspace build folder used in the guest, default build), VM_MEM (MiB).
+# Writes "PASS name"/"FAIL name" lines to FILE (default build/results/guest.txt)
+# and exits non-zero when any test failed or did not run.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$src"
+results=$src/build/results/guest.txt
+build=1
+tests=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--results) results=$(realpath -m "$2"); shift 2 ;;
+	--no-build) build=0; shift ;;
+	-h|--help) sed -n '3,9p' "$0"; exit 0 ;;
+	*) tests+=("$(realpath --relative-to="$src" "$1")"); shift ;;
+	esac
+done
+if [ ${#tests[@]} -eq 0 ]; then
+	for t in tests/guest/*.sh; do
+		[ -x "$t" ] && tests+=("$t")
+	done
+fi
+kver=${KVER:-$(tests/vm/kver.sh)}
+obuild=$src/${O:-build}
+vmdir=$src/build/vm
+mkdir -p "$vmdir" "$(dirname "$results")"
+log() { echo "vm: $*" >&2; }
+
+if [ $build = 1 ]; then
+	make -s module KVER="$kver" >&2
+fi
+kcache=$(tests/vm/kernel.sh "$kver")
+initrd=$(tests/vm/initramfs.sh "$kcache" "$kver")
+vmlinuz=$kcache/root/boot/vmlinuz-$kver
+
+rm -rf "$vmdir/logs" "$vmdir/results.txt"
+printf '%s\n' "${tests[@]}" >"$vmdir/tests.list"
+cat >"$vmdir/guest.env" <<ENV
+RUP_BUILD=$obuild
+RUP_KO=$src/rup.ko
+RUP_VM_DIR=$vmdir
+RUP_KVER=$kver
+ENV
+
+# Overall bound: every test's own timeout, plus boot and cleanup.
+total=60
+for t in "${tests[@]}"; do
+	tmo=$(sed -n 's/^# timeout: *\([0-9]\+\).*/\1/p' "$t" | head -n 1)
+	total=$((total + ${tmo:-120} + 10))
+done
+log "kernel $kver, ${#tests[@]} test(s), overall timeout ${total}s"
+start=$(date +%s)
+set +e
+timeout -k 10 "$total" qemu-system-x86_64 -m "${VM_MEM:-2048}" -smp 2 \
+	-nographic -no-reboot -nodefaults -serial stdio \
+	-kernel "$vmlinuz" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 oops=panic quiet rupsrc=$src rupkver=$kver" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on \
+	-virtfs "local,path=$src,mount_tag=src,security_model=none" \
+	</dev/null >"$vmdir/serial.log" 2>&1
+qrc=$?
+set -e
+log "guest ran $(($(date +%s) - start))s (qemu exit $qrc)"
+grep -a 'RUP-VM:' "$vmdir/serial.log" | sed 's/^.*RUP-VM: /  /' >&2 || true
+
+: >"$results"
+failed=0
+for t in "${tests[@]}"; do
+	name=$(basename "$t" .sh)
+	line=$(grep -a -E "^(PASS|FAIL) $name( |$)" "$vmdir/results.txt" 2>/dev/null | head -n 1 || true)
+	if [ -z "$line" ]; then
+		line="FAIL $name (did not run: guest died or timed out, see build/vm/serial.log)"
+	fi
+	case $line in FAIL*) failed=$((failed + 1)) ;; esac
+	echo "guest/$line" | sed 's/^guest\/\(PASS\|FAIL\) /\1 guest\//' >>"$results"
+done
+if ! grep -aq 'RUP-VM: done' "$vmdir/serial.log"; then
+	log "guest did not finish; last lines of the serial log:"
+	tail -n 40 "$vmdir/serial.log" >&2
+	echo "FAIL guest/vm-completed (guest did not finish)" >>"$results"
+	failed=$((failed + 1))
+fi
+if grep -aE 'Kernel panic|BUG:|Oops|general protection' "$vmdir/serial.log" >&2; then
+	echo "FAIL guest/kernel-log (panic or BUG on the console)" >>"$results"
+	failed=$((failed + 1))
+fi
+cat "$results" >&2
+[ $failed -eq 0 ]
