@@ -23,36 +23,12 @@
 #include <errno.h>
 #endif
 
-/* Limits and role flags; tolerate its absence while it is being written. */
-#if defined(__has_include)
-#if __has_include(<linux/rup.h>)
+/* Limits (RUP_*_LEN, RUP_BEACON_MAX), role flags and drop counters. */
 #include <linux/rup.h>
-#endif
-#else
-#include <linux/rup.h>
-#endif
-
-/* Fallbacks until/unless the uapi header defines the limits. */
-#ifndef RUP_NODE_ID_LEN
-#define RUP_NODE_ID_LEN		16
-#endif
-#ifndef RUP_KEY_LEN
-#define RUP_KEY_LEN		32
-#endif
-#ifndef RUP_BEACON_MAX
-#define RUP_BEACON_MAX		512
-#endif
-#ifndef RUP_VERSION_MAX
-#define RUP_VERSION_MAX		64	/* including the NUL */
-#endif
-#ifndef RUP_PATH_MAX
-#define RUP_PATH_MAX		128	/* including the NUL */
-#endif
 
 #define RUP_BEACON_MAGIC	0x52555042u	/* "RUPB" */
 #define RUP_PROTO_VERSION	1
 #define RUP_MAC_LEN		32		/* HMAC-SHA256 */
-#define RUP_SHA256_LEN		32
 
 /* Beacon types: byte 5 of the header. */
 #define RUP_BEACON_ANNOUNCE	1
@@ -86,11 +62,11 @@
 #define RUP_OTLV_PATH		5	/* string, starts with '/' */
 
 struct rup_offer {
-	char version[RUP_VERSION_MAX];
+	char version[RUP_VERSION_LEN];
 	__u8 sha256[RUP_SHA256_LEN];
 	__u64 size;
 	__u16 port;
-	char path[RUP_PATH_MAX];
+	char path[RUP_PATH_LEN];
 };
 
 struct rup_beacon {
@@ -101,18 +77,28 @@ struct rup_beacon {
 	__u64 seq;
 	__u32 score;
 	__u32 flags;
-	char version[RUP_VERSION_MAX];
+	char version[RUP_VERSION_LEN];
 	bool has_offer;
 	struct rup_offer offer;
 };
 
-/* Decode results, returned negated. */
+/*
+ * Decode results, returned negated.  Each value is the index of the
+ * per-region counter (enum rup_stat) the drop moves, so a receiver can do
+ * stats[-ret]++.  Several reasons share a counter, hence the aliases.
+ */
 enum rup_beacon_err {
-	RUP_BERR_SHORT = 1,	/* shorter than header + MAC */
-	RUP_BERR_MAGIC,		/* wrong magic */
-	RUP_BERR_VERSION,	/* unsupported protocol version */
-	RUP_BERR_LENGTH,	/* length field vs datagram, TLV overrun, > max */
-	RUP_BERR_MALFORMED,	/* missing/duplicate TLV, bad string or value */
+	/* shorter than header + MAC */
+	RUP_BERR_SHORT		= RUP_STAT_DROP_SHORT,
+	/* longer than RUP_BEACON_MAX */
+	RUP_BERR_TOO_BIG	= RUP_STAT_DROP_TOO_BIG,
+	/* wrong magic, or a protocol version this codec does not speak */
+	RUP_BERR_MAGIC		= RUP_STAT_DROP_BAD_MAGIC,
+	RUP_BERR_VERSION	= RUP_STAT_DROP_BAD_MAGIC,
+	/* bad type, missing/duplicate TLV, bad string or value */
+	RUP_BERR_MALFORMED	= RUP_STAT_DROP_MALFORMED,
+	/* length field vs datagram size, TLV overrun */
+	RUP_BERR_LENGTH		= RUP_STAT_DROP_MALFORMED,
 };
 
 /* Big-endian load/store, one byte at a time. */
@@ -307,14 +293,14 @@ static inline int rup_beacon_encode(const struct rup_beacon *b, __u8 *buf,
 }
 
 /*
- * Cheap checks of the fixed header only (length, magic, version, length
+ * Cheap checks of the fixed header only (size, magic, version, length
  * field), for a receiver that wants to route or authenticate before the
  * full decode.  Returns 0 or -RUP_BERR_*.  Reads at most @len bytes.
  */
 static inline int rup_beacon_check_header(const __u8 *buf, size_t len)
 {
 	if (len > RUP_BEACON_MAX)
-		return -RUP_BERR_LENGTH;
+		return -RUP_BERR_TOO_BIG;
 	if (len < RUP_BEACON_MIN)
 		return -RUP_BERR_SHORT;
 	if (rup_get_be32(buf + RUP_BOFF_MAGIC) != RUP_BEACON_MAGIC)

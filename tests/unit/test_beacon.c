@@ -212,7 +212,7 @@ static void test_oversized(void **state)
 	raw_tlv(&r, 99, pad, RUP_BEACON_MAX - r.len - 4 - RUP_MAC_LEN + 1);
 	n = raw_finish(&r);
 	assert_int_equal(n, RUP_BEACON_MAX + 1);
-	assert_int_equal(rup_beacon_decode(r.buf, n, &out), -RUP_BERR_LENGTH);
+	assert_int_equal(rup_beacon_decode(r.buf, n, &out), -RUP_BERR_TOO_BIG);
 }
 
 static void test_length_field_mismatch(void **state)
@@ -298,7 +298,7 @@ static void test_unknown_tlv_skipped(void **state)
 
 static void test_string_bounds(void **state)
 {
-	char s[RUP_VERSION_MAX + 1];
+	char s[RUP_VERSION_LEN + 1];
 	struct rup_beacon b, out;
 	uint8_t buf[RUP_BEACON_MAX];
 	struct raw r;
@@ -306,8 +306,8 @@ static void test_string_bounds(void **state)
 
 	(void)state;
 	memset(s, '7', sizeof(s));
-	/* Longest that fits: RUP_VERSION_MAX - 1 bytes. */
-	s[RUP_VERSION_MAX - 1] = '\0';
+	/* Longest that fits: RUP_VERSION_LEN - 1 bytes. */
+	s[RUP_VERSION_LEN - 1] = '\0';
 	raw_init(&r);
 	raw_str(&r, RUP_TLV_VERSION, s);
 	n = raw_finish(&r);
@@ -315,8 +315,8 @@ static void test_string_bounds(void **state)
 	assert_string_equal(out.version, s);
 
 	/* One more: no room for the NUL. */
-	s[RUP_VERSION_MAX - 1] = '7';
-	s[RUP_VERSION_MAX] = '\0';
+	s[RUP_VERSION_LEN - 1] = '7';
+	s[RUP_VERSION_LEN] = '\0';
 	raw_init(&r);
 	raw_str(&r, RUP_TLV_VERSION, s);
 	n = raw_finish(&r);
@@ -463,7 +463,7 @@ static void test_check_header_and_peek(void **state)
 	assert_int_equal(rup_beacon_peek_region(buf), 0x01020304);
 	assert_int_equal(rup_beacon_check_header(buf, 3), -RUP_BERR_SHORT);
 	assert_int_equal(rup_beacon_check_header(buf, RUP_BEACON_MAX + 1),
-			 -RUP_BERR_LENGTH);
+			 -RUP_BERR_TOO_BIG);
 }
 
 int main(void)
