@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the guest (chroot onto the host's root): every test named in
-# $RUP_VM_DIR/tests.list, each in a fresh state, with its own timeout. Writes
+# $RUP_VM_DIR/tests.list (the folder is passed on the kernel command line), each in a fresh state, with its own timeout. Writes
 # "PASS name" / "FAIL name (why)" lines to $RUP_VM_DIR/results.txt.
 set -u
 src=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=/dev/null
-. "$src/build/vm/guest.env"
+. "${rupvm:-$src/build/vm}/guest.env"
 export RUP_SRC=$src RUP_BUILD RUP_KO
 export PATH="$RUP_BUILD:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 export HOME=/root
@@ -55,8 +55,13 @@ while read -r t; do
 	mkdir -p "$RUP_TMP"
 	echo "RUP-VM: start $name (timeout ${tmo}s)"
 	start=$(date +%s.%N)
-	(cd "$RUP_TMP" && exec setsid timeout -k 5 "$tmo" bash "$src/$t") >"$logs/$name.log" 2>&1 </dev/null
-	rc=$?
+	if [ "${RUP_VM_LIVE:-0}" = 1 ]; then
+		(cd "$RUP_TMP" && exec setsid timeout -k 5 "$tmo" bash "$src/$t") 2>&1 </dev/null | tee "$logs/$name.log"
+		rc=${PIPESTATUS[0]}
+	else
+		(cd "$RUP_TMP" && exec setsid timeout -k 5 "$tmo" bash "$src/$t") >"$logs/$name.log" 2>&1 </dev/null
+		rc=$?
+	fi
 	dur=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 	why=""
 	[ $rc -eq 124 ] && why="timed out after ${tmo}s"

@@ -1,21 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Boot Debian's kernel in QEMU and run guest tests in it.
-#   tests/vm/run.sh [--results FILE] [--no-build] [TEST.sh ...]
+#   tests/vm/run.sh [--results FILE] [--no-build] [--live] [TEST.sh ...]
 # Default: every executable tests/guest/*.sh. Env: KVER (kernel release),
 # O (userspace build folder used in the guest, default build), VM_MEM (MiB).
 # Writes "PASS name"/"FAIL name" lines to FILE (default build/results/guest.txt)
-# and exits non-zero when any test failed or did not run.
+# and exits non-zero when any test failed or did not run. --live shows the
+# tests' output as it happens (the demo uses it).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$src"
 results=$src/build/results/guest.txt
 build=1
+live=0
 tests=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--results) results=$(realpath -m "$2"); shift 2 ;;
 	--no-build) build=0; shift ;;
+	--live) live=1; shift ;;
 	-h|--help) sed -n '3,9p' "$0"; exit 0 ;;
 	*) tests+=("$(realpath --relative-to="$src" "$1")"); shift ;;
 	esac
@@ -27,9 +30,17 @@ if [ ${#tests[@]} -eq 0 ]; then
 fi
 kver=${KVER:-$(tests/vm/kver.sh)}
 obuild=$src/${O:-build}
+log() { echo "vm: $*" >&2; }
+# build/vm holds the last run's logs; a second run at the same time (another
+# developer's) gets a folder of its own.
 vmdir=$src/build/vm
 mkdir -p "$vmdir" "$(dirname "$results")"
-log() { echo "vm: $*" >&2; }
+exec 9>"$vmdir.lock"
+if ! flock -n 9; then
+	vmdir=$src/build/vm-$$
+	mkdir -p "$vmdir"
+	log "build/vm is busy; this run's logs go to $vmdir"
+fi
 
 if [ $build = 1 ]; then
 	make -s module KVER="$kver" >&2
@@ -45,6 +56,7 @@ RUP_BUILD=$obuild
 RUP_KO=$src/rup.ko
 RUP_VM_DIR=$vmdir
 RUP_KVER=$kver
+RUP_VM_LIVE=$live
 ENV
 
 # Overall bound: every test's own timeout, plus boot and cleanup.
@@ -59,14 +71,19 @@ set +e
 timeout -k 10 "$total" qemu-system-x86_64 -m "${VM_MEM:-2048}" -smp 2 \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$vmlinuz" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic quiet rupsrc=$src rupkver=$kver" \
+	-append "console=ttyS0 panic=-1 oops=panic quiet rupsrc=$src rupkver=$kver rupvm=$vmdir" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on \
 	-virtfs "local,path=$src,mount_tag=src,security_model=none" \
-	</dev/null >"$vmdir/serial.log" 2>&1
-qrc=$?
+	${VM_EXTRA:-} </dev/null 2>&1 |
+	if [ $live = 1 ]; then
+		tee "$vmdir/serial.log" | sed -un '/RUP-VM: booted/,$p' | grep -av '^RUP-VM: \(booted\|start\|done\|runner\)'
+	else
+		cat >"$vmdir/serial.log"
+	fi
+qrc=${PIPESTATUS[0]}
 set -e
 log "guest ran $(($(date +%s) - start))s (qemu exit $qrc)"
-grep -a 'RUP-VM:' "$vmdir/serial.log" | sed 's/^.*RUP-VM: /  /' >&2 || true
+[ $live = 1 ] || grep -a 'RUP-VM:' "$vmdir/serial.log" | sed 's/^.*RUP-VM: /  /' >&2 || true
 
 : >"$results"
 failed=0
@@ -89,5 +106,5 @@ if grep -aE 'Kernel panic|BUG:|Oops|general protection' "$vmdir/serial.log" >&2;
 	echo "FAIL guest/kernel-log (panic or BUG on the console)" >>"$results"
 	failed=$((failed + 1))
 fi
-cat "$results" >&2
+[ $live = 1 ] || cat "$results" >&2
 [ $failed -eq 0 ]
