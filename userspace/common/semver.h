@@ -17,8 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Longest accepted version string, without the NUL. */
-#define SEMVER_MAX_LEN 64
+/* Longest accepted version string, without the NUL: fits a beacon's
+ * RUP_VERSION_MAX (64 bytes with the NUL). */
+#define SEMVER_MAX_LEN 63
 /* Longest accepted range string and most comparators in one range. */
 #define RANGE_MAX_LEN 256
 #define RANGE_MAX_COMPARATORS 8
