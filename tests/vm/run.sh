@@ -72,7 +72,7 @@ timeout -k 10 "$total" qemu-system-x86_64 -m "${VM_MEM:-2048}" -smp 2 \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$vmlinuz" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic quiet rupsrc=$src rupkver=$kver rupvm=$vmdir" \
-	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$src,mount_tag=src,security_model=none" \
 	${VM_EXTRA:-} </dev/null 2>&1 |
 	if [ $live = 1 ]; then
