@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run a libFuzzer harness for a bounded time and fail on any finding.
+# usage: run-fuzz.sh FUZZER SECONDS CORPUS_DIR
+# The corpus starts from tests/fuzz/seeds; findings (crash-*, leak-*,
+# timeout-*, oom-*) are written next to the corpus, in CORPUS_DIR.findings.
+set -u
+fuzzer=$1 secs=$2 corpus=$3
+seeds=$(cd "$(dirname "$0")" && pwd)/seeds
+findings=$corpus.findings
+
+[ -x "$fuzzer" ] || { echo "run-fuzz: $fuzzer: not built" >&2; exit 2; }
+case $secs in '' | *[!0-9]*) echo "run-fuzz: bad SECONDS '$secs'" >&2; exit 2 ;; esac
+mkdir -p "$corpus" "$findings"
+cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
+
+# -max_len covers oversized datagrams; -timeout/-rss_limit_mb turn hangs and
+# runaway memory into findings too.
+"$fuzzer" -max_total_time="$secs" -max_len=1024 -timeout=10 -rss_limit_mb=1024 \
+	-print_final_stats=1 -artifact_prefix="$findings/" "$corpus"
+rc=$?
+found=$(find "$findings" -type f | wc -l)
+if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then
+	echo "run-fuzz: FINDING (exit $rc, $found file(s) in $findings)" >&2
+	exit 1
+fi
+echo "run-fuzz: no finding in ${secs}s"
