@@ -26,6 +26,10 @@
 /* Limits (RUP_*_LEN, RUP_BEACON_MAX), role flags and drop counters. */
 #include <linux/rup.h>
 
+/* Field sizes of the decoded strings, NUL included (names used by callers). */
+#define RUP_VERSION_MAX		RUP_VERSION_LEN
+#define RUP_PATH_MAX		RUP_PATH_LEN
+
 #define RUP_BEACON_MAGIC	0x52555042u	/* "RUPB" */
 #define RUP_PROTO_VERSION	1
 #define RUP_MAC_LEN		32		/* HMAC-SHA256 */
@@ -83,23 +87,33 @@ struct rup_beacon {
 };
 
 /*
- * Decode results, returned negated.  Each value is the index of the
- * per-region counter (enum rup_stat) the drop moves, so a receiver can do
- * stats[-ret]++.  Several reasons share a counter, hence the aliases.
+ * Decode results, returned negated.  Finer than the per-region drop
+ * counters; rup_beacon_drop_stat() maps each to its enum rup_stat counter.
  */
 enum rup_beacon_err {
-	/* shorter than header + MAC */
-	RUP_BERR_SHORT		= RUP_STAT_DROP_SHORT,
-	/* longer than RUP_BEACON_MAX */
-	RUP_BERR_TOO_BIG	= RUP_STAT_DROP_TOO_BIG,
-	/* wrong magic, or a protocol version this codec does not speak */
-	RUP_BERR_MAGIC		= RUP_STAT_DROP_BAD_MAGIC,
-	RUP_BERR_VERSION	= RUP_STAT_DROP_BAD_MAGIC,
-	/* bad type, missing/duplicate TLV, bad string or value */
-	RUP_BERR_MALFORMED	= RUP_STAT_DROP_MALFORMED,
-	/* length field vs datagram size, TLV overrun */
-	RUP_BERR_LENGTH		= RUP_STAT_DROP_MALFORMED,
+	RUP_BERR_SHORT = 1,	/* shorter than header + MAC */
+	RUP_BERR_MAGIC,		/* wrong magic */
+	RUP_BERR_VERSION,	/* a protocol version this codec does not speak */
+	RUP_BERR_LENGTH,	/* length field vs datagram size, TLV overrun */
+	RUP_BERR_MALFORMED,	/* bad type, missing/duplicate TLV, bad value */
+	RUP_BERR_TOO_BIG,	/* longer than RUP_BEACON_MAX */
 };
+
+/* The drop counter (enum rup_stat) a decode error moves. */
+static inline int rup_beacon_drop_stat(int err)
+{
+	switch (-err) {
+	case RUP_BERR_SHORT:
+		return RUP_STAT_DROP_SHORT;
+	case RUP_BERR_TOO_BIG:
+		return RUP_STAT_DROP_TOO_BIG;
+	case RUP_BERR_MAGIC:
+	case RUP_BERR_VERSION:
+		return RUP_STAT_DROP_BAD_MAGIC;
+	default:
+		return RUP_STAT_DROP_MALFORMED;
+	}
+}
 
 /* Big-endian load/store, one byte at a time. */
 static inline __u16 rup_get_be16(const __u8 *p)

@@ -466,6 +466,23 @@ static void test_check_header_and_peek(void **state)
 			 -RUP_BERR_TOO_BIG);
 }
 
+static void test_drop_stat(void **state)
+{
+	(void)state;
+	assert_int_equal(rup_beacon_drop_stat(-RUP_BERR_SHORT),
+			 RUP_STAT_DROP_SHORT);
+	assert_int_equal(rup_beacon_drop_stat(-RUP_BERR_TOO_BIG),
+			 RUP_STAT_DROP_TOO_BIG);
+	assert_int_equal(rup_beacon_drop_stat(-RUP_BERR_MAGIC),
+			 RUP_STAT_DROP_BAD_MAGIC);
+	assert_int_equal(rup_beacon_drop_stat(-RUP_BERR_VERSION),
+			 RUP_STAT_DROP_BAD_MAGIC);
+	assert_int_equal(rup_beacon_drop_stat(-RUP_BERR_LENGTH),
+			 RUP_STAT_DROP_MALFORMED);
+	assert_int_equal(rup_beacon_drop_stat(-RUP_BERR_MALFORMED),
+			 RUP_STAT_DROP_MALFORMED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -481,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_mandatory_and_duplicates),
 		cmocka_unit_test(test_encode_sizes),
 		cmocka_unit_test(test_check_header_and_peek),
+		cmocka_unit_test(test_drop_stat),
 	};
 
 	return cmocka_run_group_tests_name("beacon", tests, NULL, NULL);
