@@ -7,9 +7,13 @@ $(O)/bench/plan-driver: $(call objs,bench/plan/plan-driver.c userspace/opsd/plan
 $(O)/bench/plan-gen: $(call objs,bench/plan/gen.c)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^
-TEST_TOOLS += $(O)/bench/plan-driver $(O)/bench/plan-gen
+$(O)/obj/bench/plan/assign-bench.o: CFLAGS += -Iuserspace/opsd
+$(O)/bench/assign-bench: $(call objs,bench/plan/assign-bench.c userspace/opsd/assign.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^
+TEST_TOOLS += $(O)/bench/plan-driver $(O)/bench/plan-gen $(O)/bench/assign-bench
 
 .PHONY: bench-plan
-bench-plan: $(O)/bench/plan-driver $(O)/bench/plan-gen
+bench-plan: $(O)/bench/plan-driver $(O)/bench/plan-gen $(O)/bench/assign-bench
 	O=$(O) bench/plan/run.sh
 bench: bench-plan

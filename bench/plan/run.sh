@@ -45,3 +45,8 @@ if [ -z "${SIZES:-}" ]; then
 	run 1000000 1000000 5000
 	run 1000000 500000 50
 fi
+echo
+if [ -z "${SIZES:-}" ] && [ -x "$build/bench/assign-bench" ]; then
+	echo "# assign_add() alone, 1,000,000 nodes, T = 1,000,000"
+	"$build/bench/assign-bench"
+fi

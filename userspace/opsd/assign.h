@@ -10,7 +10,7 @@
  * the slot array R (one slot per region: best score seen in it, region) and
  * the size of every region. Region ids are 0..N-1 in order of creation.
  *
- * Decisions where the SPEC is silent (docs/ARCHITECTURE.md repeats them):
+ * Decisions where the SPEC is silent:
  * - Growth (step 3) happens when every region is full. Without removals and
  *   with M dividing T this is exactly "S > T"; when M does not divide T the
  *   N*M - T spare places are used first, as the step's wording says.
