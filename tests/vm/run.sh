@@ -1,9 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Boot Debian's kernel in QEMU and run guest tests in it.
-#   tests/vm/run.sh [--results FILE] [--no-build] [--live] [TEST.sh ...]
+#   tests/vm/run.sh [--results FILE] [--tag NAME] [--no-build] [--live] [TEST.sh ...]
 # Default: every executable tests/guest/*.sh. Env: KVER (kernel release),
-# O (userspace build folder used in the guest, default build), VM_MEM (MiB).
+# KDIR (tree to build the module against), VM_KERNEL_CACHE (a kernel laid out
+# as tests/vm/kernel.sh does; default: Debian's image for KVER), VM_APPEND
+# (more kernel arguments), O (userspace build folder used in the guest,
+# default build), VM_MEM (MiB). --tag names results guest@NAME/TEST.
 # Writes "PASS name"/"FAIL name" lines to FILE (default build/results/guest.txt)
 # and exits non-zero when any test failed or did not run. --live shows the
 # tests' output as it happens (the demo uses it).
@@ -13,12 +16,14 @@ cd "$src"
 results=$src/build/results/guest.txt
 build=1
 live=0
+suite=guest
 tests=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--results) results=$(realpath -m "$2"); shift 2 ;;
 	--no-build) build=0; shift ;;
 	--live) live=1; shift ;;
+	--tag) suite=guest@$2; shift 2 ;;
 	-h|--help) sed -n '3,9p' "$0"; exit 0 ;;
 	*) tests+=("$(realpath --relative-to="$src" "$1")"); shift ;;
 	esac
@@ -43,9 +48,9 @@ if ! flock -n 9; then
 fi
 
 if [ $build = 1 ]; then
-	make -s module KVER="$kver" >&2
+	make -s module KVER="$kver" ${KDIR:+KDIR="$KDIR"} >&2
 fi
-kcache=$(tests/vm/kernel.sh "$kver")
+kcache=${VM_KERNEL_CACHE:-$(tests/vm/kernel.sh "$kver")}
 initrd=$(tests/vm/initramfs.sh "$kcache" "$kver")
 vmlinuz=$kcache/root/boot/vmlinuz-$kver
 
@@ -71,7 +76,8 @@ set +e
 timeout -k 10 "$total" qemu-system-x86_64 -m "${VM_MEM:-2048}" -smp 2 \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$vmlinuz" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic quiet rupsrc=$src rupkver=$kver rupvm=$vmdir" \
+	-append "console=ttyS0 panic=-1 oops=panic quiet rupsrc=$src rupkver=$kver rupvm=$vmdir ${VM_APPEND:-} \
+rupmods=$(realpath --relative-to="$src" "$kcache/root/lib/modules/$kver")" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$src,mount_tag=src,security_model=none" \
 	${VM_EXTRA:-} </dev/null 2>&1 |
@@ -94,16 +100,16 @@ for t in "${tests[@]}"; do
 		line="FAIL $name (did not run: guest died or timed out, see build/vm/serial.log)"
 	fi
 	case $line in FAIL*) failed=$((failed + 1)) ;; esac
-	echo "guest/$line" | sed 's/^guest\/\(PASS\|FAIL\) /\1 guest\//' >>"$results"
+	echo "$line" | sed -E "s#^(PASS|FAIL) #\1 $suite/#" >>"$results"
 done
 if ! grep -aq 'RUP-VM: done' "$vmdir/serial.log"; then
 	log "guest did not finish; last lines of the serial log:"
 	tail -n 40 "$vmdir/serial.log" >&2
-	echo "FAIL guest/vm-completed (guest did not finish)" >>"$results"
+	echo "FAIL $suite/vm-completed (guest did not finish)" >>"$results"
 	failed=$((failed + 1))
 fi
 if grep -aE 'Kernel panic|BUG:|Oops|general protection' "$vmdir/serial.log" >&2; then
-	echo "FAIL guest/kernel-log (panic or BUG on the console)" >>"$results"
+	echo "FAIL $suite/kernel-log (panic or BUG on the console)" >>"$results"
 	failed=$((failed + 1))
 fi
 [ $live = 1 ] || cat "$results" >&2
