@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/* rupctl peers [REGION]: the kernel's version table, one line per peer. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "parse.h"
+#include "peerfmt.h"
+#include "rupctl.h"
+
+/* A dump that raced a table change is retried this many times. */
+#define DUMP_TRIES 3
+
+struct peer_list {
+	struct rup_peer *v;
+	size_t n, cap;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: rupctl [-j] peers [REGION]\n"
+		   "Lists the version table of REGION, or of every region: node id,\n"
+		   "address, version, score, role, term, ms since last beacon, offer.\n");
+}
+
+static int collect_cb(const struct rup_peer *p, void *arg)
+{
+	struct peer_list *l = arg;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		struct rup_peer *v = reallocarray(l->v, cap, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *p;
+	return 0;
+}
+
+static int peer_cmp(const void *a, const void *b)
+{
+	const struct rup_peer *x = a, *y = b;
+
+	if (x->region != y->region)
+		return x->region < y->region ? -1 : 1;
+	return memcmp(x->node_id, y->node_id, RUP_NODE_ID_LEN);
+}
+
+static void print_table(const struct peer_list *l)
+{
+	char id[2 * RUP_NODE_ID_LEN + 1], addr[INET_ADDRSTRLEN], role[64];
+	size_t i;
+
+	printf("%-6s %-32s %-15s %-12s %10s %-14s %6s %8s %s\n", "REGION", "NODE",
+	       "ADDR", "VERSION", "SCORE", "ROLE", "TERM", "SEEN_MS", "OFFER");
+	for (i = 0; i < l->n; i++) {
+		const struct rup_peer *p = &l->v[i];
+
+		node_id_hex(p->node_id, id);
+		inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
+		rup_role_format(p->role, role, sizeof(role));
+		printf("%-6u %-32s %-15s %-12s %10u %-14s %6llu %8u %s\n",
+		       p->region, id, addr, p->version, p->score, role,
+		       (unsigned long long)p->term, p->last_seen_ms,
+		       p->mask & RUP_NL_BIT(RUP_A_OFFER) ? p->offer.version : "-");
+	}
+}
+
+int cmd_peers(int argc, char **argv)
+{
+	struct peer_list l = { 0 };
+	uint32_t region = RUP_NL_NO_REGION;
+	struct rup_nl nl;
+	char what[64] = "peers";
+	int err, tries;
+	size_t i;
+
+	if (argc > 1 && rupctl_is_help(argv[1])) {
+		usage(stdout);
+		return RUPCTL_EXIT_OK;
+	}
+	if (argc > 2) {
+		rupctl_err("peers: too many arguments");
+		usage(stderr);
+		return RUPCTL_EXIT_USAGE;
+	}
+	if (argc == 2) {
+		snprintf(what, sizeof(what), "peers %.20s", argv[1]);
+		if (parse_u32(argv[1], UINT32_MAX, &region) || region == RUP_NL_NO_REGION)
+			return rupctl_bad_value("peers", "region", argv[1], "a number");
+	}
+	err = rupctl_nl_open(&nl);
+	if (err)
+		return err;
+	for (tries = 0; tries < DUMP_TRIES; tries++) {
+		l.n = 0;
+		err = rup_nl_peers_dump(&nl, region, collect_cb, &l);
+		if (err != -EINTR)
+			break;
+	}
+	if (err) {
+		err = rupctl_nl_fail(&nl, err, what);
+		goto out;
+	}
+	qsort(l.v, l.n, sizeof(*l.v), peer_cmp);
+	if (rupctl_opts.json) {
+		json_t *a = json_array();
+
+		for (i = 0; i < l.n; i++)
+			json_array_append_new(a, peer_json(&l.v[i]));
+		rupctl_json_print(a);
+	} else {
+		print_table(&l);
+	}
+out:
+	free(l.v);
+	rup_nl_close(&nl);
+	return err;
+}

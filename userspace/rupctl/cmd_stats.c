@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/* rupctl stats [REGION]: per-region beacon counters, every drop reason. */
+#include <stdio.h>
+#include <string.h>
+
+#include "names.h"
+#include "parse.h"
+#include "rupctl.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: rupctl [-j] stats [REGION]\n"
+		   "Per-region counters: tx, tx_err, rx, one drop_* counter per reason\n"
+		   "(short, too_big, bad_magic, malformed, wrong_region, bad_mac, replay,\n"
+		   "stale, table_full, own) and expired peers.\n");
+}
+
+static int stats_cb(const struct rup_stats *s, void *arg)
+{
+	json_t *list = arg, *j = NULL;
+	unsigned int i;
+
+	if (list) {
+		j = json_object();
+		json_object_set_new(j, "region", json_integer(s->region));
+	} else {
+		printf("region %u\n", s->region);
+	}
+	for (i = 0; i <= RUP_STAT_MAX; i++) {
+		const char *name = rup_stat_name(i);
+
+		if (!name || !(s->mask & RUP_NL_BIT(i)))
+			continue;
+		if (j)
+			json_object_set_new(j, name, json_integer((json_int_t)s->count[i]));
+		else
+			printf("  %-18s %llu\n", name, (unsigned long long)s->count[i]);
+	}
+	if (j)
+		json_array_append_new(list, j);
+	return 0;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	json_t *list = rupctl_opts.json ? json_array() : NULL;
+	uint32_t region = RUP_NL_NO_REGION;
+	char what[64] = "stats";
+	struct rup_nl nl;
+	int err;
+
+	if (argc > 1 && rupctl_is_help(argv[1])) {
+		usage(stdout);
+		err = RUPCTL_EXIT_OK;
+		goto out;
+	}
+	if (argc > 2) {
+		rupctl_err("stats: too many arguments");
+		usage(stderr);
+		err = RUPCTL_EXIT_USAGE;
+		goto out;
+	}
+	if (argc == 2) {
+		snprintf(what, sizeof(what), "stats %.20s", argv[1]);
+		if (parse_u32(argv[1], UINT32_MAX, &region) || region == RUP_NL_NO_REGION) {
+			err = rupctl_bad_value("stats", "region", argv[1], "a number");
+			goto out;
+		}
+	}
+	err = rupctl_nl_open(&nl);
+	if (err)
+		goto out;
+	err = rup_nl_stats_dump(&nl, region, stats_cb, list);
+	if (err)
+		err = rupctl_nl_fail(&nl, err, what);
+	else if (list)
+		rupctl_json_print(json_incref(list));
+	rup_nl_close(&nl);
+out:
+	json_decref(list);
+	return err;
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rupctl: the command table. One line per command; each command lives in
+ * its own file and gets argv starting at its own name.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rupctl.h"
+
+int cmd_region(int argc, char **argv);
+int cmd_peers(int argc, char **argv);
+int cmd_self(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{ "region", cmd_region, "add, delete or show regions" },
+	{ "peers", cmd_peers, "show the version table of one or all regions" },
+	{ "self", cmd_self, "set or show this node's state in the beacons" },
+	{ "stats", cmd_stats, "show per-region beacon counters" },
+	{ "monitor", cmd_monitor, "print rup events as they happen" },
+	{ "version", cmd_version, "show tool and module versions" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: rupctl [-j] [-p] COMMAND [ARGS...]\n"
+		   "       rupctl --version | -h\n\n"
+		   "Options:\n"
+		   "  -j, --json     JSON output\n"
+		   "  -p, --pretty   indented JSON output (implies -j)\n"
+		   "  -h, --help     this help; COMMAND -h for the command's\n"
+		   "  -V, --version  tool and module versions\n\n"
+		   "Commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\nExit codes: 0 ok, 1 usage, 2 kernel/netlink error, "
+		   "3 rup module not loaded.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	size_t i;
+	int c;
+
+	/* '+': stop at the command; its options are its own. */
+	while ((c = getopt_long(argc, argv, "+jphV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			rupctl_opts.json = true;
+			break;
+		case 'p':
+			rupctl_opts.json = true;
+			rupctl_opts.pretty = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return RUPCTL_EXIT_OK;
+		case 'V':
+			return cmd_version(1, (char *[]){ "version", NULL });
+		default:
+			usage(stderr);
+			return RUPCTL_EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		usage(stderr);
+		return RUPCTL_EXIT_USAGE;
+	}
+	if (!strcmp(argv[0], "help")) {
+		usage(stdout);
+		return RUPCTL_EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[0], commands[i].name))
+			return commands[i].run(argc, argv);
+	rupctl_err("unknown command \"%s\"; try \"rupctl help\"", argv[0]);
+	return RUPCTL_EXIT_USAGE;
+}

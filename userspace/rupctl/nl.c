@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transport half of the rup genl client: socket, family lookup, request /
+ * ACK with extack, dumps, multicast membership. The typed commands live in
+ * nl_rup.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/rup.h>
+
+#include "nl.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+/* State of one exchange, shared by the data and control callbacks. */
+struct talk {
+	struct rup_nl *nl;
+	rup_nl_msg_cb cb;
+	void *arg;
+	int err;	/* first error seen, negative errno */
+};
+
+static int ext_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct rup_nl *nl = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case NLMSGERR_ATTR_MSG:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			snprintf(nl->ext, sizeof(nl->ext), "%s",
+				 mnl_attr_get_str(attr));
+		break;
+	case NLMSGERR_ATTR_MISS_TYPE:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			nl->ext_miss_type = mnl_attr_get_u32(attr);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/* Extack TLVs follow the error code (and the echoed request unless capped). */
+static void parse_ext(struct rup_nl *nl, const struct nlmsghdr *nlh, size_t off)
+{
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (off > mnl_nlmsg_get_payload_len(nlh))
+		return;
+	mnl_attr_parse(nlh, off, ext_attr_cb, nl);
+}
+
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk *t = data;
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t off = sizeof(*e);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e)) {
+		t->err = -EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (e->error == 0)
+		return MNL_CB_STOP;	/* the ACK */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	parse_ext(t->nl, nlh, off);
+	/* Positive codes are not errnos; keep the sign convention anyway. */
+	t->err = e->error < 0 ? e->error : -e->error;
+	return MNL_CB_ERROR;
+}
+
+/* A dump ends with DONE, which carries the dump's own error code. */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk *t = data;
+	int err;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(int))
+		return MNL_CB_STOP;
+	memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	if (err == 0)
+		return MNL_CB_STOP;
+	parse_ext(t->nl, nlh, sizeof(int));
+	t->err = err < 0 ? err : -err;
+	return MNL_CB_ERROR;
+}
+
+static int noop_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
+static int data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk *t = data;
+	int err;
+
+	/* The kernel flags dump messages sent after the table changed. */
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		t->nl->dump_intr = true;
+	if (!t->cb)
+		return MNL_CB_OK;
+	err = t->cb(nlh, t->arg);
+	if (err < 0) {
+		t->err = err;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
+	[NLMSG_NOOP] = noop_cb,
+	[NLMSG_ERROR] = error_cb,
+	[NLMSG_DONE] = done_cb,
+	[NLMSG_OVERRUN] = noop_cb,
+};
+
+struct nlmsghdr *rup_nl_msg(struct rup_nl *nl, uint8_t cmd, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->tx);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = nl->family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++nl->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = RUP_GENL_VERSION;
+	return nlh;
+}
+
+int rup_nl_talk(struct rup_nl *nl, struct nlmsghdr *nlh, rup_nl_msg_cb cb, void *arg)
+{
+	struct talk t = { .nl = nl, .cb = cb, .arg = arg };
+	ssize_t n;
+	int ret;
+
+	nl->ext[0] = '\0';
+	nl->ext_miss_type = 0;
+	nl->dump_intr = false;
+	/* Ask for an ACK unless it is a dump, which ends with DONE instead. */
+	if ((nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP)
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		n = mnl_socket_recvfrom(nl->sock, nl->rx, RUP_NL_BUFSZ);
+		if (n < 0)
+			return -errno;
+		ret = mnl_cb_run2(nl->rx, n, nlh->nlmsg_seq, nl->portid,
+				  data_cb, &t, ctl_cbs, NLMSG_MIN_TYPE);
+		if (ret == MNL_CB_STOP)
+			return t.err ? t.err : (nl->dump_intr ? -EINTR : 0);
+		if (ret == MNL_CB_ERROR)
+			return t.err ? t.err : (errno ? -errno : -EPROTO);
+	}
+}
+
+/* Parsed CTRL_CMD_GETFAMILY reply. */
+struct family_info {
+	const char *grp;	/* mcast group name to look for */
+	uint16_t id;
+	uint8_t version;
+	uint32_t grp_id;
+};
+
+static void parse_mcast_groups(const struct nlattr *nest, struct family_info *fi)
+{
+	const struct nlattr *grp, *a;
+
+	mnl_attr_for_each_nested(grp, nest) {
+		const char *name = NULL;
+		uint32_t id = 0;
+
+		mnl_attr_for_each_nested(a, grp) {
+			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
+			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+				name = mnl_attr_get_str(a);
+			else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
+				 mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				id = mnl_attr_get_u32(a);
+		}
+		if (name && fi->grp && !strcmp(name, fi->grp))
+			fi->grp_id = id;
+	}
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct family_info *fi = arg;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		switch (mnl_attr_get_type(a)) {
+		case CTRL_ATTR_FAMILY_ID:
+			if (mnl_attr_validate(a, MNL_TYPE_U16) == 0)
+				fi->id = mnl_attr_get_u16(a);
+			break;
+		case CTRL_ATTR_VERSION:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				fi->version = mnl_attr_get_u32(a);
+			break;
+		case CTRL_ATTR_MCAST_GROUPS:
+			parse_mcast_groups(a, fi);
+			break;
+		}
+	}
+	return 0;
+}
+
+static int get_family(struct rup_nl *nl, const char *name, struct family_info *fi)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+
+	nlh = mnl_nlmsg_put_header(nl->tx);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = ++nl->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	return rup_nl_talk(nl, nlh, family_cb, fi);
+}
+
+int rup_nl_open(struct rup_nl *nl)
+{
+	struct family_info fi = { .grp = RUP_MCGRP_EVENTS };
+	struct family_info ctrl = { .grp = "notify" };
+	int one = 1, err;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->tx = malloc(RUP_NL_BUFSZ);
+	nl->rx = malloc(RUP_NL_BUFSZ);
+	if (!nl->tx || !nl->rx) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	nl->sock = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl->sock) {
+		err = -errno;
+		goto fail;
+	}
+	/* Extended ACKs carry the kernel's reason; capped ACKs stay small.
+	 * Kernels without them still work, just with less detail.
+	 */
+	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = -errno;
+		goto fail;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = (uint32_t)time(NULL);
+
+	err = get_family(nl, RUP_GENL_NAME, &fi);
+	if (err)
+		goto fail;	/* -ENOENT: the module is not loaded */
+	if (!fi.id) {
+		err = -EPROTO;
+		goto fail;
+	}
+	nl->family = fi.id;
+	nl->family_version = fi.version;
+	nl->events_grp = fi.grp_id;
+	if (get_family(nl, "nlctrl", &ctrl) == 0)
+		nl->ctrl_notify_grp = ctrl.grp_id;
+	return 0;
+fail:
+	rup_nl_close(nl);
+	return err;
+}
+
+void rup_nl_close(struct rup_nl *nl)
+{
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	free(nl->tx);
+	free(nl->rx);
+	nl->sock = NULL;
+	nl->tx = NULL;
+	nl->rx = NULL;
+}
+
+int rup_nl_join_events(struct rup_nl *nl)
+{
+	if (!nl->events_grp)
+		return -ENOENT;
+	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP,
+				  &nl->events_grp, sizeof(nl->events_grp)) < 0)
+		return -errno;
+	/* Best effort: lets a monitor notice rmmod instead of hanging. */
+	if (nl->ctrl_notify_grp)
+		mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP,
+				      &nl->ctrl_notify_grp,
+				      sizeof(nl->ctrl_notify_grp));
+	return 0;
+}
+
+const char *rup_nl_errstr(const struct rup_nl *nl, int err)
+{
+	if (nl && nl->ext[0])
+		return nl->ext;
+	return strerror(err < 0 ? -err : err);
+}
+
+int rup_nl_fd(const struct rup_nl *nl)
+{
+	return mnl_socket_get_fd(nl->sock);
+}

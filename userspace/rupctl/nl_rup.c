@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Typed half of the rup genl client: builds requests from the structs in
+ * nl.h and parses replies and events back into them, checking every
+ * attribute's type and length before reading it.
+ */
+#include <errno.h>
+#include <string.h>
+#include <linux/genetlink.h>
+
+#include "nl.h"
+
+/* Expected type and size of each attribute a reply or event may carry. */
+struct attr_pol {
+	enum mnl_attr_data_type type;
+	size_t len;		/* exact for BINARY, max incl. NUL for strings */
+};
+
+static const struct attr_pol rup_pol[RUP_A_MAX + 1] = {
+	[RUP_A_REGION_ID] = { MNL_TYPE_U32 },
+	[RUP_A_REGION_GROUP4] = { MNL_TYPE_U32 },
+	[RUP_A_REGION_PORT] = { MNL_TYPE_U16 },
+	[RUP_A_REGION_IFINDEX] = { MNL_TYPE_U32 },
+	[RUP_A_REGION_HAS_NEXT_KEY] = { MNL_TYPE_FLAG },
+	[RUP_A_REGION_INTERVAL_MS] = { MNL_TYPE_U32 },
+	[RUP_A_REGION_DEAD_MS] = { MNL_TYPE_U32 },
+	[RUP_A_REGION_WINDOW_MS] = { MNL_TYPE_U32 },
+	[RUP_A_REGION_PEERS] = { MNL_TYPE_U32 },
+	[RUP_A_NODE_ID] = { MNL_TYPE_BINARY, RUP_NODE_ID_LEN },
+	[RUP_A_VERSION] = { MNL_TYPE_NUL_STRING, RUP_VERSION_LEN },
+	[RUP_A_SCORE] = { MNL_TYPE_U32 },
+	[RUP_A_ROLE] = { MNL_TYPE_U32 },
+	[RUP_A_TERM] = { MNL_TYPE_U64 },
+	[RUP_A_OFFER] = { MNL_TYPE_NESTED },
+	[RUP_A_PEER_ADDR4] = { MNL_TYPE_U32 },
+	[RUP_A_PEER_SEQ] = { MNL_TYPE_U64 },
+	[RUP_A_PEER_LAST_SEEN_MS] = { MNL_TYPE_U32 },
+	[RUP_A_PEER_RX] = { MNL_TYPE_U64 },
+	[RUP_A_CHANGED] = { MNL_TYPE_U32 },
+	[RUP_A_STATS] = { MNL_TYPE_NESTED },
+};
+
+static const struct attr_pol offer_pol[RUP_OFFER_A_MAX + 1] = {
+	[RUP_OFFER_A_VERSION] = { MNL_TYPE_NUL_STRING, RUP_VERSION_LEN },
+	[RUP_OFFER_A_SHA256] = { MNL_TYPE_BINARY, RUP_SHA256_LEN },
+	[RUP_OFFER_A_SIZE] = { MNL_TYPE_U64 },
+	[RUP_OFFER_A_PORT] = { MNL_TYPE_U16 },
+	[RUP_OFFER_A_PATH] = { MNL_TYPE_NUL_STRING, RUP_PATH_LEN },
+};
+
+/* Table being filled by tb_cb: unknown (newer) attributes are skipped. */
+struct tb {
+	const struct attr_pol *pol;
+	unsigned int max;
+	const struct nlattr **attrs;
+};
+
+static bool attr_ok(const struct nlattr *a, const struct attr_pol *p)
+{
+	size_t len = mnl_attr_get_payload_len(a);
+
+	if (p->type == MNL_TYPE_BINARY)
+		return len == p->len;
+	if (mnl_attr_validate(a, p->type) < 0)
+		return false;
+	return p->type != MNL_TYPE_NUL_STRING || len <= p->len;
+}
+
+static int tb_cb(const struct nlattr *a, void *data)
+{
+	struct tb *tb = data;
+	unsigned int type = mnl_attr_get_type(a);
+
+	if (type > tb->max || !tb->pol[type].type)
+		return MNL_CB_OK;
+	if (!attr_ok(a, &tb->pol[type])) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	tb->attrs[type] = a;
+	return MNL_CB_OK;
+}
+
+static int parse_genl(const struct nlmsghdr *nlh, const struct nlattr **attrs)
+{
+	struct tb tb = { rup_pol, RUP_A_MAX, attrs };
+
+	memset(attrs, 0, sizeof(*attrs) * (RUP_A_MAX + 1));
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
+		return -EPROTO;
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), tb_cb, &tb) < 0)
+		return -EPROTO;
+	return 0;
+}
+
+static int parse_offer(const struct nlattr *nest, struct rup_offer *o)
+{
+	const struct nlattr *a[RUP_OFFER_A_MAX + 1] = { NULL };
+	struct tb tb = { offer_pol, RUP_OFFER_A_MAX, a };
+
+	memset(o, 0, sizeof(*o));
+	if (mnl_attr_parse_nested(nest, tb_cb, &tb) < 0)
+		return -EPROTO;
+	if (a[RUP_OFFER_A_VERSION])
+		strcpy(o->version, mnl_attr_get_str(a[RUP_OFFER_A_VERSION]));
+	if (a[RUP_OFFER_A_SHA256])
+		memcpy(o->sha256, mnl_attr_get_payload(a[RUP_OFFER_A_SHA256]),
+		       RUP_SHA256_LEN);
+	if (a[RUP_OFFER_A_SIZE])
+		o->size = mnl_attr_get_u64(a[RUP_OFFER_A_SIZE]);
+	if (a[RUP_OFFER_A_PORT])
+		o->port = mnl_attr_get_u16(a[RUP_OFFER_A_PORT]);
+	if (a[RUP_OFFER_A_PATH])
+		strcpy(o->path, mnl_attr_get_str(a[RUP_OFFER_A_PATH]));
+	for (unsigned int i = 0; i <= RUP_OFFER_A_MAX; i++)
+		if (a[i])
+			o->mask |= RUP_NL_BIT(i);
+	return 0;
+}
+
+static void put_offer(struct nlmsghdr *nlh, const struct rup_offer *o)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, RUP_A_OFFER);
+
+	if (o->mask & RUP_NL_BIT(RUP_OFFER_A_VERSION))
+		mnl_attr_put_strz(nlh, RUP_OFFER_A_VERSION, o->version);
+	if (o->mask & RUP_NL_BIT(RUP_OFFER_A_SHA256))
+		mnl_attr_put(nlh, RUP_OFFER_A_SHA256, RUP_SHA256_LEN, o->sha256);
+	if (o->mask & RUP_NL_BIT(RUP_OFFER_A_SIZE))
+		mnl_attr_put_u64(nlh, RUP_OFFER_A_SIZE, o->size);
+	if (o->mask & RUP_NL_BIT(RUP_OFFER_A_PORT))
+		mnl_attr_put_u16(nlh, RUP_OFFER_A_PORT, o->port);
+	if (o->mask & RUP_NL_BIT(RUP_OFFER_A_PATH))
+		mnl_attr_put_strz(nlh, RUP_OFFER_A_PATH, o->path);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* Regions */
+
+static void put_region(struct nlmsghdr *nlh, const struct rup_region *r)
+{
+	uint32_t m = r->mask;
+
+	mnl_attr_put_u32(nlh, RUP_A_REGION_ID, r->id);
+	if (m & RUP_NL_BIT(RUP_A_REGION_GROUP4))
+		mnl_attr_put(nlh, RUP_A_REGION_GROUP4, sizeof(r->group.s_addr),
+			     &r->group.s_addr);
+	if (m & RUP_NL_BIT(RUP_A_REGION_PORT))
+		mnl_attr_put_u16(nlh, RUP_A_REGION_PORT, r->port);
+	if (m & RUP_NL_BIT(RUP_A_REGION_IFINDEX))
+		mnl_attr_put_u32(nlh, RUP_A_REGION_IFINDEX, r->ifindex);
+	if (m & RUP_NL_BIT(RUP_A_REGION_KEY))
+		mnl_attr_put(nlh, RUP_A_REGION_KEY, r->key_len, r->key);
+	if (m & RUP_NL_BIT(RUP_A_REGION_NEXT_KEY))
+		mnl_attr_put(nlh, RUP_A_REGION_NEXT_KEY, r->next_key_len,
+			     r->next_key);
+	if (m & RUP_NL_BIT(RUP_A_REGION_NEXT_KEY_CLEAR))
+		mnl_attr_put(nlh, RUP_A_REGION_NEXT_KEY_CLEAR, 0, NULL);
+	if (m & RUP_NL_BIT(RUP_A_REGION_INTERVAL_MS))
+		mnl_attr_put_u32(nlh, RUP_A_REGION_INTERVAL_MS, r->interval_ms);
+	if (m & RUP_NL_BIT(RUP_A_REGION_DEAD_MS))
+		mnl_attr_put_u32(nlh, RUP_A_REGION_DEAD_MS, r->dead_ms);
+	if (m & RUP_NL_BIT(RUP_A_REGION_WINDOW_MS))
+		mnl_attr_put_u32(nlh, RUP_A_REGION_WINDOW_MS, r->window_ms);
+}
+
+int rup_nl_region_add(struct rup_nl *nl, const struct rup_region *r)
+{
+	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_REGION_NEW, NLM_F_CREATE | NLM_F_EXCL);
+
+	put_region(nlh, r);
+	return rup_nl_talk(nl, nlh, NULL, NULL);
+}
+
+int rup_nl_region_set(struct rup_nl *nl, const struct rup_region *r)
+{
+	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_REGION_SET, 0);
+
+	put_region(nlh, r);
+	return rup_nl_talk(nl, nlh, NULL, NULL);
+}
+
+int rup_nl_region_del(struct rup_nl *nl, uint32_t id)
+{
+	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_REGION_DEL, 0);
+
+	mnl_attr_put_u32(nlh, RUP_A_REGION_ID, id);
+	return rup_nl_talk(nl, nlh, NULL, NULL);
+}
+
+struct region_walk {
+	rup_region_cb cb;
+	void *arg;
+};
+
+static int region_msg_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *a[RUP_A_MAX + 1];
+	struct region_walk *w = arg;
+	struct rup_region r = { 0 };
+	unsigned int i;
+
+	if (parse_genl(nlh, a))
+		return -EPROTO;
+	if (!a[RUP_A_REGION_ID])
+		return -EPROTO;
+	r.id = mnl_attr_get_u32(a[RUP_A_REGION_ID]);
+	if (a[RUP_A_REGION_GROUP4])
+		r.group.s_addr = mnl_attr_get_u32(a[RUP_A_REGION_GROUP4]);
+	if (a[RUP_A_REGION_PORT])
+		r.port = mnl_attr_get_u16(a[RUP_A_REGION_PORT]);
+	if (a[RUP_A_REGION_IFINDEX])
+		r.ifindex = mnl_attr_get_u32(a[RUP_A_REGION_IFINDEX]);
+	if (a[RUP_A_REGION_INTERVAL_MS])
+		r.interval_ms = mnl_attr_get_u32(a[RUP_A_REGION_INTERVAL_MS]);
+	if (a[RUP_A_REGION_DEAD_MS])
+		r.dead_ms = mnl_attr_get_u32(a[RUP_A_REGION_DEAD_MS]);
+	if (a[RUP_A_REGION_WINDOW_MS])
+		r.window_ms = mnl_attr_get_u32(a[RUP_A_REGION_WINDOW_MS]);
+	if (a[RUP_A_REGION_PEERS])
+		r.peers = mnl_attr_get_u32(a[RUP_A_REGION_PEERS]);
+	r.has_next_key = a[RUP_A_REGION_HAS_NEXT_KEY] != NULL;
+	for (i = 0; i <= RUP_A_MAX; i++)
+		if (a[i])
+			r.mask |= RUP_NL_BIT(i);
+	return w->cb(&r, w->arg);
+}
+
+static int copy_region_cb(const struct rup_region *r, void *arg)
+{
+	*(struct rup_region *)arg = *r;
+	return 0;
+}
+
+int rup_nl_region_get(struct rup_nl *nl, uint32_t id, struct rup_region *out)
+{
+	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_REGION_GET, 0);
+	struct region_walk w = { copy_region_cb, out };
+
+	memset(out, 0, sizeof(*out));
+	mnl_attr_put_u32(nlh, RUP_A_REGION_ID, id);
+	return rup_nl_talk(nl, nlh, region_msg_cb, &w);
+}
+
+int rup_nl_region_dump(struct rup_nl *nl, rup_region_cb cb, void *arg)
+{
+	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_REGION_GET, NLM_F_DUMP);
+	struct region_walk w = { cb, arg };
+
+	return rup_nl_talk(nl, nlh, region_msg_cb, &w);
+}
+
+/* Self */
+
+int rup_nl_self_set(struct rup_nl *nl, const struct rup_self *s)
+{
+	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_SELF_SET, 0);
+	uint32_t m = s->mask;
+
+	if (m & RUP_NL_BIT(RUP_A_NODE_ID))
+		mnl_attr_put(nlh, RUP_A_NODE_ID, RUP_NODE_ID_LEN, s->node_id);
+	if (m & RUP_NL_BIT(RUP_A_VERSION))
+		mnl_attr_put_strz(nlh, RUP_A_VERSION, s->version);
+	if (m & RUP_NL_BIT(RUP_A_SCORE))
+		mnl_attr_put_u32(nlh, RUP_A_SCORE, s->score);
+	if (m & RUP_NL_BIT(RUP_A_REGION_ID))
+		mnl_attr_put_u32(nlh, RUP_A_REGION_ID, s->region);
+	if (m & RUP_NL_BIT(RUP_A_ROLE))
+		mnl_attr_put_u32(nlh, RUP_A_ROLE, s->role);
+	if (m & RUP_NL_BIT(RUP_A_TERM))
+		mnl_attr_put_u64(nlh, RUP_A_TERM, s->term);
+	if (m & RUP_NL_BIT(RUP_A_OFFER))
+		put_offer(nlh, &s->offer);
+	return rup_nl_talk(nl, nlh, NULL, NULL);
+}
+
+static int self_msg_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *a[RUP_A_MAX + 1];
+	struct rup_self *s = arg;
+	unsigned int i;
+
+	if (parse_genl(nlh, a))
+		return -EPROTO;
+	memset(s, 0, sizeof(*s));
+	if (a[RUP_A_NODE_ID])
+		memcpy(s->node_id, mnl_attr_get_payload(a[RUP_A_NODE_ID]),
+		       RUP_NODE_ID_LEN);
+	if (a[RUP_A_VERSION])
+		strcpy(s->version, mnl_attr_get_str(a[RUP_A_VERSION]));
+	if (a[RUP_A_SCORE])
+		s->score = mnl_attr_get_u32(a[RUP_A_SCORE]);
+	if (a[RUP_A_REGION_ID])
+		s->region = mnl_attr_get_u32(a[RUP_A_REGION_ID]);
+	if (a[RUP_A_ROLE])
+		s->role = mnl_attr_get_u32(a[RUP_A_ROLE]);
+	if (a[RUP_A_TERM])
+		s->term = mnl_attr_get_u64(a[RUP_A_TERM]);
+	if (a[RUP_A_OFFER] && parse_offer(a[RUP_A_OFFER], &s->offer))
+		return -EPROTO;
+	for (i = 0; i <= RUP_A_MAX; i++)
+		if (a[i])
+			s->mask |= RUP_NL_BIT(i);
+	return 0;
+}
+
+int rup_nl_self_get(struct rup_nl *nl, uint32_t region, struct rup_self *out)
+{
+	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_SELF_GET, 0);
+
+	memset(out, 0, sizeof(*out));
+	if (region != RUP_NL_NO_REGION)
+		mnl_attr_put_u32(nlh, RUP_A_REGION_ID, region);
+	return rup_nl_talk(nl, nlh, self_msg_cb, out);
+}
+
+/* Peers and events */
+
+static int parse_peer(const struct nlmsghdr *nlh, struct rup_peer *p)
+{
+	const struct nlattr *a[RUP_A_MAX + 1];
+	unsigned int i;
+
+	if (parse_genl(nlh, a))
+		return -EPROTO;
+	memset(p, 0, sizeof(*p));
+	if (!a[RUP_A_REGION_ID] || !a[RUP_A_NODE_ID])
+		return -EPROTO;
+	p->region = mnl_attr_get_u32(a[RUP_A_REGION_ID]);
+	memcpy(p->node_id, mnl_attr_get_payload(a[RUP_A_NODE_ID]), RUP_NODE_ID_LEN);
+	if (a[RUP_A_PEER_ADDR4])
+		p->addr.s_addr = mnl_attr_get_u32(a[RUP_A_PEER_ADDR4]);
+	if (a[RUP_A_VERSION])
+		strcpy(p->version, mnl_attr_get_str(a[RUP_A_VERSION]));
+	if (a[RUP_A_SCORE])
+		p->score = mnl_attr_get_u32(a[RUP_A_SCORE]);
+	if (a[RUP_A_ROLE])
+		p->role = mnl_attr_get_u32(a[RUP_A_ROLE]);
+	if (a[RUP_A_TERM])
+		p->term = mnl_attr_get_u64(a[RUP_A_TERM]);
+	if (a[RUP_A_OFFER] && parse_offer(a[RUP_A_OFFER], &p->offer))
+		return -EPROTO;
+	if (a[RUP_A_PEER_SEQ])
+		p->seq = mnl_attr_get_u64(a[RUP_A_PEER_SEQ]);
+	if (a[RUP_A_PEER_LAST_SEEN_MS])
+		p->last_seen_ms = mnl_attr_get_u32(a[RUP_A_PEER_LAST_SEEN_MS]);
+	if (a[RUP_A_PEER_RX])
+		p->rx = mnl_attr_get_u64(a[RUP_A_PEER_RX]);
+	if (a[RUP_A_CHANGED])
+		p->changed = mnl_attr_get_u32(a[RUP_A_CHANGED]);
+	for (i = 0; i <= RUP_A_MAX; i++)
+		if (a[i])
+			p->mask |= RUP_NL_BIT(i);
+	return 0;
+}
+
+struct peer_walk {
+	rup_peer_cb cb;
+	void *arg;
+};
+
+static int peer_msg_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct peer_walk *w = arg;
+	struct rup_peer p;
+	int err = parse_peer(nlh, &p);
+
+	return err ? err : w->cb(&p, w->arg);
+}
+
+int rup_nl_peers_dump(struct rup_nl *nl, uint32_t region, rup_peer_cb cb, void *arg)
+{
+	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_PEER_GET, NLM_F_DUMP);
+	struct peer_walk w = { cb, arg };
+
+	if (region != RUP_NL_NO_REGION)
+		mnl_attr_put_u32(nlh, RUP_A_REGION_ID, region);
+	return rup_nl_talk(nl, nlh, peer_msg_cb, &w);
+}
+
+/* Stats */
+
+struct stats_walk {
+	rup_stats_cb cb;
+	void *arg;
+};
+
+static int stats_msg_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *a[RUP_A_MAX + 1], *c;
+	struct stats_walk *w = arg;
+	struct rup_stats s = { 0 };
+
+	if (parse_genl(nlh, a))
+		return -EPROTO;
+	if (!a[RUP_A_REGION_ID] || !a[RUP_A_STATS])
+		return -EPROTO;
+	s.region = mnl_attr_get_u32(a[RUP_A_REGION_ID]);
+	mnl_attr_for_each_nested(c, a[RUP_A_STATS]) {
+		unsigned int type = mnl_attr_get_type(c);
+
+		/* Counters newer than this tool are skipped, not an error. */
+		if (type > RUP_STAT_MAX || type == RUP_STAT_PAD)
+			continue;
+		if (mnl_attr_validate(c, MNL_TYPE_U64) < 0)
+			return -EPROTO;
+		s.count[type] = mnl_attr_get_u64(c);
+		s.mask |= RUP_NL_BIT(type);
+	}
+	return w->cb(&s, w->arg);
+}
+
+int rup_nl_stats_dump(struct rup_nl *nl, uint32_t region, rup_stats_cb cb, void *arg)
+{
+	struct stats_walk w = { cb, arg };
+	struct nlmsghdr *nlh;
+
+	if (region == RUP_NL_NO_REGION) {
+		nlh = rup_nl_msg(nl, RUP_CMD_STATS_GET, NLM_F_DUMP);
+	} else {
+		nlh = rup_nl_msg(nl, RUP_CMD_STATS_GET, 0);
+		mnl_attr_put_u32(nlh, RUP_A_REGION_ID, region);
+	}
+	return rup_nl_talk(nl, nlh, stats_msg_cb, &w);
+}
+
+/* True when an nlctrl notification says the rup family was removed. */
+static bool family_removed(const struct rup_nl *nl, const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g) ||
+	    g->cmd != CTRL_CMD_DELFAMILY)
+		return false;
+	mnl_attr_for_each(a, nlh, sizeof(*g))
+		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
+		    mnl_attr_validate(a, MNL_TYPE_U16) == 0 &&
+		    mnl_attr_get_u16(a) == nl->family)
+			return true;
+	return false;
+}
+
+int rup_nl_monitor_next(struct rup_nl *nl, rup_event_cb cb, void *arg)
+{
+	const struct nlmsghdr *nlh;
+	struct rup_event ev;
+	ssize_t n;
+	int len, err;
+
+	n = mnl_socket_recvfrom(nl->sock, nl->rx, RUP_NL_BUFSZ);
+	if (n < 0)
+		return -errno;
+	len = (int)n;
+	for (nlh = (const struct nlmsghdr *)nl->rx; mnl_nlmsg_ok(nlh, len);
+	     nlh = mnl_nlmsg_next(nlh, &len)) {
+		const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+		if (nlh->nlmsg_type == GENL_ID_CTRL) {
+			if (family_removed(nl, nlh))
+				return -ESHUTDOWN;
+			continue;
+		}
+		if (nlh->nlmsg_type != nl->family ||
+		    mnl_nlmsg_get_payload_len(nlh) < sizeof(*g))
+			continue;
+		if (g->cmd < RUP_CMD_PEER_NEW || g->cmd > RUP_CMD_RVS_LOST)
+			continue;
+		ev.cmd = g->cmd;
+		err = parse_peer(nlh, &ev.peer);
+		if (err)
+			return err;
+		err = cb(&ev, arg);
+		if (err)
+			return err;
+	}
+	return 0;
+}

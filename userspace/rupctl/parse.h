@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Bounded parsers for command-line values. They return 0 or -1 and print
+ * nothing; the caller reports the bad value with its context.
+ */
+#ifndef RUPCTL_PARSE_H
+#define RUPCTL_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+int parse_u64(const char *s, uint64_t max, uint64_t *out);
+int parse_u32(const char *s, uint32_t max, uint32_t *out);
+int parse_u16(const char *s, uint16_t *out);
+/* Milliseconds: "250", "250ms" or "3s". */
+int parse_ms(const char *s, uint32_t *out);
+/* Even number of hex digits, at most @max bytes; *len gets the byte count. */
+int parse_hex(const char *s, uint8_t *out, size_t max, size_t *len);
+/* A file holding hex digits (surrounding white space ignored). Prints its
+ * own error, prefixed with @what, since there are several ways to fail.
+ */
+int read_hex_file(const char *what, const char *path, uint8_t *out, size_t max,
+		  size_t *len);
+int parse_ipv4(const char *s, struct in_addr *out);
+/* Lower-case hex of @len bytes into @out (2 * len + 1 bytes). */
+void hex_encode(const uint8_t *in, size_t len, char *out);
+
+#endif

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What every rupctl command shares: exit codes, global options, messages. */
+#ifndef RUPCTL_H
+#define RUPCTL_H
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "nl.h"
+
+/* Exit codes, documented in rupctl(8). */
+enum {
+	RUPCTL_EXIT_OK = 0,
+	RUPCTL_EXIT_USAGE = 1,		/* bad command line */
+	RUPCTL_EXIT_KERNEL = 2,		/* netlink or kernel refused */
+	RUPCTL_EXIT_NOMODULE = 3,	/* genl family "rup" missing */
+};
+
+/* Global options, set by main() before a command runs. */
+struct rupctl_opts {
+	bool json;	/* -j */
+	bool pretty;	/* -p (implies -j) */
+};
+extern struct rupctl_opts rupctl_opts;
+
+/* "rupctl: " + message + newline on stderr. */
+void rupctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* -h, --help or help. */
+bool rupctl_is_help(const char *arg);
+
+/* Open the genl client; on failure print why and return the exit code. */
+int rupctl_nl_open(struct rup_nl *nl);
+
+/* Print "rupctl: WHAT: <extack or strerror>" and return the exit code. */
+int rupctl_nl_fail(const struct rup_nl *nl, int err, const char *what);
+
+/* The value after argv[*i] (advancing *i), or NULL after printing
+ * "WHAT: KEY needs a value".
+ */
+const char *rupctl_arg(int *i, int argc, char **argv, const char *what);
+
+/* Print "WHAT: KEY: bad value "VAL" (EXPECT)" and return RUPCTL_EXIT_USAGE. */
+int rupctl_bad_value(const char *what, const char *key, const char *val,
+		     const char *expect);
+
+/* Print @j as one line (or indented with -p), flush, release it. */
+void rupctl_json_print(json_t *j);
+
+#endif

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Messages, exit codes and JSON output shared by the rupctl commands. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "names.h"
+#include "rupctl.h"
+
+struct rupctl_opts rupctl_opts;
+
+void rupctl_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("rupctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+bool rupctl_is_help(const char *arg)
+{
+	return !strcmp(arg, "-h") || !strcmp(arg, "--help") || !strcmp(arg, "help");
+}
+
+int rupctl_nl_open(struct rup_nl *nl)
+{
+	int err = rup_nl_open(nl);
+
+	if (err == -ENOENT) {
+		rupctl_err("rup module not loaded");
+		return RUPCTL_EXIT_NOMODULE;
+	}
+	if (err) {
+		rupctl_err("netlink: %s", strerror(-err));
+		return RUPCTL_EXIT_KERNEL;
+	}
+	return RUPCTL_EXIT_OK;
+}
+
+int rupctl_nl_fail(const struct rup_nl *nl, int err, const char *what)
+{
+	const char *miss = rup_attr_name(nl->ext_miss_type);
+
+	if (err == -EINTR) {
+		rupctl_err("%s: table kept changing during the dump; try again", what);
+		return RUPCTL_EXIT_KERNEL;
+	}
+	if (nl->ext_miss_type && miss)
+		rupctl_err("%s: %s (missing %s)", what, rup_nl_errstr(nl, err), miss);
+	else if (nl->ext_miss_type)
+		rupctl_err("%s: %s (missing attribute %u)", what,
+			   rup_nl_errstr(nl, err), nl->ext_miss_type);
+	else
+		rupctl_err("%s: %s", what, rup_nl_errstr(nl, err));
+	return RUPCTL_EXIT_KERNEL;
+}
+
+const char *rupctl_arg(int *i, int argc, char **argv, const char *what)
+{
+	if (*i + 1 >= argc) {
+		rupctl_err("%s: \"%s\" needs a value", what, argv[*i]);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+int rupctl_bad_value(const char *what, const char *key, const char *val,
+		     const char *expect)
+{
+	rupctl_err("%s: %s: bad value \"%s\" (%s)", what, key, val, expect);
+	return RUPCTL_EXIT_USAGE;
+}
+
+void rupctl_json_print(json_t *j)
+{
+	size_t flags = JSON_PRESERVE_ORDER;
+
+	flags |= rupctl_opts.pretty ? JSON_INDENT(2) : JSON_COMPACT;
+	json_dumpf(j, stdout, flags);
+	fputc('\n', stdout);
+	fflush(stdout);
+	json_decref(j);
+}
