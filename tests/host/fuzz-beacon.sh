@@ -32,7 +32,7 @@ rm -rf "$keep"
 mkdir -p "$keep"
 cp "$work/corpus.findings"/* "$keep"/ 2>/dev/null
 for f in "$keep"/*; do
-	[ -f "$f" ] && { echo "finding $(basename "$f"):"; xxd -p "$f"; }
+	[ -f "$f" ] && { echo "finding $(basename "$f"):"; od -An -tx1 "$f"; }
 done
 echo "FAIL: fuzz finding (inputs kept in $keep; reproduce: $fuzzer FILE)"
 exit 1

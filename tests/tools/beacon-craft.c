@@ -171,8 +171,13 @@ static void parse_str(const char *opt, char *dst, size_t max, const char *s)
 {
 	size_t l = strlen(s);
 
+	size_t i;
+
 	if (l == 0 || l >= max)
 		die("%s: '%s' must be 1..%zu characters", opt, s, max - 1);
+	for (i = 0; i < l; i++)
+		if (!rup_beacon_char_ok((uint8_t)s[i]))
+			die("%s: '%s' must be visible ASCII without spaces", opt, s);
 	memcpy(dst, s, l + 1);
 }
 
