@@ -35,9 +35,13 @@ static int parse_id(const char *s, const char *what, uint32_t *id)
 static int get_key(const char *what, const char *key, const char *val, bool file,
 		   uint8_t *out, size_t *len)
 {
-	if (file)
-		return read_hex_file(what, val, out, RUP_NL_KEY_MAX, len) ?
+	char ctx[96];
+
+	if (file) {
+		snprintf(ctx, sizeof(ctx), "%s: %s", what, key);
+		return read_hex_file(ctx, val, out, RUP_NL_KEY_MAX, len) ?
 		       RUPCTL_EXIT_USAGE : 0;
+	}
 	if (parse_hex(val, out, RUP_NL_KEY_MAX, len))
 		return rupctl_bad_value(what, key, val, "hex digits");
 	return 0;
@@ -53,7 +57,9 @@ static int parse_opts(int argc, char **argv, bool add, const char *what,
 	for (i = 0; i < argc; i++) {
 		const char *k = argv[i];
 
-		if (!strcmp(k, "next-key-clear") && !add) {
+		if (!strcmp(k, "next-key-clear")) {
+			if (add)
+				break;	/* unknown option for add */
 			r->mask |= RUP_NL_BIT(RUP_A_REGION_NEXT_KEY_CLEAR);
 			continue;
 		}
@@ -101,6 +107,11 @@ static int parse_opts(int argc, char **argv, bool add, const char *what,
 				   what, k);
 			return RUPCTL_EXIT_USAGE;
 		}
+	}
+	if (i < argc) {
+		rupctl_err("%s: unknown option \"%s\"; see \"rupctl region help\"",
+			   what, argv[i]);
+		return RUPCTL_EXIT_USAGE;
 	}
 	return 0;
 }
