@@ -52,7 +52,7 @@ struct opts {
 	bool replay, unknown_tlv, no_version;
 	unsigned long count;
 	unsigned long interval_ms;
-	bool dump;
+	bool dump, list_ids;
 	const char *out;
 };
 
@@ -94,6 +94,7 @@ static void usage(FILE *f)
 "output instead of sending:\n"
 "  --dump                print each datagram as one line of hex\n"
 "  --out FILE            write the first datagram's raw bytes to FILE\n"
+"  --list-ids            print each node id (hex) once, after its first datagram\n"
 "  -h, --help\n");
 }
 
@@ -241,7 +242,7 @@ enum {
 	O_OFF_VERSION, O_OFF_SHA, O_OFF_SIZE, O_OFF_PORT, O_OFF_PATH, O_KEY,
 	O_KEY_FILE, O_TRUNCATE, O_OVERSIZE, O_BAD_MAGIC, O_BAD_VERSION,
 	O_WRONG_REGION, O_BAD_MAC, O_REPLAY, O_STALE, O_UNKNOWN_TLV,
-	O_NO_VERSION, O_COUNT, O_INTERVAL, O_DUMP, O_OUT,
+	O_NO_VERSION, O_COUNT, O_INTERVAL, O_DUMP, O_OUT, O_LIST_IDS,
 };
 
 static const struct option long_opts[] = {
@@ -280,6 +281,7 @@ static const struct option long_opts[] = {
 	{ "interval-ms", required_argument, NULL, O_INTERVAL },
 	{ "dump", no_argument, NULL, O_DUMP },
 	{ "out", required_argument, NULL, O_OUT },
+	{ "list-ids", no_argument, NULL, O_LIST_IDS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -428,6 +430,9 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_OUT:
 			o->out = a;
+			break;
+		case O_LIST_IDS:
+			o->list_ids = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -593,6 +598,15 @@ static void emit(const struct opts *o, int fd, const uint8_t *buf, size_t len,
 		die("sendto %s:%u: %s", inet_ntoa(o->group), o->port, strerror(errno));
 }
 
+static void print_id(const uint8_t *id)
+{
+	int i;
+
+	for (i = 0; i < RUP_NODE_ID_LEN; i++)
+		printf("%02x", id[i]);
+	putchar('\n');
+}
+
 static void pause_ms(unsigned long ms)
 {
 	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
@@ -643,6 +657,8 @@ int main(int argc, char **argv)
 			emit(&o, fd, buf, len, &written);
 			if (o.replay)
 				emit(&o, fd, buf, len, &written);
+			if (o.list_ids && round == 0)
+				print_id(b.node_id);
 			sent++;
 			if (sent < o.count * nids)
 				pause_ms(o.interval_ms);
