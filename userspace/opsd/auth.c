@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/* rup-opsd tokens: constant-time checks; tokens never reach the log. */
+#include <ctype.h>
+#include <event2/http.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <string.h>
+
+#include "auth.h"
+#include "db.h"
+#include "http.h"
+#include "opsd.h"
+
+const char *auth_bearer(struct evhttp_request *req)
+{
+	const char *h = evhttp_find_header(evhttp_request_get_input_headers(req),
+					   "Authorization");
+
+	if (!h || strncasecmp(h, "Bearer ", 7))
+		return NULL;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return *h ? h : NULL;
+}
+
+int auth_token_eq(const char *presented, const char *expected)
+{
+	uint8_t a[32], b[32];
+
+	/* Hash both so the comparison length never depends on the secret. */
+	auth_hash(presented, a);
+	auth_hash(expected, b);
+	return CRYPTO_memcmp(a, b, sizeof(a)) == 0;
+}
+
+int auth_random_hex(char *hex, size_t n)
+{
+	static const char d[] = "0123456789abcdef";
+	uint8_t buf[64];
+	size_t i;
+
+	if (n > sizeof(buf) || RAND_bytes(buf, (int)n) != 1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		hex[2 * i] = d[buf[i] >> 4];
+		hex[2 * i + 1] = d[buf[i] & 15];
+	}
+	hex[2 * n] = 0;
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return 0;
+}
+
+void auth_hash(const char *token, uint8_t out[32])
+{
+	unsigned int len = 32;
+
+	EVP_Digest(token, strlen(token), out, &len, EVP_sha256(), NULL);
+}
+
+int is_node_id(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 32; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	return s[32] == 0;
+}
+
+int auth_admin(struct opsd *o, struct evhttp_request *req)
+{
+	const char *t = auth_bearer(req);
+
+	if (!t) {
+		http_error(req, 401, "missing admin token (Authorization: Bearer ...)");
+		return -1;
+	}
+	if (!auth_token_eq(t, o->cfg.admin_token)) {
+		http_error(req, 403, "wrong admin token");
+		return -1;
+	}
+	return 0;
+}
+
+int auth_node(struct opsd *o, struct evhttp_request *req, char node[33], uint32_t *region)
+{
+	const char *id = evhttp_find_header(evhttp_request_get_input_headers(req), "X-Rup-Node");
+	const char *t = auth_bearer(req);
+	sqlite3_stmt *st;
+	uint8_t h[32];
+	int ok = 0, found = 0;
+	size_t i;
+
+	if (!t) {
+		http_error(req, 401, "missing node token (Authorization: Bearer ...)");
+		return -1;
+	}
+	if (!id || !is_node_id(id)) {
+		http_error(req, 400, "missing or malformed X-Rup-Node header (32 hex digits)");
+		return -1;
+	}
+	for (i = 0; i < 32; i++)
+		node[i] = (char)tolower((unsigned char)id[i]);
+	node[32] = 0;
+	st = db_prep(o->db, "SELECT token_hash, region FROM nodes WHERE id = ?");
+	if (!st) {
+		http_error(req, 500, "database error");
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, node, -1, SQLITE_STATIC);
+	auth_hash(t, h);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		found = 1;
+		if (sqlite3_column_bytes(st, 0) == 32)
+			ok = CRYPTO_memcmp(sqlite3_column_blob(st, 0), h, 32) == 0;
+		*region = (uint32_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (!found) {
+		http_error(req, 404, "node %s: unknown node (register first)", node);
+		return -1;
+	}
+	if (!ok) {
+		http_error(req, 403, "node %s: wrong node token", node);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* rup-opsd configuration: inih file plus command-line overrides. */
+#ifndef RUP_OPSD_CONFIG_H
+#define RUP_OPSD_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define OPSD_DEFAULT_CONFIG "/etc/rup/rup-opsd.conf"
+#define OPSD_TOKEN_MAX 256
+#define OPSD_PATH_MAX 512
+
+struct opsd_config {
+	/* [fleet] */
+	uint32_t nodes;		/* T, planned nodes */
+	uint32_t max_per_region; /* M */
+	char pool[64];		/* multicast pool, CIDR */
+	uint32_t port;		/* beacon UDP port */
+	uint32_t interval_ms;
+	uint32_t dead_ms;
+	uint32_t window_ms;
+	/* [server] */
+	char listen[64];
+	uint32_t listen_port;
+	char cert[OPSD_PATH_MAX];
+	char key[OPSD_PATH_MAX];
+	char public_url[OPSD_PATH_MAX];
+	uint32_t max_connections;
+	uint32_t max_longpolls;
+	uint32_t longpoll_timeout_s;
+	uint32_t timeout_s;
+	uint32_t max_body;
+	uint64_t max_payload;
+	uint32_t download_budget;
+	/* [auth] */
+	char enroll_token[OPSD_TOKEN_MAX];
+	char admin_token[OPSD_TOKEN_MAX];
+	/* [store] */
+	char database[OPSD_PATH_MAX];
+	char packages[OPSD_PATH_MAX];
+	char release_keys[OPSD_PATH_MAX];
+};
+
+void config_defaults(struct opsd_config *c);
+/* Load an ini file; a missing file is an error only if @must_exist. */
+int config_load(struct opsd_config *c, const char *path, int must_exist, char *err, size_t errlen);
+/* Set one "section.key" (used by ini and by --section-key command-line overrides). */
+int config_set(struct opsd_config *c, const char *section, const char *name, const char *value,
+	       char *err, size_t errlen);
+/* After loading: fill derived defaults and check required settings. */
+int config_finish(struct opsd_config *c, char *err, size_t errlen);
+/* The settings table for --help and getopt. */
+struct config_opt {
+	const char *opt;	/* command-line name */
+	const char *section;
+	const char *name;
+	const char *help;
+};
+extern const struct config_opt config_opts[];
+
+#endif

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/* rup-opsd state in SQLite: schema and transaction helpers. */
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "olog.h"
+#include "opsd.h"
+
+/*
+ * Schema. Versions and ids are TEXT as nodes send them; region keys are
+ * BLOBs; token_hash is SHA-256 of the node token (the token is never stored).
+ */
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS regions(id INTEGER PRIMARY KEY, grp TEXT NOT NULL UNIQUE,"
+	" key BLOB NOT NULL, rvs TEXT, term INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS nodes(id TEXT PRIMARY KEY, region INTEGER NOT NULL,"
+	" score INTEGER NOT NULL, version TEXT NOT NULL, addresses TEXT NOT NULL,"
+	" token_hash BLOB NOT NULL, registered INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+	" state TEXT, last_report INTEGER);"
+	"CREATE TABLE IF NOT EXISTS assign_state(name TEXT PRIMARY KEY, data BLOB NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS releases(version TEXT PRIMARY KEY, manifest BLOB NOT NULL,"
+	" signature TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
+	" range TEXT NOT NULL, summary TEXT NOT NULL, payload INTEGER NOT NULL DEFAULT 0,"
+	" created INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS rollouts(id INTEGER PRIMARY KEY, version TEXT NOT NULL,"
+	" wave_size INTEGER NOT NULL, failure_threshold INTEGER NOT NULL, state TEXT NOT NULL,"
+	" wave INTEGER NOT NULL DEFAULT 0, waves INTEGER NOT NULL, created INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS tasks(id INTEGER PRIMARY KEY, rollout INTEGER NOT NULL,"
+	" region INTEGER NOT NULL, wave INTEGER NOT NULL, state TEXT NOT NULL, reason TEXT,"
+	" term INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS tasks_region ON tasks(region, state);"
+	"CREATE TABLE IF NOT EXISTS task_nodes(task INTEGER NOT NULL, node TEXT NOT NULL,"
+	" version TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY(task, node));"
+	"CREATE TABLE IF NOT EXISTS reports(id INTEGER PRIMARY KEY, task INTEGER NOT NULL,"
+	" region INTEGER NOT NULL, node TEXT NOT NULL, term INTEGER NOT NULL,"
+	" state TEXT NOT NULL, reason TEXT, time INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
+	" action TEXT NOT NULL, detail TEXT NOT NULL);";
+
+int db_open(sqlite3 **db, const char *path, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, *db ? sqlite3_errmsg(*db) : "out of memory");
+		sqlite3_close(*db);
+		*db = NULL;
+		return -1;
+	}
+	sqlite3_busy_timeout(*db, 5000);
+	/* WAL + FULL sync: a kill -9 after a reply never loses what was replied. */
+	if (sqlite3_exec(*db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			 "PRAGMA foreign_keys=ON;", NULL, NULL, &msg) != SQLITE_OK ||
+	    sqlite3_exec(*db, schema, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, msg ? msg : "schema failed");
+		sqlite3_free(msg);
+		sqlite3_close(*db);
+		*db = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void db_close(sqlite3 *db)
+{
+	sqlite3_close(db);
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		olog_err("db: %s: %s", sql, msg ? msg : "?");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int db_begin(sqlite3 *db)
+{
+	return exec(db, "BEGIN IMMEDIATE");
+}
+
+int db_commit(sqlite3 *db)
+{
+	if (exec(db, "COMMIT")) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+void db_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		exec(db, "ROLLBACK");
+}
+
+sqlite3_stmt *db_prep(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		olog_err("db: prepare '%s': %s", sql, sqlite3_errmsg(db));
+		return NULL;
+	}
+	return st;
+}
+
+int db_run(sqlite3_stmt *st)
+{
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		olog_err("db: %s: %s", sqlite3_sql(st), sqlite3_errmsg(sqlite3_db_handle(st)));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+int64_t db_int(sqlite3 *db, const char *sql, int64_t def)
+{
+	sqlite3_stmt *st = db_prep(db, sql);
+	int64_t v = def;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int db_audit(sqlite3 *db, const char *action, const char *detail)
+{
+	sqlite3_stmt *st = db_prep(db, "INSERT INTO audit(time, action, detail) VALUES(?,?,?)");
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, (int64_t)opsd_now_ns());
+	sqlite3_bind_text(st, 2, action, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, detail, -1, SQLITE_TRANSIENT);
+	return db_run(st);
+}
+
+const char *db_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	return t ? (const char *)t : "";
+}

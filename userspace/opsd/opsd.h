@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* rup-opsd: shared server context, one instance per process. */
+#ifndef RUP_OPSD_H
+#define RUP_OPSD_H
+
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "config.h"
+
+struct event_base;
+struct evhttp;
+struct evconnlistener;
+struct evhttp_request;
+struct ssl_ctx_st;
+struct sqlite3;
+struct assign;
+
+/* A held GET /api/v1/tasks: answered when a task opens, the term moves, or it times out. */
+struct longpoll {
+	TAILQ_ENTRY(longpoll) link;
+	struct opsd *o;
+	struct evhttp_request *req;
+	struct event *timer;
+	char node[33];
+	uint32_t region;
+	uint64_t term;
+};
+TAILQ_HEAD(longpoll_list, longpoll);
+
+struct opsd_metrics {
+	uint64_t registrations;
+	uint64_t downloads;
+	uint64_t bytes_served;
+	uint64_t rejected_conns;
+	uint64_t requests_by_code[600];
+};
+
+struct opsd {
+	struct opsd_config cfg;
+	struct event_base *base;
+	struct evhttp *http;
+	struct evconnlistener *listener;
+	struct ssl_ctx_st *ssl;
+	struct sqlite3 *db;
+	struct assign *as;
+	struct longpoll_list polls;
+	unsigned int conns;
+	unsigned int npolls;
+	unsigned int downloads;
+	int stopping;
+	struct opsd_metrics m;
+};
+
+/* Wall clock in nanoseconds (also handed to nodes as server_time_ns). */
+uint64_t opsd_now_ns(void);
+
+#endif

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/* rup-opsd regions: the assignment in memory mirrors its row in SQLite. */
+#include <errno.h>
+#include <inttypes.h>
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assign.h"
+#include "db.h"
+#include "olog.h"
+#include "opsd.h"
+#include "region.h"
+
+static struct assign_pool pool;
+
+static int save(struct opsd *o)
+{
+	size_t len;
+	void *blob = assign_serialize(o->as, &len);
+	sqlite3_stmt *st;
+
+	if (!blob)
+		return -1;
+	st = db_prep(o->db, "INSERT OR REPLACE INTO assign_state(name, data) VALUES('assign', ?)");
+	if (!st) {
+		free(blob);
+		return -1;
+	}
+	sqlite3_bind_blob(st, 1, blob, (int)len, free);
+	return db_run(st);
+}
+
+/* Make a row, group and key for every region the assignment has and the table lacks. */
+static int make_rows(struct opsd *o, char *err, size_t errlen)
+{
+	uint32_t n = assign_nregions(o->as);
+	uint32_t have = (uint32_t)db_int(o->db, "SELECT COUNT(*) FROM regions", 0);
+	uint32_t i;
+
+	for (i = have; i < n; i++) {
+		uint8_t key[32];
+		char grp[32];
+		sqlite3_stmt *st;
+		int rc;
+
+		if (assign_pool_group(&pool, i, grp, sizeof(grp))) {
+			snprintf(err, errlen, "region %u: multicast pool %s exhausted", i,
+				 o->cfg.pool);
+			return -1;
+		}
+		if (RAND_bytes(key, sizeof(key)) != 1) {
+			snprintf(err, errlen, "region %u: no randomness for its key", i);
+			return -1;
+		}
+		st = db_prep(o->db, "INSERT INTO regions(id, grp, key, created) VALUES(?,?,?,?)");
+		if (!st) {
+			snprintf(err, errlen, "region %u: database error", i);
+			return -1;
+		}
+		sqlite3_bind_int64(st, 1, i);
+		sqlite3_bind_text(st, 2, grp, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(st, 3, key, sizeof(key), SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 4, (int64_t)opsd_now_ns());
+		rc = db_run(st);
+		OPENSSL_cleanse(key, sizeof(key));
+		if (rc) {
+			snprintf(err, errlen, "region %u: cannot store it", i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static struct assign *load(struct opsd *o, char *err, size_t errlen, int *found)
+{
+	sqlite3_stmt *st = db_prep(o->db, "SELECT data FROM assign_state WHERE name = 'assign'");
+	struct assign *as = NULL;
+
+	*found = 0;
+	if (!st) {
+		snprintf(err, errlen, "database error reading the assignment");
+		return NULL;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*found = 1;
+		as = assign_deserialize(sqlite3_column_blob(st, 0),
+					(size_t)sqlite3_column_bytes(st, 0), err, errlen);
+	}
+	sqlite3_finalize(st);
+	return as;
+}
+
+int region_reload(struct opsd *o)
+{
+	char err[256];
+	int found;
+	struct assign *as = load(o, err, sizeof(err), &found);
+
+	if (!as) {
+		olog_err("assignment reload: %s", found ? err : "no saved state");
+		return -1;
+	}
+	assign_set_max_regions(as, assign_pool_regions(&pool));
+	assign_free(o->as);
+	o->as = as;
+	return 0;
+}
+
+int region_init(struct opsd *o, char *err, size_t errlen)
+{
+	int found;
+
+	if (assign_pool_parse(o->cfg.pool, &pool, err, errlen))
+		return -1;
+	o->as = load(o, err, errlen, &found);
+	if (found && !o->as)
+		return -1;
+	if (o->as) {
+		if (assign_planned(o->as) != o->cfg.nodes ||
+		    assign_max_per_region(o->as) != o->cfg.max_per_region)
+			olog_warn("database keeps T=%u M=%u (config says T=%u M=%u): a live "
+				  "assignment is never re-planned",
+				  assign_planned(o->as), assign_max_per_region(o->as),
+				  o->cfg.nodes, o->cfg.max_per_region);
+	} else {
+		o->as = assign_new(o->cfg.nodes, o->cfg.max_per_region);
+		if (!o->as) {
+			snprintf(err, errlen, "T=%u M=%u: %s", o->cfg.nodes,
+				 o->cfg.max_per_region, strerror(errno));
+			return -1;
+		}
+	}
+	if (assign_set_max_regions(o->as, assign_pool_regions(&pool))) {
+		snprintf(err, errlen, "pool %s holds fewer groups than the %u regions in use",
+			 o->cfg.pool, assign_nregions(o->as));
+		return -1;
+	}
+	if (db_begin(o->db))
+		goto dberr;
+	if (make_rows(o, err, errlen) || save(o)) {
+		db_rollback(o->db);
+		return -1;
+	}
+	if (db_commit(o->db))
+		goto dberr;
+	return 0;
+dberr:
+	snprintf(err, errlen, "database error saving the assignment");
+	return -1;
+}
+
+int region_assign(struct opsd *o, uint32_t score, uint32_t *region, char *err, size_t errlen)
+{
+	int rc = assign_add(o->as, score, region);
+
+	if (rc) {
+		snprintf(err, errlen, "%s", rc == -ENOSPC ? "every region is full and the "
+			 "multicast pool is exhausted" : strerror(-rc));
+		return -1;
+	}
+	if (make_rows(o, err, errlen))
+		return -1;
+	if (save(o)) {
+		snprintf(err, errlen, "database error saving the assignment");
+		return -1;
+	}
+	return 0;
+}
+
+int region_remove(struct opsd *o, uint32_t region)
+{
+	if (assign_remove(o->as, region))
+		return -1;
+	return save(o);
+}
+
+int region_claim(struct opsd *o, uint32_t region, const char *node, uint64_t term, int *raised,
+		 char *err, size_t errlen)
+{
+	sqlite3_stmt *st = db_prep(o->db, "SELECT term, IFNULL(rvs, '') FROM regions WHERE id = ?");
+	uint64_t cur = 0;
+	char rvs[33] = "";
+
+	*raised = 0;
+	if (!st) {
+		snprintf(err, errlen, "database error");
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, region);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		cur = (uint64_t)sqlite3_column_int64(st, 0);
+		snprintf(rvs, sizeof(rvs), "%s", db_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (term < cur) {
+		snprintf(err, errlen, "region %u: term %" PRIu64 " is lower than the region's "
+			 "term %" PRIu64 " (fenced: another RVS was elected)", region, term, cur);
+		return -1;
+	}
+	if (term == cur && rvs[0] && strcmp(rvs, node)) {
+		snprintf(err, errlen, "region %u: term %" PRIu64 " is held by node %s", region,
+			 term, rvs);
+		return -1;
+	}
+	if (term == cur && rvs[0])
+		return 0;
+	st = db_prep(o->db, "UPDATE regions SET term = ?, rvs = ? WHERE id = ?");
+	if (!st) {
+		snprintf(err, errlen, "database error");
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, (int64_t)term);
+	sqlite3_bind_text(st, 2, node, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, region);
+	if (db_run(st)) {
+		snprintf(err, errlen, "database error");
+		return -1;
+	}
+	*raised = term > cur;
+	return 0;
+}
