@@ -68,3 +68,80 @@ ns_attach() {
 	$IP -n "$ns" link set "$ifn" up
 	$IP -n "$ns" route add 224.0.0.0/4 dev "$ifn" 2>/dev/null || true
 }
+
+# --- rup module helpers (kernel tests 10-18) ---
+RNL=$RUP_BUILD/tests/tools/rup-nl-test
+KEY1=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+KEY2=202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f
+
+# rnl NS ARGS...: rup-nl-test inside namespace NS.
+rnl() {
+	local ns=$1
+	shift
+	in_ns "$ns" "$RNL" "$@"
+}
+
+# now_ms: monotonic-enough wall clock in milliseconds.
+now_ms() {
+	local t=${EPOCHREALTIME/./}
+	echo $((t / 1000))
+}
+
+# monitor_start NS FILE: events of NS, one line each, prefixed with the ms
+# they were read at; waits until the monitor listens. Killed at test end.
+monitor_start() {
+	local ns=$1 out=$2
+	(rnl "$ns" monitor | while IFS= read -r l; do
+		echo "$(now_ms) $l"
+	done) >"$out" 2>&1 &
+	MONITORS="${MONITORS:-} $!"
+	wait_until 5 grep -q monitoring "$out" || fail "$ns: monitor did not start"
+}
+trap 'for p in ${MONITORS:-}; do pkill -P "$p" 2>/dev/null; kill "$p" 2>/dev/null; done' EXIT
+
+# rup_nodes BRIDGE SUBNET NS...: namespaces on one bridge, SUBNET.1, .2, ...
+rup_nodes() {
+	local br=$1 net=$2 i=1 ns
+	shift 2
+	# Module autoload does not reach the guest's modprobe: load them here.
+	modprobe -a bridge veth 2>/dev/null
+	$IP link show "$br" >/dev/null 2>&1 || bridge_add "$br"
+	for ns in "$@"; do
+		ns_add "$ns"
+		ns_attach "$ns" "$br" "$net.$i/24"
+		i=$((i + 1))
+	done
+}
+
+# region_add NS ID GROUP KEY [ATTR=VALUE...]: a region on eth0, port 7777.
+region_add() {
+	local ns=$1 id=$2 group=$3 key=$4
+	shift 4
+	rnl "$ns" region-new id="$id" group="$group" port=7777 ifname=eth0 \
+		key="$key" "$@" || fail "$ns: region $id: region-new"
+}
+
+# peer_line NS REGION NODE: the peer-get line of NODE (hex id) in REGION.
+peer_line() {
+	rnl "$1" peer-get id="$2" | grep " node=$3 "
+}
+
+# node_id NS: this namespace's node id (hex).
+node_id() {
+	rnl "$1" self-get | sed -n 's/.* node=\([0-9a-f]*\).*/\1/p'
+}
+
+# stat NS REGION NAME: one counter of a region.
+stat() {
+	rnl "$1" stats-get id="$2" | tr ' ' '\n' | sed -n "s/^$3=//p"
+}
+
+# peer_count NS REGION
+peer_count() {
+	rnl "$1" peer-get id="$2" | grep -c '^peer-get'
+}
+
+# slab_objs NAME: active objects of a slab cache (nothing printed: no cache).
+slab_objs() {
+	awk -v n="$1" '$1 == n { print $2 }' /proc/slabinfo
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receiving beacons, in softirq from the region socket's encap_rcv. Checks
+ * run cheapest first; every failure is counted under its own reason and
+ * leaves the version table untouched.
+ */
+#include <linux/ip.h>
+#include <linux/skbuff.h>
+#include <linux/udp.h>
+#include <crypto/algapi.h>
+#include <crypto/hash.h>
+#include <net/sock.h>
+#include "peer.h"
+#include "region.h"
+#include "socket.h"
+
+static enum rup_stat rup_decode_drop(int err, size_t len)
+{
+	switch (-err) {
+	case RUP_BERR_SHORT:
+		return RUP_STAT_DROP_SHORT;
+	case RUP_BERR_MAGIC:
+	case RUP_BERR_VERSION:
+		return RUP_STAT_DROP_BAD_MAGIC;
+	case RUP_BERR_LENGTH:
+		return len > RUP_BEACON_MAX ? RUP_STAT_DROP_TOO_BIG :
+					      RUP_STAT_DROP_MALFORMED;
+	default:
+		return RUP_STAT_DROP_MALFORMED;
+	}
+}
+
+static bool rup_mac_ok(struct crypto_shash *tfm, const u8 *data, size_t len)
+{
+	u8 mac[RUP_MAC_LEN];
+
+	if (!tfm || crypto_shash_tfm_digest(tfm, data, len - RUP_MAC_LEN, mac))
+		return false;
+	return !crypto_memneq(mac, data + len - RUP_MAC_LEN, RUP_MAC_LEN);
+}
+
+static enum rup_stat rup_check(struct rup_region *r, struct sk_buff *skb,
+			       struct rup_beacon *b)
+{
+	const struct rup_keys *keys;
+	const struct rup_self *self;
+	unsigned int off, len;
+	const u8 *data;
+	int err;
+
+	off = skb_transport_offset(skb) + sizeof(struct udphdr);
+	if (skb->len < off)
+		return RUP_STAT_DROP_SHORT;
+	len = skb->len - off;
+	if (len < RUP_BEACON_MIN)
+		return RUP_STAT_DROP_SHORT;
+	if (len > RUP_BEACON_MAX)
+		return RUP_STAT_DROP_TOO_BIG;
+	if (!pskb_may_pull(skb, off + len))
+		return RUP_STAT_DROP_MALFORMED;
+	data = skb->data + off;
+
+	err = rup_beacon_decode(data, len, b);
+	if (err)
+		return rup_decode_drop(err, len);
+	if (b->region != r->id)
+		return RUP_STAT_DROP_WRONG_REGION;
+
+	keys = rcu_dereference(r->keys);
+	if (!rup_mac_ok(keys->cur, data, len) &&
+	    !rup_mac_ok(keys->next, data, len))
+		return RUP_STAT_DROP_BAD_MAC;
+
+	self = rcu_dereference(r->rn->self);
+	if (!memcmp(b->node_id, self->node_id, RUP_NODE_ID_LEN))
+		return RUP_STAT_DROP_OWN;
+
+	return rup_peer_receive(r, b, ip_hdr(skb)->saddr);
+}
+
+/* encap_rcv: returns 0, the datagram is always consumed here. */
+int rup_receive(struct sock *sk, struct sk_buff *skb)
+{
+	struct rup_region *r = rcu_dereference_sk_user_data(sk);
+	struct rup_beacon b;
+	enum rup_stat st;
+
+	if (unlikely(!r || READ_ONCE(r->dead))) {
+		kfree_skb(skb);
+		return 0;
+	}
+	st = rup_check(r, skb, &b);
+	rup_stat_inc(r, st);
+	if (st == RUP_STAT_RX) {
+		consume_skb(skb);
+	} else {
+		net_dbg_ratelimited("rup: region %u: beacon dropped (reason %d)\n",
+				    r->id, st);
+		kfree_skb(skb);
+	}
+	return 0;
+}

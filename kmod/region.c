@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Region lifetime. A region lives on its namespace's list (RCU) and is
+ * reached from its socket's sk_user_data in the receive path. Deletion
+ * unlinks it, stops the send work, closes the socket, waits one grace period
+ * (so no receive path still sees it), then stops the expiry work and frees
+ * peers, keys and self state. All of it runs under rup_net.lock.
+ */
+#include <linux/slab.h>
+#include <linux/err.h>
+#include "region.h"
+#include "peer.h"
+#include "socket.h"
+
+struct rup_region *rup_region_find(struct rup_net *rn, u32 id)
+{
+	struct rup_region *r;
+
+	lockdep_assert_held(&rn->lock);
+	list_for_each_entry(r, &rn->regions, list)
+		if (r->id == id)
+			return r;
+	return NULL;
+}
+
+struct crypto_shash *rup_key_alloc(const u8 *key)
+{
+	struct crypto_shash *tfm;
+	int err;
+
+	tfm = crypto_alloc_shash("hmac(sha256)", 0, 0);
+	if (IS_ERR(tfm))
+		return tfm;
+	err = crypto_shash_setkey(tfm, key, RUP_KEY_LEN);
+	if (err) {
+		crypto_free_shash(tfm);
+		return ERR_PTR(err);
+	}
+	return tfm;
+}
+
+static void rup_keys_free(struct rup_keys *keys)
+{
+	if (!keys)
+		return;
+	crypto_free_shash(keys->cur);
+	crypto_free_shash(keys->next);
+	kfree(keys);
+}
+
+static struct rup_keys *rup_keys_new(const u8 *key, const u8 *next_key)
+{
+	struct rup_keys *keys;
+	struct crypto_shash *tfm;
+
+	keys = kzalloc(sizeof(*keys), GFP_KERNEL);
+	if (!keys)
+		return ERR_PTR(-ENOMEM);
+	tfm = rup_key_alloc(key);
+	if (IS_ERR(tfm))
+		goto err;
+	keys->cur = tfm;
+	if (next_key) {
+		tfm = rup_key_alloc(next_key);
+		if (IS_ERR(tfm))
+			goto err;
+		keys->next = tfm;
+	}
+	return keys;
+err:
+	rup_keys_free(keys);
+	return ERR_CAST(tfm);
+}
+
+int rup_region_new(struct rup_net *rn, const struct rup_region_cfg *cfg,
+		   const u8 *key, const u8 *next_key,
+		   struct netlink_ext_ack *extack)
+{
+	struct rup_region *r;
+	struct rup_rself *rs;
+	struct rup_keys *keys;
+	int err, i;
+
+	lockdep_assert_held(&rn->lock);
+	if (rup_region_find(rn, cfg->id)) {
+		NL_SET_ERR_MSG_MOD(extack, "region id already exists");
+		return -EEXIST;
+	}
+	if (rn->nregions >= RUP_REGIONS_MAX) {
+		NL_SET_ERR_MSG_MOD(extack, "too many regions in this namespace");
+		return -ENOSPC;
+	}
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	rs = kzalloc(sizeof(*rs), GFP_KERNEL);
+	if (!r || !rs) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	keys = rup_keys_new(key, next_key);
+	if (IS_ERR(keys)) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot set up hmac(sha256) with the key");
+		err = PTR_ERR(keys);
+		goto err_free;
+	}
+	RCU_INIT_POINTER(r->keys, keys);
+	rs->role = RUP_ROLE_MEMBER;
+	RCU_INIT_POINTER(r->self, rs);
+
+	r->rn = rn;
+	r->net = rn->net;
+	r->id = cfg->id;
+	r->group = cfg->group;
+	r->port = cfg->port;
+	r->ifindex = cfg->ifindex;
+	r->interval_ms = cfg->interval_ms;
+	r->dead_ms = cfg->dead_ms;
+	r->window_ms = cfg->window_ms;
+	spin_lock_init(&r->send_lock);
+	spin_lock_init(&r->peers_lock);
+	for (i = 0; i < ARRAY_SIZE(r->peers); i++)
+		INIT_HLIST_HEAD(&r->peers[i]);
+	for (i = 0; i < ARRAY_SIZE(r->stats); i++)
+		atomic64_set(&r->stats[i], 0);
+	INIT_DELAYED_WORK(&r->send_work, rup_send_work);
+	INIT_DELAYED_WORK(&r->expire_work, rup_peer_expire_work);
+	r->last_tx = jiffies - HZ;
+
+	/* From here on beacons can arrive: @r must be complete. */
+	err = rup_socket_open(r, extack);
+	if (err)
+		goto err_keys;
+
+	list_add_tail_rcu(&r->list, &rn->regions);
+	rn->nregions++;
+	atomic_inc(&rn->gen);
+	rup_send_start(r);
+	return 0;
+
+err_keys:
+	rup_keys_free(keys);
+err_free:
+	kfree(rs);
+	kfree(r);
+	return err;
+}
+
+/* First half of deletion: nothing new reaches @r afterwards. */
+static void rup_region_unlink(struct rup_region *r)
+{
+	struct rup_net *rn = r->rn;
+
+	lockdep_assert_held(&rn->lock);
+	list_del_rcu(&r->list);
+	rn->nregions--;
+	atomic_inc(&rn->gen);
+	WRITE_ONCE(r->dead, true);
+	cancel_delayed_work_sync(&r->send_work);
+	rup_socket_close(r);
+}
+
+/* Second half, after a grace period: no receive path holds @r. */
+static void rup_region_free(struct rup_region *r)
+{
+	/* Receive can no longer queue it, so this stops it for good. */
+	cancel_delayed_work_sync(&r->expire_work);
+	rup_peers_free(r);
+	rup_keys_free(rcu_dereference_protected(r->keys, true));
+	kfree(rcu_dereference_protected(r->self, true));
+	kfree(r);
+}
+
+void rup_region_del(struct rup_region *r)
+{
+	rup_region_unlink(r);
+	synchronize_rcu();
+	rup_region_free(r);
+}
+
+void rup_region_del_all(struct rup_net *rn)
+{
+	struct rup_region *r, *tmp;
+	LIST_HEAD(gone);
+
+	lockdep_assert_held(&rn->lock);
+	list_for_each_entry_safe(r, tmp, &rn->regions, list) {
+		rup_region_unlink(r);
+		/* The RCU list pointers are not needed past the unlink. */
+		list_add_tail(&r->list, &gone);
+	}
+	if (list_empty(&gone))
+		return;
+	synchronize_rcu();
+	list_for_each_entry_safe(r, tmp, &gone, list)
+		rup_region_free(r);
+}
+
+/*
+ * Replace the current key, set or clear the next one. Old transforms are
+ * freed after a grace period, so a receive path never uses a freed one.
+ */
+int rup_region_set_keys(struct rup_region *r, const u8 *key,
+			const u8 *next_key, bool clear_next)
+{
+	struct rup_keys *old, *keys;
+	struct crypto_shash *cur = NULL, *next = NULL;
+
+	lockdep_assert_held(&r->rn->lock);
+	old = rcu_dereference_protected(r->keys, lockdep_is_held(&r->rn->lock));
+	keys = kzalloc(sizeof(*keys), GFP_KERNEL);
+	if (!keys)
+		return -ENOMEM;
+	if (key) {
+		cur = rup_key_alloc(key);
+		if (IS_ERR(cur))
+			goto err;
+	}
+	if (next_key) {
+		next = rup_key_alloc(next_key);
+		if (IS_ERR(next))
+			goto err;
+	}
+	keys->cur = cur ?: old->cur;
+	keys->next = next ?: (clear_next ? NULL : old->next);
+	rcu_assign_pointer(r->keys, keys);
+	synchronize_rcu();
+	/* Free what the new set no longer uses. */
+	if (old->cur != keys->cur)
+		crypto_free_shash(old->cur);
+	if (old->next && old->next != keys->next)
+		crypto_free_shash(old->next);
+	kfree(old);
+	return 0;
+err:
+	if (!IS_ERR_OR_NULL(cur))
+		crypto_free_shash(cur);
+	kfree(keys);
+	return PTR_ERR(IS_ERR(cur) ? cur : next);
+}
+
+int rup_region_set_self(struct rup_region *r, const u32 *role,
+			const u64 *term, const struct rup_offer *offer,
+			bool clear_offer)
+{
+	struct rup_rself *old, *rs;
+
+	lockdep_assert_held(&r->rn->lock);
+	old = rcu_dereference_protected(r->self, lockdep_is_held(&r->rn->lock));
+	rs = kmemdup(old, sizeof(*old), GFP_KERNEL);
+	if (!rs)
+		return -ENOMEM;
+	if (role)
+		rs->role = *role;
+	if (term)
+		rs->term = *term;
+	if (offer) {
+		rs->offer = *offer;
+		rs->has_offer = true;
+	} else if (clear_offer) {
+		memset(&rs->offer, 0, sizeof(rs->offer));
+		rs->has_offer = false;
+	}
+	rcu_assign_pointer(r->self, rs);
+	kfree_rcu(old, rcu);
+	rup_send_trigger(r);
+	return 0;
+}

@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rup-nl-test: a raw client of the rup genl family for the module's guest
+ * tests. Unlike rupctl it checks nothing itself, so tests can send exactly
+ * the (mis)formed requests they mean to, and it prints replies and events
+ * as one "key=value ..." line per message.
+ *
+ *   rup-nl-test COMMAND [ATTR=VALUE ...]
+ *   COMMAND: region-new region-set region-del region-get self-set self-get
+ *            peer-get stats-get monitor
+ *   ATTR: id group port ifname ifindex key next-key next-key-clear interval
+ *         dead window node version score role term
+ *         offer=VERSION,SHA256HEX,SIZE,PORT,PATH  offer=none (empty nest)
+ *         raw=TYPE:HEX (any attribute, for malformed requests)
+ *
+ * Exit: 0 ok, 1 the kernel refused (errno and extack on stderr), 2 usage.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/rup.h>
+
+#define PROG "rup-nl-test"
+
+static const char *const stat_names[] = {
+	[RUP_STAT_TX] = "tx", [RUP_STAT_TX_ERR] = "tx_err",
+	[RUP_STAT_RX] = "rx", [RUP_STAT_DROP_SHORT] = "drop_short",
+	[RUP_STAT_DROP_TOO_BIG] = "drop_too_big",
+	[RUP_STAT_DROP_BAD_MAGIC] = "drop_bad_magic",
+	[RUP_STAT_DROP_MALFORMED] = "drop_malformed",
+	[RUP_STAT_DROP_WRONG_REGION] = "drop_wrong_region",
+	[RUP_STAT_DROP_BAD_MAC] = "drop_bad_mac",
+	[RUP_STAT_DROP_REPLAY] = "drop_replay",
+	[RUP_STAT_DROP_STALE] = "drop_stale",
+	[RUP_STAT_DROP_TABLE_FULL] = "drop_table_full",
+	[RUP_STAT_DROP_OWN] = "drop_own", [RUP_STAT_EXPIRED] = "expired",
+};
+
+static const char *const cmd_names[] = {
+	[RUP_CMD_REGION_NEW] = "region-new", [RUP_CMD_REGION_DEL] = "region-del",
+	[RUP_CMD_REGION_GET] = "region-get", [RUP_CMD_REGION_SET] = "region-set",
+	[RUP_CMD_SELF_SET] = "self-set", [RUP_CMD_SELF_GET] = "self-get",
+	[RUP_CMD_PEER_GET] = "peer-get", [RUP_CMD_STATS_GET] = "stats-get",
+	[RUP_CMD_PEER_NEW] = "peer-new", [RUP_CMD_PEER_CHANGED] = "peer-changed",
+	[RUP_CMD_PEER_GONE] = "peer-gone", [RUP_CMD_RVS_LOST] = "rvs-lost",
+};
+
+static void die(const char *fmt, const char *arg)
+{
+	fprintf(stderr, PROG ": ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static size_t hex2bin(const char *hex, unsigned char *out, size_t max)
+{
+	size_t n = strlen(hex) / 2, i;
+
+	if (strlen(hex) % 2 || n > max)
+		die("bad hex \"%s\"", hex);
+	for (i = 0; i < n; i++)
+		if (sscanf(hex + 2 * i, "%2hhx", &out[i]) != 1)
+			die("bad hex \"%s\"", hex);
+	return n;
+}
+
+static unsigned long long num(const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || !*s || *end)
+		die("bad number \"%s\"", s);
+	return v;
+}
+
+static void put_offer(struct nlmsghdr *nlh, char *v)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, RUP_A_OFFER);
+	unsigned char sha[64];
+	char *f[5];
+	int i;
+
+	if (strcmp(v, "none")) {
+		for (i = 0; i < 5; i++) {
+			f[i] = strsep(&v, ",");
+			if (!f[i])
+				die("offer needs 5 fields: %s", "VERSION,SHA,SIZE,PORT,PATH");
+		}
+		mnl_attr_put_strz(nlh, RUP_OFFER_A_VERSION, f[0]);
+		mnl_attr_put(nlh, RUP_OFFER_A_SHA256, hex2bin(f[1], sha, sizeof(sha)), sha);
+		mnl_attr_put_u64(nlh, RUP_OFFER_A_SIZE, num(f[2]));
+		mnl_attr_put_u16(nlh, RUP_OFFER_A_PORT, num(f[3]));
+		mnl_attr_put_strz(nlh, RUP_OFFER_A_PATH, f[4]);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_attr(struct nlmsghdr *nlh, char *arg)
+{
+	unsigned char bin[256];
+	char *v = strchr(arg, '=');
+	struct in_addr a;
+
+	if (!strcmp(arg, "next-key-clear")) {
+		mnl_attr_put(nlh, RUP_A_REGION_NEXT_KEY_CLEAR, 0, NULL);
+		return;
+	}
+	if (!v)
+		die("expected ATTR=VALUE, got \"%s\"", arg);
+	*v++ = '\0';
+	if (!strcmp(arg, "id")) {
+		mnl_attr_put_u32(nlh, RUP_A_REGION_ID, num(v));
+	} else if (!strcmp(arg, "group")) {
+		if (inet_pton(AF_INET, v, &a) != 1)
+			die("bad address \"%s\"", v);
+		mnl_attr_put(nlh, RUP_A_REGION_GROUP4, 4, &a);
+	} else if (!strcmp(arg, "port")) {
+		mnl_attr_put_u16(nlh, RUP_A_REGION_PORT, num(v));
+	} else if (!strcmp(arg, "ifname")) {
+		if (!if_nametoindex(v))
+			die("no interface \"%s\"", v);
+		mnl_attr_put_u32(nlh, RUP_A_REGION_IFINDEX, if_nametoindex(v));
+	} else if (!strcmp(arg, "ifindex")) {
+		mnl_attr_put_u32(nlh, RUP_A_REGION_IFINDEX, num(v));
+	} else if (!strcmp(arg, "key")) {
+		mnl_attr_put(nlh, RUP_A_REGION_KEY, hex2bin(v, bin, sizeof(bin)), bin);
+	} else if (!strcmp(arg, "next-key")) {
+		mnl_attr_put(nlh, RUP_A_REGION_NEXT_KEY, hex2bin(v, bin, sizeof(bin)), bin);
+	} else if (!strcmp(arg, "interval")) {
+		mnl_attr_put_u32(nlh, RUP_A_REGION_INTERVAL_MS, num(v));
+	} else if (!strcmp(arg, "dead")) {
+		mnl_attr_put_u32(nlh, RUP_A_REGION_DEAD_MS, num(v));
+	} else if (!strcmp(arg, "window")) {
+		mnl_attr_put_u32(nlh, RUP_A_REGION_WINDOW_MS, num(v));
+	} else if (!strcmp(arg, "node")) {
+		mnl_attr_put(nlh, RUP_A_NODE_ID, hex2bin(v, bin, sizeof(bin)), bin);
+	} else if (!strcmp(arg, "version")) {
+		mnl_attr_put_strz(nlh, RUP_A_VERSION, v);
+	} else if (!strcmp(arg, "score")) {
+		mnl_attr_put_u32(nlh, RUP_A_SCORE, num(v));
+	} else if (!strcmp(arg, "role")) {
+		mnl_attr_put_u32(nlh, RUP_A_ROLE, num(v));
+	} else if (!strcmp(arg, "term")) {
+		mnl_attr_put_u64(nlh, RUP_A_TERM, num(v));
+	} else if (!strcmp(arg, "offer")) {
+		put_offer(nlh, v);
+	} else if (!strcmp(arg, "raw")) {
+		char *hex = strchr(v, ':');
+
+		if (!hex)
+			die("raw=TYPE:HEX, got \"%s\"", v);
+		*hex++ = '\0';
+		mnl_attr_put(nlh, num(v), hex2bin(hex, bin, sizeof(bin)), bin);
+	} else {
+		die("unknown attribute \"%s\"", arg);
+	}
+}
+
+static void print_hex(const char *key, const struct nlattr *a)
+{
+	const unsigned char *p = mnl_attr_get_payload(a);
+	unsigned int i;
+
+	printf(" %s=", key);
+	for (i = 0; i < mnl_attr_get_payload_len(a); i++)
+		printf("%02x", p[i]);
+}
+
+static void print_offer(const struct nlattr *nest)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case RUP_OFFER_A_VERSION:
+			printf(" offer_version=%s", mnl_attr_get_str(a));
+			break;
+		case RUP_OFFER_A_SHA256:
+			print_hex("offer_sha256", a);
+			break;
+		case RUP_OFFER_A_SIZE:
+			printf(" offer_size=%" PRIu64, mnl_attr_get_u64(a));
+			break;
+		case RUP_OFFER_A_PORT:
+			printf(" offer_port=%u", mnl_attr_get_u16(a));
+			break;
+		case RUP_OFFER_A_PATH:
+			printf(" offer_path=%s", mnl_attr_get_str(a));
+			break;
+		}
+	}
+}
+
+static int print_attr(const struct nlattr *a, void *data)
+{
+	const struct nlattr *s;
+	char buf[INET_ADDRSTRLEN];
+
+	(void)data;
+	switch (mnl_attr_get_type(a)) {
+	case RUP_A_REGION_ID:
+		printf(" region=%u", mnl_attr_get_u32(a));
+		break;
+	case RUP_A_REGION_GROUP4:
+	case RUP_A_PEER_ADDR4:
+		inet_ntop(AF_INET, mnl_attr_get_payload(a), buf, sizeof(buf));
+		printf(" %s=%s", mnl_attr_get_type(a) == RUP_A_PEER_ADDR4 ?
+		       "addr" : "group", buf);
+		break;
+	case RUP_A_REGION_PORT:
+		printf(" port=%u", mnl_attr_get_u16(a));
+		break;
+	case RUP_A_REGION_IFINDEX:
+		printf(" ifindex=%u", mnl_attr_get_u32(a));
+		break;
+	case RUP_A_REGION_HAS_NEXT_KEY:
+		printf(" next_key=1");
+		break;
+	case RUP_A_REGION_INTERVAL_MS:
+		printf(" interval=%u", mnl_attr_get_u32(a));
+		break;
+	case RUP_A_REGION_DEAD_MS:
+		printf(" dead=%u", mnl_attr_get_u32(a));
+		break;
+	case RUP_A_REGION_WINDOW_MS:
+		printf(" window=%u", mnl_attr_get_u32(a));
+		break;
+	case RUP_A_REGION_PEERS:
+		printf(" peers=%u", mnl_attr_get_u32(a));
+		break;
+	case RUP_A_NODE_ID:
+		print_hex("node", a);
+		break;
+	case RUP_A_VERSION:
+		printf(" version=%s", mnl_attr_get_str(a));
+		break;
+	case RUP_A_SCORE:
+		printf(" score=%u", mnl_attr_get_u32(a));
+		break;
+	case RUP_A_ROLE:
+		printf(" role=%#x", mnl_attr_get_u32(a));
+		break;
+	case RUP_A_TERM:
+		printf(" term=%" PRIu64, mnl_attr_get_u64(a));
+		break;
+	case RUP_A_OFFER:
+		print_offer(a);
+		break;
+	case RUP_A_PEER_SEQ:
+		printf(" seq=%" PRIu64, mnl_attr_get_u64(a));
+		break;
+	case RUP_A_PEER_LAST_SEEN_MS:
+		printf(" last_seen_ms=%u", mnl_attr_get_u32(a));
+		break;
+	case RUP_A_PEER_RX:
+		printf(" rx=%" PRIu64, mnl_attr_get_u64(a));
+		break;
+	case RUP_A_CHANGED:
+		printf(" changed=%#x", mnl_attr_get_u32(a));
+		break;
+	case RUP_A_STATS:
+		mnl_attr_for_each_nested(s, a) {
+			unsigned int t = mnl_attr_get_type(s);
+
+			if (t < sizeof(stat_names) / sizeof(stat_names[0]) &&
+			    stat_names[t])
+				printf(" %s=%" PRIu64, stat_names[t],
+				       mnl_attr_get_u64(s));
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int print_msg(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+	(void)data;
+	printf("%s", g->cmd < sizeof(cmd_names) / sizeof(cmd_names[0]) &&
+	       cmd_names[g->cmd] ? cmd_names[g->cmd] : "?");
+	mnl_attr_parse(nlh, sizeof(*g), print_attr, NULL);
+	printf("\n");
+	fflush(stdout);
+	return MNL_CB_OK;
+}
+
+static int family_attr(const struct nlattr *a, void *data)
+{
+	int *ids = data;
+	const struct nlattr *grp, *ga;
+
+	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
+		ids[0] = mnl_attr_get_u16(a);
+	if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
+		return MNL_CB_OK;
+	mnl_attr_for_each_nested(grp, a) {
+		int id = -1, match = 0;
+
+		mnl_attr_for_each_nested(ga, grp) {
+			if (mnl_attr_get_type(ga) == CTRL_ATTR_MCAST_GRP_ID)
+				id = mnl_attr_get_u32(ga);
+			if (mnl_attr_get_type(ga) == CTRL_ATTR_MCAST_GRP_NAME &&
+			    !strcmp(mnl_attr_get_str(ga), RUP_MCGRP_EVENTS))
+				match = 1;
+		}
+		if (match)
+			ids[1] = id;
+	}
+	return MNL_CB_OK;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr, data);
+}
+
+/* mnl_cb_run() hides the extack; read it from the error message here. */
+static int err_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+
+	(void)data;
+	if (e->error) {
+		errno = -e->error;
+		if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+			unsigned int off = sizeof(*e);
+
+			if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+				off += e->msg.nlmsg_len - sizeof(e->msg);
+			mnl_attr_for_each(a, nlh, off)
+				if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
+					fprintf(stderr, PROG ": extack: %s\n",
+						mnl_attr_get_str(a));
+		}
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_STOP;
+}
+
+/* A failed dump ends in NLMSG_DONE with the error and its extack. */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const int *err = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+
+	(void)data;
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(int)) || !*err)
+		return MNL_CB_STOP;
+	errno = -*err;
+	mnl_attr_for_each(a, nlh, sizeof(int))
+		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
+			fprintf(stderr, PROG ": extack: %s\n",
+				mnl_attr_get_str(a));
+	return MNL_CB_ERROR;
+}
+
+static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
+	[NLMSG_ERROR] = err_cb,
+	[NLMSG_DONE] = done_cb,
+};
+
+/* Runs one request; returns 0 or prints the error and extack, returns 1. */
+static int run(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+	       void *data)
+{
+	static char buf[32768];
+	unsigned int seq = nlh->nlmsg_seq, portid = mnl_socket_get_portid(nl);
+	int ret;
+
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		perror(PROG ": send");
+		return 1;
+	}
+	do {
+		ret = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (ret <= 0)
+			break;
+		ret = mnl_cb_run2(buf, ret, seq, portid, cb, data, ctl_cbs,
+				  NLMSG_MIN_TYPE);
+	} while (ret > 0);
+	if (ret < 0) {
+		fprintf(stderr, PROG ": %s\n", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	int ids[2] = { -1, -1 }, cmd = -1, one = 1, i, flags;
+
+	if (argc < 2)
+		die("usage: see the comment at the top of %s", __FILE__);
+	for (i = 1; i < (int)(sizeof(cmd_names) / sizeof(cmd_names[0])); i++)
+		if (cmd_names[i] && !strcmp(argv[1], cmd_names[i]))
+			cmd = i;
+	if (cmd < 0 && strcmp(argv[1], "monitor"))
+		die("unknown command \"%s\"", argv[1]);
+
+	nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		perror(PROG ": netlink");
+		return 1;
+	}
+	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = time(NULL);
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, RUP_GENL_NAME);
+	if (run(nl, nlh, family_cb, ids) || ids[0] < 0) {
+		fprintf(stderr, PROG ": rup module not loaded\n");
+		return 1;
+	}
+
+	if (cmd < 0) {
+		if (mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &ids[1],
+					  sizeof(ids[1])) < 0) {
+			perror(PROG ": join events");
+			return 1;
+		}
+		printf("monitoring\n");
+		fflush(stdout);
+		for (;;) {
+			int n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+
+			if (n <= 0)
+				return 1;
+			mnl_cb_run(buf, n, 0, 0, print_msg, NULL);
+		}
+	}
+
+	flags = NLM_F_REQUEST | NLM_F_ACK;
+	if ((cmd == RUP_CMD_PEER_GET || cmd == RUP_CMD_REGION_GET ||
+	     cmd == RUP_CMD_STATS_GET) && !(argc > 2 && cmd != RUP_CMD_PEER_GET))
+		flags |= NLM_F_DUMP;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = ids[0];
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = time(NULL) + 1;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = RUP_GENL_VERSION;
+	for (i = 2; i < argc; i++)
+		put_attr(nlh, argv[i]);
+	return run(nl, nlh, print_msg, NULL);
+}
