@@ -166,7 +166,7 @@ static void put_region(struct nlmsghdr *nlh, const struct rup_region *r)
 
 int rup_nl_region_add(struct rup_nl *nl, const struct rup_region *r)
 {
-	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_REGION_NEW, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_REGION_NEW, 0);
 
 	put_region(nlh, r);
 	return rup_nl_talk(nl, nlh, NULL, NULL);

@@ -76,10 +76,6 @@ void peer_text(FILE *f, const struct rup_peer *p)
 		inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
 		fprintf(f, " addr %s", addr);
 	}
-	if (HAS(p, RUP_A_CHANGED)) {
-		rup_changed_format(p->changed, buf, sizeof(buf));
-		fprintf(f, " changed %s", buf);
-	}
 	if (HAS(p, RUP_A_VERSION))
 		fprintf(f, " version %s", p->version);
 	if (HAS(p, RUP_A_SCORE))
@@ -96,4 +92,9 @@ void peer_text(FILE *f, const struct rup_peer *p)
 		fprintf(f, " rx %llu", (unsigned long long)p->rx);
 	if (HAS(p, RUP_A_OFFER))
 		offer_text(f, &p->offer);
+	/* Last, so "changed version" cannot be misread as a field. */
+	if (HAS(p, RUP_A_CHANGED)) {
+		rup_changed_format(p->changed, buf, sizeof(buf));
+		fprintf(f, " changed %s", buf);
+	}
 }
