@@ -15,6 +15,8 @@ int cmd_self(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_release(int argc, char **argv);
+int cmd_score(int argc, char **argv);
 
 static const struct {
 	const char *name;
@@ -27,6 +29,8 @@ static const struct {
 	{ "stats", cmd_stats, "show per-region beacon counters" },
 	{ "monitor", cmd_monitor, "print rup events as they happen" },
 	{ "version", cmd_version, "show tool and module versions" },
+	{ "release", cmd_release, "make signing keys, sign and verify releases" },
+	{ "score", cmd_score, "measure this node and show its composite score" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/* rupctl score: measure this node and show the composite score and its parts. */
+#include <errno.h>
+#include <getopt.h>
+#include <ini.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parse.h"
+#include "rupctl.h"
+#include "score.h"
+#include "score_measure.h"
+
+#define DEFAULT_CONFIG "/etc/rup/rupctl.conf"
+
+struct score_args {
+	struct score_config cfg;
+	char dev[IF_NAMESIZE];
+	char store[512];
+	const char *config;
+	char err[600];
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: rupctl [-j] score [--dev IF] [--store DIR] [--rtt MS] [--loss PCT]\n"
+		"                         [--config FILE] [--fixed N]\n"
+		"Measures this node and prints the composite score with its parts\n"
+		"(0-1000 points each, times the [score] weights of the agent's config).\n"
+		"  --dev IF       the region's interface (link state, speed, errors);\n"
+		"                 default [node] interface of the config\n"
+		"  --store DIR    the package store (free disk); default [paths] store\n"
+		"  --rtt MS, --loss PCT  round trip and loss to the ops server\n"
+		"  --config FILE  agent config to take weights from (default %s,\n"
+		"                 when it exists)\n"
+		"  --fixed N      a fixed score, as [node] score = N\n"
+		"Exit codes: 0 ok, 1 usage or config error, 4 the node is abnormal (link down).\n",
+		DEFAULT_CONFIG);
+}
+
+/* inih callback: take the keys that matter for the score, ignore the rest. */
+static int ini_cb(void *user, const char *sec, const char *key, const char *val)
+{
+	struct score_args *a = user;
+	int rc = 0;
+
+	if (!strcmp(sec, "score")) {
+		rc = score_config_set(&a->cfg, key, val);
+	} else if (!strcmp(sec, "node") && !strcmp(key, "score")) {
+		rc = score_config_set(&a->cfg, "fixed", val);
+	} else if (!strcmp(sec, "node") && !strcmp(key, "interface") && !a->dev[0]) {
+		if (strlen(val) >= sizeof(a->dev))
+			rc = -EINVAL;
+		else
+			strcpy(a->dev, val);
+	} else if (!strcmp(sec, "paths") && !strcmp(key, "store") && !a->store[0]) {
+		if (strlen(val) >= sizeof(a->store))
+			rc = -EINVAL;
+		else
+			strcpy(a->store, val);
+	}
+	if (rc == -ENOENT)
+		snprintf(a->err, sizeof(a->err), "unknown key [score] %s", key);
+	else if (rc)
+		snprintf(a->err, sizeof(a->err), "[%s] %s: bad value \"%.100s\"", sec, key, val);
+	/* inih reports the first line whose handler returned 0. */
+	return rc ? 0 : 1;
+}
+
+static int print_result(const struct score_args *a, const struct score_inputs *in,
+			const struct score_result *r)
+{
+	int p;
+
+	if (rupctl_opts.json) {
+		json_t *j = json_object(), *parts = json_object();
+
+		for (p = 0; p < SCORE_PARTS; p++)
+			json_object_set_new(parts, score_part_name((enum score_part)p),
+					    json_pack("{s:i, s:i}", "points", r->points[p],
+						      "weight", a->cfg.weight[p]));
+		json_object_set_new(j, "score", json_integer(r->score));
+		json_object_set_new(j, "fixed", json_boolean(a->cfg.fixed));
+		json_object_set_new(j, "abnormal", json_boolean(r->abnormal));
+		json_object_set_new(j, "reason", r->why ? json_string(r->why) : json_null());
+		json_object_set_new(j, "parts", parts);
+		json_object_set_new(j, "measured", json_pack(
+			"{s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+			"cpus", in->cpu_known ? json_integer(in->cpus) : json_null(),
+			"mem_available_kb", in->mem_known ? json_integer((json_int_t)in->mem_avail_kb) : json_null(),
+			"store_free_bytes", in->disk_known ? json_integer((json_int_t)in->disk_free_bytes) : json_null(),
+			"link_up", in->link_known ? json_boolean(in->link_up) : json_null(),
+			"link_mbps", in->link_known && in->link_mbps >= 0 ? json_integer(in->link_mbps) : json_null(),
+			"load1", in->load_known ? json_real(in->load1) : json_null(),
+			"rtt_ms", in->rtt_known ? json_integer(in->rtt_ms) : json_null()));
+		rupctl_json_print(j);
+	} else {
+		printf("score %u%s%s%s\n", r->score, a->cfg.fixed ? " (fixed)" : "",
+		       r->abnormal ? ", abnormal: " : "", r->abnormal ? r->why : "");
+		printf("%-7s %6s %6s  %s\n", "part", "points", "weight", "measured");
+		for (p = 0; p < SCORE_PARTS; p++) {
+			char m[700] = "unknown";
+
+			switch (p) {
+			case SCORE_CPU:
+				if (in->cpu_known)
+					snprintf(m, sizeof(m), "%u CPUs", in->cpus);
+				break;
+			case SCORE_MEM:
+				if (in->mem_known)
+					snprintf(m, sizeof(m), "%llu MiB available",
+						 (unsigned long long)(in->mem_avail_kb >> 10));
+				break;
+			case SCORE_DISK:
+				if (in->disk_known)
+					snprintf(m, sizeof(m), "%llu MiB free in %s",
+						 (unsigned long long)(in->disk_free_bytes >> 20),
+						 a->store);
+				break;
+			case SCORE_LINK:
+				if (in->link_known) {
+					char speed[32] = "speed unknown";
+
+					if (in->link_mbps >= 0)
+						snprintf(speed, sizeof(speed), "%lld Mbit/s",
+							 (long long)in->link_mbps);
+					snprintf(m, sizeof(m), "%s %s, %s, %llu bad of %llu packets",
+						 a->dev, in->link_up ? "up" : "down", speed,
+						 (unsigned long long)in->link_bad,
+						 (unsigned long long)in->link_packets);
+				}
+				break;
+			case SCORE_LOAD:
+				if (in->load_known)
+					snprintf(m, sizeof(m), "load %.2f", in->load1);
+				break;
+			case SCORE_RTT:
+				if (in->rtt_known)
+					snprintf(m, sizeof(m), "%u ms, %u%% loss", in->rtt_ms,
+						 in->loss_pct);
+				break;
+			}
+			printf("%-7s %6u %6u  %s\n", score_part_name((enum score_part)p),
+			       r->points[p], a->cfg.weight[p], m);
+		}
+	}
+	return r->abnormal ? 4 : RUPCTL_EXIT_OK;
+}
+
+int cmd_score(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dev", required_argument, NULL, 'd' },
+		{ "store", required_argument, NULL, 's' },
+		{ "rtt", required_argument, NULL, 'r' },
+		{ "loss", required_argument, NULL, 'l' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "fixed", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct score_args a = { 0 };
+	struct score_inputs in = { 0 };
+	struct score_result r;
+	const char *fixed = NULL;
+	int c, rc;
+
+	score_config_default(&a.cfg);
+	optind = 0;	/* GNU getopt: start over for this command */
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (strlen(optarg) >= sizeof(a.dev)) {
+				rupctl_err("score: --dev: \"%s\" is not an interface name", optarg);
+				return RUPCTL_EXIT_USAGE;
+			}
+			strcpy(a.dev, optarg);
+			break;
+		case 's':
+			if (strlen(optarg) >= sizeof(a.store)) {
+				rupctl_err("score: --store: path too long");
+				return RUPCTL_EXIT_USAGE;
+			}
+			strcpy(a.store, optarg);
+			break;
+		case 'r':
+			if (parse_u32(optarg, 3600000, &in.rtt_ms))
+				return rupctl_bad_value("score", "--rtt", optarg, "milliseconds");
+			in.rtt_known = true;
+			break;
+		case 'l':
+			if (parse_u32(optarg, 100, &in.loss_pct))
+				return rupctl_bad_value("score", "--loss", optarg, "0-100");
+			break;
+		case 'c':
+			a.config = optarg;
+			break;
+		case 'f':
+			fixed = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return RUPCTL_EXIT_OK;
+		default:
+			usage(stderr);
+			return RUPCTL_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		rupctl_err("score: unexpected argument \"%s\"", argv[optind]);
+		return RUPCTL_EXIT_USAGE;
+	}
+	if (!a.config && access(DEFAULT_CONFIG, F_OK) == 0)
+		a.config = DEFAULT_CONFIG;
+	if (a.config) {
+		rc = ini_parse(a.config, ini_cb, &a);
+		if (rc < 0) {
+			rupctl_err("score: %s: cannot read it", a.config);
+			return RUPCTL_EXIT_USAGE;
+		}
+		if (rc > 0) {
+			rupctl_err("score: %s:%d: %s", a.config, rc,
+				   a.err[0] ? a.err : "syntax error");
+			return RUPCTL_EXIT_USAGE;
+		}
+	}
+	if (fixed && score_config_set(&a.cfg, "fixed", fixed))
+		return rupctl_bad_value("score", "--fixed", fixed, "0-4294967295");
+	score_measure(&in, a.store[0] ? a.store : NULL, a.dev[0] ? a.dev : NULL, NULL);
+	if (a.dev[0] && !in.link_known) {
+		rupctl_err("score: interface %s: not found", a.dev);
+		return RUPCTL_EXIT_USAGE;
+	}
+	if (a.store[0] && !in.disk_known) {
+		uint64_t unused;
+
+		rc = score_read_disk(a.store, &unused);
+		rupctl_err("score: store %s: %s; free disk counts as unknown", a.store,
+			   strerror(-rc));
+	}
+	score_combine(&a.cfg, &in, &r);
+	return print_result(&a, &in, &r);
+}
