@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 120
+# rup-opsd /metrics (Prometheus text) and the status page at /, then the
+# limits: connection cap, long-poll cap, and SIGTERM answering held polls.
+set -u
+. "$RUP_SRC/tests/host/opsd-lib.sh"
+OPSD_T=4 OPSD_M=2 opsd_setup "max_connections = 4
+max_longpolls = 1
+timeout = 3"
+opsd_start
+n1=$(nid 1) n2=$(nid 2)
+register "$n1" 50
+register "$n2" 80
+make_release 2.0.0 12345
+publish 2.0.0
+admin POST /api/v1/rollouts '{"version":"2.0.0","regions":[0]}'
+node "$n1" GET "/api/v1/tasks?region=0&term=1"
+node "$n1" GET /api/v1/releases/2.0.0/payload
+node "$n1" GET /api/v1/releases/2.0.0/payload -H 'Range: bytes=0-99'
+api GET /api/v1/status
+
+api GET /metrics
+m=$T/metrics
+cp "$T/body" "$m"
+metric() { awk -v k="$1" '$1 == k { print $2 }' "$m"; }
+check "metrics -> 200" code_is 200
+check "every sample has HELP and TYPE" [ "$(grep -c '^# TYPE' "$m")" -ge 12 ]
+check "registrations counted" [ "$(metric rup_registrations_total)" = 2 ]
+check "nodes and regions" [ "$(metric rup_nodes)/$(metric rup_regions)" = 2/2 ]
+check "tasks by state" [ "$(metric 'rup_tasks{state="open"}')/$(metric 'rup_tasks{state="waiting"}')" = 1/0 ]
+check "downloads counted" [ "$(metric rup_downloads_total)" = 2 ]
+check "bytes served = whole payload + 100" [ "$(metric rup_bytes_served_total)" = 12445 ]
+check "requests by code (401 from status)" [ "$(metric 'rup_http_requests_total{code="401"}')" = 1 ]
+check "RVS regions" [ "$(metric rup_regions_with_rvs)" = 1 ]
+check "rollouts by state" [ "$(metric 'rup_rollouts{state="running"}')" = 1 ]
+
+api GET /
+p=$T/page.html
+cp "$T/body" "$p"
+check "page -> 200" code_is 200
+check "page auto-refreshes" grep -q 'http-equiv="refresh"' "$p"
+check "page shows region groups" grep -q '239.192.7.1' "$p"
+check "page shows the RVS and its term" grep -q "$n1 (1)" "$p"
+check "page shows member versions" grep -q "$n2: 1.0.0" "$p"
+check "page shows rollout progress" grep -q 'open: 1' "$p"
+
+# Connection cap 4: four idle TLS-less connections fill it; a fifth waits
+# in the backlog until the idle ones time out (timeout = 3 s).
+python3 -c '
+import socket, time
+s = [socket.create_connection(("127.0.0.1", '"$PORT"')) for _ in range(4)]
+time.sleep(6)' &
+idle=$!
+sleep 0.5
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1.5 --cacert "$T/pki/ca.pem" "$URL/metrics")
+check "at the connection cap a new connection is not served" [ "$code" = 000 ]
+api GET /metrics -m 10
+check "served once idle connections time out" code_is 200
+check "cap hit counted" [ "$(awk '$1 == "rup_connection_cap_hits_total" { print $2 }' "$T/body")" -ge 1 ]
+kill $idle 2>/dev/null
+wait $idle 2>/dev/null
+
+# Long-poll cap 1 and SIGTERM: the held poll is answered 503, exit 0.
+BODY=$T/held node "$n2" GET "/api/v1/tasks?region=1&term=1&wait=15" &
+held=$!
+sleep 0.5
+node "$n2" GET "/api/v1/tasks?region=1&term=1&wait=5"
+check "second held long-poll past the cap -> 503" err_has "too many held long-polls"
+kill -TERM "$OPSD_PID"
+wait "$OPSD_PID"
+rc=$?
+OPSD_PID=
+wait $held
+check "SIGTERM answers the held long-poll 503" [ "$(cat "$T/held.code")" = 503 ]
+check "  and exits 0" [ "$rc" = 0 ]
+check "database closed cleanly (WAL checkpointed)" [ ! -s "$T/rup.db-wal" ]
+finish
