@@ -101,6 +101,35 @@ expect 3 '^rupctl: rup module not loaded$' self set version 1.2.3 score 7 region
 expect 3 '^rupctl: rup module not loaded$' stats
 expect 3 '^rupctl: rup module not loaded$' monitor
 
+# Bash completion: commands, verbs, keywords and role names.
+complete_words() {
+	(
+		complete() { :; }
+		# shellcheck disable=SC1091
+		. "${RUP_SRC:-.}/contrib/bash-completion/rupctl"
+		COMP_WORDS=("$@")
+		COMP_CWORD=$(($# - 1))
+		_rupctl
+		echo "${COMPREPLY[*]}"
+	)
+}
+check_completion() {
+	local want=$1 got
+	shift
+	got=$(complete_words "$@")
+	if [ "$got" != "$want" ]; then
+		echo "FAIL: completion of '$*': got '$got', want '$want'"
+		fails=$((fails + 1))
+	fi
+}
+check_completion "region" rupctl reg
+check_completion "add" rupctl region a
+check_completion "del" rupctl -j region de
+check_completion "dev dead-interval" rupctl region add 3 de
+check_completion "rvs" rupctl self set region 1 role rv
+check_completion "next-key-clear" rupctl region set 3 next-key-c
+check_completion "--json" rupctl --j
+
 if [ "$fails" -ne 0 ]; then
 	echo "$fails check(s) failed"
 	exit 1
