@@ -61,6 +61,12 @@ check "cap hit counted" [ "$(awk '$1 == "rup_connection_cap_hits_total" { print 
 kill $idle 2>/dev/null
 wait $idle 2>/dev/null
 
+# A hold longer than the idle timeout (3 s) still ends in a clean 204.
+start=$(date +%s)
+node "$n2" GET "/api/v1/tasks?region=1&term=1&wait=5"
+check "long-poll held past the idle timeout -> 204 after 5 s" \
+	[ "$CODE" = 204 ] && [ $(($(date +%s) - start)) -ge 5 ]
+
 # Long-poll cap 1 and SIGTERM: the held poll is answered 503, exit 0.
 BODY=$T/held node "$n2" GET "/api/v1/tasks?region=1&term=1&wait=15" &
 held=$!
