@@ -201,7 +201,8 @@ static int report_node(struct opsd *o, int64_t task, uint32_t region, json_t *e,
 	static const char *const states[] = { "upgraded", "pending", "unreachable", "failed",
 					      "not_applicable", NULL };
 	static const char *const fields[] = { "node_id", "version", "state", NULL };
-	char id[40], version[SEMVER_MAX_LEN + 1], state[32], e2[200], sql[128];
+	char id[40], version[SEMVER_MAX_LEN + 1], state[32], e2[200];
+	int found;
 	const char *const *s;
 	struct semver sv;
 	sqlite3_stmt *st;
@@ -230,9 +231,14 @@ static int report_node(struct opsd *o, int64_t task, uint32_t region, json_t *e,
 			 "unreachable, failed, not_applicable", i, state);
 		return -1;
 	}
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM nodes WHERE id = '%s' AND region = %u",
-		 id, region);
-	if (db_int(o->db, sql, 0) != 1) {
+	st = db_prep(o->db, "SELECT COUNT(*) FROM nodes WHERE id = ? AND region = ?");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, region);
+	found = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (found != 1) {
 		snprintf(err, errlen, "nodes[%zu]: node %s is not registered in region %u", i, id,
 			 region);
 		return -1;

@@ -43,7 +43,7 @@ static int b64_decode(const char *in, size_t len, unsigned char *out, size_t max
 void h_release_publish(struct opsd *o, struct evhttp_request *req, const char *arg)
 {
 	static const char *const fields[] = { "manifest", "signature", NULL };
-	static unsigned char man[RELEASE_MANIFEST_MAX + 3];
+	unsigned char *man = NULL;
 	char sig[RELEASE_SIG_B64_LEN + 8], err[512] = "", used[512] = "", detail[256];
 	struct release_manifest *m = NULL;
 	const char *b64;
@@ -62,6 +62,12 @@ void h_release_publish(struct opsd *o, struct evhttp_request *req, const char *a
 	    jf_str(body, "signature", sig, RELEASE_SIG_B64_LEN + 4, err, sizeof(err)))
 		goto bad;
 	b64 = json_string_value(json_object_get(body, "manifest"));
+	man = malloc(RELEASE_MANIFEST_MAX + 3);
+	if (!man) {
+		code = 500;
+		snprintf(err, sizeof(err), "out of memory");
+		goto bad;
+	}
 	if (!b64 || b64_decode(b64, strlen(b64), man, RELEASE_MANIFEST_MAX, &mlen)) {
 		snprintf(err, sizeof(err), "manifest: must be the manifest file's exact bytes in "
 			 "base64, at most %d bytes", RELEASE_MANIFEST_MAX);
@@ -116,6 +122,7 @@ void h_release_publish(struct opsd *o, struct evhttp_request *req, const char *a
 				      m->range, "sha256", m->sha256_hex, "size",
 				      (json_int_t)m->size, "payload", 0, "key", basename(used)));
 	free(m);
+	free(man);
 	json_decref(body);
 	return;
 dberr:
@@ -125,6 +132,7 @@ rollback:
 	db_rollback(o->db);
 bad:
 	free(m);
+	free(man);
 	json_decref(body);
 	http_error(req, code, "release: %s", err);
 }
