@@ -336,6 +336,8 @@ static void test_payload(void **state)
 			 -ENODATA);
 	assert_int_equal(release_verify_payload(&m, path("p-none"), err, sizeof(err)), -ENOENT);
 	assert_int_equal(release_verify_payload(&m, tmpdir, err, sizeof(err)), -EINVAL);
+	assert_int_equal(mkfifo(path("p-fifo"), 0600), 0);
+	assert_int_equal(release_verify_payload(&m, path("p-fifo"), err, sizeof(err)), -EINVAL);
 
 	/* Streamed: the byte past the signed size is refused as it arrives. */
 	assert_int_equal(release_hash_init(&h, m.size), 0);
@@ -407,6 +409,17 @@ static void test_files(void **state)
 	assert_int_equal(release_write_file(path("nodir/f"), "x", 1, 0600, err, sizeof(err)),
 			 -ENOENT);
 	assert_non_null(strstr(err, "nodir/f"));
+	/* Replacing keeps no temporary behind and takes the new mode. */
+	assert_int_equal(release_write_file(path("f"), "xy", 2, 0644, err, sizeof(err)), 0);
+	assert_int_equal(stat(path("f"), &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	assert_int_equal(st.st_size, 2);
+	assert_int_equal(system("ls /tmp/rup-test-release.*/f.* 2>/dev/null | grep -q ."), 256);
+	/* A FIFO where a file belongs is refused at once, never waited on. */
+	assert_int_equal(mkfifo(path("fifo"), 0600), 0);
+	assert_int_equal(release_read_file(path("fifo"), 100, &buf, &len, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "not a regular file"));
 }
 
 int main(void)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,13 +15,19 @@
 int release_read_file(const char *path, size_t max, char **buf, size_t *len,
 		      char *err, size_t errlen)
 {
+	struct stat st;
 	size_t got = 0;
 	char *p;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO in place of the file must not hang us. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return rel_err(err, errlen, -errno, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return rel_err(err, errlen, -EINVAL, "%s: not a regular file", path);
+	}
 	p = malloc(max + 2);
 	if (!p) {
 		close(fd);
@@ -62,9 +69,10 @@ int release_write_file(const char *path, const void *buf, size_t len,
 	size_t done = 0;
 	int fd, dfd, e;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
 		return rel_err(err, errlen, -ENAMETOOLONG, "%s: path too long", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	/* A fresh, exclusive temporary name: never follows a planted link. */
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return rel_err(err, errlen, -errno, "%s: %s", tmp, strerror(errno));
 	while (done < len) {

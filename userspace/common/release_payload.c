@@ -80,7 +80,7 @@ int release_verify_payload(const struct release_manifest *m, const char *path,
 	struct stat st;
 	int fd, rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);	/* a FIFO must not hang us */
 	if (fd < 0)
 		return rel_err(err, errlen, -errno, "payload %s: %s", path, strerror(errno));
 	buf = malloc(CHUNK);
