@@ -17,6 +17,8 @@ int cmd_monitor(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_release(int argc, char **argv);
 int cmd_score(int argc, char **argv);
+int cmd_agent(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 static const struct {
 	const char *name;
@@ -31,6 +33,8 @@ static const struct {
 	{ "version", cmd_version, "show tool and module versions" },
 	{ "release", cmd_release, "make signing keys, sign and verify releases" },
 	{ "score", cmd_score, "measure this node and show its composite score" },
+	{ "agent", cmd_agent, "run the node agent daemon (foreground)" },
+	{ "status", cmd_status, "show the agent's region, role, version, task" },
 };
 
 static void usage(FILE *f)

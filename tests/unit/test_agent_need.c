@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests: the RVS's "who needs it" decision and per-node report (agent/need.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../userspace/rupctl/agent/need.h"
+
+static struct range rng;
+static struct semver rel;
+
+static void setup_release(const char *range, const char *version)
+{
+	assert_int_equal(range_parse(range, &rng, NULL, 0), 0);
+	assert_int_equal(semver_parse(version, &rel, NULL, 0), 0);
+}
+
+static struct kpeer peer(uint8_t idb, const char *version, uint32_t role)
+{
+	struct kpeer p;
+
+	memset(&p, 0, sizeof(p));
+	memset(p.id, idb, sizeof(p.id));
+	strcpy(p.version, version);
+	p.role = role;
+	return p;
+}
+
+#define SELF "ffffffffffffffffffffffffffffffff"
+#define HEX(b) b b b b b b b b b b b b b b b b
+
+static void test_classify(void **state)
+{
+	(void)state;
+	setup_release(">=1.0.0,<2.0.0", "2.0.0");
+	assert_int_equal(need_classify(&rng, &rel, "1.5.0", 0), NEED_PENDING);
+	assert_int_equal(need_classify(&rng, &rel, "1.5.0", RUP_ROLE_HOOK_FAILED),
+			 NEED_HOOK_FAILED);
+	assert_int_equal(need_classify(&rng, &rel, "2.0.0", 0), NEED_CURRENT);
+	assert_int_equal(need_classify(&rng, &rel, "3.0.0", 0), NEED_CURRENT);
+	assert_int_equal(need_classify(&rng, &rel, "0.9.0", 0), NEED_NOT_APPLICABLE);
+	assert_int_equal(need_classify(&rng, &rel, "garbage", 0), NEED_BAD_VERSION);
+	assert_string_equal(need_state_name(NEED_CURRENT), "upgraded");
+	assert_string_equal(need_state_name(NEED_HOOK_FAILED), "failed");
+}
+
+static void test_count_none_when_current(void **state)
+{
+	struct kpeer p[2] = { peer(1, "2.0.0", 0), peer(2, "2.1.0", 0) };
+	struct need_view v = { SELF, "2.0.0", p, 2 };
+
+	(void)state;
+	setup_release("*", "2.0.0");
+	assert_int_equal(need_count(&rng, &rel, &v), 0);
+}
+
+static void test_count_members_and_self(void **state)
+{
+	struct kpeer p[3] = { peer(1, "1.0.0", 0), peer(2, "2.0.0", 0),
+			      peer(3, "0.5.0", 0) };
+	struct need_view v = { SELF, "1.2.0", p, 3 };
+
+	(void)state;
+	setup_release(">=1.0.0,<2.0.0", "2.0.0");
+	/* self 1.2.0 and peer 1 need it; peer 2 is current; peer 3 outside the range. */
+	assert_int_equal(need_count(&rng, &rel, &v), 2);
+}
+
+static void test_report_states_and_convergence(void **state)
+{
+	struct kpeer p[2] = { peer(0x11, "2.0.0", 0), peer(0x22, "1.0.0", 0) };
+	struct need_view v = { SELF, "1.0.0", p, 2 };
+	json_t *reg = json_pack("[s,s,s,s]", HEX("11"), HEX("22"), HEX("33"), SELF);
+	struct need_summary sum;
+	json_t *arr;
+
+	(void)state;
+	setup_release(">=1.0.0,<2.0.0", "2.0.0");
+	arr = need_report(&rng, &rel, &v, reg, &sum);
+	assert_int_equal(json_array_size(arr), 4);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 0), "state")),
+			    "upgraded");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 1), "state")),
+			    "pending");
+	/* Registered but not in the table: unreachable, listed without a version. */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 2), "state")),
+			    "unreachable");
+	assert_null(json_object_get(json_array_get(arr, 2), "version"));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 3),
+							      "node_id")), SELF);
+	assert_false(sum.converged);
+	assert_int_equal(sum.unreachable, 1);
+	assert_int_equal(sum.pending, 2);
+	json_decref(arr);
+
+	/* Everyone but the RVS itself upgraded, nobody missing: converged. */
+	strcpy(p[1].version, "2.0.0");
+	json_array_remove(reg, 2);
+	arr = need_report(&rng, &rel, &v, reg, &sum);
+	assert_true(sum.converged);
+	assert_int_equal(sum.current, 2);
+	json_decref(arr);
+
+	/* A member whose hook failed keeps the region from converging. */
+	strcpy(p[1].version, "1.0.0");
+	p[1].role = RUP_ROLE_HOOK_FAILED;
+	arr = need_report(&rng, &rel, &v, reg, &sum);
+	assert_false(sum.converged);
+	assert_int_equal(sum.hook_failed, 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 1), "state")),
+			    "failed");
+	json_decref(arr);
+	json_decref(reg);
+}
+
+static void test_report_skips_unlisted_nodes(void **state)
+{
+	struct kpeer p[1] = { peer(0x44, "1.0.0", 0) };
+	struct need_view v = { SELF, "2.0.0", p, 1 };
+	struct need_summary sum;
+	json_t *arr;
+
+	(void)state;
+	setup_release("*", "2.0.0");
+	/* The server refuses nodes it does not know: they are counted, not listed. */
+	arr = need_report(&rng, &rel, &v, NULL, &sum);
+	assert_int_equal(json_array_size(arr), 0);
+	assert_int_equal(sum.total, 2);
+	assert_false(sum.converged);
+	json_decref(arr);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_count_none_when_current),
+		cmocka_unit_test(test_count_members_and_self),
+		cmocka_unit_test(test_report_states_and_convergence),
+		cmocka_unit_test(test_report_skips_unlisted_nodes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

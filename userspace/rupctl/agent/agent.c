@@ -1,0 +1,676 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rupctl agent: the node daemon's main loop. Owns the kernel region, the
+ * registration with the ops server and the election; rvs.c and member.c do
+ * the upgrade duties from the same tick.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/event.h>
+#include <getopt.h>
+#include <ifaddrs.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../parse.h"
+#include "../rupctl.h"
+#include "agent.h"
+#include "fetch.h"
+#include "hook.h"
+#include "log.h"
+#include "../score_linkwatch.h"
+
+#define KERNEL_RETRY_MS 500
+
+uint64_t agent_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+uint32_t agent_rand(void)
+{
+	uint32_t r = 0;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+		r = (uint32_t)random();
+	return r;
+}
+
+void agent_error(struct agent *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->last_error, sizeof(a->last_error), fmt, ap);
+	va_end(ap);
+	aerr("%s", a->last_error);
+	a->status_dirty = true;
+}
+
+void agent_kick(struct agent *a)
+{
+	event_active(a->kick_ev, EV_TIMEOUT, 0);
+}
+
+static bool family_gone(int err)
+{
+	return err == -ENOENT || err == -EOPNOTSUPP || err == -ENODEV;
+}
+
+static void kernel_down(struct agent *a, const char *why)
+{
+	if (a->nl_ev) {
+		event_free(a->nl_ev);
+		a->nl_ev = NULL;
+	}
+	knl_close(&a->k);
+	if (a->kernel_ok)
+		awarn("rup module not loaded; waiting (%s)", why);
+	a->kernel_ok = false;
+	a->el_running = false;
+	a->pub_valid = false;
+	free(a->peers);
+	a->peers = NULL;
+	a->npeers = 0;
+	/* Without beacons nobody can fetch from us: stop being RVS. */
+	rvs_stop(a);
+	a->status_dirty = true;
+}
+
+void agent_publish(struct agent *a)
+{
+	uint32_t role = a->eo.role | a->role_flags;
+	int err;
+
+	if (!a->kernel_ok)
+		return;
+	err = knl_self_region(&a->k, a->st.reg.region, role, a->eo.term,
+			      a->offering && a->eo.self_rvs ? &a->offer : NULL);
+	if (err) {
+		if (family_gone(err))
+			kernel_down(a, "self set");
+		else
+			agent_error(a, "region %u: set role: %s", a->st.reg.region,
+				    knl_errstr(&a->k, err));
+		return;
+	}
+	a->pub_role = role;
+	a->pub_term = a->eo.term;
+	a->pub_valid = true;
+}
+
+int agent_set_version(struct agent *a, const char *version)
+{
+	struct semver v, h;
+	char err[256];
+	int rc;
+
+	snprintf(a->st.version, sizeof(a->st.version), "%s", version);
+	if (!semver_parse(version, &v, NULL, 0) &&
+	    (!a->st.highest[0] || semver_parse(a->st.highest, &h, NULL, 0) ||
+	     semver_cmp(&v, &h) > 0))
+		snprintf(a->st.highest, sizeof(a->st.highest), "%s", version);
+	if (state_save(a->cfg.state_dir, &a->st, err, sizeof(err))) {
+		agent_error(a, "%s", err);
+		return -1;
+	}
+	if (a->kernel_ok) {
+		rc = knl_self_node(&a->k, a->cfg.node_id, a->st.version, a->score);
+		if (rc && family_gone(rc))
+			kernel_down(a, "self set");
+	}
+	a->status_dirty = true;
+	return 0;
+}
+
+static uint32_t compute_score(struct agent *a)
+{
+	struct score_inputs in;
+	struct score_result r;
+
+	score_measure(&in, a->cfg.store_dir, a->cfg.ifname[0] ? a->cfg.ifname : NULL,
+		      &a->link_prev);
+	score_combine(&a->scfg, &in, &r);
+	if (r.abnormal != a->link_abnormal)
+		awarn("%s", r.abnormal ? (r.why ? r.why : "abnormal") : "link is back: normal");
+	a->link_abnormal = r.abnormal;
+	return r.score;
+}
+
+/* The link went down or up: rescore now, so an RVS without a link steps down at once. */
+static void on_link(void *arg, const char *ifname, bool up)
+{
+	struct agent *a = arg;
+
+	ainfo("link %s is %s", ifname, up ? "up" : "down");
+	a->score = compute_score(a);
+	if (a->kernel_ok)
+		knl_self_node(&a->k, a->cfg.node_id, a->st.version, a->score);
+	agent_kick(a);
+}
+
+static void on_lw(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+
+	(void)fd, (void)what;
+	score_linkwatch_process(a->lw);
+}
+
+static void on_nl(evutil_socket_t fd, short what, void *arg);
+
+/* Tick every quarter interval (at least 10 ms): the election's targets need it. */
+static void arm_tick(struct agent *a)
+{
+	uint32_t ms = a->st.reg.valid ? a->st.reg.interval_ms / 4 : 25;
+	struct timeval tv;
+
+	if (ms < 10)
+		ms = 10;
+	if (ms > 250)
+		ms = 250;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (long)(ms % 1000) * 1000;
+	event_del(a->tick_ev);
+	event_add(a->tick_ev, &tv);
+}
+
+/* Open genl, set up the region and this node's state; start listening. */
+static void kernel_up(struct agent *a)
+{
+	struct election_config ec;
+	int err;
+
+	err = knl_open(&a->k);
+	if (err) {
+		if (!a->said_no_module) {
+			awarn("rup module not loaded; waiting%s%s", err == -ENOENT ? "" : ": ",
+			      err == -ENOENT ? "" : strerror(-err));
+			a->said_no_module = true;
+			a->status_dirty = true;
+		}
+		return;
+	}
+	if (a->cfg.ifname[0]) {
+		a->ifindex = if_nametoindex(a->cfg.ifname);
+		if (!a->ifindex) {
+			agent_error(a, "interface %s: %s", a->cfg.ifname, strerror(errno));
+			knl_close(&a->k);
+			return;
+		}
+	}
+	/* A previous run (or a crash) may have left the region: start clean. */
+	knl_region_del(&a->k, a->st.reg.region);
+	err = knl_region_add(&a->k, &a->st.reg, a->ifindex);
+	if (!err)
+		err = knl_self_node(&a->k, a->cfg.node_id, a->st.version, a->score);
+	if (err) {
+		agent_error(a, "region %u: kernel refused the setup: %s", a->st.reg.region,
+			    knl_errstr(&a->k, err));
+		knl_close(&a->k);
+		return;
+	}
+	a->nl_ev = event_new(a->base, knl_event_fd(&a->k), EV_READ | EV_PERSIST, on_nl, a);
+	event_add(a->nl_ev, NULL);
+	a->kernel_ok = true;
+	if (a->said_no_module)
+		ainfo("rup module is back: region %u configured again", a->st.reg.region);
+	else
+		ainfo("region %u: configured (group port %u, interval %u ms, dead %u ms)",
+		      a->st.reg.region, a->st.reg.port, a->st.reg.interval_ms, a->st.reg.dead_ms);
+	a->said_no_module = false;
+	election_config_default(&ec, a->st.reg.interval_ms, a->st.reg.dead_ms);
+	ec.period_ms = (uint64_t)a->cfg.period_s * 1000;
+	ec.hysteresis_pct = a->cfg.hysteresis_pct;
+	election_init(&a->el, &ec, a->cfg.node_id, a->score, agent_now_ms());
+	election_set_abnormal(&a->el, a->srv_failed || a->link_abnormal);
+	memset(&a->eo, 0, sizeof(a->eo));
+	a->eo.role = RUP_ROLE_MEMBER;
+	a->el_running = true;
+	arm_tick(a);
+	agent_publish(a);
+	a->status_dirty = true;
+}
+
+static void on_nl(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+	int ev;
+
+	(void)fd, (void)what;
+	ev = knl_read_events(&a->k, a->st.reg.region);
+	if (ev & KNL_EV_GONE) {
+		kernel_down(a, "module unloaded");
+		return;
+	}
+	if (ev & KNL_EV_RVS_LOST)
+		ainfo("region %u: RVS lost", a->st.reg.region);
+	if (ev)
+		agent_kick(a);
+}
+
+/* ---- registration ---- */
+
+static json_t *addresses(const char *ifname)
+{
+	json_t *arr = json_array();
+	struct ifaddrs *ifa, *i;
+	char buf[INET_ADDRSTRLEN];
+
+	if (getifaddrs(&ifa))
+		return arr;
+	for (i = ifa; i; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
+		    (i->ifa_flags & IFF_LOOPBACK) || (ifname[0] && strcmp(ifname, i->ifa_name)))
+			continue;
+		inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, buf,
+			  sizeof(buf));
+		if (json_array_size(arr) < 16)
+			json_array_append_new(arr, json_string(buf));
+	}
+	freeifaddrs(ifa);
+	return arr;
+}
+
+static int parse_registration(const char *body, struct agent_reg *r, int64_t *server_ns,
+			      char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *j = json_loads(body, 0, &je);
+	const char *grp, *key, *tok;
+	json_int_t region, port, iv, dead, win;
+	struct in_addr ga;
+	size_t n;
+	int rc = -1;
+
+	*server_ns = 0;
+	if (!j) {
+		snprintf(err, errlen, "register: reply is not JSON: %s", je.text);
+		return -1;
+	}
+	if (json_unpack_ex(j, &je, 0, "{s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s}", "region_id",
+			   &region, "group", &grp, "port", &port, "interval_ms", &iv, "dead_ms",
+			   &dead, "window_ms", &win, "key", &key, "node_token", &tok)) {
+		snprintf(err, errlen, "register: reply: %s", je.text);
+		goto out;
+	}
+	if (region < 0 || region > UINT32_MAX || port <= 0 || port > 65535 ||
+	    iv < RUP_INTERVAL_MIN_MS || iv > 3600000 || dead < 0 || dead > 36000000 || win < 0 ||
+	    win > 86400000 || inet_pton(AF_INET, grp, &ga) != 1 ||
+	    !IN_MULTICAST(ntohl(ga.s_addr)) || strlen(tok) >= sizeof(r->token)) {
+		snprintf(err, errlen, "register: reply has out-of-range values (region %lld, "
+			 "group %s, port %lld, interval %lld ms)", (long long)region, grp,
+			 (long long)port, (long long)iv);
+		goto out;
+	}
+	if (parse_hex(key, r->key, RUP_KEY_LEN, &n) || n != RUP_KEY_LEN) {
+		snprintf(err, errlen, "region %lld: key must be 32 bytes (64 hex digits)",
+			 (long long)region);
+		goto out;
+	}
+	r->region = (uint32_t)region;
+	r->group = ga.s_addr;
+	r->port = (uint16_t)port;
+	r->interval_ms = (uint32_t)iv;
+	r->dead_ms = (uint32_t)dead;
+	r->window_ms = (uint32_t)win;
+	snprintf(r->token, sizeof(r->token), "%s", tok);
+	r->valid = true;
+	*server_ns = json_integer_value(json_object_get(j, "server_time_ns"));
+	rc = 0;
+out:
+	json_decref(j);
+	return rc;
+}
+
+static void check_clock(struct agent *a, int64_t server_ns)
+{
+	struct timespec ts;
+	int64_t now_ns, diff;
+
+	if (server_ns <= 0)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	diff = now_ns - server_ns;
+	if (diff < 0)
+		diff = -diff;
+	if (a->st.reg.window_ms && diff / 1000000 > a->st.reg.window_ms / 2) {
+		awarn("clock differs from the ops server's by %" PRId64 " ms, more than half the "
+		      "beacon window (%u ms): peers will drop our beacons as stale",
+		      diff / 1000000, a->st.reg.window_ms);
+		a->clock_warned = true;
+	}
+}
+
+static void on_registered(struct fetch *f, void *arg)
+{
+	struct agent *a = arg;
+	const struct fetch_result *r = fetch_result(f);
+	struct agent_reg reg = { 0 };
+	int64_t server_ns;
+	char err[256];
+	uint32_t delay;
+
+	a->reg_fetch = NULL;
+	if (r->curl_code || (r->http_code != 200 && r->http_code != 201)) {
+		delay = backoff_next(&a->reg_bo, agent_rand());
+		if (r->curl_code)
+			agent_error(a, "register with %s: %s; retrying in %u ms", a->cfg.url,
+				    r->error, delay);
+		else
+			agent_error(a, "register with %s: HTTP %ld: %.200s; retrying in %u ms",
+				    a->cfg.url, r->http_code, r->body ? r->body : "", delay);
+		a->reg_retry_ms = agent_now_ms() + delay;
+		fetch_free(f);
+		return;
+	}
+	if (parse_registration(r->body, &reg, &server_ns, err, sizeof(err))) {
+		delay = backoff_next(&a->reg_bo, agent_rand());
+		agent_error(a, "%s; retrying in %u ms", err, delay);
+		a->reg_retry_ms = agent_now_ms() + delay;
+		fetch_free(f);
+		return;
+	}
+	fetch_free(f);
+	backoff_reset(&a->reg_bo);
+	/* A new region, group or key means the kernel region must be made again. */
+	if (a->kernel_ok && (!a->st.reg.valid || reg.region != a->st.reg.region ||
+			     reg.group != a->st.reg.group || reg.port != a->st.reg.port ||
+			     memcmp(reg.key, a->st.reg.key, RUP_KEY_LEN) ||
+			     reg.interval_ms != a->st.reg.interval_ms)) {
+		knl_region_del(&a->k, a->st.reg.region);
+		kernel_down(a, "registration changed the region");
+		a->said_no_module = false;
+	}
+	a->st.reg = reg;
+	a->registered = true;
+	check_clock(a, server_ns);
+	if (state_save(a->cfg.state_dir, &a->st, err, sizeof(err)))
+		agent_error(a, "%s", err);
+	ainfo("registered: node %s in region %u", a->cfg.node_hex, reg.region);
+	a->status_dirty = true;
+	agent_kick(a);
+}
+
+static void start_register(struct agent *a)
+{
+	char url[700];
+	json_t *j = json_pack("{s:s, s:I, s:s, s:o}", "node_id", a->cfg.node_hex, "score",
+			      (json_int_t)a->score, "version", a->st.version, "addresses",
+			      addresses(a->cfg.ifname));
+	char *body = json_dumps(j, JSON_COMPACT);
+	struct fetch_opts o = {
+		.url = url, .ca = a->cfg.ca, .post_json = body, .bearer = a->cfg.token,
+		.timeout_s = a->cfg.timeout_s,
+	};
+
+	json_decref(j);
+	snprintf(url, sizeof(url), "%s/api/v1/register", a->cfg.url);
+	a->reg_fetch = body ? fetch_start(&o, on_registered, a) : NULL;
+	free(body);
+	if (!a->reg_fetch)
+		a->reg_retry_ms = agent_now_ms() + backoff_next(&a->reg_bo, agent_rand());
+}
+
+/* ---- the tick ---- */
+
+static void step_election(struct agent *a)
+{
+	struct election_peer *ep = NULL;
+	struct kpeer *peers = NULL;
+	enum election_state before = a->eo.state;
+	bool was_rvs = a->eo.self_rvs;
+	size_t n = 0;
+	int err;
+
+	err = knl_peers(&a->k, a->st.reg.region, &peers, &n);
+	if (err) {
+		if (family_gone(err))
+			kernel_down(a, "peer dump");
+		else
+			agent_error(a, "region %u: peer dump: %s", a->st.reg.region,
+				    knl_errstr(&a->k, err));
+		return;
+	}
+	free(a->peers);
+	a->peers = peers;
+	a->npeers = n;
+	ep = n ? calloc(n, sizeof(*ep)) : NULL;
+	for (size_t i = 0; i < n && ep; i++) {
+		memcpy(ep[i].id, peers[i].id, RUP_NODE_ID_LEN);
+		ep[i].score = peers[i].score;
+		ep[i].role = peers[i].role;
+		ep[i].term = peers[i].term;
+	}
+	election_set_score(&a->el, a->score);
+	election_set_abnormal(&a->el, a->srv_failed || a->link_abnormal);
+	election_set_distributing(&a->el, a->task.phase == TASK_DISTRIBUTING ||
+					  a->task.phase == TASK_DOWNLOADING);
+	election_step(&a->el, a->now_ms, ep, ep ? n : 0, &a->eo);
+	free(ep);
+	if (a->eo.changed || a->eo.state != before) {
+		ainfo("election: %s -> %s, term %" PRIu64 " (%s)", election_state_name(before),
+		      election_state_name(a->eo.state), a->eo.term, a->eo.why ? a->eo.why : "");
+		a->status_dirty = true;
+	}
+	if (was_rvs && !a->eo.self_rvs)
+		rvs_stop(a);
+	if (!a->pub_valid || a->pub_role != (a->eo.role | a->role_flags) ||
+	    a->pub_term != a->eo.term)
+		agent_publish(a);
+}
+
+static void tick(struct agent *a)
+{
+	static uint64_t last_status, last_score;
+	uint32_t score;
+
+	a->now_ms = agent_now_ms();
+	if (a->now_ms - last_score >= 5000 || !last_score) {
+		last_score = a->now_ms;
+		score = compute_score(a);
+		if (score != a->score && a->kernel_ok) {
+			a->score = score;
+			knl_self_node(&a->k, a->cfg.node_id, a->st.version, a->score);
+		}
+		a->score = score;
+	}
+	if (!a->registered && !a->reg_fetch && a->now_ms >= a->reg_retry_ms)
+		start_register(a);
+	if (!a->kernel_ok && a->st.reg.valid) {
+		static uint64_t last_try;
+
+		if (a->now_ms - last_try >= KERNEL_RETRY_MS) {
+			last_try = a->now_ms;
+			kernel_up(a);
+		}
+	}
+	if (a->kernel_ok)
+		step_election(a);
+	if (a->kernel_ok) {
+		if (a->eo.self_rvs)
+			rvs_tick(a);
+		member_tick(a);
+	}
+	if (a->status_dirty || a->now_ms - last_status >= 1000) {
+		last_status = a->now_ms;
+		a->status_dirty = false;
+		status_write(a);
+	}
+}
+
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	tick(arg);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct agent *a = arg;
+
+	(void)what;
+	ainfo("signal %d: stopping", (int)sig);
+	event_base_loopexit(a->base, NULL);
+}
+
+static int make_dir(const char *path, mode_t mode)
+{
+	char tmp[AGENT_PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(tmp, mode) && errno != EEXIST ? -1 : 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: rupctl agent [--config FILE] [--debug]\n"
+		   "Run the rup node agent in the foreground (see docs/AGENT.md).\n"
+		   "  -c, --config FILE  configuration (default %s)\n"
+		   "  -d, --debug        debug logging\n", AGENT_DEFAULT_CONFIG);
+}
+
+static void shutdown_agent(struct agent *a)
+{
+	rvs_stop(a);
+	member_stop(a);
+	if (a->reg_fetch)
+		fetch_cancel(a->reg_fetch);
+	/* Leave the region: beacons stop, peers expire us and re-elect. */
+	if (a->kernel_ok)
+		knl_region_del(&a->k, a->st.reg.region);
+	a->kernel_ok = false;
+	a->el_running = false;
+	status_write(a);
+	if (a->nl_ev)
+		event_free(a->nl_ev);
+	knl_close(&a->k);
+	free(a->peers);
+	json_decref(a->task.nodes);
+	free(a->task.manifest);
+	free(a->job.manifest);
+}
+
+int cmd_agent(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config = AGENT_DEFAULT_CONFIG;
+	static struct agent ag;
+	struct agent *a = &ag;
+	char err[512];
+	bool debug = false;
+	int c, lvl;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:dh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return RUPCTL_EXIT_OK;
+		default:
+			usage(stderr);
+			return RUPCTL_EXIT_USAGE;
+		}
+	}
+	agent_config_defaults(&a->cfg);
+	if (agent_config_load(&a->cfg, config, err, sizeof(err)) ||
+	    agent_config_finish(&a->cfg, err, sizeof(err))) {
+		rupctl_err("agent: %s", err);
+		return RUPCTL_EXIT_USAGE;
+	}
+	lvl = alog_parse_level(a->cfg.log_level);
+	if (lvl < 0) {
+		rupctl_err("agent: [node] log_level: \"%s\" is not error, warn, info or debug",
+			   a->cfg.log_level);
+		return RUPCTL_EXIT_USAGE;
+	}
+	alog_max = debug ? ALOG_DEBUG : (enum alog_level)lvl;
+	if (make_dir(a->cfg.state_dir, 0700) || make_dir(a->cfg.store_dir, 0755)) {
+		rupctl_err("agent: cannot create %s or %s: %s", a->cfg.state_dir, a->cfg.store_dir,
+			   strerror(errno));
+		return RUPCTL_EXIT_USAGE;
+	}
+	if (state_load(a->cfg.state_dir, &a->st, a->cfg.version, err, sizeof(err))) {
+		rupctl_err("agent: %s", err);
+		return RUPCTL_EXIT_USAGE;
+	}
+	score_config_default(&a->scfg);
+	a->scfg.weight[SCORE_CPU] = a->cfg.w_cpu;
+	a->scfg.weight[SCORE_MEM] = a->cfg.w_mem;
+	a->scfg.weight[SCORE_DISK] = a->cfg.w_disk;
+	a->scfg.weight[SCORE_LINK] = a->cfg.w_link;
+	a->scfg.weight[SCORE_LOAD] = a->cfg.w_load;
+	a->scfg.weight[SCORE_RTT] = a->cfg.w_rtt;
+	a->scfg.fixed = a->cfg.fixed_score;
+	a->scfg.fixed_score = a->cfg.score;
+	signal(SIGPIPE, SIG_IGN);
+
+	a->base = event_base_new();
+	if (!a->base || fetch_global_init(a->base)) {
+		rupctl_err("agent: cannot set up the event loop");
+		return RUPCTL_EXIT_USAGE;
+	}
+	backoff_init(&a->reg_bo, 500, a->cfg.retry_max_s * 1000);
+	backoff_init(&a->poll_bo, 500, a->cfg.retry_max_s * 1000);
+	a->tick_ev = event_new(a->base, -1, EV_PERSIST, on_tick, a);
+	a->kick_ev = event_new(a->base, -1, 0, on_tick, a);
+	a->sig_term = evsignal_new(a->base, SIGTERM, on_signal, a);
+	a->sig_int = evsignal_new(a->base, SIGINT, on_signal, a);
+	event_add(a->sig_term, NULL);
+	event_add(a->sig_int, NULL);
+	ainfo("rupctl agent %s: node %s, version %s, state %s", RUP_VERSION, a->cfg.node_hex,
+	      a->st.version, a->cfg.state_dir);
+	if (a->cfg.ifname[0] && !score_linkwatch_open(&a->lw, a->cfg.ifname, on_link, a)) {
+		a->lw_ev = event_new(a->base, score_linkwatch_fd(a->lw), EV_READ | EV_PERSIST,
+				     on_lw, a);
+		event_add(a->lw_ev, NULL);
+	}
+	a->score = compute_score(a);
+	arm_tick(a);
+	tick(a);
+	event_base_dispatch(a->base);
+	shutdown_agent(a);
+	event_free(a->tick_ev);
+	event_free(a->kick_ev);
+	event_free(a->sig_term);
+	event_free(a->sig_int);
+	if (a->lw_ev)
+		event_free(a->lw_ev);
+	if (a->lw)
+		score_linkwatch_close(a->lw);
+	fetch_global_exit();
+	event_base_free(a->base);
+	ainfo("stopped");
+	return RUPCTL_EXIT_OK;
+}

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Package service over evhttp: store files by version, byte ranges, a connection cap. */
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "pkgsrv.h"
+#include "semver.h"
+#include "store.h"
+
+struct pkgsrv {
+	struct evhttp *http;
+	char store[512];
+	unsigned int max_conns, nconns;
+	struct evhttp_connection **conns;
+	struct pkgsrv_stats st;
+};
+
+static void on_conn_close(struct evhttp_connection *evcon, void *arg)
+{
+	struct pkgsrv *s = arg;
+
+	for (unsigned int i = 0; i < s->nconns; i++) {
+		if (s->conns[i] == evcon) {
+			s->conns[i] = s->conns[--s->nconns];
+			return;
+		}
+	}
+}
+
+/* Track the request's connection; false when the cap is reached. */
+static bool admit(struct pkgsrv *s, struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+
+	for (unsigned int i = 0; i < s->nconns; i++)
+		if (s->conns[i] == evcon)
+			return true;
+	if (s->nconns >= s->max_conns)
+		return false;
+	s->conns[s->nconns++] = evcon;
+	evhttp_connection_set_closecb(evcon, on_conn_close, s);
+	return true;
+}
+
+static void reply_err(struct pkgsrv *s, struct evhttp_request *req, int code, const char *why)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	s->st.errors++;
+	evbuffer_add_printf(b, "%s\n", why);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "text/plain");
+	evhttp_send_reply(req, code, why, b);
+	evbuffer_free(b);
+}
+
+/* "bytes=A-B" or "bytes=A-" (one range): 0, or -1 when malformed/unsatisfiable. */
+static int parse_range(const char *h, uint64_t size, uint64_t *a, uint64_t *b)
+{
+	char *end;
+
+	if (strncmp(h, "bytes=", 6) || h[6] < '0' || h[6] > '9')
+		return -1;
+	errno = 0;
+	*a = strtoull(h + 6, &end, 10);
+	if (errno || *end != '-')
+		return -1;
+	if (end[1] == '\0') {
+		*b = size ? size - 1 : 0;
+	} else {
+		char *e2;
+
+		*b = strtoull(end + 1, &e2, 10);
+		if (errno || *e2 || *b < *a)
+			return -1;
+		if (*b >= size)
+			*b = size - 1;
+	}
+	return *a < size ? 0 : -1;
+}
+
+static void handle(struct evhttp_request *req, void *arg)
+{
+	struct pkgsrv *s = arg;
+	const char *uri = evhttp_request_get_uri(req);
+	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+	char ver[SEMVER_MAX_LEN + 1], path[600], hdr[96];
+	enum store_kind kind = STORE_PKG;
+	const char *name, *range, *dot;
+	uint64_t a = 0, b = 0, size;
+	struct semver sv;
+	struct evbuffer *body;
+	struct stat st;
+	size_t n;
+	int fd, code = 200;
+
+	s->st.requests++;
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
+	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
+		reply_err(s, req, 405, "Method Not Allowed");
+		return;
+	}
+	if (strncmp(uri, "/pkg/", 5)) {
+		reply_err(s, req, 404, "Not Found");
+		return;
+	}
+	name = uri + 5;
+	n = strlen(name);
+	if (n > 9 && !strcmp(name + n - 9, ".manifest")) {
+		kind = STORE_MANIFEST;
+		n -= 9;
+	} else if (n > 4 && !strcmp(name + n - 4, ".sig")) {
+		kind = STORE_SIG;
+		n -= 4;
+	}
+	dot = memchr(name, '/', n);
+	/* Only a well-formed version names a file: no path tricks. */
+	if (dot || n > SEMVER_MAX_LEN) {
+		reply_err(s, req, 404, "Not Found");
+		return;
+	}
+	memcpy(ver, name, n);
+	ver[n] = '\0';
+	if (semver_parse(ver, &sv, NULL, 0) || store_path(s->store, ver, kind, path, sizeof(path))) {
+		reply_err(s, req, 404, "Not Found");
+		return;
+	}
+	if (!admit(s, req)) {
+		s->st.rejected++;
+		evhttp_add_header(out, "Retry-After", "2");
+		reply_err(s, req, 503, "Service Unavailable");
+		return;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		reply_err(s, req, 404, "Not Found");
+		return;
+	}
+	size = (uint64_t)st.st_size;
+	evhttp_add_header(out, "Accept-Ranges", "bytes");
+	evhttp_add_header(out, "Content-Type", kind == STORE_PKG ? "application/octet-stream"
+								  : "text/plain");
+	range = evhttp_find_header(evhttp_request_get_input_headers(req), "Range");
+	if (range && kind == STORE_PKG) {
+		if (parse_range(range, size, &a, &b)) {
+			close(fd);
+			snprintf(hdr, sizeof(hdr), "bytes */%" PRIu64, size);
+			evhttp_add_header(out, "Content-Range", hdr);
+			reply_err(s, req, 416, "Range Not Satisfiable");
+			return;
+		}
+		snprintf(hdr, sizeof(hdr), "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64, a, b, size);
+		evhttp_add_header(out, "Content-Range", hdr);
+		code = 206;
+	} else {
+		b = size ? size - 1 : 0;
+	}
+	body = evbuffer_new();
+	if (size && evhttp_request_get_command(req) == EVHTTP_REQ_GET) {
+		if (evbuffer_add_file(body, fd, (ev_off_t)a, (ev_off_t)(b - a + 1))) {
+			evbuffer_free(body);
+			reply_err(s, req, 500, "Internal Server Error");
+			return;
+		}
+		s->st.served_bytes += b - a + 1;
+	} else {
+		close(fd);
+	}
+	evhttp_send_reply(req, code, code == 206 ? "Partial Content" : "OK", body);
+	evbuffer_free(body);
+}
+
+struct pkgsrv *pkgsrv_start(struct event_base *base, const char *store, uint16_t port,
+			    unsigned int max_conns, char *err, size_t errlen)
+{
+	struct pkgsrv *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	snprintf(s->store, sizeof(s->store), "%s", store);
+	s->max_conns = max_conns ? max_conns : 1;
+	s->conns = calloc(s->max_conns, sizeof(*s->conns));
+	s->http = evhttp_new(base);
+	if (!s->conns || !s->http) {
+		snprintf(err, errlen, "package service: out of memory");
+		goto fail;
+	}
+	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+	evhttp_set_timeout(s->http, 30);
+	evhttp_set_max_headers_size(s->http, 8192);
+	evhttp_set_max_body_size(s->http, 0);
+	evhttp_set_gencb(s->http, handle, s);
+	if (evhttp_bind_socket(s->http, "0.0.0.0", port)) {
+		snprintf(err, errlen, "package service: cannot listen on port %u: %s", port,
+			 strerror(errno));
+		goto fail;
+	}
+	return s;
+fail:
+	pkgsrv_stop(s);
+	return NULL;
+}
+
+void pkgsrv_stop(struct pkgsrv *s)
+{
+	if (!s)
+		return;
+	if (s->http)
+		evhttp_free(s->http);
+	free(s->conns);
+	free(s);
+}
+
+const struct pkgsrv_stats *pkgsrv_stats(const struct pkgsrv *s)
+{
+	return &s->st;
+}
