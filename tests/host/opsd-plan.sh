@@ -9,13 +9,8 @@ set -eu
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-if [ -x "$RUP_BUILD/rup-opsd" ]; then
-	plan() { "$RUP_BUILD/rup-opsd" plan "$@"; }
-else
-	# Until rup-opsd's main.c dispatches `plan`: the same opsd_plan_main().
-	echo "NOTE: $RUP_BUILD/rup-opsd missing, using plan-driver"
-	plan() { "$RUP_BUILD/bench/plan-driver" "$@"; }
-fi
+[ -x "$RUP_BUILD/rup-opsd" ] || { echo "FAIL $RUP_BUILD/rup-opsd not built"; exit 1; }
+plan() { "$RUP_BUILD/rup-opsd" plan "$@"; }
 
 fails=0
 ok() { echo "ok   $*"; }
