@@ -54,6 +54,7 @@ for i in 1 2; do
 done
 
 # --version sees the loaded module.
+# shellcheck disable=SC2119
 rup_load
 want=$(cat /sys/module/rup/version)
 "$R" --version | grep -qx "rup module $want" || fail "--version: $("$R" --version)"
@@ -67,7 +68,8 @@ sleep 0.3
 
 # Region add, then show as text and JSON.
 for i in 1 2; do
-	ok n$i self set node-id $(eval echo \$ID$i) version 1.0.$i score $((10 * i))
+	id=ID$i
+	ok n$i self set node-id "${!id}" version 1.0.$i score $((10 * i))
 	ok n$i region add 5 group 239.192.0.5 port 7400 dev eth0 key $K1 \
 		interval 200 dead-interval 1s clock-window 30s
 done
@@ -91,7 +93,7 @@ ok n1 -j region show 5
 jqt '.[0].next_key == false'
 
 # Self state: namespace-wide and per region.
-ok n2 self set region 5 role member,rvs term 3 offer 1.1.0 sha256 $SHA size 1000 port 8080 path /pkg/1.1.0
+ok n2 self set region 5 role member,rvs term 3 offer 1.1.0 sha256 "$SHA" size 1000 port 8080 path /pkg/1.1.0
 ok n2 -j self show
 jqt ".node == \"$ID2\" and .version == \"1.0.2\" and .score == 20 and (.regions | length) == 1
 	and .regions[0].region == 5 and .regions[0].role == [\"member\",\"rvs\"] and .regions[0].term == 3

@@ -24,7 +24,7 @@ expect() {
 	rc=$?
 	if [ "$rc" != "$want" ] || ! grep -Eq -- "$pat" <<<"$out"; then
 		echo "FAIL: rupctl $*: exit $rc (want $want), output:"
-		sed 's/^/    /' <<<"$out"
+		echo "    ${out//$'\n'/$'\n'    }"
 		echo "    (wanted /$pat/)"
 		fails=$((fails + 1))
 	fi

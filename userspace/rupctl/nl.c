@@ -24,6 +24,7 @@ struct talk {
 	struct rup_nl *nl;
 	rup_nl_msg_cb cb;
 	void *arg;
+	uint32_t seq;	/* of the request */
 	int err;	/* first error seen, negative errno */
 };
 
@@ -103,6 +104,9 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	struct talk *t = data;
 	int err;
 
+	/* Events (seq 0) on a socket that also joined the group are not ours. */
+	if (nlh->nlmsg_seq != t->seq)
+		return MNL_CB_OK;
 	/* The kernel flags dump messages sent after the table changed. */
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		t->nl->dump_intr = true;
@@ -139,7 +143,7 @@ struct nlmsghdr *rup_nl_msg(struct rup_nl *nl, uint8_t cmd, uint16_t flags)
 
 int rup_nl_talk(struct rup_nl *nl, struct nlmsghdr *nlh, rup_nl_msg_cb cb, void *arg)
 {
-	struct talk t = { .nl = nl, .cb = cb, .arg = arg };
+	struct talk t = { .nl = nl, .cb = cb, .arg = arg, .seq = nlh->nlmsg_seq };
 	ssize_t n;
 	int ret;
 

@@ -55,7 +55,11 @@ struct nlmsghdr *rup_nl_msg(struct rup_nl *nl, uint8_t cmd, uint16_t flags);
  */
 int rup_nl_talk(struct rup_nl *nl, struct nlmsghdr *nlh, rup_nl_msg_cb cb, void *arg);
 
-/* Join the "events" group (and nlctrl's notify group to see unloads). */
+/*
+ * Join the "events" group (and nlctrl's notify group to see unloads). Use a
+ * handle of its own for events: requests on it still work (events are
+ * skipped while waiting for a reply) but are then not seen by the monitor.
+ */
 int rup_nl_join_events(struct rup_nl *nl);
 
 /* The human text for the last error: the extack message or strerror. */
