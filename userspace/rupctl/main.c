@@ -17,6 +17,7 @@ int cmd_monitor(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_release(int argc, char **argv);
 int cmd_score(int argc, char **argv);
+int cmd_ops(int argc, char **argv);
 int cmd_agent(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 
@@ -33,6 +34,7 @@ static const struct {
 	{ "version", cmd_version, "show tool and module versions" },
 	{ "release", cmd_release, "make signing keys, sign and verify releases" },
 	{ "score", cmd_score, "measure this node and show its composite score" },
+	{ "ops", cmd_ops, "admin client of the ops server (status, publish, rollout)" },
 	{ "agent", cmd_agent, "run the node agent daemon (foreground)" },
 	{ "status", cmd_status, "show the agent's region, role, version, task" },
 };

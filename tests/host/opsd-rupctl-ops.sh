@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 120
+# `rupctl ops` against a real rup-opsd: a release made by `rupctl release
+# keygen/sign` is published with its payload, a rollout started, status
+# read (text and JSON), a node removed; refusals exit 10 with the
+# server's message, an unreachable server exits 11.
+set -u
+. "$RUP_SRC/tests/host/opsd-lib.sh"
+RUPCTL=$RUP_BUILD/rupctl
+opsd_setup
+"$RUPCTL" release keygen --out "$T/sign" >/dev/null
+cp "$T/sign/release.pub" "$T/keys/ops.pub"
+opsd_start
+printf '%s\n' "$ADMIN" >"$T/admin.token"
+ops() { "$RUPCTL" "$@"; }
+export RUP_OPS_SERVER=$URL RUP_OPS_CACERT=$T/pki/ca.pem RUP_ADMIN_TOKEN_FILE=$T/admin.token
+n1=$(nid 1)
+register "$n1" 10
+
+head -c 5000 /dev/urandom >"$T/fw.bin"
+"$RUPCTL" release sign --key "$T/sign/release.key" --payload "$T/fw.bin" --version 2.0.0 \
+	--range '>=1.0.0,<2.0.0' --summary 'ops test' --out "$T/fw.json" >/dev/null
+check "release signed by rupctl" [ -s "$T/fw.json.sig" ]
+out=$(ops ops publish "$T/fw.json" --payload "$T/fw.bin")
+check "rupctl ops publish -> exit 0" [ $? = 0 ]
+check "  says published with payload" [ "$out" = "release 2.0.0 published with its payload" ]
+check "  server has the payload" [ "$(sq "SELECT payload FROM releases WHERE version = '2.0.0'")" = 1 ]
+ops ops publish "$T/fw.json" 2>"$T/err"
+check "publishing again exits 10" [ $? = 10 ]
+check "  with the server's message" grep -q 'HTTP 409: release: release 2.0.0: already published' "$T/err"
+out=$(ops -j ops rollout 2.0.0 --regions all --wave-size 1 --failure-threshold 0)
+check "rupctl ops rollout -> JSON reply" [ "$(echo "$out" | jq -r .state)" = running ]
+ops ops rollout 2.0.0 --regions 0,x 2>"$T/err"
+check "bad --regions exits 1" [ $? = 1 ]
+out=$(ops ops status)
+check "status text shows the rollout" grep -q '^rollout 1 2.0.0: running' <<<"$out"
+check "status text shows the member" grep -q "^  $n1 1.0.0" <<<"$out"
+check "status JSON" [ "$(ops -j ops status | jq -r '.regions[0].members[0].node_id')" = "$n1" ]
+check "releases JSON" [ "$(ops ops releases | jq -r '.releases[0].version')" = 2.0.0 ]
+check "rupctl ops remove" [ "$(ops ops remove "$n1")" = "node $n1 removed" ]
+check "  node gone" [ "$(sq "SELECT COUNT(*) FROM nodes")" = 0 ]
+RUP_ADMIN_TOKEN_FILE= RUP_ADMIN_TOKEN=wrong-token-0123456789 ops ops status 2>"$T/err"
+check "wrong token exits 10" [ $? = 10 ]
+check "  HTTP 403 shown" grep -q 'HTTP 403: wrong admin token' "$T/err"
+ops ops --server "https://127.0.0.1:$(free_port)" status 2>"$T/err"
+check "unreachable server exits 11" [ $? = 11 ]
+RUP_OPS_CACERT= ops ops status 2>"$T/err"
+check "unknown CA refused (exit 11)" [ $? = 11 ]
+check "token never printed" ! grep -rq "$ADMIN" "$T/err" "$T/opsd.log"
+finish
