@@ -44,7 +44,9 @@ expect 0 '^Usage: rupctl' help
 expect 0 'Exit codes: 0 ok, 1 usage, 2 kernel/netlink error, 3' -h
 for args in "region -h" "region help" "region add -h" "region set help" \
 	"region del --help" "region show -h" "peers -h" "self help" \
-	"self set -h" "self show help" "stats -h" "monitor -h" "version -h"; do
+	"self set -h" "self show help" "stats -h" "monitor -h" "version -h" \
+	"region add 3 group 239.1.1.1 -h" "self set score 3 --help" "peers 3 -h" \
+	"monitor region 1 --help"; do
 	# shellcheck disable=SC2086
 	expect 0 '^Usage: rupctl' $args
 done

@@ -81,7 +81,7 @@ int cmd_peers(int argc, char **argv)
 	int err, tries;
 	size_t i;
 
-	if (argc > 1 && rupctl_is_help(argv[1])) {
+	if (rupctl_wants_help(argc, argv)) {
 		usage(stdout);
 		return RUPCTL_EXIT_OK;
 	}

@@ -257,11 +257,7 @@ int cmd_region(int argc, char **argv)
 {
 	const char *verb = argc > 1 ? argv[1] : "show";
 
-	if (rupctl_is_help(verb)) {
-		usage(stdout);
-		return RUPCTL_EXIT_OK;
-	}
-	if (argc > 2 && rupctl_is_help(argv[2])) {
+	if (rupctl_wants_help(argc, argv)) {
 		usage(stdout);
 		return RUPCTL_EXIT_OK;
 	}

@@ -272,7 +272,7 @@ int cmd_self(int argc, char **argv)
 {
 	const char *verb = argc > 1 ? argv[1] : "show";
 
-	if (rupctl_is_help(verb) || (argc > 2 && rupctl_is_help(argv[2]))) {
+	if (rupctl_wants_help(argc, argv)) {
 		usage(stdout);
 		return RUPCTL_EXIT_OK;
 	}

@@ -49,7 +49,7 @@ int cmd_stats(int argc, char **argv)
 	struct rup_nl nl;
 	int err;
 
-	if (argc > 1 && rupctl_is_help(argv[1])) {
+	if (rupctl_wants_help(argc, argv)) {
 		usage(stdout);
 		err = RUPCTL_EXIT_OK;
 		goto out;

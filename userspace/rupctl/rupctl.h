@@ -29,6 +29,9 @@ void rupctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* -h, --help or help. */
 bool rupctl_is_help(const char *arg);
 
+/* -h or --help anywhere after the command, or "help" as its first two words. */
+bool rupctl_wants_help(int argc, char **argv);
+
 /* Open the genl client; on failure print why and return the exit code. */
 int rupctl_nl_open(struct rup_nl *nl);
 

@@ -27,6 +27,17 @@ bool rupctl_is_help(const char *arg)
 	return !strcmp(arg, "-h") || !strcmp(arg, "--help") || !strcmp(arg, "help");
 }
 
+bool rupctl_wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help") ||
+		    (i <= 2 && !strcmp(argv[i], "help")))
+			return true;
+	return false;
+}
+
 int rupctl_nl_open(struct rup_nl *nl)
 {
 	int err = rup_nl_open(nl);
