@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 60
+# rupctl score against real links: a veth's speed comes from ethtool (10000
+# Mbit/s, full link points) and its carrier from rtnetlink; when the peer
+# end goes down the node is abnormal with score 0 (exit 4), even with a
+# fixed score. Weights and the fixed score come from the agent's config;
+# a bad key is reported with file and line.
+. "$RUP_SRC/tests/guest/lib.sh"
+
+R=$RUP_BUILD/rupctl
+T=$RUP_TMP
+modprobe -a veth 2>/dev/null
+ns_add n1
+$IP -n n1 link add name va type veth peer name vb || fail "veth"
+$IP -n n1 link set va up
+$IP -n n1 link set vb up
+
+# sc ARGS...: rupctl -j score in n1; JSON in $T/out, exit code in $rc.
+sc() {
+	in_ns n1 "$R" -j score "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+jv() { jq -r "$1" "$T/out"; }
+
+wait_until 5 sh -c "$IP -n n1 link show va | grep -q LOWER_UP" || fail "a has no carrier"
+sc --dev va --store "$T"
+assert_eq "$rc" 0 "exit, link up"
+assert_eq "$(jv .measured.link_up)" true "link_up"
+assert_eq "$(jv .measured.link_mbps)" 10000 "veth speed by ethtool"
+assert_eq "$(jv .parts.link.points)" 1000 "link points"
+assert_eq "$(jv .abnormal)" false "abnormal"
+[ "$(jv .measured.store_free_bytes)" -gt 0 ] || fail "store free bytes: $(jv .measured.store_free_bytes)"
+[ "$(jv .score)" -gt 0 ] || fail "score $(jv .score)"
+cpus=$(nproc)
+assert_eq "$(jv .measured.cpus)" "$cpus" "cpus"
+log "up: score $(jv .score)"
+
+# The peer end goes down: no carrier on va.
+$IP -n n1 link set vb down
+wait_until 5 sh -c "! $IP -n n1 link show va | grep -q LOWER_UP" || fail "a keeps carrier"
+sc --dev va --fixed 777
+assert_eq "$rc" 4 "exit, link down"
+assert_eq "$(jv .abnormal)" true "abnormal when down"
+assert_eq "$(jv .reason)" "link down" "reason"
+assert_eq "$(jv .score)" 0 "score when down, even fixed"
+in_ns n1 "$R" score --dev va >"$T/txt" 2>&1
+grep -q "abnormal: link down" "$T/txt" || fail "text output: $(cat "$T/txt")"
+$IP -n n1 link set vb up
+wait_until 5 sh -c "$IP -n n1 link show va | grep -q LOWER_UP" || fail "carrier back"
+sc --dev va --fixed 777
+assert_eq "$rc" 0 "exit, up again"
+assert_eq "$(jv .score)" 777 "fixed score"
+assert_eq "$(jv .fixed)" true "fixed flag"
+
+# The agent's config: [node] score/interface, [score] weights.
+cat >"$T/conf" <<CONF
+[node]
+interface = va
+[score]
+cpu = 0
+memory = 0
+disk = 0
+load = 0
+rtt = 0
+link = 1000
+CONF
+sc --config "$T/conf"
+assert_eq "$rc" 0 "exit with config"
+assert_eq "$(jv .parts.cpu.weight)" 0 "cpu weight from config"
+assert_eq "$(jv .score)" 1000000 "score = link weight x link points"
+printf '[node]\nscore = 42\n' >"$T/conf2"
+sc --config "$T/conf2"
+assert_eq "$(jv .score)" 42 "[node] score is a fixed score"
+printf '[score]\ncpu = 5\ngpu = 3\n' >"$T/conf3"
+sc --config "$T/conf3"
+assert_eq "$rc" 1 "exit, bad config"
+grep -q "conf3:3: unknown key \[score\] gpu" "$T/err" || fail "config error: $(cat "$T/err")"
+
+# No such interface, bad values.
+sc --dev nosuch0
+assert_eq "$rc" 1 "exit, no interface"
+grep -q "interface nosuch0: not found" "$T/err" || fail "message: $(cat "$T/err")"
+sc --loss 101
+assert_eq "$rc" 1 "exit, bad loss"
+log "ok"
