@@ -184,7 +184,8 @@ static int parse_field(int f, json_t *v, struct release_manifest *m,
 		rc = get_str(v, "name", m->name, RELEASE_NAME_MAX, err, errlen);
 		if (!rc && !name_ok(m->name))
 			rc = rel_err(err, errlen, -EINVAL,
-				     "manifest: \"name\" must be letters, digits and ._+- (not first)");
+				     "manifest: \"name\" must be letters, digits and ._+-, "
+				     "not starting with . or -");
 		return rc;
 	case F_VERSION:
 		rc = get_str(v, "version", m->version, SEMVER_MAX_LEN, err, errlen);
@@ -340,6 +341,7 @@ int release_check_rollback(const struct semver *release,
 		return rel_err(err, errlen, -EALREADY,
 			       "release %s: already installed", rbuf);
 	return rel_err(err, errlen, -ESTALE,
-		       "release %s: lower than %s, the highest version installed (rollback refused)",
+		       "release %s: lower than %s, the highest version installed "
+		       "(rollback refused)",
 		       rbuf, hbuf);
 }

@@ -147,10 +147,18 @@ static int sign_parse(int argc, char **argv, struct sign_args *a)
 		case 'k': a->key = optarg; break;
 		case 'p': a->payload = optarg; break;
 		case 'o': a->out = optarg; break;
-		case 'v': bad |= copy_field("--version", m->version, sizeof(m->version), optarg); break;
-		case 'r': bad |= copy_field("--range", m->range, sizeof(m->range), optarg); break;
-		case 'n': bad |= copy_field("--name", m->name, sizeof(m->name), optarg); break;
-		case 's': bad |= copy_field("--summary", m->summary, sizeof(m->summary), optarg); break;
+		case 'v':
+			bad |= copy_field("--version", m->version, sizeof(m->version), optarg);
+			break;
+		case 'r':
+			bad |= copy_field("--range", m->range, sizeof(m->range), optarg);
+			break;
+		case 'n':
+			bad |= copy_field("--name", m->name, sizeof(m->name), optarg);
+			break;
+		case 's':
+			bad |= copy_field("--summary", m->summary, sizeof(m->summary), optarg);
+			break;
 		case 'a':
 			if (m->n_args == RELEASE_ARGS_MAX) {
 				rupctl_err("release sign: more than %d --install-arg", RELEASE_ARGS_MAX);
@@ -220,7 +228,8 @@ static int sign(int argc, char **argv)
 	if (rc) {
 		free(text);
 		rupctl_err("release sign: %s", err);
-		return rc == -EINVAL ? EXIT_SIGNATURE : EXIT_IO;	/* key unusable : unreadable */
+		/* -EINVAL: not an Ed25519 private key; else unreadable. */
+		return rc == -EINVAL ? EXIT_SIGNATURE : EXIT_IO;
 	}
 	strcat(sig, "\n");
 	rc = release_write_file(a.out, text, len, 0644, err, sizeof(err));

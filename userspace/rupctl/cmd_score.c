@@ -70,6 +70,26 @@ static int ini_cb(void *user, const char *sec, const char *key, const char *val)
 	return rc ? 0 : 1;
 }
 
+/* Raw measurements as JSON; null for what could not be measured. */
+static json_t *measured_json(const struct score_inputs *in)
+{
+	json_t *m = json_object();
+
+#define OPT(key, known, val) json_object_set_new(m, key, (known) ? (val) : json_null())
+	OPT("cpus", in->cpu_known, json_integer(in->cpus));
+	OPT("mem_available_kb", in->mem_known, json_integer((json_int_t)in->mem_avail_kb));
+	OPT("store_free_bytes", in->disk_known, json_integer((json_int_t)in->disk_free_bytes));
+	OPT("link_up", in->link_known, json_boolean(in->link_up));
+	OPT("link_mbps", in->link_known && in->link_mbps >= 0, json_integer(in->link_mbps));
+	OPT("link_packets", in->link_known, json_integer((json_int_t)in->link_packets));
+	OPT("link_bad", in->link_known, json_integer((json_int_t)in->link_bad));
+	OPT("load1", in->load_known, json_real(in->load1));
+	OPT("rtt_ms", in->rtt_known, json_integer(in->rtt_ms));
+	OPT("loss_pct", in->rtt_known, json_integer(in->loss_pct));
+#undef OPT
+	return m;
+}
+
 static int print_result(const struct score_args *a, const struct score_inputs *in,
 			const struct score_result *r)
 {
@@ -87,15 +107,7 @@ static int print_result(const struct score_args *a, const struct score_inputs *i
 		json_object_set_new(j, "abnormal", json_boolean(r->abnormal));
 		json_object_set_new(j, "reason", r->why ? json_string(r->why) : json_null());
 		json_object_set_new(j, "parts", parts);
-		json_object_set_new(j, "measured", json_pack(
-			"{s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-			"cpus", in->cpu_known ? json_integer(in->cpus) : json_null(),
-			"mem_available_kb", in->mem_known ? json_integer((json_int_t)in->mem_avail_kb) : json_null(),
-			"store_free_bytes", in->disk_known ? json_integer((json_int_t)in->disk_free_bytes) : json_null(),
-			"link_up", in->link_known ? json_boolean(in->link_up) : json_null(),
-			"link_mbps", in->link_known && in->link_mbps >= 0 ? json_integer(in->link_mbps) : json_null(),
-			"load1", in->load_known ? json_real(in->load1) : json_null(),
-			"rtt_ms", in->rtt_known ? json_integer(in->rtt_ms) : json_null()));
+		json_object_set_new(j, "measured", measured_json(in));
 		rupctl_json_print(j);
 	} else {
 		printf("score %u%s%s%s\n", r->score, a->cfg.fixed ? " (fixed)" : "",

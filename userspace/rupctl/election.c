@@ -146,7 +146,8 @@ static void member_step(struct election *e, uint64_t now,
 		return;
 	k = ranked_above(e, peers, n);
 	if (k == 0) {
-		claim(e, now, cand ? "answering a lower-ranked claim" : "no RVS: top-ranked node claims");
+		claim(e, now, cand ? "answering a lower-ranked claim" :
+				     "no RVS: top-ranked node claims");
 		return;
 	}
 	if (now - e->leaderless_since >= (uint64_t)k * 2 * e->cfg.interval_ms)
