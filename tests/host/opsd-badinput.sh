@@ -44,7 +44,7 @@ api POST /api/v1/register -H "Authorization: Bearer $ADMIN" \
 check "admin token is not an enrollment token -> 403" code_is 403
 check "nothing stored by rejected registrations" [ "$(counts)" = "0 0 0 0 0 0" ]
 check "assignment untouched (S = 0)" \
-	[ "$(sq "SELECT hex(substr(data, 21, 4)) FROM assign_state")" = 00000000 ]
+	[ "$(sq "SELECT s FROM assign_meta")" = 0 ]
 
 register "$n1" 10
 check "good registration -> 201" code_is 201

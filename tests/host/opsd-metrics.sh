@@ -50,9 +50,11 @@ check "page shows rollout progress" grep -q 'open: 1' "$p"
 python3 -c '
 import socket, time
 s = [socket.create_connection(("127.0.0.1", '"$PORT"')) for _ in range(4)]
+open("'"$T/idle.ready"'", "w").close()
 time.sleep(6)' &
 idle=$!
-sleep 0.5
+for _ in $(seq 50); do [ -e "$T/idle.ready" ] && break; sleep 0.1; done
+sleep 0.2
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1.5 --cacert "$T/pki/ca.pem" "$URL/metrics")
 check "at the connection cap a new connection is not served" [ "$code" = 000 ]
 api GET /metrics -m 10

@@ -52,4 +52,15 @@ jq -r '.regions[] | .region_id as $r | .group as $g | .members[] | "\(.node_id) 
 sort "$T/plan" >"$T/plan.sorted"
 check "live assignment across a restart == plan without one" diff -u "$T/plan.sorted" "$T/live"
 check "growth past T made regions 3 and 4" [ "$(jbody .assignment.regions)" = 5 ]
+check "assignment rows: one slot and one size per region" \
+	[ "$(sq "SELECT (SELECT COUNT(*) FROM assign_slots)||(SELECT COUNT(*) FROM assign_sizes)||(SELECT n FROM assign_meta)")" = 555 ]
+
+# A damaged saved assignment is refused at start, never silently re-planned.
+kill -TERM "$OPSD_PID"
+wait "$OPSD_PID"
+OPSD_PID=
+sq "DELETE FROM assign_slots WHERE slot = 2"
+"$OPSD" -c "$T/opsd.conf" 2>"$T/err"
+check "damaged assignment: exit 1" [ $? = 1 ]
+check "  with the reason" grep -q 'saved assignment: slot rows do not match N = 5' "$T/err"
 finish

@@ -368,7 +368,7 @@ void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg)
 	sqlite3_bind_int64(st, 5, (int64_t)task);
 	if (db_run(st))
 		goto dberr;
-	st = db_prep(o->db, "UPDATE nodes SET last_report = ? WHERE id = ?");
+	st = db_prep(o->db, "UPDATE nodes SET last_report = ?1, last_seen = ?1 WHERE id = ?2");
 	if (!st)
 		goto dberr;
 	sqlite3_bind_int64(st, 1, (int64_t)opsd_now_ns());

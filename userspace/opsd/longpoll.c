@@ -114,6 +114,18 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return *end || *out > max ? -1 : 0;
 }
 
+/* The RVS polls often: its last_seen shows it is alive in status. */
+static int touch(struct opsd *o, const char *node)
+{
+	sqlite3_stmt *st = db_prep(o->db, "UPDATE nodes SET last_seen = ? WHERE id = ?");
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, (int64_t)opsd_now_ns());
+	sqlite3_bind_text(st, 2, node, -1, SQLITE_STATIC);
+	return db_run(st);
+}
+
 void h_tasks(struct opsd *o, struct evhttp_request *req, const char *arg)
 {
 	char node[33], q[32], err[256];
@@ -155,7 +167,8 @@ void h_tasks(struct opsd *o, struct evhttp_request *req, const char *arg)
 		http_error(req, 409, "%s", err);
 		return;
 	}
-	if (db_commit(o->db)) {
+	if (touch(o, node) || db_commit(o->db)) {
+		db_rollback(o->db);
 		http_error(req, 500, "database error");
 		return;
 	}

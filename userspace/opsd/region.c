@@ -14,21 +14,59 @@
 
 static struct assign_pool pool;
 
-static int save(struct opsd *o)
+/* Run @sql with @n integer parameters. */
+static int put(struct opsd *o, const char *sql, int n, int64_t a, int64_t b, int64_t c)
 {
-	size_t len;
-	void *blob = assign_serialize(o->as, &len);
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = db_prep(o->db, sql);
+	int64_t v[3] = { a, b, c };
+	int i;
 
-	if (!blob)
+	if (!st)
 		return -1;
-	st = db_prep(o->db, "INSERT OR REPLACE INTO assign_state(name, data) VALUES('assign', ?)");
-	if (!st) {
-		free(blob);
-		return -1;
-	}
-	sqlite3_bind_blob(st, 1, blob, (int)len, free);
+	for (i = 0; i < n; i++)
+		sqlite3_bind_int64(st, i + 1, v[i]);
 	return db_run(st);
+}
+
+static int save_meta(struct opsd *o)
+{
+	sqlite3_stmt *st = db_prep(o->db, "INSERT OR REPLACE INTO assign_meta(id, t, m, n, s) "
+				   "VALUES(0,?,?,?,?)");
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, assign_planned(o->as));
+	sqlite3_bind_int64(st, 2, assign_max_per_region(o->as));
+	sqlite3_bind_int64(st, 3, assign_nregions(o->as));
+	sqlite3_bind_int64(st, 4, assign_arrivals(o->as));
+	return db_run(st);
+}
+
+static int save_slot(struct opsd *o, uint32_t slot)
+{
+	uint32_t score, region;
+
+	if (assign_slot(o->as, slot, &score, &region))
+		return -1;
+	return put(o, "INSERT OR REPLACE INTO assign_slots(slot, score, region) VALUES(?,?,?)", 3,
+		   slot, score, region);
+}
+
+static int save_size(struct opsd *o, uint32_t region)
+{
+	return put(o, "INSERT OR REPLACE INTO assign_sizes(region, size) VALUES(?,?)", 2, region,
+		   assign_region_size(o->as, region), 0);
+}
+
+/* Slots and sizes from @from to N - 1 (all of them at first, new regions after growth). */
+static int save_from(struct opsd *o, uint32_t from)
+{
+	uint32_t j;
+
+	for (j = from; j < assign_nregions(o->as); j++)
+		if (save_slot(o, j) || save_size(o, j))
+			return -1;
+	return save_meta(o);
 }
 
 /* Make a row, group and key for every region the assignment has and the table lacks. */
@@ -74,21 +112,74 @@ static int make_rows(struct opsd *o, char *err, size_t errlen)
 
 static struct assign *load(struct opsd *o, char *err, size_t errlen, int *found)
 {
-	sqlite3_stmt *st = db_prep(o->db, "SELECT data FROM assign_state WHERE name = 'assign'");
-	struct assign *as = NULL;
+	struct assign_state as = { 0 };
+	struct assign *a = NULL;
+	sqlite3_stmt *st;
+	uint32_t n = 0;
 
 	*found = 0;
-	if (!st) {
-		snprintf(err, errlen, "database error reading the assignment");
-		return NULL;
-	}
+	st = db_prep(o->db, "SELECT t, m, n, s FROM assign_meta WHERE id = 0");
+	if (!st)
+		goto dberr;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*found = 1;
-		as = assign_deserialize(sqlite3_column_blob(st, 0),
-					(size_t)sqlite3_column_bytes(st, 0), err, errlen);
+		as.T = (uint32_t)sqlite3_column_int64(st, 0);
+		as.M = (uint32_t)sqlite3_column_int64(st, 1);
+		as.N = (uint32_t)sqlite3_column_int64(st, 2);
+		as.S = (uint32_t)sqlite3_column_int64(st, 3);
 	}
 	sqlite3_finalize(st);
-	return as;
+	if (!*found)
+		return NULL;
+	if (as.N > ASSIGN_MAX_REGIONS) {
+		snprintf(err, errlen, "saved assignment: %u regions is too many", as.N);
+		return NULL;
+	}
+	as.slot_score = calloc(as.N + 1, sizeof(uint32_t));
+	as.slot_region = calloc(as.N + 1, sizeof(uint32_t));
+	as.region_size = calloc(as.N + 1, sizeof(uint32_t));
+	if (!as.slot_score || !as.slot_region || !as.region_size) {
+		snprintf(err, errlen, "saved assignment: out of memory");
+		goto out;
+	}
+	/* Rows must be exactly 0..N-1: a gap or an extra row is a corrupt state. */
+	st = db_prep(o->db, "SELECT slot, score, region FROM assign_slots ORDER BY slot");
+	if (!st)
+		goto dberr;
+	while (sqlite3_step(st) == SQLITE_ROW && n <= as.N) {
+		if (sqlite3_column_int64(st, 0) != n)
+			break;
+		as.slot_score[n] = (uint32_t)sqlite3_column_int64(st, 1);
+		as.slot_region[n++] = (uint32_t)sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (n != as.N) {
+		snprintf(err, errlen, "saved assignment: slot rows do not match N = %u", as.N);
+		goto out;
+	}
+	n = 0;
+	st = db_prep(o->db, "SELECT region, size FROM assign_sizes ORDER BY region");
+	if (!st)
+		goto dberr;
+	while (sqlite3_step(st) == SQLITE_ROW && n <= as.N) {
+		if (sqlite3_column_int64(st, 0) != n)
+			break;
+		as.region_size[n++] = (uint32_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (n != as.N) {
+		snprintf(err, errlen, "saved assignment: size rows do not match N = %u", as.N);
+		goto out;
+	}
+	a = assign_import(&as, err, errlen);
+	goto out;
+dberr:
+	snprintf(err, errlen, "database error reading the assignment");
+out:
+	free(as.slot_score);
+	free(as.slot_region);
+	free(as.region_size);
+	return a;
 }
 
 int region_reload(struct opsd *o)
@@ -138,7 +229,7 @@ int region_init(struct opsd *o, char *err, size_t errlen)
 	}
 	if (db_begin(o->db))
 		goto dberr;
-	if (make_rows(o, err, errlen) || save(o)) {
+	if (make_rows(o, err, errlen) || save_from(o, 0)) {
 		db_rollback(o->db);
 		return -1;
 	}
@@ -152,6 +243,7 @@ dberr:
 
 int region_assign(struct opsd *o, uint32_t score, uint32_t *region, char *err, size_t errlen)
 {
+	uint32_t n0 = assign_nregions(o->as), slots[2], i, k;
 	int rc = assign_add(o->as, score, region);
 
 	if (rc) {
@@ -161,18 +253,24 @@ int region_assign(struct opsd *o, uint32_t score, uint32_t *region, char *err, s
 	}
 	if (make_rows(o, err, errlen))
 		return -1;
-	if (save(o)) {
-		snprintf(err, errlen, "database error saving the assignment");
-		return -1;
-	}
+	/* Only what assign_add changed: S, up to two slots, one size, any new region. */
+	k = assign_last_changed(o->as, slots);
+	for (i = 0; i < k; i++)
+		if (slots[i] < n0 && save_slot(o, slots[i]))
+			goto fail;
+	if ((*region < n0 && save_size(o, *region)) || save_from(o, n0))
+		goto fail;
 	return 0;
+fail:
+	snprintf(err, errlen, "database error saving the assignment");
+	return -1;
 }
 
 int region_remove(struct opsd *o, uint32_t region)
 {
 	if (assign_remove(o->as, region))
 		return -1;
-	return save(o);
+	return save_size(o, region);
 }
 
 int region_claim(struct opsd *o, uint32_t region, const char *node, uint64_t term, int *raised,
