@@ -5,6 +5,7 @@
 #   make              build rup.ko and every userspace program
 #   make deps         install every Debian package build, tests and demo need
 #   make check        deps + build + unit, host and guest tests; prints "N passed, N failed"
+#   make check-kernels the guest suite on stock, PREEMPT_RT, 6.12 and debug kernels
 #   make demo         the fleet demo in a QEMU guest
 #   make install      userspace into $(PREFIX), module via modules_install
 #
@@ -41,8 +42,8 @@ PROGRAMS :=
 UNIT_TESTS :=
 TEST_TOOLS :=
 
-.PHONY: all module userspace tests deps check check-unit check-host check-guest \
-	demo clean install help lint fuzz bench
+.PHONY: all module module-clean userspace tests deps check check-unit check-host check-guest \
+	demo clean install help lint fuzz bench check-kernels
 all: module userspace
 
 include mk/common.mk
@@ -74,6 +75,12 @@ check-host:
 check-guest:
 	tests/vm/run.sh
 
+# The guest suite on stock 6.1, 6.1 PREEMPT_RT, 6.12 LTS and a debug 6.1
+# (KASAN, lockdep, kmemleak, ...). KERNELS="stock rt" picks some.
+check-kernels: deps
+	$(MAKE) all tests
+	tests/vm/check-kernels.sh
+
 demo: deps
 	$(MAKE) all tests
 	tests/demo.sh
@@ -83,8 +90,15 @@ install: all
 	for p in $(PROGRAMS); do install -m 0755 $$p $(DESTDIR)$(PREFIX)/sbin/; done
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 
-clean:
-	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+# Not kbuild's "clean" with M=: it deletes every *.ko and *.o below this
+# folder, and the guest kernels cached in .cache/ hold thousands.
+module-clean:
+	rm -f rup.ko rup.mod rup.mod.c rup.mod.o rup.o modules.order Module.symvers \
+		.rup*.cmd .modules.order.cmd .Module.symvers.cmd
+	rm -f kmod/*.o kmod/.*.cmd kmod/*.mod kmod/*.mod.c
+	rm -rf .tmp_versions
+
+clean: module-clean
 	rm -rf build
 
 help:

@@ -25,8 +25,14 @@ cp /bin/busybox "$work/bin/busybox"
 modprobe -d "$img" -S "$kver" -a --show-depends $mods |
 	awk '$1 == "insmod" && !seen[$2]++ { print $2 }' |
 	while read -r ko; do
-		cp "$ko" "$work/modules/"
-		echo "$(basename "$ko")" >>"$work/modules/order"
+		# busybox insmod takes plain .ko only (6.12 ships .ko.xz).
+		base=$(basename "$ko")
+		case $ko in
+		*.xz) xz -dc "$ko" >"$work/modules/${base%.xz}"; base=${base%.xz} ;;
+		*.zst) zstd -qdc "$ko" >"$work/modules/${base%.zst}"; base=${base%.zst} ;;
+		*) cp "$ko" "$work/modules/" ;;
+		esac
+		echo "$base" >>"$work/modules/order"
 	done
 cp "$here/init" "$work/init"
 chmod +x "$work/init"

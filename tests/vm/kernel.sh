@@ -7,7 +7,9 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 kver=${1:-${KVER:-$("$src/tests/vm/kver.sh")}}
 cache=${RUP_VM_CACHE:-$src/.cache/vm}/kernel-$kver
-if [ -f "$cache/.done" ]; then
+# Whole, or fetched again (a stray "make -C KDIR M=. clean" deletes *.ko here).
+if [ -f "$cache/.done" ] &&
+	[ -f "$cache/root/lib/modules/$kver/$(sed -n '1s/:.*//p' "$cache/root/lib/modules/$kver/modules.dep")" ]; then
 	echo "$cache"
 	exit 0
 fi

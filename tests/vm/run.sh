@@ -102,6 +102,10 @@ for t in "${tests[@]}"; do
 	case $line in FAIL*) failed=$((failed + 1)) ;; esac
 	echo "$line" | sed -E "s#^(PASS|FAIL) #\1 $suite/#" >>"$results"
 done
+# Results the runner adds beyond the tests (kmemleak on a debug kernel).
+grep -a -E '^(PASS|FAIL) kmemleak' "$vmdir/results.txt" 2>/dev/null |
+	sed -E "s#^(PASS|FAIL) #\1 $suite/#" >>"$results" || true
+grep -q "^FAIL $suite/kmemleak" "$results" && failed=$((failed + 1))
 if ! grep -aq 'RUP-VM: done' "$vmdir/serial.log"; then
 	log "guest did not finish; last lines of the serial log:"
 	tail -n 40 "$vmdir/serial.log" >&2

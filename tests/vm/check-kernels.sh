@@ -1,0 +1,82 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check-kernels: build rup.ko for each kernel and run the whole guest
+# suite on it:
+#   stock  Debian 12's 6.1 (as make check)
+#   rt     Debian 12's 6.1 PREEMPT_RT
+#   6.12   Debian's 6.12 LTS from bookworm-backports
+#   debug  6.1 from linux-source-6.1 with KASAN, UBSAN, lockdep, DEBUG_OBJECTS,
+#          kmemleak, booted with panic_on_warn; kmemleak scanned at the end
+# KERNELS="stock rt" limits the list. Results: build/results-kernels/*.txt,
+# then one line "N passed, N failed".
+set -uo pipefail
+src=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$src"
+out=$src/build/results-kernels
+rm -rf "$out"
+mkdir -p "$out"
+stock=$(tests/vm/kver.sh)
+log() { echo "check-kernels: $*" >&2; }
+
+need_headers() {
+	[ -d "/lib/modules/$1/build" ] && return 0
+	log "installing linux-headers-$1"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "linux-headers-$1" >&2 ||
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "linux-headers-$1" >&2; }
+}
+
+run_kernel() {
+	local name=$1 kver=$2 kdir=$3 kcache=$4 append=${5:-}
+	log "== $name: $kver"
+	make -s module-clean
+	if ! make -s module KVER="$kver" KDIR="$kdir" >"$out/$name.build.log" 2>&1; then
+		cat "$out/$name.build.log" >&2
+		echo "FAIL guest@$name/build (module did not build for $kver)" >"$out/$name.txt"
+		return
+	fi
+	KVER=$kver KDIR=$kdir VM_KERNEL_CACHE=$kcache VM_APPEND=$append \
+		tests/vm/run.sh --no-build --tag "$name" --results "$out/$name.txt" >&2
+	log "$name: $(grep -c '^PASS' "$out/$name.txt") passed, $(grep -c '^FAIL' "$out/$name.txt") failed"
+}
+
+for k in ${KERNELS:-stock rt 6.12 debug}; do
+	case $k in
+	stock)
+		run_kernel stock "$stock" "/lib/modules/$stock/build" "$(tests/vm/kernel.sh "$stock")"
+		;;
+	rt)
+		kver=${stock%-amd64}-rt-amd64
+		need_headers "$kver" && run_kernel rt "$kver" "/lib/modules/$kver/build" "$(tests/vm/kernel.sh "$kver")"
+		;;
+	6.12)
+		tests/vm/backports.sh
+		pkg=$(apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |
+			awk '{ print $1 }' | sort -V | tail -n 1)
+		[ -n "$pkg" ] || { echo "FAIL guest@6.12/headers (no 6.12 headers in backports)" >"$out/6.12.txt"; continue; }
+		kver=${pkg#linux-headers-}
+		need_headers "$kver" && run_kernel 6.12 "$kver" "/lib/modules/$kver/build" "$(tests/vm/kernel.sh "$kver")"
+		;;
+	debug)
+		if read -r kcache kver tree < <(tests/vm/debug-kernel.sh) && [ -n "${tree:-}" ]; then
+			run_kernel debug "$kver" "$tree" "$kcache" "panic_on_warn=1"
+		else
+			echo "FAIL guest@debug/build (debug kernel did not build)" >"$out/debug.txt"
+		fi
+		;;
+	*) log "unknown kernel '$k'"; exit 2 ;;
+	esac
+done
+# Leave rup.ko built for the stock kernel, as make does.
+make -s module-clean
+make -s module KVER="$stock" >/dev/null 2>&1
+
+cat "$out"/*.txt | grep -E '^(PASS|FAIL) ' >"$out/all"
+passed=$(grep -c '^PASS ' "$out/all")
+failed=$(grep -c '^FAIL ' "$out/all")
+for f in "$out"/*.txt; do
+	n=$(basename "$f" .txt)
+	echo "kernel $n: $(grep -c '^PASS' "$f") passed, $(grep -c '^FAIL' "$f") failed"
+done
+grep '^FAIL ' "$out/all" | sed 's/^/  /'
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
