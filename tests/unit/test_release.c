@@ -346,6 +346,9 @@ static void test_payload(void **state)
 	assert_int_equal(release_hash_update(&h, "lo", 2), 0);
 	assert_int_equal(release_hash_final(&h, &m, err, sizeof(err)), 0);
 	assert_null(h.ctx);
+	/* Used after final: refused, not a crash. */
+	assert_int_equal(release_hash_update(&h, "x", 1), -EINVAL);
+	assert_int_equal(release_hash_final(&h, &m, err, sizeof(err)), -EINVAL);
 }
 
 static void test_hash_file(void **state)

@@ -33,6 +33,8 @@ int release_hash_init(struct release_hash *h, uint64_t limit)
 
 int release_hash_update(struct release_hash *h, const void *data, size_t n)
 {
+	if (!h->ctx)
+		return -EINVAL;
 	if (n > h->limit - h->got)
 		return -EFBIG;	/* endless data: stop before hashing any of it */
 	if (EVP_DigestUpdate(h->ctx, data, n) != 1)
@@ -54,6 +56,8 @@ int release_hash_final(struct release_hash *h, const struct release_manifest *m,
 	unsigned int mdlen = 0;
 	int ok;
 
+	if (!h->ctx)
+		return rel_err(err, errlen, -EINVAL, "payload: hash not started");
 	ok = EVP_DigestFinal_ex(h->ctx, md, &mdlen) == 1;
 	release_hash_free(h);
 	if (!ok)

@@ -106,7 +106,8 @@ void election_set_distributing(struct election *e, bool on);
  * Run the machine on the current view (every live peer of the region,
  * this node excluded). Call it on every kernel event (peer new, changed,
  * gone, RVS lost: the lost RVS is simply no longer in the view), after the
- * set_* calls, and on a timer at least every interval / 4.
+ * set_* calls, and on a timer at least every interval / 4. @now_ms must
+ * come from a monotonic clock (CLOCK_MONOTONIC), never the wall clock.
  */
 void election_step(struct election *e, uint64_t now_ms,
 		   const struct election_peer *peers, size_t n,
