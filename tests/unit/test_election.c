@@ -544,6 +544,28 @@ static void test_no_flapping(void **state)
 	assert_all_follow(&s, 5);
 }
 
+static void test_staggered_start(void **state)
+{
+	struct sim s;
+
+	(void)state;
+	sim_init(&s, 0);
+	/* A weaker node starts first; the best one is still listening when
+	 * the first one's listen ends: it waits for it rather than claim. */
+	start(&s, 0, 50);
+	run(&s, IVAL);
+	start(&s, 1, 90);
+	run(&s, DEAD - IVAL + TICK);
+	assert_int_equal(s.n[0].out.state, ELECTION_MEMBER);
+	assert_int_equal(s.n[1].out.state, ELECTION_LISTEN);
+	until_one_rvs(&s, 4 * IVAL);
+	assert_int_equal(the_rvs(&s), 1);
+	assert_int_equal(s.n[0].role_changes, 0);	/* never claimed */
+	assert_int_equal(s.n[1].out.term, 1);
+	run(&s, 10 * IVAL);
+	assert_all_follow(&s, 1);
+}
+
 static void test_state_names(void **state)
 {
 	(void)state;
@@ -570,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_no_handover_while_distributing),
 		cmocka_unit_test(test_handover_gap_is_short),
 		cmocka_unit_test(test_no_flapping),
+		cmocka_unit_test(test_staggered_start),
 		cmocka_unit_test(test_state_names),
 	};
 
