@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 90
+# timeout: 240
 # rupctl against the real module: region add/show/set/del, self set/show,
 # peers, stats, monitor (text and JSON lines), -j output parsed with jq, and
 # the error paths: kernel extack text printed with exit 2 (bad key length,
@@ -133,12 +133,30 @@ ok n1 -j stats
 jqt '.[0].region == 5 and .[0].rx > 0 and .[0].tx > 0 and (.[0] | has("drop_bad_mac")
 	and has("drop_replay") and has("drop_stale") and has("drop_table_full") and has("expired"))'
 
+# 1,000 peers (crafted beacons from n2): the dump spans many reads and
+# `peers` lists every one, sorted, in text and JSON.
+ok n1 region add 8 group 239.192.0.8 port 7408 dev eth0 key $K2 interval 1s dead-interval 60s
+in_ns n2 "$RUP_BUILD/tests/tools/beacon-craft" --group 239.192.0.8 --port 7408 \
+	--ifname eth0 --region 8 --key $K2 --random-ids 1000 --list-ids >"$T/ids" ||
+	fail "beacon-craft failed"
+all_in() { r n1 -j region show 8 && jq -e '.[0].peers == 1000' "$T/out"; }
+wait_until 10 all_in || fail "region 8 holds $(jq '.[0].peers' "$T/out") peers, not 1000"
+ok n1 -j peers 8
+jq -r '.[].node' "$T/out" >"$T/listed"
+sort "$T/ids" | cmp -s - "$T/listed" || fail "peers 8 does not list the 1000 crafted ids in order"
+ok n1 peers 8
+[ "$(grep -c '^8 ' "$T/out")" = 1000 ] || fail "text peers 8: $(wc -l <"$T/out") lines"
+ok n1 region del 8
+
 # Errors: the kernel's extack text, exit 2.
 expect_rc 2 '^rupctl: region add 6: .*key must be 32 bytes' n1 region add 6 group 239.192.0.6 port 7401 key 0011
 expect_rc 2 '^rupctl: region add 6: .*(missing group)' n1 region add 6 port 7401 key $K1
 expect_rc 2 '^rupctl: region add 5: .+' n1 region add 5 group 239.192.0.9 port 7409 key $K1
 expect_rc 2 '^rupctl: region add 7: .+' n1 region add 7 group 10.1.2.3 port 7401 key $K1
 expect_rc 2 '^rupctl: region del 9: .+' n1 region del 9
+expect_rc 2 '^rupctl: peers 9: .+' n1 peers 9
+expect_rc 2 '^rupctl: stats 9: .+' n1 stats 9
+expect_rc 2 '^rupctl: region show 9: .+' n1 region show 9
 expect_rc 2 '^rupctl: self set: .+' n1 self set role rvs
 expect_rc 2 '^rupctl: self set: .+' n1 self set region 5 offer 1.2.0 size 5
 ok n1 -j region show
