@@ -38,6 +38,9 @@ check "status text shows the rollout" grep -q '^rollout 1 2.0.0: running' <<<"$o
 check "status text shows the member" grep -q "^  $n1 1.0.0" <<<"$out"
 check "status JSON" [ "$(ops -j ops status | jq -r '.regions[0].members[0].node_id')" = "$n1" ]
 check "releases JSON" [ "$(ops ops releases | jq -r '.releases[0].version')" = 2.0.0 ]
+check "rupctl ops cancel" [ "$(ops ops cancel 1)" = "rollout 1 cancelled: 1 task(s)" ]
+ops ops cancel 1 2>"$T/err"
+check "  again exits 10" [ $? = 10 ]
 check "rupctl ops remove" [ "$(ops ops remove "$n1")" = "node $n1 removed" ]
 check "  node gone" [ "$(sq "SELECT COUNT(*) FROM nodes")" = 0 ]
 RUP_ADMIN_TOKEN_FILE= RUP_ADMIN_TOKEN=wrong-token-0123456789 ops ops status 2>"$T/err"

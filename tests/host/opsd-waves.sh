@@ -53,4 +53,24 @@ admin GET /api/v1/status
 check "rollout 2 done" [ "$(jbody ".rollouts[] | select(.rollout_id == $rid) | .state")" = done ]
 check "  task states counted" \
 	[ "$(jbody ".rollouts[] | select(.rollout_id == $rid) | .task_states | [.failed, .up_to_date, .complete, .partial] | @csv")" = 1,1,1,1 ]
+
+# A stuck rollout holds its regions' later tasks (FIFO) until it is cancelled.
+admin POST /api/v1/rollouts '{"version":"3.0.0","regions":[0,1]}'
+stuck=$(jbody .rollout_id)
+admin POST /api/v1/rollouts '{"version":"3.0.0","regions":[0]}'
+next=$(jbody .rollout_id)
+poll 0 1
+check "region 0 gets the older rollout's task first" [ "$(jbody .rollout_id)" = "$stuck" ]
+old_task=$(jbody .task_id)
+admin POST "/api/v1/rollouts/$stuck/cancel"
+check "cancel a running rollout -> 200" [ "$CODE/$(jbody .cancelled_tasks)" = 200/2 ]
+poll 0 1
+check "  the next rollout's task is handed out" [ "$CODE/$(jbody .rollout_id)" = "200/$next" ]
+nodej "$(rvs 0)" POST /api/v1/reports "{\"task_id\":$old_task,\"term\":1,\"state\":\"complete\"}"
+check "  report on a cancelled task -> 409" err_has "is cancelled"
+admin POST "/api/v1/rollouts/$stuck/cancel"
+check "cancel again -> 409" err_has "is cancelled, not running"
+admin POST /api/v1/rollouts/99/cancel
+check "cancel unknown -> 404" code_is 404
+check "cancel audited" [ "$(sq "SELECT COUNT(*) FROM audit WHERE action = 'rollout_cancel'")" = 1 ]
 finish

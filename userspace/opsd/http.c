@@ -206,6 +206,7 @@ static const struct route routes[] = {
 	{ EVHTTP_REQ_GET, "/api/v1/releases/*/manifest", h_release_manifest },
 	{ EVHTTP_REQ_GET, "/api/v1/releases/*/signature", h_release_signature },
 	{ EVHTTP_REQ_POST, "/api/v1/rollouts", h_rollout_start },
+	{ EVHTTP_REQ_POST, "/api/v1/rollouts/*/cancel", h_rollout_cancel },
 	{ EVHTTP_REQ_GET, "/api/v1/status", h_status },
 	{ EVHTTP_REQ_DELETE, "/api/v1/nodes/*", h_node_delete },
 	{ EVHTTP_REQ_GET, "/metrics", h_metrics },

@@ -268,3 +268,67 @@ bad:
 	json_decref(body);
 	http_error(req, code, "rollout: %s", err);
 }
+
+/*
+ * POST /api/v1/rollouts/ID/cancel: stop a rollout that cannot finish (a
+ * region that never reports would otherwise hold it, and the region's later
+ * tasks, forever). Every task not final becomes cancelled.
+ */
+void h_rollout_cancel(struct opsd *o, struct evhttp_request *req, const char *arg)
+{
+	char *end, detail[128], state[16] = "";
+	unsigned long long id;
+	sqlite3_stmt *st;
+	int64_t n;
+
+	if (auth_admin(o, req))
+		return;
+	id = strtoull(arg, &end, 10);
+	if (!*arg || *end || *arg == '-' || id > INT64_MAX) {
+		http_error(req, 400, "rollout id '%.40s': not a number", arg);
+		return;
+	}
+	if (db_begin(o->db)) {
+		http_error(req, 500, "database busy");
+		return;
+	}
+	st = db_prep(o->db, "SELECT state FROM rollouts WHERE id = ?");
+	if (!st)
+		goto dberr;
+	sqlite3_bind_int64(st, 1, (int64_t)id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(state, sizeof(state), "%s", db_text(st, 0));
+	sqlite3_finalize(st);
+	if (!state[0] || strcmp(state, "running")) {
+		db_rollback(o->db);
+		if (state[0])
+			http_error(req, 409, "rollout %llu: is %s, not running", id, state);
+		else
+			http_error(req, 404, "rollout %llu: no such rollout", id);
+		return;
+	}
+	st = db_prep(o->db, "UPDATE tasks SET state = 'cancelled', updated = ? WHERE rollout = ? "
+			    "AND state NOT IN ('up_to_date','complete','partial','failed')");
+	if (!st)
+		goto dberr;
+	sqlite3_bind_int64(st, 1, (int64_t)opsd_now_ns());
+	sqlite3_bind_int64(st, 2, (int64_t)id);
+	if (db_run(st))
+		goto dberr;
+	n = sqlite3_changes(o->db);
+	st = db_prep(o->db, "UPDATE rollouts SET state = 'cancelled' WHERE id = ?");
+	if (!st)
+		goto dberr;
+	sqlite3_bind_int64(st, 1, (int64_t)id);
+	snprintf(detail, sizeof(detail), "rollout %llu cancelled (%" PRId64 " tasks)", id, n);
+	if (db_run(st) || db_audit(o->db, "rollout_cancel", detail) || db_commit(o->db))
+		goto dberr;
+	/* Regions may have a later rollout's task waiting behind this one. */
+	longpoll_wake(o);
+	http_json(req, 200, json_pack("{s:I,s:s,s:I}", "rollout_id", (json_int_t)id, "state",
+				      "cancelled", "cancelled_tasks", (json_int_t)n));
+	return;
+dberr:
+	db_rollback(o->db);
+	http_error(req, 500, "rollout %llu: database error", id);
+}

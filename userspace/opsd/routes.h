@@ -21,6 +21,7 @@ void h_release_manifest(struct opsd *o, struct evhttp_request *req, const char *
 void h_release_signature(struct opsd *o, struct evhttp_request *req, const char *arg);
 /* api_rollout.c */
 void h_rollout_start(struct opsd *o, struct evhttp_request *req, const char *arg);
+void h_rollout_cancel(struct opsd *o, struct evhttp_request *req, const char *arg);
 /* status.c */
 void h_status(struct opsd *o, struct evhttp_request *req, const char *arg);
 /* api_node.c */

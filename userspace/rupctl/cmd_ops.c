@@ -42,6 +42,7 @@ static void usage(FILE *f)
 		"                                 MANIFEST.sig) and upload its payload\n"
 		"  rollout VERSION [--regions all|ID,ID...] [--wave-size N]\n"
 		"          [--failure-threshold N] start a rollout\n"
+		"  cancel ROLLOUT_ID              cancel a running rollout\n"
 		"  remove NODE_ID                 remove a node\n"
 		"Defaults from the environment: RUP_OPS_SERVER, RUP_OPS_CACERT,\n"
 		"RUP_ADMIN_TOKEN_FILE (or RUP_ADMIN_TOKEN).\n"
@@ -491,6 +492,19 @@ int cmd_ops(int argc, char **argv)
 		rc = cmd_publish(&o, argc, argv);
 	} else if (!strcmp(cmd, "rollout")) {
 		rc = cmd_rollout(&o, argc, argv);
+	} else if (!strcmp(cmd, "cancel") && argc == 2) {
+		if (!argv[1][0] || strspn(argv[1], "0123456789") != strlen(argv[1]) ||
+		    strlen(argv[1]) > 18) {
+			rc = rupctl_bad_value("ops cancel", "ROLLOUT_ID", argv[1], "a rollout id");
+		} else {
+			snprintf(path, sizeof(path), "/api/v1/rollouts/%s/cancel", argv[1]);
+			rc = request(&o, "cancel", "POST", path, NULL, NULL, 0, &reply);
+			if (!rc)
+				printf("rollout %s cancelled: %" JSON_INTEGER_FORMAT " task(s)\n",
+				       argv[1], json_integer_value(json_object_get(reply,
+						"cancelled_tasks")));
+			json_decref(reply);
+		}
 	} else if (!strcmp(cmd, "remove") && argc == 2) {
 		if (snprintf(path, sizeof(path), "/api/v1/nodes/%s", argv[1]) >= (int)sizeof(path) ||
 		    strchr(argv[1], '/') || strchr(argv[1], '?')) {
@@ -503,7 +517,7 @@ int cmd_ops(int argc, char **argv)
 		}
 	} else {
 		rupctl_err("ops: unknown command '%s' (status, releases, publish, rollout, "
-			   "remove NODE_ID)", cmd);
+			   "cancel ROLLOUT_ID, remove NODE_ID)", cmd);
 		rc = RUPCTL_EXIT_USAGE;
 	}
 	OPENSSL_cleanse(o.token, sizeof(o.token));
