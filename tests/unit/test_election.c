@@ -566,6 +566,35 @@ static void test_staggered_start(void **state)
 	assert_all_follow(&s, 1);
 }
 
+static void test_member_term(void **state)
+{
+	struct election e;
+	struct election_config cfg;
+	struct election_out o;
+	struct election_peer p[2] = {
+		{ .id = { 5 }, .score = 90, .role = RUP_ROLE_RVS, .term = 3 },
+		{ .id = { 6 }, .score = 20, .role = RUP_ROLE_MEMBER, .term = 5 },
+	};
+	uint8_t id[RUP_NODE_ID_LEN] = { 7 };
+
+	(void)state;
+	election_config_default(&cfg, IVAL, DEAD);
+	election_init(&e, &cfg, id, 50, 0);
+	/* It follows the RVS and repeats its term, though it has seen 5. */
+	election_step(&e, DEAD, p, 2, &o);
+	assert_int_equal(o.state, ELECTION_MEMBER);
+	assert_true(o.have_rvs);
+	assert_int_equal(o.term, 3);
+	assert_int_equal(o.rvs_term, 3);
+	/* The RVS is gone: it is the best left and claims above all it saw. */
+	election_step(&e, DEAD + TICK, p + 1, 1, &o);
+	assert_int_equal(o.state, ELECTION_CANDIDATE);
+	assert_int_equal(o.term, 6);
+	assert_true(o.changed);
+	election_step(&e, DEAD + 2 * TICK, p + 1, 1, &o);
+	assert_false(o.changed);
+}
+
 static void test_state_names(void **state)
 {
 	(void)state;
@@ -593,6 +622,7 @@ int main(void)
 		cmocka_unit_test(test_handover_gap_is_short),
 		cmocka_unit_test(test_no_flapping),
 		cmocka_unit_test(test_staggered_start),
+		cmocka_unit_test(test_member_term),
 		cmocka_unit_test(test_state_names),
 	};
 

@@ -221,11 +221,12 @@ static void fill_out(const struct election *e, const struct election_peer *rvs,
 		break;
 	case ELECTION_ABNORMAL:
 		out->role = RUP_ROLE_ABNORMAL;
-		out->term = e->max_term;
+		out->term = rvs ? rvs->term : e->max_term;
 		break;
 	default:
+		/* PROTOCOL.md: members repeat the term of the RVS they follow. */
 		out->role = RUP_ROLE_MEMBER;
-		out->term = e->max_term;
+		out->term = rvs ? rvs->term : e->max_term;
 		break;
 	}
 	out->self_rvs = e->state == ELECTION_RVS;
@@ -248,8 +249,6 @@ void election_step(struct election *e, uint64_t now_ms,
 		   struct election_out *out)
 {
 	enum election_state before = e->state;
-	uint64_t term_before = e->state == ELECTION_CANDIDATE ||
-			       e->state == ELECTION_RVS ? e->term : e->max_term;
 	const struct election_peer *rvs, *cand;
 
 	for (size_t i = 0; i < n; i++)
@@ -286,5 +285,6 @@ void election_step(struct election *e, uint64_t now_ms,
 		}
 	}
 	fill_out(e, rvs, out);
-	out->changed = out->state != before || out->term != term_before;
+	out->changed = out->state != before || out->term != e->pub_term;
+	e->pub_term = out->term;
 }

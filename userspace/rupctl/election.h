@@ -27,8 +27,9 @@
  *              it becomes a member, the better node claims).
  *   ABNORMAL   published as RUP_ROLE_ABNORMAL; follows, never claims.
  *
- * Members publish the highest term they have seen, so a node that starts
- * learns the region's term from anyone.
+ * Members publish the term of the RVS they follow (PROTOCOL.md), or with
+ * none the highest term they have seen; a claim always uses the highest
+ * term seen anywhere (members' too) + 1.
  */
 #ifndef RUPCTL_ELECTION_H
 #define RUPCTL_ELECTION_H
@@ -73,6 +74,7 @@ struct election {
 	enum election_state state;
 	uint64_t term;			/* own claim (candidate / RVS) */
 	uint64_t max_term;		/* highest term seen anywhere */
+	uint64_t pub_term;		/* term of the last step's output */
 	uint64_t listen_until;
 	uint64_t claim_at;		/* when the current claim was made */
 	uint64_t next_period;		/* next periodic re-election check */
