@@ -102,7 +102,9 @@ int release_verify_key(const void *buf, size_t len, const char *sig_b64,
 		       const char *pub_path, char *err, size_t errlen);
 /*
  * Verify against @trust: a folder (every *.pub in it is a trusted key) or
- * one PEM file. On success the accepting key's path goes into @used.
+ * one PEM file; NULL means RELEASE_KEYS_DIR. Unreadable or non-Ed25519
+ * keys in a folder are skipped. On success the accepting key's path goes
+ * into @used (may be NULL).
  */
 int release_verify(const void *buf, size_t len, const char *sig_b64,
 		   const char *trust, char *used, size_t usedlen,
