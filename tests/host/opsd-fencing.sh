@@ -46,6 +46,12 @@ node "$n3" GET "/api/v1/tasks?region=0&term=2"
 check "RVS at the highest term gets it" [ "$CODE/$(jbody .task_id)" = "200/$task" ]
 nodej "$n3" POST /api/v1/reports "{\"task_id\":$task,\"term\":2,\"state\":\"distributing\"}"
 check "RVS reports distributing" code_is 200
+nodej "$n3" POST /api/v1/reports "{\"task_id\":$task,\"term\":2,\"state\":\"distributing\",\"nodes\":[{\"node_id\":\"$n1\",\"version\":\"v1-odd\",\"state\":\"pending\"}]}"
+check "a node's non-SemVer version is accepted in a report" code_is 200
+check "  kept in the task record" [ "$(sq "SELECT version FROM task_nodes WHERE node = '$n1'")" = v1-odd ]
+check "  not taken as the node's version" [ "$(sq "SELECT version FROM nodes WHERE id = '$n1'")" = 1.0.0 ]
+nodej "$n3" POST /api/v1/reports "{\"task_id\":$task,\"term\":2,\"state\":\"distributing\",\"nodes\":[{\"node_id\":\"$n1\",\"version\":\"1 0\",\"state\":\"pending\"}]}"
+check "an unprintable version -> 400" err_has "nodes[0]: version has unprintable characters"
 reports=$(sq "SELECT COUNT(*) FROM reports")
 nodej "$n1" POST /api/v1/reports "{\"task_id\":$task,\"term\":1,\"state\":\"failed\",\"reason\":\"stale\"}"
 check "lower-term report -> 409" err_has "fenced"

@@ -202,7 +202,8 @@ static int report_node(struct opsd *o, int64_t task, uint32_t region, json_t *e,
 					      "not_applicable", NULL };
 	static const char *const fields[] = { "node_id", "version", "state", NULL };
 	char id[40], version[SEMVER_MAX_LEN + 1], state[32], e2[200];
-	int found;
+	const char *p;
+	int found, valid;
 	const char *const *s;
 	struct semver sv;
 	sqlite3_stmt *st;
@@ -214,11 +215,20 @@ static int report_node(struct opsd *o, int64_t task, uint32_t region, json_t *e,
 	if (jf_only(e, fields, e2, sizeof(e2)) ||
 	    jf_str(e, "node_id", id, 32, e2, sizeof(e2)) ||
 	    jf_str(e, "state", state, sizeof(state) - 1, e2, sizeof(e2)) ||
-	    jf_str_opt(e, "version", version, SEMVER_MAX_LEN, e2, sizeof(e2)) ||
-	    (version[0] && semver_parse(version, &sv, e2, sizeof(e2)))) {
+	    jf_str_opt(e, "version", version, SEMVER_MAX_LEN, e2, sizeof(e2))) {
 		snprintf(err, errlen, "nodes[%zu]: %s", i, e2);
 		return -1;
 	}
+	for (p = version; *p; p++)
+		if (*p < 0x21 || *p > 0x7e) {
+			snprintf(err, errlen, "nodes[%zu]: version has unprintable characters", i);
+			return -1;
+		}
+	/*
+	 * A node may beacon a version that is not SemVer (the RVS reports it as
+	 * pending): keep the text in the task's record, not as the node's version.
+	 */
+	valid = version[0] && !semver_parse(version, &sv, NULL, 0);
 	if (!is_node_id(id)) {
 		snprintf(err, errlen, "nodes[%zu]: node_id must be 32 hex digits", i);
 		return -1;
@@ -258,7 +268,7 @@ static int report_node(struct opsd *o, int64_t task, uint32_t region, json_t *e,
 			    "END, state = ?2, last_report = ?3 WHERE id = ?4");
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, valid ? version : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (int64_t)opsd_now_ns());
 	sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
