@@ -5,6 +5,7 @@
 #   make              build rup.ko and every userspace program
 #   make deps         install every Debian package build, tests and demo need
 #   make check        deps + build + unit, host and guest tests; prints "N passed, N failed"
+#   make lint         checkpatch, sparse, W=1, clang-format
 #   make check-kernels the guest suite on stock, PREEMPT_RT, 6.12 and debug kernels
 #   make demo         the fleet demo in a QEMU guest
 #   make install      userspace into $(PREFIX), module via modules_install
@@ -74,6 +75,10 @@ check-host:
 	tests/run-host.sh
 check-guest:
 	tests/vm/run.sh
+
+# checkpatch --strict, sparse, W=1 (module) and clang-format (userspace).
+lint:
+	tests/lint.sh
 
 # The guest suite on stock 6.1, 6.1 PREEMPT_RT, 6.12 LTS and a debug 6.1
 # (KASAN, lockdep, kmemleak, ...). KERNELS="stock rt" picks some.

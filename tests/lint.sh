@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make lint: static checks, one PASS/FAIL line each into build/results/lint.txt
+#   checkpatch  checkpatch.pl --strict (from linux-source-6.1) on kmod/, include/
+#   sparse      the module built with C=2 CHECK=sparse: no warning in our files
+#   w1          the module built with W=1: no warning in our files
+#   clang-format userspace, tests' C and tools match .clang-format
+# Env: KVER/KDIR as for make.
+set -u
+src=$(cd "$(dirname "$0")/.." && pwd)
+cd "$src"
+out=$src/build/results/lint.txt
+logs=$src/build/logs/lint
+mkdir -p "$(dirname "$out")" "$logs"
+: >"$out"
+kver=${KVER:-$(tests/vm/kver.sh)}
+kdir=${KDIR:-/lib/modules/$kver/build}
+lint=$src/.cache/lint
+if [ ! -f "$lint/scripts/checkpatch.pl" ]; then
+	tarball=/usr/src/linux-source-6.1.tar.xz
+	[ -f $tarball ] || apt-get install -y -qq --no-install-recommends linux-source-6.1
+	mkdir -p "$lint"
+	tar -xJf $tarball -C "$lint" --wildcards --strip-components=1 \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
+fi
+
+result() { # NAME LOGFILE: PASS when the log is empty
+	if [ -s "$2" ]; then
+		echo "FAIL lint/$1 (see ${2#"$src"/})" >>"$out"
+		echo "lint: FAIL $1"
+		head -n 40 "$2" | sed "s/^/  $1| /"
+	else
+		echo "PASS lint/$1" >>"$out"
+		echo "lint: PASS $1"
+	fi
+}
+
+kfiles=$(git ls-files 'kmod/*.c' 'kmod/*.h' 'include/*.h')
+# shellcheck disable=SC2086
+perl "$lint/scripts/checkpatch.pl" --strict --no-tree --terse --show-types -f $kfiles \
+	2>&1 | grep -E '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK)' >"$logs/checkpatch.log"
+result checkpatch "$logs/checkpatch.log"
+
+ours='^(\./)?(/[^:]*/)?(kmod|include)/[^:]+:[0-9]+:[0-9]*:? ?(warning|error)'
+make -s module-clean
+make -s -C "$kdir" M="$src" C=2 CHECK="sparse -Wno-unknown-attribute" modules 2>&1 |
+	sed "s|$src/||" | grep -E "$ours" >"$logs/sparse.log"
+result sparse "$logs/sparse.log"
+
+make -s module-clean
+make -s -C "$kdir" M="$src" W=1 modules 2>&1 | sed "s|$src/||" | grep -E "$ours" >"$logs/w1.log"
+result w1 "$logs/w1.log"
+make -s module-clean
+make -s module >/dev/null 2>&1
+
+cfiles=$(git ls-files 'userspace/*.c' 'userspace/*.h' 'tests/*.c' 'tests/*.h' 'bench/*.c' | grep -v '^tests/vm/selftest/')
+: >"$logs/clang-format.log"
+for f in $cfiles; do
+	clang-format --style=file --dry-run "$f" >/dev/null 2>"$logs/cf.tmp" || true
+	[ -s "$logs/cf.tmp" ] && echo "$f: not formatted ($(grep -c 'warning:' "$logs/cf.tmp") places)" >>"$logs/clang-format.log"
+done
+rm -f "$logs/cf.tmp"
+result clang-format "$logs/clang-format.log"
+! grep -q '^FAIL' "$out"
