@@ -39,6 +39,26 @@ run_kernel() {
 	log "$name: $(grep -c '^PASS' "$out/$name.txt") passed, $(grep -c '^FAIL' "$out/$name.txt") failed"
 }
 
+# The debug kernel must catch what it is there for: a broken module's
+# use-after-free (KASAN) and lock inversion (lockdep) each fail their test.
+debug_selftest() {
+	local kver=$1 tree=$2 kcache=$3 r=$out/debug-selftest.run
+	local m=$src/tests/vm/selftest/bugs
+	log "== debug self-test: a deliberately broken module"
+	make -s -C "$tree" M="$m" modules >"$out/debug-selftest.build.log" 2>&1
+	KVER=$kver KDIR=$tree VM_KERNEL_CACHE=$kcache \
+		tests/vm/run.sh --no-build --tag debug-selftest --results "$r" \
+		tests/vm/selftest/debug-guest/uaf.sh tests/vm/selftest/debug-guest/abba.sh >&2
+	local dm=$src/build/vm/logs/dmesg.log st=PASS why=""
+	grep -q '^FAIL guest@debug-selftest/uaf (.*kernel warning' "$r" || { st=FAIL; why="uaf not reported"; }
+	grep -q '^FAIL guest@debug-selftest/abba (.*kernel warning' "$r" || { st=FAIL; why="$why abba not reported"; }
+	grep -q 'BUG: KASAN: .*use-after-free' "$dm" || { st=FAIL; why="$why no KASAN report"; }
+	grep -q 'possible circular locking dependency detected' "$dm" || { st=FAIL; why="$why no lockdep report"; }
+	grep -E -A3 'BUG: KASAN|possible circular locking' "$dm" | head -n 12 | sed 's/^/  debug-selftest| /' >&2
+	echo "$st guest@debug/selftest-catches-kasan-and-lockdep${why:+ ($why)}" >"$out/debug-selftest.txt"
+	make -s -C "$tree" M="$m" clean >/dev/null 2>&1
+}
+
 for k in ${KERNELS:-stock rt 6.12 debug}; do
 	case $k in
 	stock)
@@ -59,6 +79,7 @@ for k in ${KERNELS:-stock rt 6.12 debug}; do
 	debug)
 		if read -r kcache kver tree < <(tests/vm/debug-kernel.sh) && [ -n "${tree:-}" ]; then
 			run_kernel debug "$kver" "$tree" "$kcache" "panic_on_warn=1"
+			debug_selftest "$kver" "$tree" "$kcache"
 		else
 			echo "FAIL guest@debug/build (debug kernel did not build)" >"$out/debug.txt"
 		fi
