@@ -9,10 +9,12 @@
 #include <event2/listener.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "http.h"
 #include "olog.h"
@@ -264,6 +266,18 @@ static void dispatch(struct evhttp_request *req, void *arg)
 		http_error(req, 404, "%s: no such endpoint", path);
 }
 
+/* "TLS: PATH: why", the file's own error first (OpenSSL's reason is vague for those). */
+static void tls_err(char *err, size_t errlen, const char *path)
+{
+	unsigned long e = ERR_get_error();
+	const char *why = e ? ERR_reason_error_string(e) : NULL;
+
+	if (access(path, R_OK))
+		why = strerror(errno);
+	snprintf(err, errlen, "TLS: %s: %s", path, why ? why : "not usable");
+	ERR_clear_error();
+}
+
 static SSL_CTX *tls_ctx(const struct opsd_config *c, char *err, size_t errlen)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
@@ -275,14 +289,12 @@ static SSL_CTX *tls_ctx(const struct opsd_config *c, char *err, size_t errlen)
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
 	if (SSL_CTX_use_certificate_chain_file(ctx, c->cert) != 1) {
-		snprintf(err, errlen, "TLS: %s: %s", c->cert,
-			 ERR_reason_error_string(ERR_get_error()));
+		tls_err(err, errlen, c->cert);
 		goto fail;
 	}
 	if (SSL_CTX_use_PrivateKey_file(ctx, c->key, SSL_FILETYPE_PEM) != 1 ||
 	    SSL_CTX_check_private_key(ctx) != 1) {
-		snprintf(err, errlen, "TLS: %s: %s", c->key,
-			 ERR_reason_error_string(ERR_get_error()));
+		tls_err(err, errlen, c->key);
 		goto fail;
 	}
 	return ctx;
@@ -291,17 +303,20 @@ fail:
 	return NULL;
 }
 
+int http_tls(struct opsd *o, char *err, size_t errlen)
+{
+	if (conn_ex_idx < 0)
+		conn_ex_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, conn_freed);
+	o->ssl = tls_ctx(&o->cfg, err, errlen);
+	return o->ssl ? 0 : -1;
+}
+
 int http_start(struct opsd *o, char *err, size_t errlen)
 {
 	struct evhttp_bound_socket *bound;
 	uint64_t body;
 
 	http_opsd = o;
-	if (conn_ex_idx < 0)
-		conn_ex_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, conn_freed);
-	o->ssl = tls_ctx(&o->cfg, err, errlen);
-	if (!o->ssl)
-		return -1;
 	o->http = evhttp_new(o->base);
 	if (!o->http) {
 		snprintf(err, errlen, "cannot create HTTP server");

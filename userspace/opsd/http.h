@@ -10,6 +10,9 @@
 struct evhttp_request;
 struct opsd;
 
+/* Load certificate and key (before anything is written, so a bad one changes nothing). */
+int http_tls(struct opsd *o, char *err, size_t errlen);
+/* Listen and serve (after http_tls). */
 int http_start(struct opsd *o, char *err, size_t errlen);
 void http_stop(struct opsd *o);
 

@@ -159,7 +159,9 @@ int main(int argc, char **argv)
 		return rc == 1 ? 0 : 2;
 	signal(SIGPIPE, SIG_IGN);
 	TAILQ_INIT(&o.polls);
-	if (db_open(&o.db, o.cfg.database, err, sizeof(err)) ||
+	/* Every check that can fail on configuration runs before the database is made. */
+	if (region_check_pool(&o, err, sizeof(err)) || http_tls(&o, err, sizeof(err)) ||
+	    db_open(&o.db, o.cfg.database, err, sizeof(err)) ||
 	    region_init(&o, err, sizeof(err))) {
 		fprintf(stderr, "rup-opsd: %s\n", err);
 		rc = 1;

@@ -198,11 +198,16 @@ int region_reload(struct opsd *o)
 	return 0;
 }
 
+int region_check_pool(struct opsd *o, char *err, size_t errlen)
+{
+	return assign_pool_parse(o->cfg.pool, &pool, err, errlen) ? -1 : 0;
+}
+
 int region_init(struct opsd *o, char *err, size_t errlen)
 {
 	int found;
 
-	if (assign_pool_parse(o->cfg.pool, &pool, err, errlen))
+	if (region_check_pool(o, err, errlen))
 		return -1;
 	o->as = load(o, err, errlen, &found);
 	if (found && !o->as)

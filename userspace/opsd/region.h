@@ -8,6 +8,8 @@
 
 struct opsd;
 
+/* Parse the configured multicast pool (before the database is touched). */
+int region_check_pool(struct opsd *o, char *err, size_t errlen);
 /* Load the assignment from the database, or start one from T and M. */
 int region_init(struct opsd *o, char *err, size_t errlen);
 /*
