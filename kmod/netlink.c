@@ -17,10 +17,12 @@
 
 /* Report a missing attribute; true when present. */
 #define rup_require(info, attr, msg) ({					\
-	bool __ok = !!(info)->attrs[attr];				\
+	struct genl_info *__info = (info);				\
+	int __attr = (attr);						\
+	bool __ok = !!__info->attrs[__attr];				\
 	if (!__ok) {							\
-		NL_SET_ERR_MSG_MOD((info)->extack, msg);		\
-		NL_SET_ERR_ATTR_MISS((info)->extack, NULL, attr);	\
+		NL_SET_ERR_MSG_MOD(__info->extack, msg);		\
+		NL_SET_ERR_ATTR_MISS(__info->extack, NULL, __attr);	\
 	}								\
 	__ok;								\
 })

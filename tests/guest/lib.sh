@@ -145,3 +145,15 @@ peer_count() {
 slab_objs() {
 	awk -v n="$1" '$1 == n { print $2 }' /proc/slabinfo
 }
+
+# rupctl_monitor_start NS FILE: `rupctl monitor` in NS, lines prefixed with
+# the ms they were read at. rupctl prints nothing until the first event, so
+# give it a moment to subscribe.
+rupctl_monitor_start() {
+	local ns=$1 out=$2
+	(in_ns "$ns" rupctl monitor | while IFS= read -r l; do
+		echo "$(now_ms) $l"
+	done) >"$out" 2>&1 &
+	MONITORS="${MONITORS:-} $!"
+	sleep 1
+}

@@ -132,6 +132,7 @@ enum rup_cmd {
 	RUP_CMD_RVS_LOST,
 	__RUP_CMD_MAX
 };
+
 #define RUP_CMD_MAX (__RUP_CMD_MAX - 1)
 
 enum rup_attr {
@@ -163,6 +164,7 @@ enum rup_attr {
 	RUP_A_STATS,			/* nest, enum rup_stat */
 	__RUP_A_MAX
 };
+
 #define RUP_A_MAX (__RUP_A_MAX - 1)
 
 enum rup_offer_attr {
@@ -175,6 +177,7 @@ enum rup_offer_attr {
 	RUP_OFFER_A_PATH,		/* string, < RUP_PATH_LEN, starts '/' */
 	__RUP_OFFER_A_MAX
 };
+
 #define RUP_OFFER_A_MAX (__RUP_OFFER_A_MAX - 1)
 
 /*
@@ -202,6 +205,7 @@ enum rup_stat {
 	RUP_STAT_EXPIRED,		/* peers expired after the dead interval */
 	__RUP_STAT_MAX
 };
+
 #define RUP_STAT_MAX (__RUP_STAT_MAX - 1)
 
 #endif /* _UAPI_LINUX_RUP_H */
