@@ -177,6 +177,11 @@ int rup_nl_stats_dump(struct rup_nl *nl, uint32_t region, rup_stats_cb cb, void 
  * the socket overran (events were lost: resync with a dump), -ESHUTDOWN when
  * the rup family went away (module unloaded), or another -errno.
  */
+/* Parse a PEER_GET message or peer event: 0 or -EPROTO (bad or missing
+ * attribute); unknown attributes are skipped.
+ */
+int rup_nl_parse_peer(const struct nlmsghdr *nlh, struct rup_peer *p);
+
 int rup_nl_monitor_next(struct rup_nl *nl, rup_event_cb cb, void *arg);
 
 #endif

@@ -48,6 +48,11 @@ static const struct attr_pol offer_pol[RUP_OFFER_A_MAX + 1] = {
 	[RUP_OFFER_A_PATH] = { MNL_TYPE_NUL_STRING, RUP_PATH_LEN },
 };
 
+/* Every counter is a u64; PAD (and UNSPEC) are skipped. */
+static const struct attr_pol stat_pol[RUP_STAT_MAX + 1] = {
+	[RUP_STAT_TX ... RUP_STAT_MAX] = { MNL_TYPE_U64 },
+};
+
 /* Table being filled by tb_cb: unknown (newer) attributes are skipped. */
 struct tb {
 	const struct attr_pol *pol;
@@ -81,6 +86,24 @@ static int tb_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * Walk the attributes from @a to @end. Unlike mnl_attr_parse, an attribute
+ * that runs past the end is an error, not silently the end of the list.
+ */
+static int walk(const struct nlattr *a, const char *end, struct tb *tb)
+{
+	for (; mnl_attr_ok(a, (int)(end - (const char *)a)); a = mnl_attr_next(a))
+		if (tb_cb(a, tb) != MNL_CB_OK)
+			return -EPROTO;
+	return (const char *)a < end ? -EPROTO : 0;
+}
+
+static int walk_nested(const struct nlattr *nest, struct tb *tb)
+{
+	return walk(mnl_attr_get_payload(nest), (const char *)mnl_attr_get_payload(nest) +
+		    mnl_attr_get_payload_len(nest), tb);
+}
+
 static int parse_genl(const struct nlmsghdr *nlh, const struct nlattr **attrs)
 {
 	struct tb tb = { rup_pol, RUP_A_MAX, attrs };
@@ -88,9 +111,8 @@ static int parse_genl(const struct nlmsghdr *nlh, const struct nlattr **attrs)
 	memset(attrs, 0, sizeof(*attrs) * (RUP_A_MAX + 1));
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
 		return -EPROTO;
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), tb_cb, &tb) < 0)
-		return -EPROTO;
-	return 0;
+	return walk(mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr)),
+		    (const char *)nlh + nlh->nlmsg_len, &tb);
 }
 
 static int parse_offer(const struct nlattr *nest, struct rup_offer *o)
@@ -99,7 +121,7 @@ static int parse_offer(const struct nlattr *nest, struct rup_offer *o)
 	struct tb tb = { offer_pol, RUP_OFFER_A_MAX, a };
 
 	memset(o, 0, sizeof(*o));
-	if (mnl_attr_parse_nested(nest, tb_cb, &tb) < 0)
+	if (walk_nested(nest, &tb))
 		return -EPROTO;
 	if (a[RUP_OFFER_A_VERSION])
 		strcpy(o->version, mnl_attr_get_str(a[RUP_OFFER_A_VERSION]));
@@ -316,7 +338,7 @@ int rup_nl_self_get(struct rup_nl *nl, uint32_t region, struct rup_self *out)
 
 /* Peers and events */
 
-static int parse_peer(const struct nlmsghdr *nlh, struct rup_peer *p)
+int rup_nl_parse_peer(const struct nlmsghdr *nlh, struct rup_peer *p)
 {
 	const struct nlattr *a[RUP_A_MAX + 1];
 	unsigned int i;
@@ -363,7 +385,7 @@ static int peer_msg_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct peer_walk *w = arg;
 	struct rup_peer p;
-	int err = parse_peer(nlh, &p);
+	int err = rup_nl_parse_peer(nlh, &p);
 
 	return err ? err : w->cb(&p, w->arg);
 }
@@ -387,25 +409,25 @@ struct stats_walk {
 
 static int stats_msg_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	const struct nlattr *a[RUP_A_MAX + 1], *c;
+	const struct nlattr *a[RUP_A_MAX + 1], *c[RUP_STAT_MAX + 1] = { NULL };
+	struct tb tb = { stat_pol, RUP_STAT_MAX, c };
 	struct stats_walk *w = arg;
 	struct rup_stats s = { 0 };
+	unsigned int i;
 
 	if (parse_genl(nlh, a))
 		return -EPROTO;
 	if (!a[RUP_A_REGION_ID] || !a[RUP_A_STATS])
 		return -EPROTO;
 	s.region = mnl_attr_get_u32(a[RUP_A_REGION_ID]);
-	mnl_attr_for_each_nested(c, a[RUP_A_STATS]) {
-		unsigned int type = mnl_attr_get_type(c);
-
-		/* Counters newer than this tool are skipped, not an error. */
-		if (type > RUP_STAT_MAX || type == RUP_STAT_PAD)
+	/* Counters newer than this tool are skipped, not an error. */
+	if (walk_nested(a[RUP_A_STATS], &tb))
+		return -EPROTO;
+	for (i = 0; i <= RUP_STAT_MAX; i++) {
+		if (!c[i])
 			continue;
-		if (mnl_attr_validate(c, MNL_TYPE_U64) < 0)
-			return -EPROTO;
-		s.count[type] = mnl_attr_get_u64(c);
-		s.mask |= RUP_NL_BIT(type);
+		s.count[i] = mnl_attr_get_u64(c[i]);
+		s.mask |= RUP_NL_BIT(i);
 	}
 	return w->cb(&s, w->arg);
 }
@@ -467,7 +489,7 @@ int rup_nl_monitor_next(struct rup_nl *nl, rup_event_cb cb, void *arg)
 		if (g->cmd < RUP_CMD_PEER_NEW || g->cmd > RUP_CMD_RVS_LOST)
 			continue;
 		ev.cmd = g->cmd;
-		err = parse_peer(nlh, &ev.peer);
+		err = rup_nl_parse_peer(nlh, &ev.peer);
 		if (err)
 			return err;
 		err = cb(&ev, arg);
