@@ -59,6 +59,12 @@ void auth_hash(const char *token, uint8_t out[32])
 	EVP_Digest(token, strlen(token), out, &len, EVP_sha256(), NULL);
 }
 
+void node_id_lower(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
 int is_node_id(const char *s)
 {
 	size_t i;

@@ -30,6 +30,8 @@ int auth_admin(struct opsd *o, struct evhttp_request *req);
  * On failure the reply is sent and -1 returned.
  */
 int auth_node(struct opsd *o, struct evhttp_request *req, char node[33], uint32_t *region);
+/* Node ids are stored lower case. */
+void node_id_lower(char *s);
 /* 1 when @s is exactly 32 lower- or upper-case hex digits. */
 int is_node_id(const char *s);
 

@@ -6,7 +6,7 @@
 struct evhttp_request;
 struct opsd;
 
-/* api_node.c */
+/* api_register.c, api_report.c */
 void h_register(struct opsd *o, struct evhttp_request *req, const char *arg);
 void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg);
 /* longpoll.c */
