@@ -18,23 +18,24 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores, $(uname -r)"
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores, $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# planner: ${planner[*]}"
-echo "| nodes | T | M | regions | wall s | user s | peak RSS MB |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| nodes | T | M | regions | wall s | user s | sys s | peak RSS MB |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 run() { # NODES T M [POOL]
 	"$gen" "$1" 1 >"$tmp/in"
 	/usr/bin/time -v "${planner[@]}" --nodes "$2" --max-per-region "$3" \
 		--pool "${4:-239.192.0.0/16}" <"$tmp/in" >"$tmp/out" 2>"$tmp/time" ||
 		{ cat "$tmp/time" >&2; exit 1; }
-	local wall user rss regions
+	local wall user sys rss regions
 	wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/time" |
 		awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s }')
 	user=$(sed -n 's/.*User time (seconds): //p' "$tmp/time")
+	sys=$(sed -n 's/.*System time (seconds): //p' "$tmp/time")
 	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/time")
 	regions=$(awk '{ print $2 }' "$tmp/out" | sort -u | wc -l)
 	[ "$(wc -l <"$tmp/out")" -eq "$1" ] || { echo "short output" >&2; exit 1; }
-	echo "| $1 | $2 | $3 | $regions | $wall | $user | $((rss / 1024)) |"
+	echo "| $1 | $2 | $3 | $regions | $wall | $user | $sys | $((rss / 1024)) |"
 }
 for n in ${SIZES:-10000 100000 1000000}; do
 	run "$n" "$n" 50
