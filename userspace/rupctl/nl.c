@@ -56,15 +56,29 @@ static void parse_ext(struct rup_nl *nl, const struct nlmsghdr *nlh, size_t off)
 	mnl_attr_parse(nlh, off, ext_attr_cb, nl);
 }
 
+/*
+ * Every callback ignores messages of other sequence numbers: events (seq 0)
+ * on a socket that joined the group, and the rest of an earlier exchange
+ * that was abandoned. An error is recorded and the exchange still read to
+ * its end (ACK, error or DONE), so the socket stays usable.
+ */
+static void set_err(struct talk *t, int err)
+{
+	if (!t->err)
+		t->err = err;
+}
+
 static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct talk *t = data;
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 	size_t off = sizeof(*e);
 
+	if (nlh->nlmsg_seq != t->seq)
+		return MNL_CB_OK;
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e)) {
-		t->err = -EBADMSG;
-		return MNL_CB_ERROR;
+		set_err(t, -EBADMSG);
+		return MNL_CB_STOP;
 	}
 	if (e->error == 0)
 		return MNL_CB_STOP;	/* the ACK */
@@ -72,8 +86,8 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
 	parse_ext(t->nl, nlh, off);
 	/* Positive codes are not errnos; keep the sign convention anyway. */
-	t->err = e->error < 0 ? e->error : -e->error;
-	return MNL_CB_ERROR;
+	set_err(t, e->error < 0 ? e->error : -e->error);
+	return MNL_CB_STOP;
 }
 
 /* A dump ends with DONE, which carries the dump's own error code. */
@@ -82,14 +96,16 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 	struct talk *t = data;
 	int err;
 
+	if (nlh->nlmsg_seq != t->seq)
+		return MNL_CB_OK;
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(int))
 		return MNL_CB_STOP;
 	memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
-	if (err == 0)
-		return MNL_CB_STOP;
-	parse_ext(t->nl, nlh, sizeof(int));
-	t->err = err < 0 ? err : -err;
-	return MNL_CB_ERROR;
+	if (err) {
+		parse_ext(t->nl, nlh, sizeof(int));
+		set_err(t, err < 0 ? err : -err);
+	}
+	return MNL_CB_STOP;
 }
 
 static int noop_cb(const struct nlmsghdr *nlh, void *data)
@@ -104,19 +120,16 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	struct talk *t = data;
 	int err;
 
-	/* Events (seq 0) on a socket that also joined the group are not ours. */
 	if (nlh->nlmsg_seq != t->seq)
 		return MNL_CB_OK;
 	/* The kernel flags dump messages sent after the table changed. */
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		t->nl->dump_intr = true;
-	if (!t->cb)
+	if (!t->cb || t->err)
 		return MNL_CB_OK;
 	err = t->cb(nlh, t->arg);
-	if (err < 0) {
-		t->err = err;
-		return MNL_CB_ERROR;
-	}
+	if (err < 0)
+		set_err(t, err);
 	return MNL_CB_OK;
 }
 
@@ -159,11 +172,12 @@ int rup_nl_talk(struct rup_nl *nl, struct nlmsghdr *nlh, rup_nl_msg_cb cb, void 
 		n = mnl_socket_recvfrom(nl->sock, nl->rx, RUP_NL_BUFSZ);
 		if (n < 0)
 			return -errno;
-		ret = mnl_cb_run2(nl->rx, n, nlh->nlmsg_seq, nl->portid,
-				  data_cb, &t, ctl_cbs, NLMSG_MIN_TYPE);
+		/* seq 0: the callbacks match sequence numbers themselves. */
+		ret = mnl_cb_run2(nl->rx, n, 0, nl->portid, data_cb, &t,
+				  ctl_cbs, NLMSG_MIN_TYPE);
 		if (ret == MNL_CB_STOP)
 			return t.err ? t.err : (nl->dump_intr ? -EINTR : 0);
-		if (ret == MNL_CB_ERROR)
+		if (ret == MNL_CB_ERROR)	/* malformed datagram */
 			return t.err ? t.err : (errno ? -errno : -EPROTO);
 	}
 }
