@@ -26,6 +26,8 @@ run -c "$base" --admin-token-file "$T/none"
 check "missing token file named" grep -q "$T/none: No such file or directory" "$T/err"
 run -c "$base" --interval-ms 1000 --dead-ms 900
 check "dead interval must exceed interval" grep -q "fleet.dead_ms (900) must exceed fleet.interval_ms (1000)" "$T/err"
+run -c "$base" --sync sometimes
+check "store.sync must be full or normal" grep -q "store.sync: 'sometimes' is not full or normal" "$T/err"
 run -c "$base" --cert "$T/none.pem"
 check "unreadable certificate -> exit 1" [ $? = 1 ]
 check "  names the file and why" grep -q "TLS: $T/none.pem: No such file or directory" "$T/err"
@@ -41,7 +43,7 @@ echo "$ENROLL" >"$T/e.tok"
 echo "$ADMIN" >"$T/a.tok"
 run -c "$T/example.conf" --nodes 1 --cert /nonexistent --database "$T/x.db"
 check "example config parses (fails only at the certificate)" grep -q "TLS: /nonexistent" "$T/err"
-check "--help lists every setting" [ "$("$OPSD" --help | grep -c '^  --')" -ge 26 ]
+check "--help lists every setting" [ "$("$OPSD" --help | grep -c '^  --')" -ge 27 ]
 
 # Pool of 4 groups, T = 2, M = 1: two regions, growth to four, then full.
 sed -i 's|^pool = .*|pool = 239.192.9.0/30|; s|^nodes = .*|nodes = 2|; s|^max_per_region = .*|max_per_region = 1|' "$base"

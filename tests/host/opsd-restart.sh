@@ -7,7 +7,9 @@
 # `rup-opsd plan` (no restart) places the same arrivals.
 set -u
 . "$RUP_SRC/tests/host/opsd-lib.sh"
-OPSD_T=6 OPSD_M=2 opsd_setup
+# The weaker durability mode: a kill -9 must still lose nothing.
+OPSD_T=6 OPSD_M=2 opsd_setup "[store]
+sync = normal"
 opsd_start
 scores=(50 80 30 90 20 60 85 10 40 95)
 ids=()

@@ -36,6 +36,7 @@ const struct config_opt config_opts[] = {
 	{ "database", "store", "database", "SQLite database (/var/lib/rup-opsd/rup.db)" },
 	{ "packages", "store", "packages", "package folder (/var/lib/rup-opsd/packages)" },
 	{ "release-keys", "store", "release_keys", "trusted release public keys: folder of *.pub or one PEM file (/etc/rup/keys)" },
+	{ "sync", "store", "sync", "full: fsync every commit (default); normal: survives a crash of rup-opsd, not of the OS" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -61,6 +62,7 @@ void config_defaults(struct opsd_config *c)
 	snprintf(c->database, sizeof(c->database), "/var/lib/rup-opsd/rup.db");
 	snprintf(c->packages, sizeof(c->packages), "/var/lib/rup-opsd/packages");
 	snprintf(c->release_keys, sizeof(c->release_keys), "/etc/rup/keys");
+	c->sync_full = 1;
 }
 
 static int parse_u64(const char *v, uint64_t min, uint64_t max, uint64_t *out)
@@ -187,6 +189,14 @@ int config_set(struct opsd_config *c, const char *section, const char *name, con
 				 k->len - 1);
 			return -1;
 		}
+		return 0;
+	}
+	if (!strcmp(section, "store") && !strcmp(name, "sync")) {
+		if (strcmp(value, "full") && strcmp(value, "normal")) {
+			snprintf(err, errlen, "store.sync: '%s' is not full or normal", value);
+			return -1;
+		}
+		c->sync_full = !strcmp(value, "full");
 		return 0;
 	}
 	if (!strcmp(section, "auth") && !strcmp(name, "enrollment_token_file"))

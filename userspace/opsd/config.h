@@ -39,6 +39,7 @@ struct opsd_config {
 	char database[OPSD_PATH_MAX];
 	char packages[OPSD_PATH_MAX];
 	char release_keys[OPSD_PATH_MAX];
+	int sync_full;		/* store.sync: full (default) or normal */
 };
 
 void config_defaults(struct opsd_config *c);

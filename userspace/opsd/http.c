@@ -10,6 +10,8 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,6 +317,7 @@ int http_start(struct opsd *o, char *err, size_t errlen)
 {
 	struct evhttp_bound_socket *bound;
 	uint64_t body;
+	int one = 1;
 
 	http_opsd = o;
 	o->http = evhttp_new(o->base);
@@ -339,6 +342,12 @@ int http_start(struct opsd *o, char *err, size_t errlen)
 		return -1;
 	}
 	o->listener = evhttp_bound_socket_get_listener(bound);
+	/*
+	 * No Nagle: a reply goes out as several TLS records, and the client's
+	 * delayed ACK would hold the last one ~40 ms. Accepted sockets inherit it.
+	 */
+	setsockopt(evconnlistener_get_fd(o->listener), IPPROTO_TCP, TCP_NODELAY, &one,
+		   sizeof(one));
 	olog_info("listening on https://%s:%u", o->cfg.listen, o->cfg.listen_port);
 	return 0;
 }

@@ -161,7 +161,7 @@ int main(int argc, char **argv)
 	TAILQ_INIT(&o.polls);
 	/* Every check that can fail on configuration runs before the database is made. */
 	if (region_check_pool(&o, err, sizeof(err)) || http_tls(&o, err, sizeof(err)) ||
-	    db_open(&o.db, o.cfg.database, err, sizeof(err)) ||
+	    db_open(&o.db, o.cfg.database, o.cfg.sync_full, err, sizeof(err)) ||
 	    region_init(&o, err, sizeof(err))) {
 		fprintf(stderr, "rup-opsd: %s\n", err);
 		rc = 1;
