@@ -29,7 +29,7 @@ int rup_fill_offer(struct sk_buff *skb, const struct rup_offer *o)
 	return 0;
 }
 
-/* @full adds the offer and the receive bookkeeping (not in PEER_GONE). */
+/* @full adds the offer and the receive bookkeeping (all but RVS_LOST). */
 int rup_fill_peer(struct sk_buff *skb, const struct rup_region *r,
 		  const struct rup_peer_state *st, bool full)
 {
@@ -71,7 +71,10 @@ static struct sk_buff *rup_event_new(const struct rup_region *r, u8 cmd,
 	return skb;
 }
 
-/* PEER_NEW, PEER_CHANGED (with @changed) or PEER_GONE; NULL: nobody hears. */
+/*
+ * PEER_NEW, PEER_CHANGED (with @changed) or PEER_GONE (whose last_seen is
+ * how long the peer had been silent); NULL when nobody listens.
+ */
 struct sk_buff *rup_event_peer(const struct rup_region *r,
 			       const struct rup_peer_state *st, u8 cmd,
 			       u32 changed)
@@ -82,7 +85,7 @@ struct sk_buff *rup_event_peer(const struct rup_region *r,
 	skb = rup_event_new(r, cmd, &hdr);
 	if (!skb)
 		return NULL;
-	if (rup_fill_peer(skb, r, st, cmd != RUP_CMD_PEER_GONE) ||
+	if (rup_fill_peer(skb, r, st, true) ||
 	    (changed && nla_put_u32(skb, RUP_A_CHANGED, changed))) {
 		nlmsg_free(skb);
 		return NULL;

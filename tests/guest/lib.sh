@@ -97,7 +97,19 @@ monitor_start() {
 	MONITORS="${MONITORS:-} $!"
 	wait_until 5 grep -q monitoring "$out" || fail "$ns: monitor did not start"
 }
-trap 'for p in ${MONITORS:-}; do pkill -P "$p" 2>/dev/null; kill "$p" 2>/dev/null; done' EXIT
+# On exit: stop monitors, remove namespaces and the module, so the next
+# test starts clean even when this one failed half-way.
+rup_cleanup() {
+	local p
+	for p in ${MONITORS:-}; do
+		pkill -P "$p" 2>/dev/null
+		kill "$p" 2>/dev/null
+	done
+	$IP -all netns delete 2>/dev/null
+	[ -d /sys/module/rup ] && rmmod rup 2>/dev/null
+	return 0
+}
+trap rup_cleanup EXIT
 
 # rup_nodes BRIDGE SUBNET NS...: namespaces on one bridge, SUBNET.1, .2, ...
 rup_nodes() {

@@ -64,8 +64,8 @@
  * RUP_CMD_PEER_NEW     as a PEER_GET message.
  * RUP_CMD_PEER_CHANGED as a PEER_GET message plus CHANGED u32 (RUP_CHANGED_*
  *   bits: what differs from the previous beacon).
- * RUP_CMD_PEER_GONE    REGION_ID, NODE_ID, PEER_ADDR4, VERSION, SCORE, ROLE,
- *   TERM (its last state): the peer was silent for the dead interval.
+ * RUP_CMD_PEER_GONE    as a PEER_GET message (its last state): the peer was
+ *   silent for the dead interval; PEER_LAST_SEEN_MS says how long exactly.
  * RUP_CMD_RVS_LOST     REGION_ID, NODE_ID, TERM: the expired peer held
  *   RUP_ROLE_RVS at the highest term known in the region (no other live
  *   peer, nor this node, holds RVS at a term >= its term). Follows its
