@@ -21,7 +21,8 @@ kill_strays() {
 	local p pp
 	for p in /proc/[0-9]*; do
 		p=${p#/proc/}
-		[ "$p" = 1 ] || [ "$p" = $$ ] && continue
+		# $BASHPID: this may run in a $(...) subshell of the runner.
+		[ "$p" = 1 ] || [ "$p" = $$ ] || [ "$p" = "$BASHPID" ] && continue
 		pp=$(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null) || continue
 		[ -z "$pp" ] || [ "$pp" = 0 ] || [ "$pp" = 2 ] || [ "$p" = 2 ] && continue
 		kill -9 "$p" 2>/dev/null
