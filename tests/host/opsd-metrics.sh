@@ -45,6 +45,14 @@ check "page shows the RVS and its term" grep -q "$n1 (1)" "$p"
 check "page shows member versions" grep -q "$n2: 1.0.0" "$p"
 check "page shows rollout progress" grep -q 'open: 1' "$p"
 
+# Replies are not held back by Nagle + delayed ACK (that cost ~40 ms each):
+# 20 requests on one keep-alive connection take well under 20 x 40 ms.
+urls=()
+for _ in $(seq 20); do urls+=("$URL/metrics"); done
+t=$(curl -s -o /dev/null -w '%{time_total}\n' --cacert "$T/pki/ca.pem" "${urls[@]}" |
+	awk '{ s += $1 } END { printf "%d", s * 1000 }')
+check "20 keep-alive requests in ${t} ms (< 600)" [ "$t" -lt 600 ]
+
 # Connection cap 4: four idle TLS-less connections fill it; a fifth waits
 # in the backlog until the idle ones time out (timeout = 3 s).
 python3 -c '
