@@ -102,6 +102,13 @@ check "every member shows 2.0.0" [ "$(jbody '[.regions[].members[].version]|uniq
 check "region RVS and term shown" [ "$(jbody '.regions[0] | "\(.rvs) \(.term) \(.group)"')" = "$n1 1 239.192.7.0" ]
 check "assignment shown" [ "$(jbody '.assignment | "\(.regions) \(.arrivals) \(.online)"')" = "2 4 4" ]
 
+admin GET "/api/v1/status?region=1"
+check "status of one region" [ "$(jbody '[.regions[].region_id]|@csv')" = 1 ]
+admin GET "/api/v1/status?region=9"
+check "status of a missing region -> 404" code_is 404
+admin GET "/api/v1/status?region=x"
+check "status of a bad region id -> 400" code_is 400
+
 admin DELETE "/api/v1/nodes/$n4"
 check "remove node -> 200" code_is 200
 admin GET /api/v1/status
@@ -111,6 +118,8 @@ node "$n4" GET "/api/v1/tasks?region=1&term=2"
 check "removed node's token no longer works -> 404" code_is 404
 check "audit log records admin actions" \
 	[ "$(sq "SELECT group_concat(action) FROM (SELECT action FROM audit ORDER BY id)")" = release_publish,release_payload,rollout_start,node_delete ]
+admin GET "/api/v1/audit?limit=2"
+check "audit API: newest first, limited" [ "$(jbody '[.audit[].action]|join(",")')" = node_delete,rollout_start ]
 check "no token in the log" ! grep -q -e "$ADMIN" -e "$ENROLL" -e "$(cat "$T/tok.$n1")" "$T/opsd.log"
 
 kill -TERM "$OPSD_PID"

@@ -212,6 +212,7 @@ static const struct route routes[] = {
 	{ EVHTTP_REQ_POST, "/api/v1/rollouts", h_rollout_start },
 	{ EVHTTP_REQ_POST, "/api/v1/rollouts/*/cancel", h_rollout_cancel },
 	{ EVHTTP_REQ_GET, "/api/v1/status", h_status },
+	{ EVHTTP_REQ_GET, "/api/v1/audit", h_audit },
 	{ EVHTTP_REQ_DELETE, "/api/v1/nodes/*", h_node_delete },
 	{ EVHTTP_REQ_GET, "/metrics", h_metrics },
 	{ EVHTTP_REQ_GET, "/", h_page },

@@ -99,7 +99,7 @@ void h_page(struct opsd *o, struct evhttp_request *req, const char *arg)
 	json_t *s, *as;
 
 	(void)arg;
-	s = status_json(o);
+	s = status_json(o, -1);
 	b = evbuffer_new();
 	if (!s || !b) {
 		json_decref(s);

@@ -24,6 +24,7 @@ void h_rollout_start(struct opsd *o, struct evhttp_request *req, const char *arg
 void h_rollout_cancel(struct opsd *o, struct evhttp_request *req, const char *arg);
 /* status.c */
 void h_status(struct opsd *o, struct evhttp_request *req, const char *arg);
+void h_audit(struct opsd *o, struct evhttp_request *req, const char *arg);
 /* api_node.c */
 void h_node_delete(struct opsd *o, struct evhttp_request *req, const char *arg);
 /* metrics.c */

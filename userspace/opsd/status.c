@@ -3,6 +3,7 @@
 #include <event2/http.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "assign.h"
@@ -97,16 +98,17 @@ static json_t *rollouts(struct opsd *o)
 	return a;
 }
 
-json_t *status_json(struct opsd *o)
+json_t *status_json(struct opsd *o, int64_t only)
 {
 	sqlite3_stmt *st = db_prep(o->db, "SELECT id, grp, IFNULL(rvs, ''), term FROM regions "
-				   "ORDER BY id");
+				   "WHERE ?1 < 0 OR id = ?1 ORDER BY id");
 	json_t *regions = json_array();
 
 	if (!st) {
 		json_decref(regions);
 		return NULL;
 	}
+	sqlite3_bind_int64(st, 1, only);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		const char *rvs = db_text(st, 2);
@@ -134,15 +136,63 @@ json_t *status_json(struct opsd *o)
 
 void h_status(struct opsd *o, struct evhttp_request *req, const char *arg)
 {
+	char q[16], *end;
+	int64_t only = -1;
 	json_t *j;
 
 	(void)arg;
 	if (auth_admin(o, req))
 		return;
-	j = status_json(o);
+	/* ?region=ID: one region only (a large fleet's full status is big). */
+	if (!http_query(req, "region", q, sizeof(q))) {
+		only = strtoll(q, &end, 10);
+		if (!q[0] || *end || only < 0 || only > UINT32_MAX) {
+			http_error(req, 400, "status: region '%s' is not a region id", q);
+			return;
+		}
+		if (only >= assign_nregions(o->as)) {
+			http_error(req, 404, "status: region %" PRId64 " does not exist", only);
+			return;
+		}
+	}
+	j = status_json(o, only);
 	if (!j) {
 		http_error(req, 500, "database error");
 		return;
 	}
 	http_json(req, 200, j);
+}
+
+/* GET /api/v1/audit[?limit=N]: the newest admin actions first. */
+void h_audit(struct opsd *o, struct evhttp_request *req, const char *arg)
+{
+	char q[16], *end;
+	long limit = 100;
+	sqlite3_stmt *st;
+	json_t *a;
+
+	(void)arg;
+	if (auth_admin(o, req))
+		return;
+	if (!http_query(req, "limit", q, sizeof(q))) {
+		limit = strtol(q, &end, 10);
+		if (!q[0] || *end || limit < 1 || limit > 10000) {
+			http_error(req, 400, "audit: limit must be 1..10000");
+			return;
+		}
+	}
+	st = db_prep(o->db, "SELECT id, time, action, detail FROM audit ORDER BY id DESC LIMIT ?");
+	if (!st) {
+		http_error(req, 500, "database error");
+		return;
+	}
+	sqlite3_bind_int64(st, 1, limit);
+	a = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:I,s:I,s:s,s:s}",
+			"id", (json_int_t)sqlite3_column_int64(st, 0),
+			"time_ns", (json_int_t)sqlite3_column_int64(st, 1),
+			"action", db_text(st, 2), "detail", db_text(st, 3)));
+	sqlite3_finalize(st);
+	http_json(req, 200, json_pack("{s:o}", "audit", a));
 }

@@ -7,7 +7,7 @@
 
 struct opsd;
 
-/* NULL on database error. */
-json_t *status_json(struct opsd *o);
+/* NULL on database error. @only: one region id, or -1 for all. */
+json_t *status_json(struct opsd *o, int64_t only);
 
 #endif
