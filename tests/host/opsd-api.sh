@@ -109,8 +109,13 @@ check "status of a missing region -> 404" code_is 404
 admin GET "/api/v1/status?region=x"
 check "status of a bad region id -> 400" code_is 400
 
+BODY=$T/held node "$n4" GET "/api/v1/tasks?region=1&term=2&wait=15" &
+held=$!
+sleep 0.5
 admin DELETE "/api/v1/nodes/$n4"
 check "remove node -> 200" code_is 200
+wait $held
+check "  its held long-poll is answered 404 at once" [ "$(cat "$T/held.code")" = 404 ]
 admin GET /api/v1/status
 check "removed node gone from status" [ "$(jbody '[.regions[].members[].node_id]|length')" = 3 ]
 check "region size follows removal" [ "$(jbody '.regions[1].size')" = 1 ]

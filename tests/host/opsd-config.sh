@@ -22,6 +22,8 @@ run -c "$T/bad.conf"
 check "syntax error -> line number" grep -q "bad.conf: line 1: syntax error" "$T/err"
 run -c "$base" --admin-token short
 check "short token refused" grep -q "tokens must be at least 16 characters" "$T/err"
+run -c "$base" --admin-token "$ENROLL"
+check "admin token equal to the enrollment token refused" grep -q "must differ" "$T/err"
 run -c "$base" --admin-token-file "$T/none"
 check "missing token file named" grep -q "$T/none: No such file or directory" "$T/err"
 run -c "$base" --interval-ms 1000 --dead-ms 900

@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "db.h"
 #include "http.h"
+#include "longpoll.h"
 #include "olog.h"
 #include "opsd.h"
 #include "region.h"
@@ -60,6 +61,7 @@ void h_node_delete(struct opsd *o, struct evhttp_request *req, const char *arg)
 	if (db_audit(o->db, "node_delete", detail) || db_commit(o->db))
 		goto dberr;
 	olog_info("%s", detail);
+	longpoll_forget_node(o, node);
 	http_json(req, 200, json_pack("{s:s,s:I,s:b}", "node_id", node, "region_id",
 				      (json_int_t)region, "removed", 1));
 	return;

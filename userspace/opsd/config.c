@@ -271,6 +271,11 @@ int config_finish(struct opsd_config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "tokens must be at least 16 characters");
 		return -1;
 	}
+	/* Every enrolled node would hold the admin token otherwise. */
+	if (!strcmp(c->enroll_token, c->admin_token)) {
+		snprintf(err, errlen, "auth.enrollment_token and auth.admin_token must differ");
+		return -1;
+	}
 	if (c->dead_ms <= c->interval_ms) {
 		snprintf(err, errlen, "fleet.dead_ms (%u) must exceed fleet.interval_ms (%u)",
 			 c->dead_ms, c->interval_ms);

@@ -94,6 +94,19 @@ void longpoll_fence(struct opsd *o, uint32_t region, uint64_t term)
 	}
 }
 
+void longpoll_forget_node(struct opsd *o, const char *node)
+{
+	struct longpoll *p, *next;
+
+	for (p = TAILQ_FIRST(&o->polls); p; p = next) {
+		next = TAILQ_NEXT(p, link);
+		if (strcmp(p->node, node))
+			continue;
+		http_error(p->req, 404, "node %s: removed by the admin", node);
+		poll_free(p);
+	}
+}
+
 void longpoll_shutdown(struct opsd *o)
 {
 	while (!TAILQ_EMPTY(&o->polls)) {
