@@ -54,6 +54,17 @@ check "rollout 2 done" [ "$(jbody ".rollouts[] | select(.rollout_id == $rid) | .
 check "  task states counted" \
 	[ "$(jbody ".rollouts[] | select(.rollout_id == $rid) | .task_states | [.failed, .up_to_date, .complete, .partial] | @csv")" = 1,1,1,1 ]
 
+# After a partial end a node that comes back is still reported (SPEC §7).
+t3=$(sq "SELECT id FROM tasks WHERE rollout = $rid AND region = 3")
+late=$(sq "SELECT id FROM nodes WHERE region = 3 ORDER BY id DESC LIMIT 1")
+nodej "$(rvs 3)" POST /api/v1/reports "{\"task_id\":$t3,\"term\":1,\"state\":\"complete\",\"nodes\":[{\"node_id\":\"$late\",\"version\":\"3.0.0\",\"state\":\"upgraded\"}]}"
+check "late report on a partial task -> 200" code_is 200
+check "  task now complete, node on 3.0.0" \
+	[ "$(sq "SELECT state FROM tasks WHERE id = $t3")/$(sq "SELECT version FROM nodes WHERE id = '$late'")" = complete/3.0.0 ]
+check "  rollout still done" [ "$(sq "SELECT state FROM rollouts WHERE id = $rid")" = done ]
+nodej "$(rvs 3)" POST /api/v1/reports "{\"task_id\":$t3,\"term\":1,\"state\":\"complete\"}"
+check "  complete is closed for good -> 409" err_has "is complete, no complete report accepted"
+
 # A stuck rollout holds its regions' later tasks (FIFO) until it is cancelled.
 admin POST /api/v1/rollouts '{"version":"3.0.0","regions":[0,1]}'
 stuck=$(jbody .rollout_id)

@@ -107,7 +107,7 @@ void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg)
 	uint64_t task, term;
 	int64_t rollout = 0;
 	uint32_t region, task_region = 0;
-	int raised = 0, code = 400, woke = 0;
+	int raised = 0, code = 400, woke = 0, late = 0;
 	sqlite3_stmt *st;
 	json_t *body, *nodes = NULL, *e;
 	size_t i;
@@ -168,10 +168,19 @@ void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg)
 		code = 409;
 		goto rollback;
 	}
-	if (task_state_is_final(cur) || !strcmp(cur, "cancelled") || !strcmp(cur, "waiting")) {
+	/*
+	 * SPEC §7: after a partial end the RVS keeps offering the package, so
+	 * a node that comes back still upgrades; later partial/complete reports
+	 * of such a task keep the node versions current. Anything else final
+	 * is closed.
+	 */
+	late = !strcmp(cur, "partial") && (!strcmp(state, "partial") ||
+					   !strcmp(state, "complete"));
+	if ((task_state_is_final(cur) && !late) || !strcmp(cur, "cancelled") ||
+	    !strcmp(cur, "waiting")) {
 		code = 409;
-		snprintf(err, sizeof(err), "task %" PRIu64 ": is %s, no report accepted", task,
-			 cur);
+		snprintf(err, sizeof(err), "task %" PRIu64 ": is %s, no %s report accepted", task,
+			 cur, state);
 		goto rollback;
 	}
 	json_array_foreach(nodes, i, e)
@@ -208,7 +217,7 @@ void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg)
 	sqlite3_bind_text(st, 2, node, -1, SQLITE_STATIC);
 	if (db_run(st))
 		goto dberr;
-	if (task_state_is_final(state)) {
+	if (task_state_is_final(state) && !late) {
 		woke = rollout_advance(o, rollout);
 		if (woke < 0)
 			goto dberr;
