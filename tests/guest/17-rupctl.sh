@@ -42,6 +42,12 @@ expect_rc() {
 	grep -Eq -- "$pat" "$T/out" || fail "rupctl ${*:2}: output lacks /$pat/: $(cat "$T/out")"
 	log "rupctl ${*:2} -> $rc: $(head -n 1 "$T/out")"
 }
+# listeners NS N: N generic netlink sockets in NS have joined a group, i.e.
+# N monitors are listening (/proc/net/netlink: Eth 16, Groups non-zero).
+# shellcheck disable=SC2016  # awk's own $2, $4
+listeners() {
+	[ "$(in_ns "$1" awk '$2 == 16 && $4 != "00000000"' /proc/net/netlink | wc -l)" -ge "$2" ]
+}
 jqt() {
 	jq -e "$@" "$T/out" >/dev/null || fail "jq $*: $(cat "$T/out")"
 }
@@ -64,7 +70,7 @@ in_ns n1 "$R" monitor >"$T/mon.txt" 2>&1 &
 pids+=($!)
 in_ns n1 "$R" -j monitor region 5 >"$T/mon.json" 2>&1 &
 pids+=($!)
-sleep 0.3
+wait_until 20 listeners n1 2 || fail "monitors not listening: $(cat "$T/mon.txt" "$T/mon.json")"
 
 # Region add, then show as text and JSON.
 for i in 1 2; do
@@ -184,12 +190,12 @@ ok n2 -j region show
 jqt 'length == 0'
 
 # The monitor leaves with exit 3 when the module goes away.
-"$R" monitor >"$T/mon0.txt" 2>&1 &
+in_ns n1 "$R" monitor >"$T/mon0.txt" 2>&1 &
 mpid=$!
-sleep 0.3
+wait_until 20 listeners n1 3 || fail "third monitor not listening: $(cat "$T/mon0.txt")"
 ok n1 region del 5
 rup_unload
-for _ in $(seq 40); do kill -0 $mpid 2>/dev/null || break; sleep 0.05; done
+for _ in $(seq 100); do kill -0 $mpid 2>/dev/null || break; sleep 0.05; done
 kill -0 $mpid 2>/dev/null && fail "monitor still running after rmmod"
 wait $mpid
 rc=$?
