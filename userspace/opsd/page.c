@@ -50,6 +50,7 @@ static void rollouts(struct evbuffer *b, json_t *a)
 		evbuffer_add_printf(b, "<tr><td>%" JSON_INTEGER_FORMAT "</td><td>", jint(r,
 				    "rollout_id"));
 		esc(b, jstr(r, "version"));
+		/* States are the server's own words: safe as a class name. */
 		evbuffer_add_printf(b, "</td><td class=\"%s\">%s</td><td>%" JSON_INTEGER_FORMAT
 				    " of %" JSON_INTEGER_FORMAT "</td><td>",
 				    jstr(r, "state"), jstr(r, "state"), jint(r, "wave") + 1,
@@ -72,8 +73,10 @@ static void regions(struct evbuffer *b, json_t *a)
 	json_array_foreach(a, i, r) {
 		json_t *ts = json_object_get(r, "tasks");
 
-		evbuffer_add_printf(b, "<tr><td>%" JSON_INTEGER_FORMAT "</td><td>%s</td><td>",
-				    jint(r, "region_id"), jstr(r, "group"));
+		evbuffer_add_printf(b, "<tr><td>%" JSON_INTEGER_FORMAT "</td><td>",
+				    jint(r, "region_id"));
+		esc(b, jstr(r, "group"));
+		evbuffer_add(b, "</td><td>", 9);
 		esc(b, json_is_string(json_object_get(r, "rvs")) ? jstr(r, "rvs") : "none");
 		evbuffer_add_printf(b, " (%" JSON_INTEGER_FORMAT ")</td><td>", jint(r, "term"));
 		json_array_foreach(json_object_get(r, "members"), j, m) {
@@ -116,9 +119,11 @@ void h_page(struct opsd *o, struct evhttp_request *req, const char *arg)
 		".halted,.failed{color:#b00}.done,.complete{color:#070}</style></head><body>\n"
 		"<h1>rup fleet</h1><p>%" JSON_INTEGER_FORMAT " nodes in %" JSON_INTEGER_FORMAT
 		" regions (planned %" JSON_INTEGER_FORMAT ", at most %" JSON_INTEGER_FORMAT
-		" per region), pool %s port %" JSON_INTEGER_FORMAT "</p>\n",
+		" per region), port %" JSON_INTEGER_FORMAT ", pool ",
 		jint(s, "nodes"), jint(as, "regions"), jint(as, "planned_nodes"),
-		jint(as, "max_per_region"), jstr(s, "pool"), jint(s, "port"));
+		jint(as, "max_per_region"), jint(s, "port"));
+	esc(b, jstr(s, "pool"));
+	evbuffer_add_printf(b, "</p>\n");
 	rollouts(b, json_object_get(s, "rollouts"));
 	regions(b, json_object_get(s, "regions"));
 	evbuffer_add_printf(b, "</body></html>\n");
