@@ -151,5 +151,17 @@ admin DELETE /api/v1/nodes/zz
 check "delete with a bad node id -> 400" code_is 400
 admin DELETE "/api/v1/nodes/$(nid 77)"
 check "delete an unknown node -> 404" code_is 404
+# --- broken HTTP and TLS: refused or closed, never a crash
+big=$(head -c 20000 /dev/zero | tr '\0' a)
+api GET /metrics -H "X-Big: $big"
+check "headers over 16 KiB refused" [ "${CODE:0:1}" = 4 ]
+printf 'GARBAGE / NONSENSE\r\n\r\n' | timeout 5 openssl s_client -quiet -connect "127.0.0.1:$PORT" \
+	>"$T/raw" 2>/dev/null
+check "garbage request line over TLS -> 400" grep -q '^HTTP/1.[01] 400' "$T/raw"
+printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' | timeout 5 bash -c "cat >/dev/tcp/127.0.0.1/$PORT" 2>/dev/null
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:$PORT/")
+check "plain HTTP is never answered" [ "$code" = 000 ]
+api PATCH /api/v1/status -H "Authorization: Bearer $ADMIN"
+check "unsupported method -> 501" [ "$CODE" = 501 ]
 check "the server still answers" curl -sf -o /dev/null --cacert "$T/pki/ca.pem" "$URL/metrics"
 finish
