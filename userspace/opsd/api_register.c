@@ -11,6 +11,7 @@
 #include "db.h"
 #include "http.h"
 #include "jfield.h"
+#include "keys.h"
 #include "olog.h"
 #include "opsd.h"
 #include "region.h"
@@ -56,7 +57,8 @@ static const char *const register_fields[] = { "node_id", "score", "version", "a
 void h_register(struct opsd *o, struct evhttp_request *req, const char *arg)
 {
 	char node[40], version[SEMVER_MAX_LEN + 1], err[256] = "", token[NODE_TOKEN_LEN + 1];
-	char grp[32] = "", hexkey[65];
+	char grp[32] = "";
+	json_t *keys = NULL, *reply;
 	const char *t = auth_bearer(req);
 	uint64_t score;
 	uint32_t region = 0;
@@ -65,8 +67,7 @@ void h_register(struct opsd *o, struct evhttp_request *req, const char *arg)
 	struct semver sv;
 	sqlite3_stmt *st;
 	json_t *body;
-	int is_new = 0, code = 400, i;
-	const uint8_t *key;
+	int is_new = 0, code = 400;
 
 	(void)arg;
 	if (!t) {
@@ -135,19 +136,19 @@ void h_register(struct opsd *o, struct evhttp_request *req, const char *arg)
 	sqlite3_bind_text(st, 8, node, -1, SQLITE_STATIC);
 	if (db_run(st))
 		goto dberr;
-	st = db_prep(o->db, "SELECT grp, key FROM regions WHERE id = ?");
+	st = db_prep(o->db, "SELECT grp FROM regions WHERE id = ?");
 	if (!st)
 		goto dberr;
 	sqlite3_bind_int64(st, 1, region);
-	if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_bytes(st, 1) != 32) {
+	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		goto dberr;
 	}
 	snprintf(grp, sizeof(grp), "%s", db_text(st, 0));
-	key = sqlite3_column_blob(st, 1);
-	for (i = 0; i < 32; i++)
-		snprintf(hexkey + 2 * i, 3, "%02x", key[i]);
 	sqlite3_finalize(st);
+	keys = json_object();
+	if (!keys || keys_json(o, region, keys))
+		goto dberr;
 	if (db_commit(o->db)) {
 		if (is_new)
 			region_reload(o);
@@ -158,15 +159,16 @@ void h_register(struct opsd *o, struct evhttp_request *req, const char *arg)
 	o->m.registrations++;
 	olog_info("node %s: %s in region %u (score %" PRIu64 ", version %s)", node,
 		  is_new ? "registered" : "re-registered", region, score, version);
-	http_json(req, is_new ? 201 : 200,
-		  json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:I,s:s,s:s,s:I,s:b}", "node_id", node,
-			    "region_id", (json_int_t)region, "group", grp, "port",
-			    (json_int_t)o->cfg.port, "interval_ms",
-			    (json_int_t)o->cfg.interval_ms, "dead_ms",
-			    (json_int_t)o->cfg.dead_ms, "window_ms",
-			    (json_int_t)o->cfg.window_ms, "key", hexkey, "node_token", token,
-			    "server_time_ns", (json_int_t)opsd_now_ns(), "new", is_new));
-	OPENSSL_cleanse(hexkey, sizeof(hexkey));
+	reply = json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:I,s:s,s:I,s:b}", "node_id", node,
+			  "region_id", (json_int_t)region, "group", grp, "port",
+			  (json_int_t)o->cfg.port, "interval_ms", (json_int_t)o->cfg.interval_ms,
+			  "dead_ms", (json_int_t)o->cfg.dead_ms, "window_ms",
+			  (json_int_t)o->cfg.window_ms, "node_token", token, "server_time_ns",
+			  (json_int_t)opsd_now_ns(), "new", is_new);
+	if (reply)
+		json_object_update(reply, keys);
+	json_decref(keys);
+	http_json(req, is_new ? 201 : 200, reply);
 	OPENSSL_cleanse(token, sizeof(token));
 	free(addrs);
 	json_decref(body);
@@ -179,6 +181,7 @@ rollback:
 	if (is_new)
 		region_reload(o);
 bad:
+	json_decref(keys);
 	free(addrs);
 	json_decref(body);
 	http_error(req, code, "register: %s", err);

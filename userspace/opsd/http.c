@@ -203,6 +203,8 @@ static const struct route routes[] = {
 	{ EVHTTP_REQ_POST, "/api/v1/register", h_register },
 	{ EVHTTP_REQ_GET, "/api/v1/tasks", h_tasks },
 	{ EVHTTP_REQ_POST, "/api/v1/reports", h_reports },
+	{ EVHTTP_REQ_GET, "/api/v1/keys", h_keys },
+	{ EVHTTP_REQ_POST, "/api/v1/regions/*/key", h_region_key },
 	{ EVHTTP_REQ_POST, "/api/v1/releases", h_release_publish },
 	{ EVHTTP_REQ_GET, "/api/v1/releases", h_releases_list },
 	{ EVHTTP_REQ_PUT, "/api/v1/releases/*/payload", h_release_payload_put },

@@ -27,6 +27,9 @@ void h_status(struct opsd *o, struct evhttp_request *req, const char *arg);
 void h_audit(struct opsd *o, struct evhttp_request *req, const char *arg);
 /* api_node.c */
 void h_node_delete(struct opsd *o, struct evhttp_request *req, const char *arg);
+/* keys.c */
+void h_keys(struct opsd *o, struct evhttp_request *req, const char *arg);
+void h_region_key(struct opsd *o, struct evhttp_request *req, const char *arg);
 /* metrics.c */
 void h_metrics(struct opsd *o, struct evhttp_request *req, const char *arg);
 /* page.c */
