@@ -41,6 +41,12 @@ check "releases JSON" [ "$(ops ops releases | jq -r '.releases[0].version')" = 2
 check "rupctl ops cancel" [ "$(ops ops cancel 1)" = "rollout 1 cancelled: 1 task(s)" ]
 ops ops cancel 1 2>"$T/err"
 check "  again exits 10" [ $? = 10 ]
+check "rupctl ops key stage" [ "$(ops ops key 0 stage)" = "region 0: next key staged" ]
+check "rupctl ops key promote" [ "$(ops ops key 0 promote)" = "region 0: next key promoted" ]
+ops ops key 0 promote 2>"$T/err"
+check "  promote again exits 10" [ $? = 10 ]
+ops ops key 0 shred 2>"$T/err"
+check "  bad action exits 1" [ $? = 1 ]
 check "rupctl ops remove" [ "$(ops ops remove "$n1")" = "node $n1 removed" ]
 check "  node gone" [ "$(sq "SELECT COUNT(*) FROM nodes")" = 0 ]
 RUP_ADMIN_TOKEN_FILE= RUP_ADMIN_TOKEN=wrong-token-0123456789 ops ops status 2>"$T/err"

@@ -43,6 +43,7 @@ static void usage(FILE *f)
 		"  rollout VERSION [--regions all|ID,ID...] [--wave-size N]\n"
 		"          [--failure-threshold N] start a rollout\n"
 		"  cancel ROLLOUT_ID              cancel a running rollout\n"
+		"  key REGION_ID stage|promote    rotate a region's beacon key in two steps\n"
 		"  remove NODE_ID                 remove a node\n"
 		"Defaults from the environment: RUP_OPS_SERVER, RUP_OPS_CACERT,\n"
 		"RUP_ADMIN_TOKEN_FILE (or RUP_ADMIN_TOKEN).\n"
@@ -505,6 +506,22 @@ int cmd_ops(int argc, char **argv)
 						"cancelled_tasks")));
 			json_decref(reply);
 		}
+	} else if (!strcmp(cmd, "key") && argc == 3) {
+		if (!argv[1][0] || strspn(argv[1], "0123456789") != strlen(argv[1]) ||
+		    strlen(argv[1]) > 10 || (strcmp(argv[2], "stage") && strcmp(argv[2], "promote"))) {
+			rc = rupctl_bad_value("ops key", "REGION_ID stage|promote", argv[1],
+					      "a region id, then stage or promote");
+		} else {
+			char body[64];
+
+			snprintf(path, sizeof(path), "/api/v1/regions/%s/key", argv[1]);
+			snprintf(body, sizeof(body), "{\"action\":\"%s\"}", argv[2]);
+			rc = request(&o, "key", "POST", path, body, NULL, 0, &reply);
+			if (!rc)
+				printf("region %s: next key %s\n", argv[1],
+				       strcmp(argv[2], "stage") ? "promoted" : "staged");
+			json_decref(reply);
+		}
 	} else if (!strcmp(cmd, "remove") && argc == 2) {
 		if (snprintf(path, sizeof(path), "/api/v1/nodes/%s", argv[1]) >= (int)sizeof(path) ||
 		    strchr(argv[1], '/') || strchr(argv[1], '?')) {
@@ -517,7 +534,7 @@ int cmd_ops(int argc, char **argv)
 		}
 	} else {
 		rupctl_err("ops: unknown command '%s' (status, releases, publish, rollout, "
-			   "cancel ROLLOUT_ID, remove NODE_ID)", cmd);
+			   "cancel ROLLOUT_ID, key REGION_ID stage|promote, remove NODE_ID)", cmd);
 		rc = RUPCTL_EXIT_USAGE;
 	}
 	OPENSSL_cleanse(o.token, sizeof(o.token));
