@@ -28,6 +28,10 @@ run -c "$base" --admin-token-file "$T/none"
 check "missing token file named" grep -q "$T/none: No such file or directory" "$T/err"
 run -c "$base" --interval-ms 1000 --dead-ms 900
 check "dead interval must exceed interval" grep -q "fleet.dead_ms (900) must exceed fleet.interval_ms (1000)" "$T/err"
+run -c "$base" --listen 0.0.0.0
+check "wildcard listen needs public_url" grep -q "server.public_url is required when listening on the wildcard address 0.0.0.0" "$T/err"
+run -c "$base" --public-url http://x
+check "public_url must be https" grep -q "must be an https:// URL" "$T/err"
 run -c "$base" --sync sometimes
 check "store.sync must be full or normal" grep -q "store.sync: 'sometimes' is not full or normal" "$T/err"
 run -c "$base" --cert "$T/none.pem"

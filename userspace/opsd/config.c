@@ -281,8 +281,24 @@ int config_finish(struct opsd_config *c, char *err, size_t errlen)
 			 c->dead_ms, c->interval_ms);
 		return -1;
 	}
-	if (!c->public_url[0])
-		snprintf(c->public_url, sizeof(c->public_url), "https://%s:%u", c->listen,
+	if (!c->public_url[0]) {
+		/* Task URLs must name an address nodes can reach. */
+		if (!strcmp(c->listen, "0.0.0.0") || !strcmp(c->listen, "::")) {
+			snprintf(err, errlen, "server.public_url is required when listening on "
+				 "the wildcard address %s", c->listen);
+			return -1;
+		}
+		snprintf(c->public_url, sizeof(c->public_url),
+			 strchr(c->listen, ':') ? "https://[%s]:%u" : "https://%s:%u", c->listen,
 			 c->listen_port);
+	}
+	if (strncmp(c->public_url, "https://", 8) || strpbrk(c->public_url, " \"<>")) {
+		snprintf(err, errlen, "server.public_url '%s' must be an https:// URL",
+			 c->public_url);
+		return -1;
+	}
+	/* Paths are appended to it. */
+	while (strlen(c->public_url) > 8 && c->public_url[strlen(c->public_url) - 1] == '/')
+		c->public_url[strlen(c->public_url) - 1] = 0;
 	return 0;
 }
