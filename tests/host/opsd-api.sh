@@ -18,7 +18,7 @@ for s in 50 80 30 90; do
 	register "$id" "$s"
 	check "register $id -> 201" code_is 201
 	check "register $id -> region ${want[$i]}" [ "$(jbody .region_id)" = "${want[$i]}" ]
-	echo "$(jbody .key)" >"$T/key.$id"
+	jbody .key >"$T/key.$id"
 	i=$((i + 1))
 done
 check "region 1 group is the pool's second address" [ "$(jbody .group)" = 239.192.7.1 ]
@@ -96,7 +96,7 @@ check "region 1 complete" code_is 200
 
 admin GET /api/v1/status
 check "status -> 200" code_is 200
-check "rollout done" [ "$(jbody ".rollouts[] | select(.rollout_id == $rid) | .state")" = done ]
+check "rollout done" [ "$(jbody ".rollouts[] | select(.rollout_id == $rid) | .state")" = 'done' ]
 check "both tasks complete" [ "$(jbody '.rollouts[0].task_states.complete')" = 2 ]
 check "every member shows 2.0.0" [ "$(jbody '[.regions[].members[].version]|unique|join(",")')" = 2.0.0 ]
 check "region RVS and term shown" [ "$(jbody '.regions[0] | "\(.rvs) \(.term) \(.group)"')" = "$n1 1 239.192.7.0" ]

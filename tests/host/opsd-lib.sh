@@ -29,11 +29,9 @@ check() { # check DESCRIPTION [!] COMMAND...
 		neg=1
 		shift
 	fi
-	if "$@"; then
-		[ $neg = 0 ] && ok "$d" || bad "$d"
-	else
-		[ $neg = 1 ] && ok "$d" || bad "$d"
-	fi
+	local r=1
+	if "$@"; then r=0; fi
+	if [ "$r" = "$neg" ]; then ok "$d"; else bad "$d"; fi
 }
 finish() {
 	check "no sanitizer report in the server log" ! grep -q -e Sanitizer -e 'runtime error' "$T/opsd.log"
@@ -57,6 +55,7 @@ free_port() {
 }
 
 # Test CA, server certificate for 127.0.0.1, release key pair, config.
+# shellcheck disable=SC2120 # extra config lines are optional
 opsd_setup() { # opsd_setup [extra ini lines for [server]]
 	local o=$T/pki
 	mkdir -p "$o" "$T/keys" "$T/pkg"

@@ -49,12 +49,12 @@ ops ops key 0 shred 2>"$T/err"
 check "  bad action exits 1" [ $? = 1 ]
 check "rupctl ops remove" [ "$(ops ops remove "$n1")" = "node $n1 removed" ]
 check "  node gone" [ "$(sq "SELECT COUNT(*) FROM nodes")" = 0 ]
-RUP_ADMIN_TOKEN_FILE= RUP_ADMIN_TOKEN=wrong-token-0123456789 ops ops status 2>"$T/err"
+RUP_ADMIN_TOKEN_FILE='' RUP_ADMIN_TOKEN=wrong-token-0123456789 ops ops status 2>"$T/err"
 check "wrong token exits 10" [ $? = 10 ]
 check "  HTTP 403 shown" grep -q 'HTTP 403: wrong admin token' "$T/err"
 ops ops --server "https://127.0.0.1:$(free_port)" status 2>"$T/err"
 check "unreachable server exits 11" [ $? = 11 ]
-RUP_OPS_CACERT= ops ops status 2>"$T/err"
+RUP_OPS_CACERT='' ops ops status 2>"$T/err"
 check "unknown CA refused (exit 11)" [ $? = 11 ]
 check "token never printed" ! grep -rq "$ADMIN" "$T/err" "$T/opsd.log"
 finish

@@ -50,7 +50,7 @@ report 2 1 complete
 poll 3 1
 report 3 1 partial
 admin GET /api/v1/status
-check "rollout 2 done" [ "$(jbody ".rollouts[] | select(.rollout_id == $rid) | .state")" = done ]
+check "rollout 2 done" [ "$(jbody ".rollouts[] | select(.rollout_id == $rid) | .state")" = 'done' ]
 check "  task states counted" \
 	[ "$(jbody ".rollouts[] | select(.rollout_id == $rid) | .task_states | [.failed, .up_to_date, .complete, .partial] | @csv")" = 1,1,1,1 ]
 
@@ -61,7 +61,7 @@ nodej "$(rvs 3)" POST /api/v1/reports "{\"task_id\":$t3,\"term\":1,\"state\":\"c
 check "late report on a partial task -> 200" code_is 200
 check "  task now complete, node on 3.0.0" \
 	[ "$(sq "SELECT state FROM tasks WHERE id = $t3")/$(sq "SELECT version FROM nodes WHERE id = '$late'")" = complete/3.0.0 ]
-check "  rollout still done" [ "$(sq "SELECT state FROM rollouts WHERE id = $rid")" = done ]
+check "  rollout still done" [ "$(sq "SELECT state FROM rollouts WHERE id = $rid")" = 'done' ]
 nodej "$(rvs 3)" POST /api/v1/reports "{\"task_id\":$t3,\"term\":1,\"state\":\"complete\"}"
 check "  complete is closed for good -> 409" err_has "is complete, no complete report accepted"
 
