@@ -160,11 +160,14 @@ void h_tasks(struct opsd *o, struct evhttp_request *req, const char *arg)
 		http_error(req, 400, "node %s: query parameter term (0..2^63-1) is required", node);
 		return;
 	}
-	if (!http_query(req, "wait", q, sizeof(q)) &&
-	    parse_u64(q, o->cfg.longpoll_timeout_s, &wait)) {
-		http_error(req, 400, "node %s: wait must be 0..%u seconds", node,
-			   o->cfg.longpoll_timeout_s);
-		return;
+	if (!http_query(req, "wait", q, sizeof(q))) {
+		if (parse_u64(q, UINT32_MAX, &wait)) {
+			http_error(req, 400, "node %s: wait must be a number of seconds", node);
+			return;
+		}
+		/* Longer than the server holds: hold as long as it does. */
+		if (wait > o->cfg.longpoll_timeout_s)
+			wait = o->cfg.longpoll_timeout_s;
 	}
 	if (region_q != region) {
 		http_error(req, 403, "node %s: belongs to region %u, not region %" PRIu64, node,
