@@ -142,11 +142,20 @@ jqt '.[0].region == 5 and .[0].rx > 0 and .[0].tx > 0 and (.[0] | has("drop_bad_
 # 1,000 peers (crafted beacons from n2): the dump spans many reads and
 # `peers` lists every one, sorted, in text and JSON.
 ok n1 region add 8 group 239.192.0.8 port 7408 dev eth0 key $K2 interval 1s dead-interval 60s
+# ... and a monitor sees all 1,000 peer-new events of the burst, none lost.
+in_ns n1 "$R" -j monitor region 8 count 1000 >"$T/mon8.json" 2>&1 &
+m8=$!
+wait_until 20 listeners n1 3 || fail "region 8 monitor not listening"
 in_ns n2 "$RUP_BUILD/tests/tools/beacon-craft" --group 239.192.0.8 --port 7408 \
 	--ifname eth0 --region 8 --key $K2 --random-ids 1000 --list-ids >"$T/ids" ||
 	fail "beacon-craft failed"
 all_in() { r n1 -j region show 8 && jq -e '.[0].peers == 1000' "$T/out"; }
 wait_until 10 all_in || fail "region 8 holds $(jq '.[0].peers' "$T/out") peers, not 1000"
+for _ in $(seq 200); do kill -0 $m8 2>/dev/null || break; sleep 0.1; done
+kill -0 $m8 2>/dev/null && fail "monitor saw $(wc -l <"$T/mon8.json") of 1000 events"
+wait $m8 || fail "monitor count 1000: exit $?: $(grep -v '^{' "$T/mon8.json")"
+jq -r 'select(.event == "peer-new" and .region == 8) | .node' "$T/mon8.json" | sort >"$T/new8"
+sort "$T/ids" | cmp -s - "$T/new8" || fail "peer-new events differ from the crafted ids"
 ok n1 -j peers 8
 jq -r '.[].node' "$T/out" >"$T/listed"
 sort "$T/ids" | cmp -s - "$T/listed" || fail "peers 8 does not list the 1000 crafted ids in order"

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/rup.h>
@@ -311,8 +312,15 @@ void rup_nl_close(struct rup_nl *nl)
 
 int rup_nl_join_events(struct rup_nl *nl)
 {
+	int fd = mnl_socket_get_fd(nl->sock), size = RUP_NL_EVENT_RCVBUF;
+
 	if (!nl->events_grp)
 		return -ENOENT;
+	/* A burst of events (a region's worth of peers at once) must not
+	 * overrun the socket; FORCE passes rmem_max with CAP_NET_ADMIN.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP,
 				  &nl->events_grp, sizeof(nl->events_grp)) < 0)
 		return -errno;

@@ -17,6 +17,8 @@
 /* Dumps may carry up to 32 KiB per read; one page is too small for them. */
 #define RUP_NL_BUFSZ 65536
 #define RUP_NL_EXTSZ 256
+/* Receive buffer asked for on an events socket. */
+#define RUP_NL_EVENT_RCVBUF (4 << 20)
 
 struct rup_nl {
 	struct mnl_socket *sock;
