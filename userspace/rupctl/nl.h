@@ -175,9 +175,11 @@ int rup_nl_stats_dump(struct rup_nl *nl, uint32_t region, rup_stats_cb cb, void 
 
 /*
  * Read one datagram from the events group (blocks unless the fd is
- * non-blocking) and call @cb for each event in it. Returns 0, -ENOBUFS when
- * the socket overran (events were lost: resync with a dump), -ESHUTDOWN when
- * the rup family went away (module unloaded), or another -errno.
+ * non-blocking) and call @cb for each event in it. Returns 0, a positive
+ * value @cb returned (to stop early), -ENOBUFS when the socket overran
+ * (events were lost: resync with a dump), -ESHUTDOWN when the rup family
+ * went away (module unloaded: close every handle; a reloaded module has a
+ * new family id, so reopen with rup_nl_open), or another -errno.
  */
 /* Parse a PEER_GET message or peer event: 0 or -EPROTO (bad or missing
  * attribute); unknown attributes are skipped.
