@@ -23,7 +23,8 @@ void h_node_delete(struct opsd *o, struct evhttp_request *req, const char *arg)
 	if (auth_admin(o, req))
 		return;
 	if (strlen(arg) != 32 || !is_node_id(arg)) {
-		http_error(req, 400, "node id '%.40s': must be 32 hex digits", arg);
+		http_error(req, 400, "node id '%.40s': must be 32 hex digits",
+			   arg);
 		return;
 	}
 	snprintf(node, sizeof(node), "%s", arg);
@@ -57,13 +58,15 @@ void h_node_delete(struct opsd *o, struct evhttp_request *req, const char *arg)
 	sqlite3_bind_text(st, 1, node, -1, SQLITE_STATIC);
 	if (db_run(st) || region_remove(o, (uint32_t)region))
 		goto dberr;
-	snprintf(detail, sizeof(detail), "node %s removed from region %" PRId64, node, region);
+	snprintf(detail, sizeof(detail), "node %s removed from region %" PRId64,
+		 node, region);
 	if (db_audit(o->db, "node_delete", detail) || db_commit(o->db))
 		goto dberr;
 	olog_info("%s", detail);
 	longpoll_forget_node(o, node);
-	http_json(req, 200, json_pack("{s:s,s:I,s:b}", "node_id", node, "region_id",
-				      (json_int_t)region, "removed", 1));
+	http_json(req, 200,
+		  json_pack("{s:s,s:I,s:b}", "node_id", node, "region_id",
+			    (json_int_t)region, "removed", 1));
 	return;
 dberr:
 	db_rollback(o->db);

@@ -31,17 +31,22 @@ static int check_addresses(json_t *body, char **out, char *err, size_t errlen)
 	else
 		json_incref(a);
 	if (!json_is_array(a) || json_array_size(a) > MAX_ADDRESSES) {
-		snprintf(err, errlen, "addresses: must be an array of at most %d IP addresses",
-			 MAX_ADDRESSES);
+		snprintf(
+			err, errlen,
+			"addresses: must be an array of at most %d IP addresses",
+			MAX_ADDRESSES);
 		json_decref(a);
 		return -1;
 	}
-	json_array_foreach(a, i, e) {
+	for (i = 0; (e = json_array_get(a, i)); i++) {
 		unsigned char buf[16];
 		const char *s = json_string_value(e);
 
-		if (!s || (inet_pton(AF_INET, s, buf) != 1 && inet_pton(AF_INET6, s, buf) != 1)) {
-			snprintf(err, errlen, "addresses[%zu]: not an IPv4 or IPv6 address", i);
+		if (!s || (inet_pton(AF_INET, s, buf) != 1 &&
+			   inet_pton(AF_INET6, s, buf) != 1)) {
+			snprintf(err, errlen,
+				 "addresses[%zu]: not an IPv4 or IPv6 address",
+				 i);
 			json_decref(a);
 			return -1;
 		}
@@ -51,12 +56,13 @@ static int check_addresses(json_t *body, char **out, char *err, size_t errlen)
 	return *out ? 0 : -1;
 }
 
-static const char *const register_fields[] = { "node_id", "score", "version", "addresses",
-					       NULL };
+static const char *const register_fields[] = { "node_id", "score", "version",
+					       "addresses", NULL };
 
 void h_register(struct opsd *o, struct evhttp_request *req, const char *arg)
 {
-	char node[40], version[SEMVER_MAX_LEN + 1], err[256] = "", token[NODE_TOKEN_LEN + 1];
+	char node[40], version[SEMVER_MAX_LEN + 1], err[256] = "",
+						    token[NODE_TOKEN_LEN + 1];
 	char grp[32] = "";
 	json_t *keys = NULL, *reply;
 	const char *t = auth_bearer(req);
@@ -71,7 +77,9 @@ void h_register(struct opsd *o, struct evhttp_request *req, const char *arg)
 
 	(void)arg;
 	if (!t) {
-		http_error(req, 401, "missing enrollment token (Authorization: Bearer ...)");
+		http_error(
+			req, 401,
+			"missing enrollment token (Authorization: Bearer ...)");
 		return;
 	}
 	if (!auth_token_eq(t, o->cfg.enroll_token)) {
@@ -90,7 +98,8 @@ void h_register(struct opsd *o, struct evhttp_request *req, const char *arg)
 	}
 	node_id_lower(node);
 	if (jf_uint(body, "score", 0, UINT32_MAX, &score, err, sizeof(err)) ||
-	    jf_str(body, "version", version, SEMVER_MAX_LEN, err, sizeof(err)) ||
+	    jf_str(body, "version", version, SEMVER_MAX_LEN, err,
+		   sizeof(err)) ||
 	    semver_parse(version, &sv, err, sizeof(err)) ||
 	    check_addresses(body, &addrs, err, sizeof(err)))
 		goto bad;
@@ -115,15 +124,18 @@ void h_register(struct opsd *o, struct evhttp_request *req, const char *arg)
 		is_new = 1;
 	sqlite3_finalize(st);
 	/* Re-registration keeps the region: only a new node goes through the assignment. */
-	if (is_new && region_assign(o, (uint32_t)score, &region, err, sizeof(err))) {
+	if (is_new &&
+	    region_assign(o, (uint32_t)score, &region, err, sizeof(err))) {
 		code = 503;
 		goto rollback;
 	}
-	st = db_prep(o->db, is_new ?
-		     "INSERT INTO nodes(score, version, addresses, token_hash, last_seen, region, "
-		     "registered, id) VALUES(?,?,?,?,?,?,?,?)" :
-		     "UPDATE nodes SET score = ?, version = ?, addresses = ?, token_hash = ?, "
-		     "last_seen = ?, region = ?, registered = ? WHERE id = ?");
+	st = db_prep(
+		o->db,
+		is_new ?
+			"INSERT INTO nodes(score, version, addresses, token_hash, last_seen, region, "
+			"registered, id) VALUES(?,?,?,?,?,?,?,?)" :
+			"UPDATE nodes SET score = ?, version = ?, addresses = ?, token_hash = ?, "
+			"last_seen = ?, region = ?, registered = ? WHERE id = ?");
 	if (!st)
 		goto dberr;
 	sqlite3_bind_int64(st, 1, (int64_t)score);
@@ -157,14 +169,17 @@ void h_register(struct opsd *o, struct evhttp_request *req, const char *arg)
 		goto bad;
 	}
 	o->m.registrations++;
-	olog_info("node %s: %s in region %u (score %" PRIu64 ", version %s)", node,
-		  is_new ? "registered" : "re-registered", region, score, version);
-	reply = json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:I,s:s,s:I,s:b}", "node_id", node,
-			  "region_id", (json_int_t)region, "group", grp, "port",
-			  (json_int_t)o->cfg.port, "interval_ms", (json_int_t)o->cfg.interval_ms,
+	olog_info("node %s: %s in region %u (score %" PRIu64 ", version %s)",
+		  node, is_new ? "registered" : "re-registered", region, score,
+		  version);
+	reply = json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:I,s:s,s:I,s:b}",
+			  "node_id", node, "region_id", (json_int_t)region,
+			  "group", grp, "port", (json_int_t)o->cfg.port,
+			  "interval_ms", (json_int_t)o->cfg.interval_ms,
 			  "dead_ms", (json_int_t)o->cfg.dead_ms, "window_ms",
-			  (json_int_t)o->cfg.window_ms, "node_token", token, "server_time_ns",
-			  (json_int_t)opsd_now_ns(), "new", is_new);
+			  (json_int_t)o->cfg.window_ms, "node_token", token,
+			  "server_time_ns", (json_int_t)opsd_now_ns(), "new",
+			  is_new);
 	if (reply)
 		json_object_update(reply, keys);
 	json_decref(keys);
@@ -186,4 +201,3 @@ bad:
 	json_decref(body);
 	http_error(req, code, "register: %s", err);
 }
-

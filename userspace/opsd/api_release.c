@@ -22,7 +22,8 @@
 #include "routes.h"
 
 /* Strict base64 (RFC 4648, padded) of at most @max decoded bytes; -1 when malformed. */
-static int b64_decode(const char *in, size_t len, unsigned char *out, size_t max, size_t *n)
+static int b64_decode(const char *in, size_t len, unsigned char *out,
+		      size_t max, size_t *n)
 {
 	int got;
 	size_t pad = 0;
@@ -40,11 +41,13 @@ static int b64_decode(const char *in, size_t len, unsigned char *out, size_t max
 	return *n > max ? -1 : 0;
 }
 
-void h_release_publish(struct opsd *o, struct evhttp_request *req, const char *arg)
+void h_release_publish(struct opsd *o, struct evhttp_request *req,
+		       const char *arg)
 {
 	static const char *const fields[] = { "manifest", "signature", NULL };
 	unsigned char *man = NULL;
-	char sig[RELEASE_SIG_B64_LEN + 8], err[512] = "", used[512] = "", detail[256];
+	char sig[RELEASE_SIG_B64_LEN + 8], err[512] = "", used[512] = "",
+					   detail[256];
 	struct release_manifest *m = NULL;
 	const char *b64;
 	size_t mlen;
@@ -59,7 +62,8 @@ void h_release_publish(struct opsd *o, struct evhttp_request *req, const char *a
 	if (!body)
 		return;
 	if (jf_only(body, fields, err, sizeof(err)) ||
-	    jf_str(body, "signature", sig, RELEASE_SIG_B64_LEN + 4, err, sizeof(err)))
+	    jf_str(body, "signature", sig, RELEASE_SIG_B64_LEN + 4, err,
+		   sizeof(err)))
 		goto bad;
 	b64 = json_string_value(json_object_get(body, "manifest"));
 	man = malloc(RELEASE_MANIFEST_MAX + 3);
@@ -68,14 +72,17 @@ void h_release_publish(struct opsd *o, struct evhttp_request *req, const char *a
 		snprintf(err, sizeof(err), "out of memory");
 		goto bad;
 	}
-	if (!b64 || b64_decode(b64, strlen(b64), man, RELEASE_MANIFEST_MAX, &mlen)) {
-		snprintf(err, sizeof(err), "manifest: must be the manifest file's exact bytes in "
-			 "base64, at most %d bytes", RELEASE_MANIFEST_MAX);
+	if (!b64 ||
+	    b64_decode(b64, strlen(b64), man, RELEASE_MANIFEST_MAX, &mlen)) {
+		snprintf(err, sizeof(err),
+			 "manifest: must be the manifest file's exact bytes in "
+			 "base64, at most %d bytes",
+			 RELEASE_MANIFEST_MAX);
 		goto bad;
 	}
 	/* The signature covers the bytes as received, before any parsing. */
-	rc = release_verify(man, mlen, sig, o->cfg.release_keys, used, sizeof(used), err,
-			    sizeof(err));
+	rc = release_verify(man, mlen, sig, o->cfg.release_keys, used,
+			    sizeof(used), err, sizeof(err));
 	if (rc) {
 		code = rc == -ENOKEY ? 500 : 400;
 		goto bad;
@@ -96,11 +103,14 @@ void h_release_publish(struct opsd *o, struct evhttp_request *req, const char *a
 	sqlite3_finalize(st);
 	if (rc) {
 		code = rc < 0 ? 500 : 409;
-		snprintf(err, sizeof(err), "release %s: already published", m->version);
+		snprintf(err, sizeof(err), "release %s: already published",
+			 m->version);
 		goto rollback;
 	}
-	st = db_prep(o->db, "INSERT INTO releases(version, manifest, signature, sha256, size, "
-			    "range, summary, created) VALUES(?,?,?,?,?,?,?,?)");
+	st = db_prep(
+		o->db,
+		"INSERT INTO releases(version, manifest, signature, sha256, size, "
+		"range, summary, created) VALUES(?,?,?,?,?,?,?,?)");
 	if (!st)
 		goto dberr;
 	sqlite3_bind_text(st, 1, m->version, -1, SQLITE_STATIC);
@@ -113,14 +123,17 @@ void h_release_publish(struct opsd *o, struct evhttp_request *req, const char *a
 	sqlite3_bind_int64(st, 8, (int64_t)opsd_now_ns());
 	if (db_run(st))
 		goto dberr;
-	snprintf(detail, sizeof(detail), "release %s published (%" PRIu64 " bytes, key %s)",
-		 m->version, m->size, basename(used));
+	snprintf(detail, sizeof(detail),
+		 "release %s published (%" PRIu64 " bytes, key %s)", m->version,
+		 m->size, basename(used));
 	if (db_audit(o->db, "release_publish", detail) || db_commit(o->db))
 		goto dberr;
 	olog_info("%s", detail);
-	http_json(req, 201, json_pack("{s:s,s:s,s:s,s:I,s:b,s:s}", "version", m->version, "range",
-				      m->range, "sha256", m->sha256_hex, "size",
-				      (json_int_t)m->size, "payload", 0, "key", basename(used)));
+	http_json(req, 201,
+		  json_pack("{s:s,s:s,s:s,s:I,s:b,s:s}", "version", m->version,
+			    "range", m->range, "sha256", m->sha256_hex, "size",
+			    (json_int_t)m->size, "payload", 0, "key",
+			    basename(used)));
 	free(m);
 	free(man);
 	json_decref(body);
@@ -138,8 +151,9 @@ bad:
 }
 
 /* Load a published release's manifest (parsed) and payload flag; 404/500 replied on error. */
-static int load_release(struct opsd *o, struct evhttp_request *req, const char *version,
-			struct release_manifest *m, int *payload)
+static int load_release(struct opsd *o, struct evhttp_request *req,
+			const char *version, struct release_manifest *m,
+			int *payload)
 {
 	sqlite3_stmt *st;
 	struct semver sv;
@@ -150,7 +164,9 @@ static int load_release(struct opsd *o, struct evhttp_request *req, const char *
 		http_error(req, 400, "release: %s", err);
 		return -1;
 	}
-	st = db_prep(o->db, "SELECT manifest, payload FROM releases WHERE version = ?");
+	st = db_prep(
+		o->db,
+		"SELECT manifest, payload FROM releases WHERE version = ?");
 	if (!st) {
 		http_error(req, 500, "database error");
 		return -1;
@@ -159,8 +175,10 @@ static int load_release(struct opsd *o, struct evhttp_request *req, const char *
 	if (sqlite3_step(st) != SQLITE_ROW)
 		http_error(req, 404, "release %s: not published", version);
 	else if (release_manifest_parse(sqlite3_column_blob(st, 0),
-					(size_t)sqlite3_column_bytes(st, 0), m, err, sizeof(err)))
-		http_error(req, 500, "release %s: stored manifest: %s", version, err);
+					(size_t)sqlite3_column_bytes(st, 0), m,
+					err, sizeof(err)))
+		http_error(req, 500, "release %s: stored manifest: %s", version,
+			   err);
 	else {
 		*payload = sqlite3_column_int(st, 1);
 		rc = 0;
@@ -169,12 +187,17 @@ static int load_release(struct opsd *o, struct evhttp_request *req, const char *
 	return rc;
 }
 
-int release_payload_path(struct opsd *o, const char *version, char *out, size_t len)
+int release_payload_path(struct opsd *o, const char *version, char *out,
+			 size_t len)
 {
-	return snprintf(out, len, "%s/%s.pkg", o->cfg.packages, version) >= (int)len ? -1 : 0;
+	return snprintf(out, len, "%s/%s.pkg", o->cfg.packages, version) >=
+			       (int)len ?
+		       -1 :
+		       0;
 }
 
-void h_release_payload_put(struct opsd *o, struct evhttp_request *req, const char *arg)
+void h_release_payload_put(struct opsd *o, struct evhttp_request *req,
+			   const char *arg)
 {
 	struct evbuffer *b = evhttp_request_get_input_buffer(req);
 	size_t n = evbuffer_get_length(b);
@@ -194,12 +217,15 @@ void h_release_payload_put(struct opsd *o, struct evhttp_request *req, const cha
 	if (load_release(o, req, arg, m, &payload))
 		goto out;
 	if (payload) {
-		http_error(req, 409, "release %s: payload already uploaded", m->version);
+		http_error(req, 409, "release %s: payload already uploaded",
+			   m->version);
 		goto out;
 	}
 	if (n != m->size) {
-		http_error(req, n > m->size ? 413 : 400, "release %s: payload is %zu bytes, the "
-			   "signed manifest says %" PRIu64, m->version, n, m->size);
+		http_error(req, n > m->size ? 413 : 400,
+			   "release %s: payload is %zu bytes, the "
+			   "signed manifest says %" PRIu64,
+			   m->version, n, m->size);
 		goto out;
 	}
 	if (release_hash_init(&h, m->size)) {
@@ -210,29 +236,35 @@ void h_release_payload_put(struct opsd *o, struct evhttp_request *req, const cha
 	if (rc || release_hash_final(&h, m, err, sizeof(err))) {
 		if (rc)
 			release_hash_free(&h);
-		http_error(req, 400, "release %s: payload rejected: %s", m->version,
-			   rc ? "larger than signed" : err);
+		http_error(req, 400, "release %s: payload rejected: %s",
+			   m->version, rc ? "larger than signed" : err);
 		goto out;
 	}
 	if (release_payload_path(o, m->version, path, sizeof(path)) ||
 	    (mkdir(o->cfg.packages, 0755) && errno != EEXIST) ||
-	    release_write_file(path, evbuffer_pullup(b, -1), n, 0644, err, sizeof(err))) {
-		http_error(req, 500, "release %s: cannot store payload in %s", m->version,
-			   o->cfg.packages);
+	    release_write_file(path, evbuffer_pullup(b, -1), n, 0644, err,
+			       sizeof(err))) {
+		http_error(req, 500, "release %s: cannot store payload in %s",
+			   m->version, o->cfg.packages);
 		goto out;
 	}
 	if (db_begin(o->db))
 		goto dberr;
-	st = db_prep(o->db, "UPDATE releases SET payload = 1 WHERE version = ?");
+	st = db_prep(o->db,
+		     "UPDATE releases SET payload = 1 WHERE version = ?");
 	if (!st)
 		goto dberr;
 	sqlite3_bind_text(st, 1, m->version, -1, SQLITE_STATIC);
-	snprintf(detail, sizeof(detail), "release %s payload stored (%zu bytes)", m->version, n);
-	if (db_run(st) || db_audit(o->db, "release_payload", detail) || db_commit(o->db))
+	snprintf(detail, sizeof(detail),
+		 "release %s payload stored (%zu bytes)", m->version, n);
+	if (db_run(st) || db_audit(o->db, "release_payload", detail) ||
+	    db_commit(o->db))
 		goto dberr;
 	olog_info("%s", detail);
-	http_json(req, 200, json_pack("{s:s,s:I,s:s,s:b}", "version", m->version, "size",
-				      (json_int_t)n, "sha256", m->sha256_hex, "payload", 1));
+	http_json(req, 200,
+		  json_pack("{s:s,s:I,s:s,s:b}", "version", m->version, "size",
+			    (json_int_t)n, "sha256", m->sha256_hex, "payload",
+			    1));
 	goto out;
 dberr:
 	db_rollback(o->db);
@@ -242,7 +274,8 @@ out:
 	free(m);
 }
 
-void h_releases_list(struct opsd *o, struct evhttp_request *req, const char *arg)
+void h_releases_list(struct opsd *o, struct evhttp_request *req,
+		     const char *arg)
 {
 	sqlite3_stmt *st;
 	json_t *a;
@@ -250,19 +283,25 @@ void h_releases_list(struct opsd *o, struct evhttp_request *req, const char *arg
 	(void)arg;
 	if (auth_admin(o, req))
 		return;
-	st = db_prep(o->db, "SELECT version, range, summary, sha256, size, payload, created "
-			    "FROM releases ORDER BY created");
+	st = db_prep(
+		o->db,
+		"SELECT version, range, summary, sha256, size, payload, created "
+		"FROM releases ORDER BY created");
 	if (!st) {
 		http_error(req, 500, "database error");
 		return;
 	}
 	a = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:I,s:b,s:I}", "version",
-			db_text(st, 0), "range", db_text(st, 1), "summary", db_text(st, 2),
-			"sha256", db_text(st, 3), "size", (json_int_t)sqlite3_column_int64(st, 4),
-			"payload", sqlite3_column_int(st, 5),
-			"created_ns", (json_int_t)sqlite3_column_int64(st, 6)));
+		json_array_append_new(
+			a, json_pack("{s:s,s:s,s:s,s:s,s:I,s:b,s:I}", "version",
+				     db_text(st, 0), "range", db_text(st, 1),
+				     "summary", db_text(st, 2), "sha256",
+				     db_text(st, 3), "size",
+				     (json_int_t)sqlite3_column_int64(st, 4),
+				     "payload", sqlite3_column_int(st, 5),
+				     "created_ns",
+				     (json_int_t)sqlite3_column_int64(st, 6)));
 	sqlite3_finalize(st);
 	http_json(req, 200, json_pack("{s:o}", "releases", a));
 }

@@ -18,12 +18,14 @@
 #include "task.h"
 
 /* One entry of a report's "nodes": {node_id, version, state}. */
-static int report_node(struct opsd *o, int64_t task, uint32_t region, json_t *e, size_t i,
-		       char *err, size_t errlen)
+static int report_node(struct opsd *o, int64_t task, uint32_t region, json_t *e,
+		       size_t i, char *err, size_t errlen)
 {
-	static const char *const states[] = { "upgraded", "pending", "unreachable", "failed",
+	static const char *const states[] = { "upgraded",	"pending",
+					      "unreachable",	"failed",
 					      "not_applicable", NULL };
-	static const char *const fields[] = { "node_id", "version", "state", NULL };
+	static const char *const fields[] = { "node_id", "version", "state",
+					      NULL };
 	char id[40], version[SEMVER_MAX_LEN + 1], state[32], e2[200];
 	const char *p;
 	int found, valid;
@@ -44,7 +46,10 @@ static int report_node(struct opsd *o, int64_t task, uint32_t region, json_t *e,
 	}
 	for (p = version; *p; p++)
 		if (*p < 0x21 || *p > 0x7e) {
-			snprintf(err, errlen, "nodes[%zu]: version has unprintable characters", i);
+			snprintf(
+				err, errlen,
+				"nodes[%zu]: version has unprintable characters",
+				i);
 			return -1;
 		}
 	/*
@@ -53,18 +58,23 @@ static int report_node(struct opsd *o, int64_t task, uint32_t region, json_t *e,
 	 */
 	valid = version[0] && !semver_parse(version, &sv, NULL, 0);
 	if (!is_node_id(id)) {
-		snprintf(err, errlen, "nodes[%zu]: node_id must be 32 hex digits", i);
+		snprintf(err, errlen,
+			 "nodes[%zu]: node_id must be 32 hex digits", i);
 		return -1;
 	}
 	node_id_lower(id);
 	for (s = states; *s && strcmp(*s, state); s++)
 		;
 	if (!*s) {
-		snprintf(err, errlen, "nodes[%zu]: state '%s' is not one of upgraded, pending, "
-			 "unreachable, failed, not_applicable", i, state);
+		snprintf(
+			err, errlen,
+			"nodes[%zu]: state '%s' is not one of upgraded, pending, "
+			"unreachable, failed, not_applicable",
+			i, state);
 		return -1;
 	}
-	st = db_prep(o->db, "SELECT COUNT(*) FROM nodes WHERE id = ? AND region = ?");
+	st = db_prep(o->db,
+		     "SELECT COUNT(*) FROM nodes WHERE id = ? AND region = ?");
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -72,12 +82,15 @@ static int report_node(struct opsd *o, int64_t task, uint32_t region, json_t *e,
 	found = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
 	if (found != 1) {
-		snprintf(err, errlen, "nodes[%zu]: node %s is not registered in region %u", i, id,
-			 region);
+		snprintf(err, errlen,
+			 "nodes[%zu]: node %s is not registered in region %u",
+			 i, id, region);
 		return -1;
 	}
-	st = db_prep(o->db, "INSERT OR REPLACE INTO task_nodes(task, node, version, state) "
-			    "VALUES(?,?,?,?)");
+	st = db_prep(
+		o->db,
+		"INSERT OR REPLACE INTO task_nodes(task, node, version, state) "
+		"VALUES(?,?,?,?)");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, task);
@@ -87,8 +100,10 @@ static int report_node(struct opsd *o, int64_t task, uint32_t region, json_t *e,
 	if (db_run(st))
 		return -1;
 	/* The RVS sees each node's version in its table: that is the fleet's truth. */
-	st = db_prep(o->db, "UPDATE nodes SET version = CASE WHEN ?1 = '' THEN version ELSE ?1 "
-			    "END, state = ?2, last_report = ?3 WHERE id = ?4");
+	st = db_prep(
+		o->db,
+		"UPDATE nodes SET version = CASE WHEN ?1 = '' THEN version ELSE ?1 "
+		"END, state = ?2, last_report = ?3 WHERE id = ?4");
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, valid ? version : "", -1, SQLITE_STATIC);
@@ -98,8 +113,8 @@ static int report_node(struct opsd *o, int64_t task, uint32_t region, json_t *e,
 	return db_run(st);
 }
 
-static const char *const report_fields[] = { "task_id", "term", "state", "reason", "nodes",
-					     NULL };
+static const char *const report_fields[] = { "task_id", "term",	 "state",
+					     "reason",	"nodes", NULL };
 
 void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg)
 {
@@ -122,19 +137,26 @@ void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg)
 	    jf_uint(body, "task_id", 1, INT64_MAX, &task, err, sizeof(err)) ||
 	    jf_uint(body, "term", 0, INT64_MAX, &term, err, sizeof(err)) ||
 	    jf_str(body, "state", state, sizeof(state) - 1, err, sizeof(err)) ||
-	    jf_str_opt(body, "reason", reason, sizeof(reason) - 1, err, sizeof(err)))
+	    jf_str_opt(body, "reason", reason, sizeof(reason) - 1, err,
+		       sizeof(err)))
 		goto bad;
 	if (!task_state_is_report(state)) {
-		snprintf(err, sizeof(err), "state: '%s' is not one of up_to_date, downloading, "
-			 "package_abnormal, distributing, complete, partial, failed", state);
+		snprintf(
+			err, sizeof(err),
+			"state: '%s' is not one of up_to_date, downloading, "
+			"package_abnormal, distributing, complete, partial, failed",
+			state);
 		goto bad;
 	}
-	if ((!strcmp(state, "package_abnormal") || !strcmp(state, "failed")) && !reason[0]) {
-		snprintf(err, sizeof(err), "reason: required with state %s", state);
+	if ((!strcmp(state, "package_abnormal") || !strcmp(state, "failed")) &&
+	    !reason[0]) {
+		snprintf(err, sizeof(err), "reason: required with state %s",
+			 state);
 		goto bad;
 	}
 	nodes = json_object_get(body, "nodes");
-	if (nodes && (!json_is_array(nodes) || json_array_size(nodes) > 100000)) {
+	if (nodes &&
+	    (!json_is_array(nodes) || json_array_size(nodes) > 100000)) {
 		snprintf(err, sizeof(err), "nodes: must be an array");
 		goto bad;
 	}
@@ -143,7 +165,8 @@ void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg)
 		snprintf(err, sizeof(err), "database busy");
 		goto bad;
 	}
-	st = db_prep(o->db, "SELECT region, state, rollout FROM tasks WHERE id = ?");
+	st = db_prep(o->db,
+		     "SELECT region, state, rollout FROM tasks WHERE id = ?");
 	if (!st)
 		goto dberr;
 	sqlite3_bind_int64(st, 1, (int64_t)task);
@@ -155,13 +178,16 @@ void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg)
 	sqlite3_finalize(st);
 	if (!cur[0]) {
 		code = 404;
-		snprintf(err, sizeof(err), "task %" PRIu64 ": no such task", task);
+		snprintf(err, sizeof(err), "task %" PRIu64 ": no such task",
+			 task);
 		goto rollback;
 	}
 	if (task_region != region) {
 		code = 403;
-		snprintf(err, sizeof(err), "task %" PRIu64 ": belongs to region %u, node %s to "
-			 "region %u", task, task_region, node, region);
+		snprintf(err, sizeof(err),
+			 "task %" PRIu64 ": belongs to region %u, node %s to "
+			 "region %u",
+			 task, task_region, node, region);
 		goto rollback;
 	}
 	if (region_claim(o, region, node, term, &raised, err, sizeof(err))) {
@@ -174,20 +200,24 @@ void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg)
 	 * of such a task keep the node versions current. Anything else final
 	 * is closed.
 	 */
-	late = !strcmp(cur, "partial") && (!strcmp(state, "partial") ||
-					   !strcmp(state, "complete"));
+	late = !strcmp(cur, "partial") &&
+	       (!strcmp(state, "partial") || !strcmp(state, "complete"));
 	if ((task_state_is_final(cur) && !late) || !strcmp(cur, "cancelled") ||
 	    !strcmp(cur, "waiting")) {
 		code = 409;
-		snprintf(err, sizeof(err), "task %" PRIu64 ": is %s, no %s report accepted", task,
+		snprintf(err, sizeof(err),
+			 "task %" PRIu64 ": is %s, no %s report accepted", task,
 			 cur, state);
 		goto rollback;
 	}
-	json_array_foreach(nodes, i, e)
-		if (report_node(o, (int64_t)task, region, e, i, err, sizeof(err)))
+	for (i = 0; (e = json_array_get(nodes, i)); i++)
+		if (report_node(o, (int64_t)task, region, e, i, err,
+				sizeof(err)))
 			goto rollback;
-	st = db_prep(o->db, "INSERT INTO reports(task, region, node, term, state, reason, time) "
-			    "VALUES(?,?,?,?,?,?,?)");
+	st = db_prep(
+		o->db,
+		"INSERT INTO reports(task, region, node, term, state, reason, time) "
+		"VALUES(?,?,?,?,?,?,?)");
 	if (!st)
 		goto dberr;
 	sqlite3_bind_int64(st, 1, (int64_t)task);
@@ -199,8 +229,10 @@ void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg)
 	sqlite3_bind_int64(st, 7, (int64_t)opsd_now_ns());
 	if (db_run(st))
 		goto dberr;
-	st = db_prep(o->db, "UPDATE tasks SET state = ?, reason = ?, term = ?, updated = ? "
-			    "WHERE id = ?");
+	st = db_prep(
+		o->db,
+		"UPDATE tasks SET state = ?, reason = ?, term = ?, updated = ? "
+		"WHERE id = ?");
 	if (!st)
 		goto dberr;
 	sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
@@ -210,7 +242,9 @@ void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg)
 	sqlite3_bind_int64(st, 5, (int64_t)task);
 	if (db_run(st))
 		goto dberr;
-	st = db_prep(o->db, "UPDATE nodes SET last_report = ?1, last_seen = ?1 WHERE id = ?2");
+	st = db_prep(
+		o->db,
+		"UPDATE nodes SET last_report = ?1, last_seen = ?1 WHERE id = ?2");
 	if (!st)
 		goto dberr;
 	sqlite3_bind_int64(st, 1, (int64_t)opsd_now_ns());
@@ -232,8 +266,10 @@ void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg)
 		longpoll_fence(o, region, term);
 	if (woke)
 		longpoll_wake(o);
-	http_json(req, 200, json_pack("{s:I,s:s,s:b}", "task_id", (json_int_t)task, "state",
-				      state, "final", task_state_is_final(state)));
+	http_json(req, 200,
+		  json_pack("{s:I,s:s,s:b}", "task_id", (json_int_t)task,
+			    "state", state, "final",
+			    task_state_is_final(state)));
 	return;
 dberr:
 	code = 500;
@@ -244,4 +280,3 @@ bad:
 	json_decref(body);
 	http_error(req, code, "report from node %s: %s", node, err);
 }
-

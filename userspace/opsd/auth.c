@@ -14,8 +14,8 @@
 
 const char *auth_bearer(struct evhttp_request *req)
 {
-	const char *h = evhttp_find_header(evhttp_request_get_input_headers(req),
-					   "Authorization");
+	const char *h = evhttp_find_header(
+		evhttp_request_get_input_headers(req), "Authorization");
 
 	if (!h || strncasecmp(h, "Bearer ", 7))
 		return NULL;
@@ -80,7 +80,8 @@ int auth_admin(struct opsd *o, struct evhttp_request *req)
 	const char *t = auth_bearer(req);
 
 	if (!t) {
-		http_error(req, 401, "missing admin token (Authorization: Bearer ...)");
+		http_error(req, 401,
+			   "missing admin token (Authorization: Bearer ...)");
 		return -1;
 	}
 	if (!auth_token_eq(t, o->cfg.admin_token)) {
@@ -90,9 +91,11 @@ int auth_admin(struct opsd *o, struct evhttp_request *req)
 	return 0;
 }
 
-int auth_node(struct opsd *o, struct evhttp_request *req, char node[33], uint32_t *region)
+int auth_node(struct opsd *o, struct evhttp_request *req, char node[33],
+	      uint32_t *region)
 {
-	const char *id = evhttp_find_header(evhttp_request_get_input_headers(req), "X-Rup-Node");
+	const char *id = evhttp_find_header(
+		evhttp_request_get_input_headers(req), "X-Rup-Node");
 	const char *t = auth_bearer(req);
 	sqlite3_stmt *st;
 	uint8_t h[32];
@@ -100,17 +103,21 @@ int auth_node(struct opsd *o, struct evhttp_request *req, char node[33], uint32_
 	size_t i;
 
 	if (!t) {
-		http_error(req, 401, "missing node token (Authorization: Bearer ...)");
+		http_error(req, 401,
+			   "missing node token (Authorization: Bearer ...)");
 		return -1;
 	}
 	if (!id || !is_node_id(id)) {
-		http_error(req, 400, "missing or malformed X-Rup-Node header (32 hex digits)");
+		http_error(
+			req, 400,
+			"missing or malformed X-Rup-Node header (32 hex digits)");
 		return -1;
 	}
 	for (i = 0; i < 32; i++)
 		node[i] = (char)tolower((unsigned char)id[i]);
 	node[32] = 0;
-	st = db_prep(o->db, "SELECT token_hash, region FROM nodes WHERE id = ?");
+	st = db_prep(o->db,
+		     "SELECT token_hash, region FROM nodes WHERE id = ?");
 	if (!st) {
 		http_error(req, 500, "database error");
 		return -1;
@@ -120,12 +127,14 @@ int auth_node(struct opsd *o, struct evhttp_request *req, char node[33], uint32_
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		found = 1;
 		if (sqlite3_column_bytes(st, 0) == 32)
-			ok = CRYPTO_memcmp(sqlite3_column_blob(st, 0), h, 32) == 0;
+			ok = CRYPTO_memcmp(sqlite3_column_blob(st, 0), h, 32) ==
+			     0;
 		*region = (uint32_t)sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
 	if (!found) {
-		http_error(req, 404, "node %s: unknown node (register first)", node);
+		http_error(req, 404, "node %s: unknown node (register first)",
+			   node);
 		return -1;
 	}
 	if (!ok) {

@@ -9,7 +9,7 @@
 struct evhttp_request;
 struct opsd;
 
-#define NODE_TOKEN_LEN 64	/* hex characters of 32 random bytes */
+#define NODE_TOKEN_LEN 64 /* hex characters of 32 random bytes */
 
 /* The bearer token of @req, or NULL when the header is missing or malformed. */
 const char *auth_bearer(struct evhttp_request *req);
@@ -29,7 +29,8 @@ int auth_admin(struct opsd *o, struct evhttp_request *req);
  * Copies the node id to @node (33 bytes) and its region to @region.
  * On failure the reply is sent and -1 returned.
  */
-int auth_node(struct opsd *o, struct evhttp_request *req, char node[33], uint32_t *region);
+int auth_node(struct opsd *o, struct evhttp_request *req, char node[33],
+	      uint32_t *region);
 /* Node ids are stored lower case. */
 void node_id_lower(char *s);
 /* 1 when @s is exactly 32 lower- or upper-case hex digits. */

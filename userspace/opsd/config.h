@@ -12,10 +12,10 @@
 
 struct opsd_config {
 	/* [fleet] */
-	uint32_t nodes;		/* T, planned nodes */
+	uint32_t nodes; /* T, planned nodes */
 	uint32_t max_per_region; /* M */
-	char pool[64];		/* multicast pool, CIDR */
-	uint32_t port;		/* beacon UDP port */
+	char pool[64]; /* multicast pool, CIDR */
+	uint32_t port; /* beacon UDP port */
 	uint32_t interval_ms;
 	uint32_t dead_ms;
 	uint32_t window_ms;
@@ -39,20 +39,21 @@ struct opsd_config {
 	char database[OPSD_PATH_MAX];
 	char packages[OPSD_PATH_MAX];
 	char release_keys[OPSD_PATH_MAX];
-	int sync_full;		/* store.sync: full (default) or normal */
+	int sync_full; /* store.sync: full (default) or normal */
 };
 
 void config_defaults(struct opsd_config *c);
 /* Load an ini file; a missing file is an error only if @must_exist. */
-int config_load(struct opsd_config *c, const char *path, int must_exist, char *err, size_t errlen);
+int config_load(struct opsd_config *c, const char *path, int must_exist,
+		char *err, size_t errlen);
 /* Set one "section.key" (used by ini and by --section-key command-line overrides). */
-int config_set(struct opsd_config *c, const char *section, const char *name, const char *value,
-	       char *err, size_t errlen);
+int config_set(struct opsd_config *c, const char *section, const char *name,
+	       const char *value, char *err, size_t errlen);
 /* After loading: fill derived defaults and check required settings. */
 int config_finish(struct opsd_config *c, char *err, size_t errlen);
 /* The settings table for --help and getopt. */
 struct config_opt {
-	const char *opt;	/* command-line name */
+	const char *opt; /* command-line name */
 	const char *section;
 	const char *name;
 	const char *help;

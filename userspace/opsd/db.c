@@ -46,13 +46,16 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
 	" action TEXT NOT NULL, detail TEXT NOT NULL);";
 
-int db_open(sqlite3 **db, const char *path, int sync_full, char *err, size_t errlen)
+int db_open(sqlite3 **db, const char *path, int sync_full, char *err,
+	    size_t errlen)
 {
 	char *msg = NULL;
 
-	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, *db ? sqlite3_errmsg(*db) : "out of memory");
+	if (sqlite3_open_v2(path, db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+			 *db ? sqlite3_errmsg(*db) : "out of memory");
 		sqlite3_close(*db);
 		*db = NULL;
 		return -1;
@@ -62,11 +65,15 @@ int db_open(sqlite3 **db, const char *path, int sync_full, char *err, size_t err
 	 * WAL: a kill -9 after a reply never loses what was replied. FULL also
 	 * survives an OS crash or power loss, at one fsync per request.
 	 */
-	if (sqlite3_exec(*db, "PRAGMA journal_mode=WAL;", NULL, NULL, &msg) != SQLITE_OK ||
-	    sqlite3_exec(*db, sync_full ? "PRAGMA synchronous=FULL;" :
-			 "PRAGMA synchronous=NORMAL;", NULL, NULL, &msg) != SQLITE_OK ||
+	if (sqlite3_exec(*db, "PRAGMA journal_mode=WAL;", NULL, NULL, &msg) !=
+		    SQLITE_OK ||
+	    sqlite3_exec(*db,
+			 sync_full ? "PRAGMA synchronous=FULL;" :
+				     "PRAGMA synchronous=NORMAL;",
+			 NULL, NULL, &msg) != SQLITE_OK ||
 	    sqlite3_exec(*db, schema, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, msg ? msg : "schema failed");
+		snprintf(err, errlen, "%s: %s", path,
+			 msg ? msg : "schema failed");
 		sqlite3_free(msg);
 		sqlite3_close(*db);
 		*db = NULL;
@@ -131,7 +138,8 @@ int db_run(sqlite3_stmt *st)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		olog_err("db: %s: %s", sqlite3_sql(st), sqlite3_errmsg(sqlite3_db_handle(st)));
+		olog_err("db: %s: %s", sqlite3_sql(st),
+			 sqlite3_errmsg(sqlite3_db_handle(st)));
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
@@ -141,7 +149,8 @@ int64_t db_int(sqlite3 *db, const char *sql, int64_t def)
 	sqlite3_stmt *st = db_prep(db, sql);
 	int64_t v = def;
 
-	if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+	if (st && sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
@@ -149,7 +158,8 @@ int64_t db_int(sqlite3 *db, const char *sql, int64_t def)
 
 int db_audit(sqlite3 *db, const char *action, const char *detail)
 {
-	sqlite3_stmt *st = db_prep(db, "INSERT INTO audit(time, action, detail) VALUES(?,?,?)");
+	sqlite3_stmt *st = db_prep(
+		db, "INSERT INTO audit(time, action, detail) VALUES(?,?,?)");
 
 	if (!st)
 		return -1;

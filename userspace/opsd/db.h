@@ -8,7 +8,8 @@
 #include <stdint.h>
 
 /* @sync_full: fsync every commit (else WAL's NORMAL: durable across a process crash). */
-int db_open(sqlite3 **db, const char *path, int sync_full, char *err, size_t errlen);
+int db_open(sqlite3 **db, const char *path, int sync_full, char *err,
+	    size_t errlen);
 void db_close(sqlite3 *db);
 /* One transaction per request: BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error. */
 int db_begin(sqlite3 *db);

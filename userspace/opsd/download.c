@@ -22,7 +22,8 @@ int auth_reader(struct opsd *o, struct evhttp_request *req)
 	char node[33];
 	uint32_t region;
 
-	if (evhttp_find_header(evhttp_request_get_input_headers(req), "X-Rup-Node"))
+	if (evhttp_find_header(evhttp_request_get_input_headers(req),
+			       "X-Rup-Node"))
 		return auth_node(o, req, node, &region);
 	return auth_admin(o, req);
 }
@@ -32,7 +33,8 @@ int auth_reader(struct opsd *o, struct evhttp_request *req)
  * [*first, *last] set, 0 when the header is absent or not a single byte
  * range (serve it all, as RFC 9110 allows), -1 when unsatisfiable.
  */
-static int parse_range(const char *h, uint64_t size, uint64_t *first, uint64_t *last)
+static int parse_range(const char *h, uint64_t size, uint64_t *first,
+		       uint64_t *last)
 {
 	unsigned long long a, b;
 	char tail;
@@ -40,7 +42,8 @@ static int parse_range(const char *h, uint64_t size, uint64_t *first, uint64_t *
 	if (!h || strncmp(h, "bytes=", 6) || strchr(h, ','))
 		return 0;
 	h += 6;
-	if (sscanf(h, "-%llu%c", &b, &tail) == 1 && h[1] >= '0' && h[1] <= '9') {
+	if (sscanf(h, "-%llu%c", &b, &tail) == 1 && h[1] >= '0' &&
+	    h[1] <= '9') {
 		if (!b || !size)
 			return -1;
 		*first = b >= size ? 0 : size - b;
@@ -52,7 +55,8 @@ static int parse_range(const char *h, uint64_t size, uint64_t *first, uint64_t *
 	if (sscanf(h, "%llu-%llu%c", &a, &b, &tail) == 2) {
 		if (b < a)
 			return 0;
-	} else if (sscanf(h, "%llu-%c", &a, &tail) == 1 && h[strlen(h) - 1] == '-') {
+	} else if (sscanf(h, "%llu-%c", &a, &tail) == 1 &&
+		   h[strlen(h) - 1] == '-') {
 		b = size ? size - 1 : 0;
 	} else {
 		return 0;
@@ -65,7 +69,8 @@ static int parse_range(const char *h, uint64_t size, uint64_t *first, uint64_t *
 }
 
 /* The budget slot is held until libevent drops the file segment: sent or connection gone. */
-static void download_done(struct evbuffer_file_segment const *seg, int flags, void *arg)
+static void download_done(struct evbuffer_file_segment const *seg, int flags,
+			  void *arg)
 {
 	struct opsd *o = arg;
 
@@ -73,7 +78,8 @@ static void download_done(struct evbuffer_file_segment const *seg, int flags, vo
 	o->downloads--;
 }
 
-void h_release_payload_get(struct opsd *o, struct evhttp_request *req, const char *arg)
+void h_release_payload_get(struct opsd *o, struct evhttp_request *req,
+			   const char *arg)
 {
 	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
 	char path[OPSD_PATH_MAX + 80], hdr[128], err[200];
@@ -91,7 +97,9 @@ void h_release_payload_get(struct opsd *o, struct evhttp_request *req, const cha
 		http_error(req, 400, "release: %s", err);
 		return;
 	}
-	st = db_prep(o->db, "SELECT size FROM releases WHERE version = ? AND payload = 1");
+	st = db_prep(
+		o->db,
+		"SELECT size FROM releases WHERE version = ? AND payload = 1");
 	if (!st) {
 		http_error(req, 500, "database error");
 		return;
@@ -108,17 +116,23 @@ void h_release_payload_get(struct opsd *o, struct evhttp_request *req, const cha
 	}
 	if (o->downloads >= o->cfg.download_budget) {
 		evhttp_add_header(out, "Retry-After", "10");
-		http_error(req, 429, "release %s: download budget of %u concurrent downloads "
-			   "reached; retry later", arg, o->cfg.download_budget);
+		http_error(
+			req, 429,
+			"release %s: download budget of %u concurrent downloads "
+			"reached; retry later",
+			arg, o->cfg.download_budget);
 		return;
 	}
-	r = parse_range(evhttp_find_header(evhttp_request_get_input_headers(req), "Range"),
+	r = parse_range(evhttp_find_header(
+				evhttp_request_get_input_headers(req), "Range"),
 			size, &first, &last);
 	if (r < 0) {
 		snprintf(hdr, sizeof(hdr), "bytes */%" PRIu64, size);
 		evhttp_add_header(out, "Content-Range", hdr);
-		http_error(req, 416, "release %s: range beyond the end of the %" PRIu64
-			   "-byte payload", arg, size);
+		http_error(req, 416,
+			   "release %s: range beyond the end of the %" PRIu64
+			   "-byte payload",
+			   arg, size);
 		return;
 	}
 	if (!r)
@@ -130,11 +144,13 @@ void h_release_payload_get(struct opsd *o, struct evhttp_request *req, const cha
 	}
 	if (fstat(fd, &sb) || (uint64_t)sb.st_size != size) {
 		close(fd);
-		http_error(req, 500, "release %s: payload file has the wrong size", arg);
+		http_error(req, 500,
+			   "release %s: payload file has the wrong size", arg);
 		return;
 	}
-	seg = evbuffer_file_segment_new(fd, (ev_off_t)first, size ? (ev_off_t)(last - first + 1)
-						      : 0, EVBUF_FS_CLOSE_ON_FREE);
+	seg = evbuffer_file_segment_new(fd, (ev_off_t)first,
+					size ? (ev_off_t)(last - first + 1) : 0,
+					EVBUF_FS_CLOSE_ON_FREE);
 	b = evbuffer_new();
 	if (!seg || !b) {
 		if (seg)
@@ -149,14 +165,16 @@ void h_release_payload_get(struct opsd *o, struct evhttp_request *req, const cha
 	o->downloads++;
 	evbuffer_file_segment_add_cleanup_cb(seg, download_done, o);
 	if (size)
-		evbuffer_add_file_segment(b, seg, 0, (ev_off_t)(last - first + 1));
+		evbuffer_add_file_segment(b, seg, 0,
+					  (ev_off_t)(last - first + 1));
 	evbuffer_file_segment_free(seg);
 	evhttp_add_header(out, "Content-Type", "application/octet-stream");
 	evhttp_add_header(out, "Accept-Ranges", "bytes");
 	o->m.downloads++;
 	o->m.bytes_served += size ? last - first + 1 : 0;
 	if (r > 0) {
-		snprintf(hdr, sizeof(hdr), "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64, first, last,
+		snprintf(hdr, sizeof(hdr),
+			 "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64, first, last,
 			 size);
 		evhttp_add_header(out, "Content-Range", hdr);
 		evhttp_send_reply(req, 206, "Partial Content", b);
@@ -168,8 +186,8 @@ void h_release_payload_get(struct opsd *o, struct evhttp_request *req, const cha
 	evbuffer_free(b);
 }
 
-static void send_column(struct opsd *o, struct evhttp_request *req, const char *version,
-			const char *col, const char *type)
+static void send_column(struct opsd *o, struct evhttp_request *req,
+			const char *version, const char *col, const char *type)
 {
 	char sql[96], err[200];
 	struct semver sv;
@@ -181,7 +199,8 @@ static void send_column(struct opsd *o, struct evhttp_request *req, const char *
 		http_error(req, 400, "release: %s", err);
 		return;
 	}
-	snprintf(sql, sizeof(sql), "SELECT %s FROM releases WHERE version = ?", col);
+	snprintf(sql, sizeof(sql), "SELECT %s FROM releases WHERE version = ?",
+		 col);
 	st = db_prep(o->db, sql);
 	if (!st) {
 		http_error(req, 500, "database error");
@@ -196,12 +215,14 @@ static void send_column(struct opsd *o, struct evhttp_request *req, const char *
 	sqlite3_finalize(st);
 }
 
-void h_release_manifest(struct opsd *o, struct evhttp_request *req, const char *arg)
+void h_release_manifest(struct opsd *o, struct evhttp_request *req,
+			const char *arg)
 {
 	send_column(o, req, arg, "manifest", "application/json");
 }
 
-void h_release_signature(struct opsd *o, struct evhttp_request *req, const char *arg)
+void h_release_signature(struct opsd *o, struct evhttp_request *req,
+			 const char *arg)
 {
 	send_column(o, req, arg, "signature", "text/plain");
 }

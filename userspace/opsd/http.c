@@ -37,8 +37,8 @@ void http_count(int code)
  * OpenSSL calls this when it is freed (libevent frees it with the
  * connection), so the count is exact whichever way the connection ends.
  */
-static void conn_freed(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
-		       void *argp)
+static void conn_freed(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+		       long argl, void *argp)
 {
 	struct opsd *o = ptr;
 
@@ -68,8 +68,9 @@ static struct bufferevent *bev_new(struct event_base *base, void *arg)
 		o->m.rejected_conns++;
 		evconnlistener_disable(o->listener);
 	}
-	bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
-					     BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+	bev = bufferevent_openssl_socket_new(
+		base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
+		BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
 	if (!bev)
 		abort();
 	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
@@ -93,8 +94,8 @@ void http_json(struct evhttp_request *req, int code, json_t *j)
 	evbuffer_add(b, s, strlen(s));
 	evbuffer_add(b, "\n", 1);
 	free(s);
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
-			  "application/json");
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+			  "Content-Type", "application/json");
 	evhttp_send_reply(req, code, NULL, b);
 	evbuffer_free(b);
 	http_count(code);
@@ -103,11 +104,16 @@ void http_json(struct evhttp_request *req, int code, json_t *j)
 static const char *method_name(enum evhttp_cmd_type m)
 {
 	switch (m) {
-	case EVHTTP_REQ_GET: return "GET";
-	case EVHTTP_REQ_POST: return "POST";
-	case EVHTTP_REQ_PUT: return "PUT";
-	case EVHTTP_REQ_DELETE: return "DELETE";
-	default: return "other";
+	case EVHTTP_REQ_GET:
+		return "GET";
+	case EVHTTP_REQ_POST:
+		return "POST";
+	case EVHTTP_REQ_PUT:
+		return "PUT";
+	case EVHTTP_REQ_DELETE:
+		return "DELETE";
+	default:
+		return "other";
 	}
 }
 
@@ -119,13 +125,14 @@ void http_error(struct evhttp_request *req, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	olog_debug("%s %s -> %d %s", method_name(evhttp_request_get_command(req)),
+	olog_debug("%s %s -> %d %s",
+		   method_name(evhttp_request_get_command(req)),
 		   evhttp_request_get_uri(req), code, msg);
 	http_json(req, code, json_pack("{s:s}", "error", msg));
 }
 
-void http_bytes(struct evhttp_request *req, int code, const char *type, const void *buf,
-		size_t len)
+void http_bytes(struct evhttp_request *req, int code, const char *type,
+		const void *buf, size_t len)
 {
 	struct evbuffer *b = evbuffer_new();
 
@@ -134,7 +141,8 @@ void http_bytes(struct evhttp_request *req, int code, const char *type, const vo
 		return;
 	}
 	evbuffer_add(b, buf, len);
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", type);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+			  "Content-Type", type);
 	evhttp_send_reply(req, code, NULL, b);
 	evbuffer_free(b);
 	http_count(code);
@@ -148,18 +156,22 @@ json_t *http_body_json(struct opsd *o, struct evhttp_request *req)
 	json_t *j;
 
 	if (n > o->cfg.max_body) {
-		http_error(req, 413, "request body of %zu bytes exceeds the limit of %u bytes", n,
-			   o->cfg.max_body);
+		http_error(
+			req, 413,
+			"request body of %zu bytes exceeds the limit of %u bytes",
+			n, o->cfg.max_body);
 		return NULL;
 	}
 	if (!n) {
-		http_error(req, 400, "empty request body (a JSON object is expected)");
+		http_error(req, 400,
+			   "empty request body (a JSON object is expected)");
 		return NULL;
 	}
-	j = json_loadb((const char *)evbuffer_pullup(b, -1), n, JSON_REJECT_DUPLICATES, &e);
+	j = json_loadb((const char *)evbuffer_pullup(b, -1), n,
+		       JSON_REJECT_DUPLICATES, &e);
 	if (!j) {
-		http_error(req, 400, "malformed JSON at line %d column %d: %s", e.line, e.column,
-			   e.text);
+		http_error(req, 400, "malformed JSON at line %d column %d: %s",
+			   e.line, e.column, e.text);
 		return NULL;
 	}
 	if (!json_is_object(j)) {
@@ -170,9 +182,11 @@ json_t *http_body_json(struct opsd *o, struct evhttp_request *req)
 	return j;
 }
 
-int http_query(struct evhttp_request *req, const char *name, char *out, size_t len)
+int http_query(struct evhttp_request *req, const char *name, char *out,
+	       size_t len)
 {
-	const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	const char *q =
+		evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
 	struct evkeyvalq kv;
 	const char *v;
 	int rc = -1;
@@ -191,11 +205,12 @@ int http_query(struct evhttp_request *req, const char *name, char *out, size_t l
 	return rc;
 }
 
-typedef void (*handler_fn)(struct opsd *, struct evhttp_request *, const char *);
+typedef void (*handler_fn)(struct opsd *, struct evhttp_request *,
+			   const char *);
 
 struct route {
 	enum evhttp_cmd_type method;
-	const char *pattern;	/* '*' matches one path segment, passed as arg */
+	const char *pattern; /* '*' matches one path segment, passed as arg */
 	handler_fn fn;
 };
 
@@ -244,7 +259,8 @@ static int match(const char *pat, const char *path, char *arg, size_t arglen)
 static void dispatch(struct evhttp_request *req, void *arg)
 {
 	struct opsd *o = arg;
-	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+	const char *path =
+		evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
 	enum evhttp_cmd_type m = evhttp_request_get_command(req);
 	char seg[128] = "";
 	int path_found = 0;
@@ -311,7 +327,8 @@ fail:
 int http_tls(struct opsd *o, char *err, size_t errlen)
 {
 	if (conn_ex_idx < 0)
-		conn_ex_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, conn_freed);
+		conn_ex_idx =
+			SSL_get_ex_new_index(0, NULL, NULL, NULL, conn_freed);
 	o->ssl = tls_ctx(&o->cfg, err, errlen);
 	return o->ssl ? 0 : -1;
 }
@@ -330,12 +347,14 @@ int http_start(struct opsd *o, char *err, size_t errlen)
 	}
 	evhttp_set_bevcb(o->http, bev_new, o);
 	evhttp_set_gencb(o->http, dispatch, o);
-	evhttp_set_allowed_methods(o->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-					    EVHTTP_REQ_DELETE);
+	evhttp_set_allowed_methods(o->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+						    EVHTTP_REQ_PUT |
+						    EVHTTP_REQ_DELETE);
 	evhttp_set_timeout(o->http, (int)o->cfg.timeout_s);
 	evhttp_set_max_headers_size(o->http, 16384);
 	/* The transport limit is the payload upload; JSON bodies are checked to max_body. */
-	body = o->cfg.max_payload > o->cfg.max_body ? o->cfg.max_payload : o->cfg.max_body;
+	body = o->cfg.max_payload > o->cfg.max_body ? o->cfg.max_payload :
+						      o->cfg.max_body;
 	evhttp_set_max_body_size(o->http, (ev_ssize_t)body);
 	bound = evhttp_bind_socket_with_handle(o->http, o->cfg.listen,
 					       (ev_uint16_t)o->cfg.listen_port);
@@ -349,15 +368,17 @@ int http_start(struct opsd *o, char *err, size_t errlen)
 	 * No Nagle: a reply goes out as several TLS records, and the client's
 	 * delayed ACK would hold the last one ~40 ms. Accepted sockets inherit it.
 	 */
-	setsockopt(evconnlistener_get_fd(o->listener), IPPROTO_TCP, TCP_NODELAY, &one,
-		   sizeof(one));
-	olog_info("listening on https://%s:%u", o->cfg.listen, o->cfg.listen_port);
+	setsockopt(evconnlistener_get_fd(o->listener), IPPROTO_TCP, TCP_NODELAY,
+		   &one, sizeof(one));
+	olog_info("listening on https://%s:%u", o->cfg.listen,
+		  o->cfg.listen_port);
 	return 0;
 }
 
 void http_stop(struct opsd *o)
 {
-	o->listener = NULL;	/* evhttp_free frees it; conn_freed must not touch it */
+	o->listener =
+		NULL; /* evhttp_free frees it; conn_freed must not touch it */
 	if (o->http)
 		evhttp_free(o->http);
 	o->http = NULL;

@@ -22,15 +22,16 @@ void http_error(struct evhttp_request *req, int code, const char *fmt, ...)
 /* Reply @j (reference stolen) as JSON with @code. */
 void http_json(struct evhttp_request *req, int code, json_t *j);
 /* Reply plain bytes with a content type. */
-void http_bytes(struct evhttp_request *req, int code, const char *type, const void *buf,
-		size_t len);
+void http_bytes(struct evhttp_request *req, int code, const char *type,
+		const void *buf, size_t len);
 /*
  * Parse the request body as a JSON object, bounded by max_body. On error
  * the 4xx reply is sent and NULL returned.
  */
 json_t *http_body_json(struct opsd *o, struct evhttp_request *req);
 /* Query parameter @name of @req copied to @out, or -1 when absent/too long. */
-int http_query(struct evhttp_request *req, const char *name, char *out, size_t len);
+int http_query(struct evhttp_request *req, const char *name, char *out,
+	       size_t len);
 /* Count a reply code for /metrics (called by every reply helper). */
 void http_count(int code);
 extern struct opsd *http_opsd;

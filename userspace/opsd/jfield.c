@@ -6,7 +6,8 @@
 
 #include "jfield.h"
 
-int jf_str_opt(json_t *o, const char *name, char *out, size_t max, char *err, size_t errlen)
+int jf_str_opt(json_t *o, const char *name, char *out, size_t max, char *err,
+	       size_t errlen)
 {
 	json_t *v = json_object_get(o, name);
 	size_t n;
@@ -20,14 +21,16 @@ int jf_str_opt(json_t *o, const char *name, char *out, size_t max, char *err, si
 	}
 	n = json_string_length(v);
 	if (n > max || strlen(json_string_value(v)) != n) {
-		snprintf(err, errlen, "%s: longer than %zu bytes or holds a NUL", name, max);
+		snprintf(err, errlen,
+			 "%s: longer than %zu bytes or holds a NUL", name, max);
 		return -1;
 	}
 	memcpy(out, json_string_value(v), n + 1);
 	return 0;
 }
 
-int jf_str(json_t *o, const char *name, char *out, size_t max, char *err, size_t errlen)
+int jf_str(json_t *o, const char *name, char *out, size_t max, char *err,
+	   size_t errlen)
 {
 	if (!json_object_get(o, name)) {
 		snprintf(err, errlen, "%s: missing", name);
@@ -42,8 +45,8 @@ int jf_str(json_t *o, const char *name, char *out, size_t max, char *err, size_t
 	return 0;
 }
 
-int jf_uint_opt(json_t *o, const char *name, uint64_t min, uint64_t max, uint64_t def,
-		uint64_t *out, char *err, size_t errlen)
+int jf_uint_opt(json_t *o, const char *name, uint64_t min, uint64_t max,
+		uint64_t def, uint64_t *out, char *err, size_t errlen)
 {
 	json_t *v = json_object_get(o, name);
 	json_int_t x;
@@ -58,16 +61,18 @@ int jf_uint_opt(json_t *o, const char *name, uint64_t min, uint64_t max, uint64_
 	}
 	x = json_integer_value(v);
 	if (x < 0 || (uint64_t)x < min || (uint64_t)x > max) {
-		snprintf(err, errlen, "%s: %" JSON_INTEGER_FORMAT " is outside [%" PRIu64
-			 ", %" PRIu64 "]", name, x, min, max);
+		snprintf(err, errlen,
+			 "%s: %" JSON_INTEGER_FORMAT " is outside [%" PRIu64
+			 ", %" PRIu64 "]",
+			 name, x, min, max);
 		return -1;
 	}
 	*out = (uint64_t)x;
 	return 0;
 }
 
-int jf_uint(json_t *o, const char *name, uint64_t min, uint64_t max, uint64_t *out, char *err,
-	    size_t errlen)
+int jf_uint(json_t *o, const char *name, uint64_t min, uint64_t max,
+	    uint64_t *out, char *err, size_t errlen)
 {
 	if (!json_object_get(o, name)) {
 		snprintf(err, errlen, "%s: missing", name);
@@ -78,12 +83,12 @@ int jf_uint(json_t *o, const char *name, uint64_t min, uint64_t max, uint64_t *o
 
 int jf_only(json_t *o, const char *const *allowed, char *err, size_t errlen)
 {
+	const char *const *a;
 	const char *k;
-	json_t *v;
+	void *it;
 
-	json_object_foreach(o, k, v) {
-		const char *const *a;
-
+	for (it = json_object_iter(o); it; it = json_object_iter_next(o, it)) {
+		k = json_object_iter_key(it);
 		for (a = allowed; *a; a++)
 			if (!strcmp(*a, k))
 				break;

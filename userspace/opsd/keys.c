@@ -41,16 +41,20 @@ static json_t *hex(const void *blob, int len)
 
 int keys_json(struct opsd *o, uint32_t region, json_t *j)
 {
-	sqlite3_stmt *st = db_prep(o->db, "SELECT key, next_key FROM regions WHERE id = ?");
+	sqlite3_stmt *st = db_prep(
+		o->db, "SELECT key, next_key FROM regions WHERE id = ?");
 	int rc = -1;
 
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, region);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
-		json_object_set_new(j, "key", hex(sqlite3_column_blob(st, 0), 32));
-		json_object_set_new(j, "next_key", hex(sqlite3_column_blob(st, 1),
-						       sqlite3_column_bytes(st, 1)));
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_bytes(st, 0) == 32) {
+		json_object_set_new(j, "key",
+				    hex(sqlite3_column_blob(st, 0), 32));
+		json_object_set_new(j, "next_key",
+				    hex(sqlite3_column_blob(st, 1),
+					sqlite3_column_bytes(st, 1)));
 		rc = 0;
 	}
 	sqlite3_finalize(st);
@@ -97,11 +101,13 @@ void h_region_key(struct opsd *o, struct evhttp_request *req, const char *arg)
 	if (!body)
 		return;
 	if (jf_only(body, fields, err, sizeof(err)) ||
-	    jf_str(body, "action", action, sizeof(action) - 1, err, sizeof(err)))
+	    jf_str(body, "action", action, sizeof(action) - 1, err,
+		   sizeof(err)))
 		goto bad;
 	stage = !strcmp(action, "stage");
 	if (!stage && strcmp(action, "promote")) {
-		snprintf(err, sizeof(err), "action: '%s' is not stage or promote", action);
+		snprintf(err, sizeof(err),
+			 "action: '%s' is not stage or promote", action);
 		goto bad;
 	}
 	if (db_begin(o->db)) {
@@ -109,7 +115,8 @@ void h_region_key(struct opsd *o, struct evhttp_request *req, const char *arg)
 		snprintf(err, sizeof(err), "database busy");
 		goto bad;
 	}
-	st = db_prep(o->db, "SELECT next_key IS NOT NULL FROM regions WHERE id = ?");
+	st = db_prep(o->db,
+		     "SELECT next_key IS NOT NULL FROM regions WHERE id = ?");
 	if (!st)
 		goto dberr;
 	sqlite3_bind_int64(st, 1, (int64_t)region);
@@ -119,34 +126,41 @@ void h_region_key(struct opsd *o, struct evhttp_request *req, const char *arg)
 	if (stage == staged) {
 		db_rollback(o->db);
 		code = 409;
-		snprintf(err, sizeof(err), stage ? "a next key is already staged (promote it "
-			 "first)" : "no next key staged (stage one first)");
+		snprintf(err, sizeof(err),
+			 stage ? "a next key is already staged (promote it "
+				 "first)" :
+				 "no next key staged (stage one first)");
 		goto bad;
 	}
 	if (stage) {
 		if (RAND_bytes(key, sizeof(key)) != 1)
 			goto dberr;
-		st = db_prep(o->db, "UPDATE regions SET next_key = ? WHERE id = ?");
+		st = db_prep(o->db,
+			     "UPDATE regions SET next_key = ? WHERE id = ?");
 		if (st)
-			sqlite3_bind_blob(st, 1, key, sizeof(key), SQLITE_TRANSIENT);
+			sqlite3_bind_blob(st, 1, key, sizeof(key),
+					  SQLITE_TRANSIENT);
 		OPENSSL_cleanse(key, sizeof(key));
 	} else {
-		st = db_prep(o->db, "UPDATE regions SET key = next_key, next_key = NULL "
-				    "WHERE id = ?");
+		st = db_prep(
+			o->db,
+			"UPDATE regions SET key = next_key, next_key = NULL "
+			"WHERE id = ?");
 	}
 	if (!st)
 		goto dberr;
 	sqlite3_bind_int64(st, stage ? 2 : 1, (int64_t)region);
 	snprintf(detail, sizeof(detail), "region %lu: next key %s", region,
 		 stage ? "staged" : "promoted to current");
-	if (db_run(st) || db_audit(o->db, stage ? "key_stage" : "key_promote", detail) ||
+	if (db_run(st) ||
+	    db_audit(o->db, stage ? "key_stage" : "key_promote", detail) ||
 	    db_commit(o->db))
 		goto dberr;
 	olog_info("%s", detail);
 	json_decref(body);
 	/* The reply carries no key material: nodes fetch it with their own token. */
-	j = json_pack("{s:I,s:s,s:b}", "region_id", (json_int_t)region, "action", action,
-		      "next_key_staged", stage);
+	j = json_pack("{s:I,s:s,s:b}", "region_id", (json_int_t)region,
+		      "action", action, "next_key_staged", stage);
 	http_json(req, 200, j);
 	return;
 dberr:

@@ -25,7 +25,8 @@ static void poll_free(struct longpoll *p)
 }
 
 /* Reply with the region's open task: 1 when answered, 0 when none, -1 error answered. */
-static int try_answer(struct opsd *o, struct evhttp_request *req, uint32_t region)
+static int try_answer(struct opsd *o, struct evhttp_request *req,
+		      uint32_t region)
 {
 	int64_t id = task_open_for_region(o, region);
 	json_t *j;
@@ -87,9 +88,11 @@ void longpoll_fence(struct opsd *o, uint32_t region, uint64_t term)
 		next = TAILQ_NEXT(p, link);
 		if (p->region != region || p->term >= term)
 			continue;
-		http_error(p->req, 409, "region %u: term %" PRIu64 " is lower than the region's "
-			   "term %" PRIu64 " (fenced: another RVS was elected)", region, p->term,
-			   term);
+		http_error(p->req, 409,
+			   "region %u: term %" PRIu64
+			   " is lower than the region's "
+			   "term %" PRIu64 " (fenced: another RVS was elected)",
+			   region, p->term, term);
 		poll_free(p);
 	}
 }
@@ -130,7 +133,8 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 /* The RVS polls often: its last_seen shows it is alive in status. */
 static int touch(struct opsd *o, const char *node)
 {
-	sqlite3_stmt *st = db_prep(o->db, "UPDATE nodes SET last_seen = ? WHERE id = ?");
+	sqlite3_stmt *st =
+		db_prep(o->db, "UPDATE nodes SET last_seen = ? WHERE id = ?");
 
 	if (!st)
 		return -1;
@@ -151,18 +155,27 @@ void h_tasks(struct opsd *o, struct evhttp_request *req, const char *arg)
 	(void)arg;
 	if (auth_node(o, req, node, &region))
 		return;
-	if (http_query(req, "region", q, sizeof(q)) || parse_u64(q, UINT32_MAX, &region_q)) {
-		http_error(req, 400, "node %s: query parameter region (a region id) is required",
-			   node);
+	if (http_query(req, "region", q, sizeof(q)) ||
+	    parse_u64(q, UINT32_MAX, &region_q)) {
+		http_error(
+			req, 400,
+			"node %s: query parameter region (a region id) is required",
+			node);
 		return;
 	}
-	if (http_query(req, "term", q, sizeof(q)) || parse_u64(q, INT64_MAX, &term)) {
-		http_error(req, 400, "node %s: query parameter term (0..2^63-1) is required", node);
+	if (http_query(req, "term", q, sizeof(q)) ||
+	    parse_u64(q, INT64_MAX, &term)) {
+		http_error(
+			req, 400,
+			"node %s: query parameter term (0..2^63-1) is required",
+			node);
 		return;
 	}
 	if (!http_query(req, "wait", q, sizeof(q))) {
 		if (parse_u64(q, UINT32_MAX, &wait)) {
-			http_error(req, 400, "node %s: wait must be a number of seconds", node);
+			http_error(req, 400,
+				   "node %s: wait must be a number of seconds",
+				   node);
 			return;
 		}
 		/* Longer than the server holds: hold as long as it does. */
@@ -170,8 +183,9 @@ void h_tasks(struct opsd *o, struct evhttp_request *req, const char *arg)
 			wait = o->cfg.longpoll_timeout_s;
 	}
 	if (region_q != region) {
-		http_error(req, 403, "node %s: belongs to region %u, not region %" PRIu64, node,
-			   region, region_q);
+		http_error(req, 403,
+			   "node %s: belongs to region %u, not region %" PRIu64,
+			   node, region, region_q);
 		return;
 	}
 	if (db_begin(o->db)) {
@@ -189,7 +203,8 @@ void h_tasks(struct opsd *o, struct evhttp_request *req, const char *arg)
 		return;
 	}
 	if (raised) {
-		olog_info("region %u: RVS %s at term %" PRIu64, region, node, term);
+		olog_info("region %u: RVS %s at term %" PRIu64, region, node,
+			  term);
 		longpoll_fence(o, region, term);
 	}
 	rc = try_answer(o, req, region);
@@ -201,8 +216,10 @@ void h_tasks(struct opsd *o, struct evhttp_request *req, const char *arg)
 		return;
 	}
 	if (o->npolls >= o->cfg.max_longpolls) {
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "5");
-		http_error(req, 503, "too many held long-polls (%u); retry later",
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+				  "Retry-After", "5");
+		http_error(req, 503,
+			   "too many held long-polls (%u); retry later",
 			   o->cfg.max_longpolls);
 		return;
 	}
@@ -226,7 +243,8 @@ void h_tasks(struct opsd *o, struct evhttp_request *req, const char *arg)
 	o->npolls++;
 	tv.tv_sec = (time_t)wait;
 	evtimer_add(p->timer, &tv);
-	evhttp_connection_set_closecb(evhttp_request_get_connection(req), conn_closed, o);
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+				      conn_closed, o);
 	/* The connection must outlive the hold: its idle timeout covers it plus margin. */
 	evhttp_connection_set_timeout(evhttp_request_get_connection(req),
 				      (int)(wait + o->cfg.timeout_s));

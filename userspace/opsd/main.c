@@ -36,15 +36,18 @@ static void usage(FILE *f)
 {
 	const struct config_opt *c;
 
-	fprintf(f, "usage: rup-opsd [-c FILE] [-v] [--SETTING VALUE]...\n"
-		   "       rup-opsd plan --nodes T --max-per-region M [--pool CIDR] < nodes\n\n"
-		   "  -c, --config FILE   config file (default " OPSD_DEFAULT_CONFIG ")\n"
-		   "  -v, --verbose       log every rejected request\n"
-		   "  -h, --help          this text\n"
-		   "  -V, --version       print the version\n\n"
-		   "Settings (override the config file's [section] key):\n");
+	fprintf(f,
+		"usage: rup-opsd [-c FILE] [-v] [--SETTING VALUE]...\n"
+		"       rup-opsd plan --nodes T --max-per-region M [--pool CIDR] < nodes\n\n"
+		"  -c, --config FILE   config file (default " OPSD_DEFAULT_CONFIG
+		")\n"
+		"  -v, --verbose       log every rejected request\n"
+		"  -h, --help          this text\n"
+		"  -V, --version       print the version\n\n"
+		"Settings (override the config file's [section] key):\n");
 	for (c = config_opts; c->opt; c++)
-		fprintf(f, "  --%-22s %s.%s: %s\n", c->opt, c->section, c->name, c->help);
+		fprintf(f, "  --%-22s %s.%s: %s\n", c->opt, c->section, c->name,
+			c->help);
 }
 
 static void on_signal(evutil_socket_t sig, short ev, void *arg)
@@ -91,7 +94,8 @@ static int parse_args(int argc, char **argv, struct opsd_config *cfg)
 	lo[2] = (struct option){ "help", no_argument, NULL, 'h' };
 	lo[3] = (struct option){ "version", no_argument, NULL, 'V' };
 	for (i = 0; i < nopts; i++)
-		lo[N_BASE + i] = (struct option){ config_opts[i].opt, required_argument, NULL, 0 };
+		lo[N_BASE + i] = (struct option){ config_opts[i].opt,
+						  required_argument, NULL, 0 };
 	while ((ch = getopt_long(argc, argv, "c:vhV", lo, &idx)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -119,7 +123,8 @@ static int parse_args(int argc, char **argv, struct opsd_config *cfg)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "rup-opsd: unexpected argument '%s'\n", argv[optind]);
+		fprintf(stderr, "rup-opsd: unexpected argument '%s'\n",
+			argv[optind]);
 		goto out;
 	}
 	config_defaults(cfg);
@@ -128,9 +133,10 @@ static int parse_args(int argc, char **argv, struct opsd_config *cfg)
 		goto out;
 	}
 	for (idx = 0; idx < nov; idx++) {
-		if (config_set(cfg, ov[idx].opt->section, ov[idx].opt->name, ov[idx].value, err,
-			       sizeof(err))) {
-			fprintf(stderr, "rup-opsd: --%s: %s\n", ov[idx].opt->opt, err);
+		if (config_set(cfg, ov[idx].opt->section, ov[idx].opt->name,
+			       ov[idx].value, err, sizeof(err))) {
+			fprintf(stderr, "rup-opsd: --%s: %s\n",
+				ov[idx].opt->opt, err);
 			goto out;
 		}
 	}
@@ -160,7 +166,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	TAILQ_INIT(&o.polls);
 	/* Every check that can fail on configuration runs before the database is made. */
-	if (region_check_pool(&o, err, sizeof(err)) || http_tls(&o, err, sizeof(err)) ||
+	if (region_check_pool(&o, err, sizeof(err)) ||
+	    http_tls(&o, err, sizeof(err)) ||
 	    db_open(&o.db, o.cfg.database, o.cfg.sync_full, err, sizeof(err)) ||
 	    region_init(&o, err, sizeof(err))) {
 		fprintf(stderr, "rup-opsd: %s\n", err);
@@ -180,13 +187,14 @@ int main(int argc, char **argv)
 	}
 	sigterm = evsignal_new(o.base, SIGTERM, on_signal, &o);
 	sigint = evsignal_new(o.base, SIGINT, on_signal, &o);
-	if (!sigterm || !sigint || evsignal_add(sigterm, NULL) || evsignal_add(sigint, NULL)) {
+	if (!sigterm || !sigint || evsignal_add(sigterm, NULL) ||
+	    evsignal_add(sigint, NULL)) {
 		fprintf(stderr, "rup-opsd: cannot watch signals\n");
 		rc = 1;
 		goto out;
 	}
-	olog_info("ready: %u regions, %u nodes online, database %s", assign_nregions(o.as),
-		  assign_online(o.as), o.cfg.database);
+	olog_info("ready: %u regions, %u nodes online, database %s",
+		  assign_nregions(o.as), assign_online(o.as), o.cfg.database);
 	event_base_dispatch(o.base);
 	rc = 0;
 	olog_info("stopped");

@@ -7,13 +7,17 @@
 
 extern int olog_verbose;
 
-#define olog_err(fmt, ...) fprintf(stderr, "<3>rup-opsd: " fmt "\n", ##__VA_ARGS__)
-#define olog_warn(fmt, ...) fprintf(stderr, "<4>rup-opsd: " fmt "\n", ##__VA_ARGS__)
-#define olog_info(fmt, ...) fprintf(stderr, "<6>rup-opsd: " fmt "\n", ##__VA_ARGS__)
-#define olog_debug(fmt, ...)                                                  \
-	do {                                                                  \
-		if (olog_verbose)                                             \
-			fprintf(stderr, "<7>rup-opsd: " fmt "\n", ##__VA_ARGS__); \
+#define olog_err(fmt, ...) \
+	fprintf(stderr, "<3>rup-opsd: " fmt "\n", ##__VA_ARGS__)
+#define olog_warn(fmt, ...) \
+	fprintf(stderr, "<4>rup-opsd: " fmt "\n", ##__VA_ARGS__)
+#define olog_info(fmt, ...) \
+	fprintf(stderr, "<6>rup-opsd: " fmt "\n", ##__VA_ARGS__)
+#define olog_debug(fmt, ...)                                      \
+	do {                                                      \
+		if (olog_verbose)                                 \
+			fprintf(stderr, "<7>rup-opsd: " fmt "\n", \
+				##__VA_ARGS__);                   \
 	} while (0)
 
 #endif

@@ -15,7 +15,8 @@
 static struct assign_pool pool;
 
 /* Run @sql with @n integer parameters. */
-static int put(struct opsd *o, const char *sql, int n, int64_t a, int64_t b, int64_t c)
+static int put(struct opsd *o, const char *sql, int n, int64_t a, int64_t b,
+	       int64_t c)
 {
 	sqlite3_stmt *st = db_prep(o->db, sql);
 	int64_t v[3] = { a, b, c };
@@ -30,8 +31,9 @@ static int put(struct opsd *o, const char *sql, int n, int64_t a, int64_t b, int
 
 static int save_meta(struct opsd *o)
 {
-	sqlite3_stmt *st = db_prep(o->db, "INSERT OR REPLACE INTO assign_meta(id, t, m, n, s) "
-				   "VALUES(0,?,?,?,?)");
+	sqlite3_stmt *st = db_prep(
+		o->db, "INSERT OR REPLACE INTO assign_meta(id, t, m, n, s) "
+		       "VALUES(0,?,?,?,?)");
 
 	if (!st)
 		return -1;
@@ -48,14 +50,18 @@ static int save_slot(struct opsd *o, uint32_t slot)
 
 	if (assign_slot(o->as, slot, &score, &region))
 		return -1;
-	return put(o, "INSERT OR REPLACE INTO assign_slots(slot, score, region) VALUES(?,?,?)", 3,
-		   slot, score, region);
+	return put(
+		o,
+		"INSERT OR REPLACE INTO assign_slots(slot, score, region) VALUES(?,?,?)",
+		3, slot, score, region);
 }
 
 static int save_size(struct opsd *o, uint32_t region)
 {
-	return put(o, "INSERT OR REPLACE INTO assign_sizes(region, size) VALUES(?,?)", 2, region,
-		   assign_region_size(o->as, region), 0);
+	return put(
+		o,
+		"INSERT OR REPLACE INTO assign_sizes(region, size) VALUES(?,?)",
+		2, region, assign_region_size(o->as, region), 0);
 }
 
 /* Slots and sizes from @from to N - 1 (all of them at first, new regions after growth). */
@@ -73,7 +79,8 @@ static int save_from(struct opsd *o, uint32_t from)
 static int make_rows(struct opsd *o, char *err, size_t errlen)
 {
 	uint32_t n = assign_nregions(o->as);
-	uint32_t have = (uint32_t)db_int(o->db, "SELECT COUNT(*) FROM regions", 0);
+	uint32_t have =
+		(uint32_t)db_int(o->db, "SELECT COUNT(*) FROM regions", 0);
 	uint32_t i;
 
 	for (i = have; i < n; i++) {
@@ -83,15 +90,19 @@ static int make_rows(struct opsd *o, char *err, size_t errlen)
 		int rc;
 
 		if (assign_pool_group(&pool, i, grp, sizeof(grp))) {
-			snprintf(err, errlen, "region %u: multicast pool %s exhausted", i,
+			snprintf(err, errlen,
+				 "region %u: multicast pool %s exhausted", i,
 				 o->cfg.pool);
 			return -1;
 		}
 		if (RAND_bytes(key, sizeof(key)) != 1) {
-			snprintf(err, errlen, "region %u: no randomness for its key", i);
+			snprintf(err, errlen,
+				 "region %u: no randomness for its key", i);
 			return -1;
 		}
-		st = db_prep(o->db, "INSERT INTO regions(id, grp, key, created) VALUES(?,?,?,?)");
+		st = db_prep(
+			o->db,
+			"INSERT INTO regions(id, grp, key, created) VALUES(?,?,?,?)");
 		if (!st) {
 			snprintf(err, errlen, "region %u: database error", i);
 			return -1;
@@ -132,7 +143,8 @@ static struct assign *load(struct opsd *o, char *err, size_t errlen, int *found)
 	if (!*found)
 		return NULL;
 	if (as.N > ASSIGN_MAX_REGIONS) {
-		snprintf(err, errlen, "saved assignment: %u regions is too many", as.N);
+		snprintf(err, errlen,
+			 "saved assignment: %u regions is too many", as.N);
 		return NULL;
 	}
 	as.slot_score = calloc(as.N + 1, sizeof(uint32_t));
@@ -143,7 +155,9 @@ static struct assign *load(struct opsd *o, char *err, size_t errlen, int *found)
 		goto out;
 	}
 	/* Rows must be exactly 0..N-1: a gap or an extra row is a corrupt state. */
-	st = db_prep(o->db, "SELECT slot, score, region FROM assign_slots ORDER BY slot");
+	st = db_prep(
+		o->db,
+		"SELECT slot, score, region FROM assign_slots ORDER BY slot");
 	if (!st)
 		goto dberr;
 	while (sqlite3_step(st) == SQLITE_ROW && n <= as.N) {
@@ -154,11 +168,14 @@ static struct assign *load(struct opsd *o, char *err, size_t errlen, int *found)
 	}
 	sqlite3_finalize(st);
 	if (n != as.N) {
-		snprintf(err, errlen, "saved assignment: slot rows do not match N = %u", as.N);
+		snprintf(err, errlen,
+			 "saved assignment: slot rows do not match N = %u",
+			 as.N);
 		goto out;
 	}
 	n = 0;
-	st = db_prep(o->db, "SELECT region, size FROM assign_sizes ORDER BY region");
+	st = db_prep(o->db,
+		     "SELECT region, size FROM assign_sizes ORDER BY region");
 	if (!st)
 		goto dberr;
 	while (sqlite3_step(st) == SQLITE_ROW && n <= as.N) {
@@ -168,7 +185,9 @@ static struct assign *load(struct opsd *o, char *err, size_t errlen, int *found)
 	}
 	sqlite3_finalize(st);
 	if (n != as.N) {
-		snprintf(err, errlen, "saved assignment: size rows do not match N = %u", as.N);
+		snprintf(err, errlen,
+			 "saved assignment: size rows do not match N = %u",
+			 as.N);
 		goto out;
 	}
 	a = assign_import(&as, err, errlen);
@@ -189,7 +208,8 @@ int region_reload(struct opsd *o)
 	struct assign *as = load(o, err, sizeof(err), &found);
 
 	if (!as) {
-		olog_err("assignment reload: %s", found ? err : "no saved state");
+		olog_err("assignment reload: %s",
+			 found ? err : "no saved state");
 		return -1;
 	}
 	assign_set_max_regions(as, assign_pool_regions(&pool));
@@ -215,10 +235,12 @@ int region_init(struct opsd *o, char *err, size_t errlen)
 	if (o->as) {
 		if (assign_planned(o->as) != o->cfg.nodes ||
 		    assign_max_per_region(o->as) != o->cfg.max_per_region)
-			olog_warn("database keeps T=%u M=%u (config says T=%u M=%u): a live "
-				  "assignment is never re-planned",
-				  assign_planned(o->as), assign_max_per_region(o->as),
-				  o->cfg.nodes, o->cfg.max_per_region);
+			olog_warn(
+				"database keeps T=%u M=%u (config says T=%u M=%u): a live "
+				"assignment is never re-planned",
+				assign_planned(o->as),
+				assign_max_per_region(o->as), o->cfg.nodes,
+				o->cfg.max_per_region);
 	} else {
 		o->as = assign_new(o->cfg.nodes, o->cfg.max_per_region);
 		if (!o->as) {
@@ -228,8 +250,10 @@ int region_init(struct opsd *o, char *err, size_t errlen)
 		}
 	}
 	if (assign_set_max_regions(o->as, assign_pool_regions(&pool))) {
-		snprintf(err, errlen, "pool %s holds fewer groups than the %u regions in use",
-			 o->cfg.pool, assign_nregions(o->as));
+		snprintf(
+			err, errlen,
+			"pool %s holds fewer groups than the %u regions in use",
+			o->cfg.pool, assign_nregions(o->as));
 		return -1;
 	}
 	if (db_begin(o->db))
@@ -246,14 +270,17 @@ dberr:
 	return -1;
 }
 
-int region_assign(struct opsd *o, uint32_t score, uint32_t *region, char *err, size_t errlen)
+int region_assign(struct opsd *o, uint32_t score, uint32_t *region, char *err,
+		  size_t errlen)
 {
 	uint32_t n0 = assign_nregions(o->as), slots[2], i, k;
 	int rc = assign_add(o->as, score, region);
 
 	if (rc) {
-		snprintf(err, errlen, "%s", rc == -ENOSPC ? "every region is full and the "
-			 "multicast pool is exhausted" : strerror(-rc));
+		snprintf(err, errlen, "%s",
+			 rc == -ENOSPC ? "every region is full and the "
+					 "multicast pool is exhausted" :
+					 strerror(-rc));
 		return -1;
 	}
 	if (make_rows(o, err, errlen))
@@ -278,10 +305,12 @@ int region_remove(struct opsd *o, uint32_t region)
 	return save_size(o, region);
 }
 
-int region_claim(struct opsd *o, uint32_t region, const char *node, uint64_t term, int *raised,
-		 char *err, size_t errlen)
+int region_claim(struct opsd *o, uint32_t region, const char *node,
+		 uint64_t term, int *raised, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = db_prep(o->db, "SELECT term, IFNULL(rvs, '') FROM regions WHERE id = ?");
+	sqlite3_stmt *st = db_prep(
+		o->db,
+		"SELECT term, IFNULL(rvs, '') FROM regions WHERE id = ?");
 	uint64_t cur = 0;
 	char rvs[33] = "";
 
@@ -297,18 +326,23 @@ int region_claim(struct opsd *o, uint32_t region, const char *node, uint64_t ter
 	}
 	sqlite3_finalize(st);
 	if (term < cur) {
-		snprintf(err, errlen, "region %u: term %" PRIu64 " is lower than the region's "
-			 "term %" PRIu64 " (fenced: another RVS was elected)", region, term, cur);
+		snprintf(err, errlen,
+			 "region %u: term %" PRIu64
+			 " is lower than the region's "
+			 "term %" PRIu64 " (fenced: another RVS was elected)",
+			 region, term, cur);
 		return -1;
 	}
 	if (term == cur && rvs[0] && strcmp(rvs, node)) {
-		snprintf(err, errlen, "region %u: term %" PRIu64 " is held by node %s", region,
-			 term, rvs);
+		snprintf(err, errlen,
+			 "region %u: term %" PRIu64 " is held by node %s",
+			 region, term, rvs);
 		return -1;
 	}
 	if (term == cur && rvs[0])
 		return 0;
-	st = db_prep(o->db, "UPDATE regions SET term = ?, rvs = ? WHERE id = ?");
+	st = db_prep(o->db,
+		     "UPDATE regions SET term = ?, rvs = ? WHERE id = ?");
 	if (!st) {
 		snprintf(err, errlen, "database error");
 		return -1;

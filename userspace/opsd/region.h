@@ -17,7 +17,8 @@ int region_init(struct opsd *o, char *err, size_t errlen);
  * region's row (group, fresh 32-byte key) and persist the assignment.
  * After a rollback call region_reload() so memory matches the database.
  */
-int region_assign(struct opsd *o, uint32_t score, uint32_t *region, char *err, size_t errlen);
+int region_assign(struct opsd *o, uint32_t score, uint32_t *region, char *err,
+		  size_t errlen);
 int region_remove(struct opsd *o, uint32_t region);
 int region_reload(struct opsd *o);
 
@@ -27,7 +28,7 @@ int region_reload(struct opsd *o);
  * message. Higher: the region's term and RVS move to the claim. Inside a
  * transaction. *raised is set when the term moved up.
  */
-int region_claim(struct opsd *o, uint32_t region, const char *node, uint64_t term, int *raised,
-		 char *err, size_t errlen);
+int region_claim(struct opsd *o, uint32_t region, const char *node,
+		 uint64_t term, int *raised, char *err, size_t errlen);
 
 #endif

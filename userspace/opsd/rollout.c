@@ -16,11 +16,12 @@
 #include "routes.h"
 #include "semver.h"
 
-static int set_wave_state(struct opsd *o, int64_t rollout, int64_t wave, const char *from,
-			  const char *to)
+static int set_wave_state(struct opsd *o, int64_t rollout, int64_t wave,
+			  const char *from, const char *to)
 {
-	sqlite3_stmt *st = db_prep(o->db, "UPDATE tasks SET state = ?, updated = ? WHERE "
-				   "rollout = ? AND state = ? AND (? < 0 OR wave = ?)");
+	sqlite3_stmt *st = db_prep(
+		o->db, "UPDATE tasks SET state = ?, updated = ? WHERE "
+		       "rollout = ? AND state = ? AND (? < 0 OR wave = ?)");
 
 	if (!st)
 		return -1;
@@ -33,9 +34,11 @@ static int set_wave_state(struct opsd *o, int64_t rollout, int64_t wave, const c
 	return db_run(st);
 }
 
-static int set_rollout(struct opsd *o, int64_t rollout, const char *state, int64_t wave)
+static int set_rollout(struct opsd *o, int64_t rollout, const char *state,
+		       int64_t wave)
 {
-	sqlite3_stmt *st = db_prep(o->db, "UPDATE rollouts SET state = ?, wave = ? WHERE id = ?");
+	sqlite3_stmt *st = db_prep(
+		o->db, "UPDATE rollouts SET state = ?, wave = ? WHERE id = ?");
 
 	if (!st)
 		return -1;
@@ -47,15 +50,17 @@ static int set_rollout(struct opsd *o, int64_t rollout, const char *state, int64
 
 int rollout_advance(struct opsd *o, int64_t rollout)
 {
-	sqlite3_stmt *st = db_prep(o->db, "SELECT state, wave, waves, failure_threshold FROM "
-				   "rollouts WHERE id = ?");
+	sqlite3_stmt *st = db_prep(
+		o->db, "SELECT state, wave, waves, failure_threshold FROM "
+		       "rollouts WHERE id = ?");
 	int64_t wave, waves, threshold, open, failed;
 	char sql[256], detail[128];
 
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, rollout);
-	if (sqlite3_step(st) != SQLITE_ROW || strcmp(db_text(st, 0), "running")) {
+	if (sqlite3_step(st) != SQLITE_ROW ||
+	    strcmp(db_text(st, 0), "running")) {
 		sqlite3_finalize(st);
 		return 0;
 	}
@@ -64,24 +69,31 @@ int rollout_advance(struct opsd *o, int64_t rollout)
 	threshold = sqlite3_column_int64(st, 3);
 	sqlite3_finalize(st);
 
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM tasks WHERE rollout = %" PRId64
-		 " AND wave = %" PRId64 " AND state NOT IN ('up_to_date','complete','partial',"
-		 "'failed')", rollout, wave);
+	snprintf(sql, sizeof(sql),
+		 "SELECT COUNT(*) FROM tasks WHERE rollout = %" PRId64
+		 " AND wave = %" PRId64
+		 " AND state NOT IN ('up_to_date','complete','partial',"
+		 "'failed')",
+		 rollout, wave);
 	open = db_int(o->db, sql, -1);
 	if (open)
 		return open < 0 ? -1 : 0;
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM tasks WHERE rollout = %" PRId64
-		 " AND wave = %" PRId64 " AND state = 'failed'", rollout, wave);
+	snprintf(sql, sizeof(sql),
+		 "SELECT COUNT(*) FROM tasks WHERE rollout = %" PRId64
+		 " AND wave = %" PRId64 " AND state = 'failed'",
+		 rollout, wave);
 	failed = db_int(o->db, sql, -1);
 	if (failed < 0)
 		return -1;
 	if (failed > threshold) {
-		snprintf(detail, sizeof(detail), "rollout %" PRId64 " halted: wave %" PRId64
-			 " had %" PRId64 " failed regions (threshold %" PRId64 ")", rollout, wave,
-			 failed, threshold);
+		snprintf(detail, sizeof(detail),
+			 "rollout %" PRId64 " halted: wave %" PRId64
+			 " had %" PRId64 " failed regions (threshold %" PRId64
+			 ")",
+			 rollout, wave, failed, threshold);
 		if (set_wave_state(o, rollout, -1, "waiting", "cancelled") ||
-		    set_rollout(o, rollout, "halted", wave) || db_audit(o->db, "rollout_halt",
-									 detail))
+		    set_rollout(o, rollout, "halted", wave) ||
+		    db_audit(o->db, "rollout_halt", detail))
 			return -1;
 		return 0;
 	}
@@ -94,8 +106,8 @@ int rollout_advance(struct opsd *o, int64_t rollout)
 }
 
 /* Regions of the request: "all" (regions with nodes) or a list of ids. */
-static int regions_of(struct opsd *o, json_t *body, int64_t **out, size_t *n, char *err,
-		      size_t errlen)
+static int regions_of(struct opsd *o, json_t *body, int64_t **out, size_t *n,
+		      char *err, size_t errlen)
 {
 	json_t *v = json_object_get(body, "regions");
 	size_t i, j, cap;
@@ -104,10 +116,13 @@ static int regions_of(struct opsd *o, json_t *body, int64_t **out, size_t *n, ch
 	*out = NULL;
 	*n = 0;
 	if (!v || (json_is_string(v) && !strcmp(json_string_value(v), "all"))) {
-		st = db_prep(o->db, "SELECT DISTINCT region FROM nodes ORDER BY region");
+		st = db_prep(
+			o->db,
+			"SELECT DISTINCT region FROM nodes ORDER BY region");
 		if (!st)
 			return -1;
-		cap = (size_t)db_int(o->db, "SELECT COUNT(*) FROM regions", 0) + 1;
+		cap = (size_t)db_int(o->db, "SELECT COUNT(*) FROM regions", 0) +
+		      1;
 		*out = calloc(cap, sizeof(**out));
 		while (*out && *n < cap && sqlite3_step(st) == SQLITE_ROW)
 			(*out)[(*n)++] = sqlite3_column_int64(st, 0);
@@ -115,13 +130,16 @@ static int regions_of(struct opsd *o, json_t *body, int64_t **out, size_t *n, ch
 		if (!*out)
 			return -1;
 		if (!*n) {
-			snprintf(err, errlen, "regions: no region has nodes yet");
+			snprintf(err, errlen,
+				 "regions: no region has nodes yet");
 			return -1;
 		}
 		return 0;
 	}
 	if (!json_is_array(v) || !json_array_size(v)) {
-		snprintf(err, errlen, "regions: must be \"all\" or a non-empty array of region ids");
+		snprintf(
+			err, errlen,
+			"regions: must be \"all\" or a non-empty array of region ids");
 		return -1;
 	}
 	*out = calloc(json_array_size(v), sizeof(**out));
@@ -133,20 +151,27 @@ static int regions_of(struct opsd *o, json_t *body, int64_t **out, size_t *n, ch
 
 		if (!json_is_integer(e) || json_integer_value(e) < 0 ||
 		    json_integer_value(e) > UINT32_MAX) {
-			snprintf(err, errlen, "regions[%zu]: must be a region id", i);
+			snprintf(err, errlen,
+				 "regions[%zu]: must be a region id", i);
 			return -1;
 		}
-		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM regions WHERE id = %" PRId64,
+		snprintf(sql, sizeof(sql),
+			 "SELECT COUNT(*) FROM regions WHERE id = %" PRId64,
 			 (int64_t)json_integer_value(e));
 		if (db_int(o->db, sql, 0) != 1) {
-			snprintf(err, errlen, "regions[%zu]: region %" JSON_INTEGER_FORMAT
-				 " does not exist", i, json_integer_value(e));
+			snprintf(err, errlen,
+				 "regions[%zu]: region %" JSON_INTEGER_FORMAT
+				 " does not exist",
+				 i, json_integer_value(e));
 			return -1;
 		}
 		for (j = 0; j < *n; j++)
 			if ((*out)[j] == json_integer_value(e)) {
-				snprintf(err, errlen, "regions[%zu]: region %" JSON_INTEGER_FORMAT
-					 " listed twice", i, json_integer_value(e));
+				snprintf(
+					err, errlen,
+					"regions[%zu]: region %" JSON_INTEGER_FORMAT
+					" listed twice",
+					i, json_integer_value(e));
 				return -1;
 			}
 		(*out)[(*n)++] = json_integer_value(e);
@@ -154,9 +179,11 @@ static int regions_of(struct opsd *o, json_t *body, int64_t **out, size_t *n, ch
 	return 0;
 }
 
-static int release_ready(struct opsd *o, const char *version, char *err, size_t errlen)
+static int release_ready(struct opsd *o, const char *version, char *err,
+			 size_t errlen)
 {
-	sqlite3_stmt *st = db_prep(o->db, "SELECT payload FROM releases WHERE version = ?");
+	sqlite3_stmt *st = db_prep(
+		o->db, "SELECT payload FROM releases WHERE version = ?");
 	int rc = -1;
 
 	if (!st)
@@ -165,7 +192,8 @@ static int release_ready(struct opsd *o, const char *version, char *err, size_t 
 	if (sqlite3_step(st) != SQLITE_ROW)
 		snprintf(err, errlen, "release %s: not published", version);
 	else if (!sqlite3_column_int(st, 0))
-		snprintf(err, errlen, "release %s: payload not uploaded yet", version);
+		snprintf(err, errlen, "release %s: payload not uploaded yet",
+			 version);
 	else
 		rc = 0;
 	sqlite3_finalize(st);
@@ -175,7 +203,8 @@ static int release_ready(struct opsd *o, const char *version, char *err, size_t 
 static const char *const rollout_fields[] = { "version", "regions", "wave_size",
 					      "failure_threshold", NULL };
 
-void h_rollout_start(struct opsd *o, struct evhttp_request *req, const char *arg)
+void h_rollout_start(struct opsd *o, struct evhttp_request *req,
+		     const char *arg)
 {
 	char version[SEMVER_MAX_LEN + 1], err[256] = "", detail[256];
 	uint64_t wave_size, threshold;
@@ -193,11 +222,13 @@ void h_rollout_start(struct opsd *o, struct evhttp_request *req, const char *arg
 	if (!body)
 		return;
 	if (jf_only(body, rollout_fields, err, sizeof(err)) ||
-	    jf_str(body, "version", version, SEMVER_MAX_LEN, err, sizeof(err)) ||
+	    jf_str(body, "version", version, SEMVER_MAX_LEN, err,
+		   sizeof(err)) ||
 	    semver_parse(version, &sv, err, sizeof(err)) ||
-	    jf_uint_opt(body, "wave_size", 1, UINT32_MAX, UINT32_MAX, &wave_size, err,
-			sizeof(err)) ||
-	    jf_uint_opt(body, "failure_threshold", 0, UINT32_MAX, 0, &threshold, err, sizeof(err)))
+	    jf_uint_opt(body, "wave_size", 1, UINT32_MAX, UINT32_MAX,
+			&wave_size, err, sizeof(err)) ||
+	    jf_uint_opt(body, "failure_threshold", 0, UINT32_MAX, 0, &threshold,
+			err, sizeof(err)))
 		goto bad;
 	if (db_begin(o->db)) {
 		code = 500;
@@ -211,8 +242,10 @@ void h_rollout_start(struct opsd *o, struct evhttp_request *req, const char *arg
 	if (regions_of(o, body, &regions, &n, err, sizeof(err)))
 		goto rollback;
 	waves = (n + wave_size - 1) / wave_size;
-	st = db_prep(o->db, "INSERT INTO rollouts(version, wave_size, failure_threshold, state, "
-			    "wave, waves, created) VALUES(?,?,?,'running',0,?,?)");
+	st = db_prep(
+		o->db,
+		"INSERT INTO rollouts(version, wave_size, failure_threshold, state, "
+		"wave, waves, created) VALUES(?,?,?,'running',0,?,?)");
 	if (!st)
 		goto dberr;
 	sqlite3_bind_text(st, 1, version, -1, SQLITE_STATIC);
@@ -225,8 +258,10 @@ void h_rollout_start(struct opsd *o, struct evhttp_request *req, const char *arg
 	id = sqlite3_last_insert_rowid(o->db);
 	ids = json_array();
 	for (i = 0; i < n; i++) {
-		st = db_prep(o->db, "INSERT INTO tasks(rollout, region, wave, state, updated) "
-				    "VALUES(?,?,?,?,?)");
+		st = db_prep(
+			o->db,
+			"INSERT INTO tasks(rollout, region, wave, state, updated) "
+			"VALUES(?,?,?,?,?)");
 		if (!st) {
 			json_decref(ids);
 			goto dberr;
@@ -234,7 +269,8 @@ void h_rollout_start(struct opsd *o, struct evhttp_request *req, const char *arg
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, regions[i]);
 		sqlite3_bind_int64(st, 3, (int64_t)(i / wave_size));
-		sqlite3_bind_text(st, 4, i < wave_size ? "open" : "waiting", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, i < wave_size ? "open" : "waiting", -1,
+				  SQLITE_STATIC);
 		sqlite3_bind_int64(st, 5, (int64_t)opsd_now_ns());
 		if (db_run(st)) {
 			json_decref(ids);
@@ -242,8 +278,10 @@ void h_rollout_start(struct opsd *o, struct evhttp_request *req, const char *arg
 		}
 		json_array_append_new(ids, json_integer(regions[i]));
 	}
-	snprintf(detail, sizeof(detail), "rollout %" PRId64 ": version %s, %zu regions, %zu "
-		 "waves, failure threshold %" PRIu64, id, version, n, waves, threshold);
+	snprintf(detail, sizeof(detail),
+		 "rollout %" PRId64 ": version %s, %zu regions, %zu "
+		 "waves, failure threshold %" PRIu64,
+		 id, version, n, waves, threshold);
 	if (db_audit(o->db, "rollout_start", detail) || db_commit(o->db)) {
 		json_decref(ids);
 		goto dberr;
@@ -251,12 +289,13 @@ void h_rollout_start(struct opsd *o, struct evhttp_request *req, const char *arg
 	free(regions);
 	json_decref(body);
 	longpoll_wake(o);
-	http_json(req, 201, json_pack("{s:I,s:s,s:o,s:I,s:I,s:I,s:s}", "rollout_id", (json_int_t)id,
-				      "version", version, "regions", ids, "waves",
-				      (json_int_t)waves, "wave_size",
-				      (json_int_t)(wave_size < n ? wave_size : n),
-				      "failure_threshold", (json_int_t)threshold, "state",
-				      "running"));
+	http_json(req, 201,
+		  json_pack("{s:I,s:s,s:o,s:I,s:I,s:I,s:s}", "rollout_id",
+			    (json_int_t)id, "version", version, "regions", ids,
+			    "waves", (json_int_t)waves, "wave_size",
+			    (json_int_t)(wave_size < n ? wave_size : n),
+			    "failure_threshold", (json_int_t)threshold, "state",
+			    "running"));
 	return;
 dberr:
 	code = 500;
@@ -274,7 +313,8 @@ bad:
  * region that never reports would otherwise hold it, and the region's later
  * tasks, forever). Every task not final becomes cancelled.
  */
-void h_rollout_cancel(struct opsd *o, struct evhttp_request *req, const char *arg)
+void h_rollout_cancel(struct opsd *o, struct evhttp_request *req,
+		      const char *arg)
 {
 	char *end, detail[128], state[16] = "";
 	unsigned long long id;
@@ -302,13 +342,17 @@ void h_rollout_cancel(struct opsd *o, struct evhttp_request *req, const char *ar
 	if (!state[0] || strcmp(state, "running")) {
 		db_rollback(o->db);
 		if (state[0])
-			http_error(req, 409, "rollout %llu: is %s, not running", id, state);
+			http_error(req, 409, "rollout %llu: is %s, not running",
+				   id, state);
 		else
-			http_error(req, 404, "rollout %llu: no such rollout", id);
+			http_error(req, 404, "rollout %llu: no such rollout",
+				   id);
 		return;
 	}
-	st = db_prep(o->db, "UPDATE tasks SET state = 'cancelled', updated = ? WHERE rollout = ? "
-			    "AND state NOT IN ('up_to_date','complete','partial','failed')");
+	st = db_prep(
+		o->db,
+		"UPDATE tasks SET state = 'cancelled', updated = ? WHERE rollout = ? "
+		"AND state NOT IN ('up_to_date','complete','partial','failed')");
 	if (!st)
 		goto dberr;
 	sqlite3_bind_int64(st, 1, (int64_t)opsd_now_ns());
@@ -316,17 +360,22 @@ void h_rollout_cancel(struct opsd *o, struct evhttp_request *req, const char *ar
 	if (db_run(st))
 		goto dberr;
 	n = sqlite3_changes(o->db);
-	st = db_prep(o->db, "UPDATE rollouts SET state = 'cancelled' WHERE id = ?");
+	st = db_prep(o->db,
+		     "UPDATE rollouts SET state = 'cancelled' WHERE id = ?");
 	if (!st)
 		goto dberr;
 	sqlite3_bind_int64(st, 1, (int64_t)id);
-	snprintf(detail, sizeof(detail), "rollout %llu cancelled (%" PRId64 " tasks)", id, n);
-	if (db_run(st) || db_audit(o->db, "rollout_cancel", detail) || db_commit(o->db))
+	snprintf(detail, sizeof(detail),
+		 "rollout %llu cancelled (%" PRId64 " tasks)", id, n);
+	if (db_run(st) || db_audit(o->db, "rollout_cancel", detail) ||
+	    db_commit(o->db))
 		goto dberr;
 	/* Regions may have a later rollout's task waiting behind this one. */
 	longpoll_wake(o);
-	http_json(req, 200, json_pack("{s:I,s:s,s:I}", "rollout_id", (json_int_t)id, "state",
-				      "cancelled", "cancelled_tasks", (json_int_t)n));
+	http_json(req, 200,
+		  json_pack("{s:I,s:s,s:I}", "rollout_id", (json_int_t)id,
+			    "state", "cancelled", "cancelled_tasks",
+			    (json_int_t)n));
 	return;
 dberr:
 	db_rollback(o->db);

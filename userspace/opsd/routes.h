@@ -12,16 +12,24 @@ void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg);
 /* longpoll.c */
 void h_tasks(struct opsd *o, struct evhttp_request *req, const char *arg);
 /* api_release.c */
-void h_release_publish(struct opsd *o, struct evhttp_request *req, const char *arg);
-void h_release_payload_put(struct opsd *o, struct evhttp_request *req, const char *arg);
-void h_releases_list(struct opsd *o, struct evhttp_request *req, const char *arg);
+void h_release_publish(struct opsd *o, struct evhttp_request *req,
+		       const char *arg);
+void h_release_payload_put(struct opsd *o, struct evhttp_request *req,
+			   const char *arg);
+void h_releases_list(struct opsd *o, struct evhttp_request *req,
+		     const char *arg);
 /* download.c */
-void h_release_payload_get(struct opsd *o, struct evhttp_request *req, const char *arg);
-void h_release_manifest(struct opsd *o, struct evhttp_request *req, const char *arg);
-void h_release_signature(struct opsd *o, struct evhttp_request *req, const char *arg);
+void h_release_payload_get(struct opsd *o, struct evhttp_request *req,
+			   const char *arg);
+void h_release_manifest(struct opsd *o, struct evhttp_request *req,
+			const char *arg);
+void h_release_signature(struct opsd *o, struct evhttp_request *req,
+			 const char *arg);
 /* api_rollout.c */
-void h_rollout_start(struct opsd *o, struct evhttp_request *req, const char *arg);
-void h_rollout_cancel(struct opsd *o, struct evhttp_request *req, const char *arg);
+void h_rollout_start(struct opsd *o, struct evhttp_request *req,
+		     const char *arg);
+void h_rollout_cancel(struct opsd *o, struct evhttp_request *req,
+		      const char *arg);
 /* status.c */
 void h_status(struct opsd *o, struct evhttp_request *req, const char *arg);
 void h_audit(struct opsd *o, struct evhttp_request *req, const char *arg);
@@ -38,7 +46,8 @@ void h_page(struct opsd *o, struct evhttp_request *req, const char *arg);
 /* Helpers shared by handlers. */
 #include <stddef.h>
 /* <packages>/<version>.pkg; -1 when it does not fit. */
-int release_payload_path(struct opsd *o, const char *version, char *out, size_t len);
+int release_payload_path(struct opsd *o, const char *version, char *out,
+			 size_t len);
 /* A node (X-Rup-Node + its token) or the admin; on failure the reply is sent, -1. */
 int auth_reader(struct opsd *o, struct evhttp_request *req);
 

@@ -9,11 +9,11 @@
 #include "task.h"
 
 static const char *const report_states[] = {
-	"up_to_date", "downloading", "package_abnormal", "distributing", "complete",
-	"partial", "failed", NULL,
+	"up_to_date", "downloading", "package_abnormal", "distributing",
+	"complete",   "partial",     "failed",		 NULL,
 };
-static const char *const final_states[] = { "up_to_date", "complete", "partial", "failed",
-					    NULL };
+static const char *const final_states[] = { "up_to_date", "complete", "partial",
+					    "failed", NULL };
 
 static int in(const char *s, const char *const *set)
 {
@@ -35,9 +35,11 @@ int task_state_is_final(const char *s)
 
 int64_t task_open_for_region(struct opsd *o, uint32_t region)
 {
-	sqlite3_stmt *st = db_prep(o->db, "SELECT id FROM tasks WHERE region = ? AND state IN "
-				   "('open','downloading','distributing','package_abnormal') "
-				   "ORDER BY id LIMIT 1");
+	sqlite3_stmt *st = db_prep(
+		o->db,
+		"SELECT id FROM tasks WHERE region = ? AND state IN "
+		"('open','downloading','distributing','package_abnormal') "
+		"ORDER BY id LIMIT 1");
 	int64_t id = 0;
 	int rc;
 
@@ -68,7 +70,8 @@ static json_t *b64(const void *buf, int len)
 
 json_t *task_json(struct opsd *o, int64_t task)
 {
-	sqlite3_stmt *st = db_prep(o->db,
+	sqlite3_stmt *st = db_prep(
+		o->db,
 		"SELECT t.id, t.rollout, t.region, t.wave, t.state, r.version, r.range, "
 		"r.summary, r.sha256, r.size, r.signature, r.manifest "
 		"FROM tasks t JOIN rollouts ro ON ro.id = t.rollout "
@@ -83,31 +86,42 @@ json_t *task_json(struct opsd *o, int64_t task)
 	if (sqlite3_step(st) != SQLITE_ROW)
 		goto out;
 	j = json_object();
-	json_object_set_new(j, "task_id", json_integer(sqlite3_column_int64(st, 0)));
-	json_object_set_new(j, "rollout_id", json_integer(sqlite3_column_int64(st, 1)));
-	json_object_set_new(j, "region_id", json_integer(sqlite3_column_int64(st, 2)));
-	json_object_set_new(j, "wave", json_integer(sqlite3_column_int64(st, 3)));
+	json_object_set_new(j, "task_id",
+			    json_integer(sqlite3_column_int64(st, 0)));
+	json_object_set_new(j, "rollout_id",
+			    json_integer(sqlite3_column_int64(st, 1)));
+	json_object_set_new(j, "region_id",
+			    json_integer(sqlite3_column_int64(st, 2)));
+	json_object_set_new(j, "wave",
+			    json_integer(sqlite3_column_int64(st, 3)));
 	json_object_set_new(j, "state", json_string(db_text(st, 4)));
 	json_object_set_new(j, "version", json_string(db_text(st, 5)));
 	json_object_set_new(j, "range", json_string(db_text(st, 6)));
 	json_object_set_new(j, "summary", json_string(db_text(st, 7)));
 	json_object_set_new(j, "sha256", json_string(db_text(st, 8)));
-	json_object_set_new(j, "size", json_integer(sqlite3_column_int64(st, 9)));
+	json_object_set_new(j, "size",
+			    json_integer(sqlite3_column_int64(st, 9)));
 	json_object_set_new(j, "signature", json_string(db_text(st, 10)));
-	json_object_set_new(j, "manifest", b64(sqlite3_column_blob(st, 11),
-					       sqlite3_column_bytes(st, 11)));
-	snprintf(url, sizeof(url), "%s/api/v1/releases/%s/payload", base, db_text(st, 5));
+	json_object_set_new(j, "manifest",
+			    b64(sqlite3_column_blob(st, 11),
+				sqlite3_column_bytes(st, 11)));
+	snprintf(url, sizeof(url), "%s/api/v1/releases/%s/payload", base,
+		 db_text(st, 5));
 	json_object_set_new(j, "url", json_string(url));
-	snprintf(url, sizeof(url), "%s/api/v1/releases/%s/manifest", base, db_text(st, 5));
+	snprintf(url, sizeof(url), "%s/api/v1/releases/%s/manifest", base,
+		 db_text(st, 5));
 	json_object_set_new(j, "manifest_url", json_string(url));
-	snprintf(url, sizeof(url), "%s/api/v1/releases/%s/signature", base, db_text(st, 5));
+	snprintf(url, sizeof(url), "%s/api/v1/releases/%s/signature", base,
+		 db_text(st, 5));
 	json_object_set_new(j, "signature_url", json_string(url));
 	sqlite3_finalize(st);
 
 	/* The region's registered nodes: one missing from the version table is unreachable. */
 	nodes = json_array();
-	st = db_prep(o->db, "SELECT id FROM nodes WHERE region = (SELECT region FROM tasks "
-			    "WHERE id = ?) ORDER BY id");
+	st = db_prep(
+		o->db,
+		"SELECT id FROM nodes WHERE region = (SELECT region FROM tasks "
+		"WHERE id = ?) ORDER BY id");
 	if (!st)
 		goto fail;
 	sqlite3_bind_int64(st, 1, task);

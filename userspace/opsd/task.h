@@ -14,7 +14,7 @@ struct opsd;
  * package_abnormal: progress reports, still open. up_to_date, complete,
  * partial, failed: final. cancelled: its rollout halted before its wave.
  */
-int task_state_is_report(const char *s);	/* a state a report may carry */
+int task_state_is_report(const char *s); /* a state a report may carry */
 int task_state_is_final(const char *s);
 
 /* The open task of @region with the lowest id, 0 when none; -1 on error. */

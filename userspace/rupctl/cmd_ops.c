@@ -18,9 +18,9 @@
 
 /* Exit codes of "ops", beyond rupctl's 0 ok and 1 usage. */
 enum {
-	EXIT_IO = 9,		/* a local file could not be read */
-	EXIT_REFUSED = 10,	/* the server answered 4xx/5xx */
-	EXIT_UNREACHABLE = 11,	/* no connection, TLS failure, bad reply */
+	EXIT_IO = 9, /* a local file could not be read */
+	EXIT_REFUSED = 10, /* the server answered 4xx/5xx */
+	EXIT_UNREACHABLE = 11, /* no connection, TLS failure, bad reply */
 };
 
 #define REPLY_MAX (64u << 20)
@@ -79,8 +79,9 @@ static size_t on_data(char *d, size_t sz, size_t nm, void *arg)
  * On success *reply is the parsed JSON reply; otherwise the error is
  * printed as "rupctl: ops: WHAT: ..." and an exit code returned.
  */
-static int request(const struct ops *o, const char *what, const char *method, const char *path,
-		   const char *body, FILE *upload, curl_off_t upload_len, json_t **reply)
+static int request(const struct ops *o, const char *what, const char *method,
+		   const char *path, const char *body, FILE *upload,
+		   curl_off_t upload_len, json_t **reply)
 {
 	struct curl_slist *h = NULL;
 	struct buf b = { NULL, 0 };
@@ -91,7 +92,8 @@ static int request(const struct ops *o, const char *what, const char *method, co
 	int rc;
 
 	*reply = NULL;
-	if (snprintf(url, sizeof(url), "%s%s", o->server, path) >= (int)sizeof(url)) {
+	if (snprintf(url, sizeof(url), "%s%s", o->server, path) >=
+	    (int)sizeof(url)) {
 		rupctl_err("ops: %s: server URL too long", what);
 		return RUPCTL_EXIT_USAGE;
 	}
@@ -128,16 +130,18 @@ static int request(const struct ops *o, const char *what, const char *method, co
 	/* The header held the token: wipe it. */
 	OPENSSL_cleanse(auth, sizeof(auth));
 	if (rc != CURLE_OK) {
-		rupctl_err("ops: %s: %s: %s", what, o->server, cerr[0] ? cerr :
-			   curl_easy_strerror(rc));
+		rupctl_err("ops: %s: %s: %s", what, o->server,
+			   cerr[0] ? cerr : curl_easy_strerror(rc));
 		free(b.p);
 		return EXIT_UNREACHABLE;
 	}
 	*reply = b.n ? json_loadb(b.p, b.n, 0, &je) : json_object();
 	if (code >= 400) {
-		const char *m = json_string_value(json_object_get(*reply, "error"));
+		const char *m =
+			json_string_value(json_object_get(*reply, "error"));
 
-		rupctl_err("ops: %s: HTTP %ld: %s", what, code, m ? m : (b.p ? b.p : ""));
+		rupctl_err("ops: %s: HTTP %ld: %s", what, code,
+			   m ? m : (b.p ? b.p : ""));
 		json_decref(*reply);
 		*reply = NULL;
 		free(b.p);
@@ -145,7 +149,8 @@ static int request(const struct ops *o, const char *what, const char *method, co
 	}
 	free(b.p);
 	if (!*reply) {
-		rupctl_err("ops: %s: HTTP %ld with a reply that is not JSON", what, code);
+		rupctl_err("ops: %s: HTTP %ld with a reply that is not JSON",
+			   what, code);
 		return EXIT_UNREACHABLE;
 	}
 	return 0;
@@ -156,17 +161,20 @@ static void print_status(json_t *s)
 	json_t *r, *m, *ro, *as = json_object_get(s, "assignment");
 	size_t i, j;
 
-	printf("%" JSON_INTEGER_FORMAT " nodes, %" JSON_INTEGER_FORMAT " regions (T %"
-	       JSON_INTEGER_FORMAT ", M %" JSON_INTEGER_FORMAT ")\n",
+	printf("%" JSON_INTEGER_FORMAT " nodes, %" JSON_INTEGER_FORMAT
+	       " regions (T %" JSON_INTEGER_FORMAT ", M %" JSON_INTEGER_FORMAT
+	       ")\n",
 	       json_integer_value(json_object_get(s, "nodes")),
 	       json_integer_value(json_object_get(as, "regions")),
 	       json_integer_value(json_object_get(as, "planned_nodes")),
 	       json_integer_value(json_object_get(as, "max_per_region")));
-	json_array_foreach(json_object_get(s, "rollouts"), i, ro) {
+	for (i = 0; (ro = json_array_get(json_object_get(s, "rollouts"), i));
+	     i++) {
 		const char *k;
 		json_t *v;
 
-		printf("rollout %" JSON_INTEGER_FORMAT " %s: %s, wave %" JSON_INTEGER_FORMAT
+		printf("rollout %" JSON_INTEGER_FORMAT
+		       " %s: %s, wave %" JSON_INTEGER_FORMAT
 		       "/%" JSON_INTEGER_FORMAT,
 		       json_integer_value(json_object_get(ro, "rollout_id")),
 		       json_string_value(json_object_get(ro, "version")),
@@ -174,20 +182,28 @@ static void print_status(json_t *s)
 		       json_integer_value(json_object_get(ro, "wave")) + 1,
 		       json_integer_value(json_object_get(ro, "waves")));
 		json_object_foreach(json_object_get(ro, "task_states"), k, v)
-			printf(" %s=%" JSON_INTEGER_FORMAT, k, json_integer_value(v));
+			printf(" %s=%" JSON_INTEGER_FORMAT, k,
+			       json_integer_value(v));
 		printf("\n");
 	}
-	json_array_foreach(json_object_get(s, "regions"), i, r) {
+	for (i = 0; (r = json_array_get(json_object_get(s, "regions"), i));
+	     i++) {
 		const char *rvs = json_string_value(json_object_get(r, "rvs"));
 
-		printf("region %" JSON_INTEGER_FORMAT " %s rvs %s term %" JSON_INTEGER_FORMAT "\n",
+		printf("region %" JSON_INTEGER_FORMAT
+		       " %s rvs %s term %" JSON_INTEGER_FORMAT "\n",
 		       json_integer_value(json_object_get(r, "region_id")),
-		       json_string_value(json_object_get(r, "group")), rvs ? rvs : "-",
+		       json_string_value(json_object_get(r, "group")),
+		       rvs ? rvs : "-",
 		       json_integer_value(json_object_get(r, "term")));
-		json_array_foreach(json_object_get(r, "members"), j, m) {
-			const char *st = json_string_value(json_object_get(m, "state"));
+		for (j = 0;
+		     (m = json_array_get(json_object_get(r, "members"), j));
+		     j++) {
+			const char *st =
+				json_string_value(json_object_get(m, "state"));
 
-			printf("  %s %s%s%s\n", json_string_value(json_object_get(m, "node_id")),
+			printf("  %s %s%s%s\n",
+			       json_string_value(json_object_get(m, "node_id")),
 			       json_string_value(json_object_get(m, "version")),
 			       st && *st ? " " : "", st ? st : "");
 		}
@@ -212,7 +228,8 @@ static int cmd_publish(const struct ops *o, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sigpath = NULL, *payload = NULL;
-	char sigdef[1024], *man = NULL, *sig = NULL, *b64 = NULL, *body = NULL, path[256];
+	char sigdef[1024], *man = NULL, *sig = NULL, *b64 = NULL, *body = NULL,
+			   path[256];
 	size_t mlen, slen;
 	struct release_manifest *m = NULL;
 	char err[256];
@@ -221,7 +238,7 @@ static int cmd_publish(const struct ops *o, int argc, char **argv)
 	FILE *f = NULL;
 	int c, rc;
 
-	optind = 0;	/* GNU: full re-init, main() ran getopt already */
+	optind = 0; /* GNU: full re-init, main() ran getopt already */
 	while ((c = getopt_long(argc, argv, "s:P:", lo, NULL)) != -1) {
 		if (c == 's')
 			sigpath = optarg;
@@ -245,7 +262,8 @@ static int cmd_publish(const struct ops *o, int argc, char **argv)
 		goto out;
 	m = calloc(1, sizeof(*m));
 	if (!m || release_manifest_parse(man, mlen, m, err, sizeof(err))) {
-		rupctl_err("ops: publish: %s: %s", argv[optind], m ? err : "out of memory");
+		rupctl_err("ops: publish: %s: %s", argv[optind],
+			   m ? err : "out of memory");
 		rc = EXIT_IO;
 		goto out;
 	}
@@ -260,7 +278,8 @@ static int cmd_publish(const struct ops *o, int argc, char **argv)
 	reply = json_pack("{s:s,s:s}", "manifest", b64, "signature", sig);
 	body = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
 	json_decref(reply);
-	rc = request(o, "publish", "POST", "/api/v1/releases", body, NULL, 0, &reply);
+	rc = request(o, "publish", "POST", "/api/v1/releases", body, NULL, 0,
+		     &reply);
 	if (rc)
 		goto out;
 	json_decref(reply);
@@ -268,21 +287,25 @@ static int cmd_publish(const struct ops *o, int argc, char **argv)
 	if (payload) {
 		f = fopen(payload, "rb");
 		if (!f || fstat(fileno(f), &st)) {
-			rupctl_err("ops: publish: %s: %s", payload, strerror(errno));
+			rupctl_err("ops: publish: %s: %s", payload,
+				   strerror(errno));
 			rc = EXIT_IO;
 			goto out;
 		}
-		snprintf(path, sizeof(path), "/api/v1/releases/%s/payload", m->version);
-		rc = request(o, "payload", "PUT", path, NULL, f, (curl_off_t)st.st_size, &reply);
+		snprintf(path, sizeof(path), "/api/v1/releases/%s/payload",
+			 m->version);
+		rc = request(o, "payload", "PUT", path, NULL, f,
+			     (curl_off_t)st.st_size, &reply);
 		if (rc)
 			goto out;
 	}
 	if (rupctl_opts.json) {
-		rupctl_json_print(json_pack("{s:s,s:b}", "version", m->version, "payload",
-					    payload != NULL));
+		rupctl_json_print(json_pack("{s:s,s:b}", "version", m->version,
+					    "payload", payload != NULL));
 	} else {
 		printf("release %s published%s\n", m->version,
-		       payload ? " with its payload" : " (payload not uploaded)");
+		       payload ? " with its payload" :
+				 " (payload not uploaded)");
 	}
 out:
 	if (f)
@@ -310,7 +333,8 @@ static json_t *regions_arg(const char *s)
 
 		errno = 0;
 		v = strtoul(s, &end, 10);
-		if (errno || end == s || v > UINT32_MAX || (*end && *end != ',')) {
+		if (errno || end == s || v > UINT32_MAX ||
+		    (*end && *end != ',')) {
 			json_decref(a);
 			return NULL;
 		}
@@ -328,7 +352,8 @@ static int parse_uint(const char *what, const char *s, json_int_t *out)
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno || !*s || *end || *s == '-' || v > UINT32_MAX)
-		return rupctl_bad_value("ops rollout", what, s, "0..4294967295");
+		return rupctl_bad_value("ops rollout", what, s,
+					"0..4294967295");
 	*out = (json_int_t)v;
 	return 0;
 }
@@ -346,26 +371,30 @@ static int cmd_rollout(const struct ops *o, int argc, char **argv)
 	char *body;
 	int c, rc;
 
-	optind = 0;	/* GNU: full re-init, main() ran getopt already */
+	optind = 0; /* GNU: full re-init, main() ran getopt already */
 	while ((c = getopt_long(argc, argv, "r:w:f:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			regions = regions_arg(optarg);
 			if (!regions) {
 				json_decref(req);
-				return rupctl_bad_value("ops rollout", "--regions", optarg,
+				return rupctl_bad_value("ops rollout",
+							"--regions", optarg,
 							"all or ID,ID,...");
 			}
 			json_object_set_new(req, "regions", regions);
 			break;
 		case 'w':
 		case 'f':
-			if (parse_uint(c == 'w' ? "--wave-size" : "--failure-threshold", optarg,
-				       &n)) {
+			if (parse_uint(c == 'w' ? "--wave-size" :
+						  "--failure-threshold",
+				       optarg, &n)) {
 				json_decref(req);
 				return RUPCTL_EXIT_USAGE;
 			}
-			json_object_set_new(req, c == 'w' ? "wave_size" : "failure_threshold",
+			json_object_set_new(req,
+					    c == 'w' ? "wave_size" :
+						       "failure_threshold",
 					    json_integer(n));
 			break;
 		default:
@@ -381,7 +410,8 @@ static int cmd_rollout(const struct ops *o, int argc, char **argv)
 	json_object_set_new(req, "version", json_string(argv[optind]));
 	body = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
-	rc = request(o, "rollout", "POST", "/api/v1/rollouts", body, NULL, 0, &reply);
+	rc = request(o, "rollout", "POST", "/api/v1/rollouts", body, NULL, 0,
+		     &reply);
 	free(body);
 	if (rc)
 		return rc;
@@ -389,8 +419,9 @@ static int cmd_rollout(const struct ops *o, int argc, char **argv)
 		rupctl_json_print(reply);
 		return 0;
 	}
-	printf("rollout %" JSON_INTEGER_FORMAT ": %s to %zu regions in %" JSON_INTEGER_FORMAT
-	       " waves\n", json_integer_value(json_object_get(reply, "rollout_id")),
+	printf("rollout %" JSON_INTEGER_FORMAT
+	       ": %s to %zu regions in %" JSON_INTEGER_FORMAT " waves\n",
+	       json_integer_value(json_object_get(reply, "rollout_id")),
 	       json_string_value(json_object_get(reply, "version")),
 	       json_array_size(json_object_get(reply, "regions")),
 	       json_integer_value(json_object_get(reply, "waves")));
@@ -418,8 +449,9 @@ static int load_token(struct ops *o, const char *file)
 		snprintf(o->token, sizeof(o->token), "%s", env);
 	}
 	if (!o->token[0]) {
-		rupctl_err("ops: no admin token (--token-file, RUP_ADMIN_TOKEN_FILE or "
-			   "RUP_ADMIN_TOKEN)");
+		rupctl_err(
+			"ops: no admin token (--token-file, RUP_ADMIN_TOKEN_FILE or "
+			"RUP_ADMIN_TOKEN)");
 		return RUPCTL_EXIT_USAGE;
 	}
 	return 0;
@@ -434,7 +466,8 @@ int cmd_ops(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ops o = { getenv("RUP_OPS_SERVER"), getenv("RUP_OPS_CACERT"), "" };
+	struct ops o = { getenv("RUP_OPS_SERVER"), getenv("RUP_OPS_CACERT"),
+			 "" };
 	const char *token_file = NULL, *cmd;
 	json_t *reply;
 	char path[128];
@@ -445,7 +478,7 @@ int cmd_ops(int argc, char **argv)
 		o.server = NULL;
 	if (o.cacert && !*o.cacert)
 		o.cacert = NULL;
-	optind = 0;	/* GNU: full re-init, main() ran getopt already */
+	optind = 0; /* GNU: full re-init, main() ran getopt already */
 	while ((c = getopt_long(argc, argv, "+s:c:t:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 's':
@@ -470,7 +503,8 @@ int cmd_ops(int argc, char **argv)
 		return optind >= argc ? RUPCTL_EXIT_USAGE : 0;
 	}
 	if (!o.server) {
-		rupctl_err("ops: no server (--server https://HOST:PORT or RUP_OPS_SERVER)");
+		rupctl_err(
+			"ops: no server (--server https://HOST:PORT or RUP_OPS_SERVER)");
 		return RUPCTL_EXIT_USAGE;
 	}
 	rc = load_token(&o, token_file);
@@ -481,8 +515,10 @@ int cmd_ops(int argc, char **argv)
 	argv += optind;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (!strcmp(cmd, "status") || !strcmp(cmd, "releases")) {
-		rc = request(&o, cmd, "GET", !strcmp(cmd, "status") ? "/api/v1/status" :
-			     "/api/v1/releases", NULL, NULL, 0, &reply);
+		rc = request(&o, cmd, "GET",
+			     !strcmp(cmd, "status") ? "/api/v1/status" :
+						      "/api/v1/releases",
+			     NULL, NULL, 0, &reply);
 		if (!rc && (rupctl_opts.json || !strcmp(cmd, "releases"))) {
 			rupctl_json_print(reply);
 		} else if (!rc) {
@@ -494,47 +530,65 @@ int cmd_ops(int argc, char **argv)
 	} else if (!strcmp(cmd, "rollout")) {
 		rc = cmd_rollout(&o, argc, argv);
 	} else if (!strcmp(cmd, "cancel") && argc == 2) {
-		if (!argv[1][0] || strspn(argv[1], "0123456789") != strlen(argv[1]) ||
+		if (!argv[1][0] ||
+		    strspn(argv[1], "0123456789") != strlen(argv[1]) ||
 		    strlen(argv[1]) > 18) {
-			rc = rupctl_bad_value("ops cancel", "ROLLOUT_ID", argv[1], "a rollout id");
+			rc = rupctl_bad_value("ops cancel", "ROLLOUT_ID",
+					      argv[1], "a rollout id");
 		} else {
-			snprintf(path, sizeof(path), "/api/v1/rollouts/%s/cancel", argv[1]);
-			rc = request(&o, "cancel", "POST", path, NULL, NULL, 0, &reply);
+			snprintf(path, sizeof(path),
+				 "/api/v1/rollouts/%s/cancel", argv[1]);
+			rc = request(&o, "cancel", "POST", path, NULL, NULL, 0,
+				     &reply);
 			if (!rc)
-				printf("rollout %s cancelled: %" JSON_INTEGER_FORMAT " task(s)\n",
-				       argv[1], json_integer_value(json_object_get(reply,
-						"cancelled_tasks")));
+				printf("rollout %s cancelled: %" JSON_INTEGER_FORMAT
+				       " task(s)\n",
+				       argv[1],
+				       json_integer_value(json_object_get(
+					       reply, "cancelled_tasks")));
 			json_decref(reply);
 		}
 	} else if (!strcmp(cmd, "key") && argc == 3) {
-		if (!argv[1][0] || strspn(argv[1], "0123456789") != strlen(argv[1]) ||
-		    strlen(argv[1]) > 10 || (strcmp(argv[2], "stage") && strcmp(argv[2], "promote"))) {
-			rc = rupctl_bad_value("ops key", "REGION_ID stage|promote", argv[1],
-					      "a region id, then stage or promote");
+		if (!argv[1][0] ||
+		    strspn(argv[1], "0123456789") != strlen(argv[1]) ||
+		    strlen(argv[1]) > 10 ||
+		    (strcmp(argv[2], "stage") && strcmp(argv[2], "promote"))) {
+			rc = rupctl_bad_value(
+				"ops key", "REGION_ID stage|promote", argv[1],
+				"a region id, then stage or promote");
 		} else {
 			char body[64];
 
-			snprintf(path, sizeof(path), "/api/v1/regions/%s/key", argv[1]);
-			snprintf(body, sizeof(body), "{\"action\":\"%s\"}", argv[2]);
-			rc = request(&o, "key", "POST", path, body, NULL, 0, &reply);
+			snprintf(path, sizeof(path), "/api/v1/regions/%s/key",
+				 argv[1]);
+			snprintf(body, sizeof(body), "{\"action\":\"%s\"}",
+				 argv[2]);
+			rc = request(&o, "key", "POST", path, body, NULL, 0,
+				     &reply);
 			if (!rc)
 				printf("region %s: next key %s\n", argv[1],
-				       strcmp(argv[2], "stage") ? "promoted" : "staged");
+				       strcmp(argv[2], "stage") ? "promoted" :
+								  "staged");
 			json_decref(reply);
 		}
 	} else if (!strcmp(cmd, "remove") && argc == 2) {
-		if (snprintf(path, sizeof(path), "/api/v1/nodes/%s", argv[1]) >= (int)sizeof(path) ||
+		if (snprintf(path, sizeof(path), "/api/v1/nodes/%s", argv[1]) >=
+			    (int)sizeof(path) ||
 		    strchr(argv[1], '/') || strchr(argv[1], '?')) {
-			rc = rupctl_bad_value("ops remove", "NODE_ID", argv[1], "32 hex digits");
+			rc = rupctl_bad_value("ops remove", "NODE_ID", argv[1],
+					      "32 hex digits");
 		} else {
-			rc = request(&o, "remove", "DELETE", path, NULL, NULL, 0, &reply);
+			rc = request(&o, "remove", "DELETE", path, NULL, NULL,
+				     0, &reply);
 			if (!rc)
 				printf("node %s removed\n", argv[1]);
 			json_decref(reply);
 		}
 	} else {
-		rupctl_err("ops: unknown command '%s' (status, releases, publish, rollout, "
-			   "cancel ROLLOUT_ID, key REGION_ID stage|promote, remove NODE_ID)", cmd);
+		rupctl_err(
+			"ops: unknown command '%s' (status, releases, publish, rollout, "
+			"cancel ROLLOUT_ID, key REGION_ID stage|promote, remove NODE_ID)",
+			cmd);
 		rc = RUPCTL_EXIT_USAGE;
 	}
 	OPENSSL_cleanse(o.token, sizeof(o.token));
