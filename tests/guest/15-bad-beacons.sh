@@ -100,7 +100,7 @@ expect() {
 		assert_eq "$(field "$now" "$c")" "$want" "$what: $c"
 	done
 	snapshot "$now"
-	log "$what: ${!delta[*]} moved as expected, nothing else"
+	log "${SECONDS}s $what: ${!delta[*]} moved as expected, nothing else"
 }
 # The table as `rupctl peers` prints it (a header line, then one row a peer).
 peers() { rupctl peers $REGION || fail "rupctl peers"; }
@@ -181,6 +181,21 @@ craft --node-id "$A" --version 3.0.0 --seq $((seq - 1000000))
 expect drop_replay 1
 assert_eq "$(peer_field "$A" 4)" 2.0.0 "$what: peer A version"
 
+# Key rotation: with KEY2 as the next key, a beacon signed with it is
+# accepted; once the next key is cleared, it is a bad MAC again.
+rupctl region set $REGION next-key "$KEY2" || fail "region set next-key"
+R=$(new_id)
+what="beacon signed with the next key"
+craft --node-id "$R" --key "$KEY2" --version 1.9.0
+expect rx 1
+assert_eq "$(peer_field "$R" 4)" 1.9.0 "$what: version"
+known=2
+rupctl region set $REGION next-key-clear || fail "region set next-key-clear"
+what="next key cleared, beacon signed with it"
+craft --node-id "$R" --key "$KEY2" --version 1.9.1
+expect drop_bad_mac 1
+assert_eq "$(peer_field "$R" 4)" 1.9.0 "$what: version"
+
 # An unknown TLV is skipped: accepted, peer added with the right fields.
 U=$(new_id)
 what="unknown TLV"
@@ -189,7 +204,7 @@ expect rx 1
 has_peer "$U" || fail "$what: $U not in the table"
 assert_eq "$(peer_field "$U" 4)" 1.4.2 "$what: version"
 assert_eq "$(peer_field "$U" 5)" 77 "$what: score"
-known=2
+known=3
 
 # Flood of new node ids past max_peers: the table fills to MAX_PEERS, the
 # rest are dropped and counted; the known peers stay.
