@@ -6,7 +6,8 @@
 set -u
 . "$RUP_SRC/tests/host/opsd-lib.sh"
 N=100
-OPSD_T=$N OPSD_M=1 opsd_setup
+OPSD_T=$N OPSD_M=1 opsd_setup "[store]
+sync = normal"
 opsd_start
 for i in $(seq $N); do register "$(nid "$i")" "$i"; done
 check "$N regions" [ "$(sq "SELECT COUNT(DISTINCT region) FROM nodes")" = $N ]
@@ -16,10 +17,9 @@ publish 2.0.0
 # One curl, N transfers in parallel, each as its own node.
 cfg=$T/polls.cfg
 : >"$cfg"
-for i in $(seq $N); do
-	id=$(nid "$i")
-	r=$(sq "SELECT region FROM nodes WHERE id = '$id'")
-	[ "$i" -gt 1 ] && echo next >>"$cfg"
+sq "SELECT id, region FROM nodes ORDER BY id" | tr '|' ' ' >"$T/regions"
+while read -r id r; do
+	[ -s "$cfg" ] && echo next >>"$cfg"
 	cat >>"$cfg" <<EOC
 url = "$URL/api/v1/tasks?region=$r&term=1&wait=30"
 header = "X-Rup-Node: $id"
@@ -28,7 +28,7 @@ output = "$T/poll.$r"
 cacert = "$T/pki/ca.pem"
 silent
 EOC
-done
+done <"$T/regions"
 curl -s --no-progress-meter --parallel --parallel-max $N -K "$cfg" 2>"$T/polls.err" &
 polls=$!
 for _ in $(seq 100); do

@@ -42,7 +42,9 @@ check "page -> 200" code_is 200
 check "page auto-refreshes" grep -q 'http-equiv="refresh"' "$p"
 check "page shows region groups" grep -q '239.192.7.1' "$p"
 check "page shows the RVS and its term" grep -q "$n1 (1)" "$p"
-check "page shows member versions" grep -q "$n2: 1.0.0" "$p"
+check "page shows the fleet's versions" grep -q 'Versions: 1.0.0: 2</p>' "$p"
+check "page shows each region's versions and size" grep -q '<td>1</td><td>1.0.0: 1</td>' "$p"
+check "page shows the region's last task" grep -q 'open 2.0.0</td>' "$p"
 check "page shows rollout progress" grep -q 'open: 1' "$p"
 
 # Replies are not held back by Nagle + delayed ACK (that cost ~40 ms each):

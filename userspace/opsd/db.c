@@ -21,6 +21,7 @@ static const char schema[] =
 	" token_hash BLOB NOT NULL, registered INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
 	" state TEXT, last_report INTEGER);"
 	/* The assignment (assign.h's export) row by row: a registration writes O(1) rows. */
+	"CREATE INDEX IF NOT EXISTS nodes_region ON nodes(region);"
 	"CREATE TABLE IF NOT EXISTS assign_meta(id INTEGER PRIMARY KEY CHECK(id = 0),"
 	" t INTEGER NOT NULL, m INTEGER NOT NULL, n INTEGER NOT NULL, s INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS assign_slots(slot INTEGER PRIMARY KEY,"
@@ -38,6 +39,7 @@ static const char schema[] =
 	" region INTEGER NOT NULL, wave INTEGER NOT NULL, state TEXT NOT NULL, reason TEXT,"
 	" term INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS tasks_region ON tasks(region, state);"
+	"CREATE INDEX IF NOT EXISTS tasks_rollout ON tasks(rollout, wave, state);"
 	"CREATE TABLE IF NOT EXISTS task_nodes(task INTEGER NOT NULL, node TEXT NOT NULL,"
 	" version TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY(task, node));"
 	"CREATE TABLE IF NOT EXISTS reports(id INTEGER PRIMARY KEY, task INTEGER NOT NULL,"
