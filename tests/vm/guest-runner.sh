@@ -39,7 +39,7 @@ reset_state() {
 		[ "$l" = lo ] || ip link del "$l" 2>/dev/null
 	done
 	if [ -d /sys/module/rup ]; then
-		rmmod rup 2>/dev/null || why="rmmod rup failed after the test"
+		timeout 30 rmmod rup 2>/dev/null || why="rmmod rup failed after the test"
 	fi
 	echo "$why"
 }
@@ -64,12 +64,30 @@ while read -r t; do
 	echo "RUP-VM: start $name (timeout ${tmo}s)"
 	start=$(date +%s.%N)
 	if [ "${RUP_VM_LIVE:-0}" = 1 ]; then
-		(cd "$RUP_TMP" && exec setsid timeout -k 5 "$tmo" bash "$src/$t") 2>&1 </dev/null | tee "$logs/$name.log"
-		rc=${PIPESTATUS[0]}
+		(cd "$RUP_TMP" && exec setsid timeout -k 5 "$tmo" bash "$src/$t") > >(tee "$logs/$name.log") 2>&1 </dev/null &
 	else
-		(cd "$RUP_TMP" && exec setsid timeout -k 5 "$tmo" bash "$src/$t") >"$logs/$name.log" 2>&1 </dev/null
-		rc=$?
+		(cd "$RUP_TMP" && exec setsid timeout -k 5 "$tmo" bash "$src/$t") >"$logs/$name.log" 2>&1 </dev/null &
 	fi
+	tpid=$!
+	# A test stuck in the kernel survives timeout's KILL: give up on it
+	# after a grace period, show the blocked tasks, and end the run (the
+	# module is wedged, so the tests after it could not run either).
+	limit=$(($(date +%s) + tmo + 20))
+	while kill -0 $tpid 2>/dev/null && [ "$(date +%s)" -lt $limit ]; do
+		sleep 0.2
+	done
+	if kill -0 $tpid 2>/dev/null; then
+		echo w >/proc/sysrq-trigger
+		echo "FAIL $name (hung: still running ${tmo}s + 20s after start; blocked tasks in dmesg.log)" >>"$results"
+		echo "RUP-VM: FAIL $name (hung in the kernel; stopping the run)"
+		tail -n 30 "$logs/$name.log" | sed "s/^/  $name| /"
+		dmesg | tail -n +"$((before + 1))" | tail -n 60 | sed "s/^/  $name| /"
+		dmesg >"$logs/dmesg.log"
+		echo "RUP-VM: done"
+		exit 1
+	fi
+	wait $tpid
+	rc=$?
 	dur=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 	why=""
 	[ $rc -eq 124 ] && why="timed out after ${tmo}s"
