@@ -23,9 +23,11 @@ static void test_numbers(void **state)
 	uint16_t v16;
 
 	(void)state;
-	assert_int_equal(parse_u64("18446744073709551615", UINT64_MAX, &v64), 0);
+	assert_int_equal(parse_u64("18446744073709551615", UINT64_MAX, &v64),
+			 0);
 	assert_true(v64 == UINT64_MAX);
-	assert_int_equal(parse_u64("18446744073709551616", UINT64_MAX, &v64), -1);
+	assert_int_equal(parse_u64("18446744073709551616", UINT64_MAX, &v64),
+			 -1);
 	assert_int_equal(parse_u32("0x10", UINT32_MAX, &v32), 0);
 	assert_int_equal(v32, 16);
 	assert_int_equal(parse_u32("4294967296", UINT32_MAX, &v32), -1);
@@ -54,7 +56,7 @@ static void test_ms(void **state)
 	assert_int_equal(parse_ms("3s", &ms), 0);
 	assert_int_equal(ms, 3000);
 	assert_int_equal(parse_ms("4294967s", &ms), 0);
-	assert_int_equal(parse_ms("4294968s", &ms), -1);	/* > UINT32_MAX ms */
+	assert_int_equal(parse_ms("4294968s", &ms), -1); /* > UINT32_MAX ms */
 	assert_int_equal(parse_ms("4294967296", &ms), -1);
 	assert_int_equal(parse_ms("99999999999999999999999", &ms), -1);
 	assert_int_equal(parse_ms("s", &ms), -1);
@@ -101,21 +103,30 @@ static void test_roles(void **state)
 	assert_int_equal(rup_role_parse(",rvs", &r), -1);
 	assert_int_equal(rup_role_parse("rv", &r), -1);
 	assert_int_equal(rup_role_parse("rvsx", &r), -1);
-	rup_role_format(RUP_ROLE_MEMBER | RUP_ROLE_RVS | 0x40, buf, sizeof(buf));
+	rup_role_format(RUP_ROLE_MEMBER | RUP_ROLE_RVS | 0x40, buf,
+			sizeof(buf));
 	assert_string_equal(buf, "member,rvs,0x40");
 	rup_role_format(0, buf, sizeof(buf));
 	assert_string_equal(buf, "none");
-	rup_role_format(__RUP_ROLE_ALL, buf, 8);	/* truncated, still a string */
+	rup_role_format(__RUP_ROLE_ALL, buf, 8); /* truncated, still a string */
 	assert_int_equal(strlen(buf), 7);
-	assert_string_equal(rup_stat_name(RUP_STAT_DROP_BAD_MAC), "drop_bad_mac");
+	assert_string_equal(rup_stat_name(RUP_STAT_DROP_BAD_MAC),
+			    "drop_bad_mac");
 	assert_null(rup_stat_name(RUP_STAT_MAX + 1));
 	assert_string_equal(rup_event_name(RUP_CMD_RVS_LOST), "rvs-lost");
 }
 
 /* A PEER_NEW event; @bad picks one field to break. */
 enum breakage {
-	GOOD, SHORT_ID, LONG_VERSION, NO_NUL, NO_REGION, SHORT_SHA, BAD_U32,
-	OVERRUN, NO_GENL,
+	GOOD,
+	SHORT_ID,
+	LONG_VERSION,
+	NO_NUL,
+	NO_REGION,
+	SHORT_SHA,
+	BAD_U32,
+	OVERRUN,
+	NO_GENL,
 };
 
 static struct nlmsghdr *craft(char *buf, enum breakage bad)
@@ -157,10 +168,10 @@ static struct nlmsghdr *craft(char *buf, enum breakage bad)
 	mnl_attr_put_u64(nlh, RUP_OFFER_A_SIZE, 123456789);
 	mnl_attr_put_u16(nlh, RUP_OFFER_A_PORT, 8080);
 	mnl_attr_put_strz(nlh, RUP_OFFER_A_PATH, "/p/2.0.0");
-	mnl_attr_put_u32(nlh, 60, 1);	/* unknown in the nest: skipped */
+	mnl_attr_put_u32(nlh, 60, 1); /* unknown in the nest: skipped */
 	mnl_attr_nest_end(nlh, nest);
 	mnl_attr_put_u64(nlh, RUP_A_PEER_RX, 5);
-	mnl_attr_put_u32(nlh, RUP_A_MAX + 9, 1);	/* newer kernel: skipped */
+	mnl_attr_put_u32(nlh, RUP_A_MAX + 9, 1); /* newer kernel: skipped */
 	if (bad == OVERRUN) {
 		/* The last attribute claims more bytes than the message has. */
 		struct nlattr *a = mnl_nlmsg_get_payload_tail(nlh);
@@ -194,10 +205,11 @@ static void test_peer_parse(void **state)
 	assert_true(p.offer.size == 123456789);
 	assert_int_equal(p.offer.port, 8080);
 	assert_string_equal(p.offer.path, "/p/2.0.0");
-	assert_int_equal(p.offer.mask, 0x7c);	/* attributes 2..6 */
+	assert_int_equal(p.offer.mask, 0x7c); /* attributes 2..6 */
 
 	assert_int_equal(rup_nl_parse_peer(craft(buf, SHORT_ID), &p), -EPROTO);
-	assert_int_equal(rup_nl_parse_peer(craft(buf, LONG_VERSION), &p), -EPROTO);
+	assert_int_equal(rup_nl_parse_peer(craft(buf, LONG_VERSION), &p),
+			 -EPROTO);
 	assert_int_equal(rup_nl_parse_peer(craft(buf, NO_NUL), &p), -EPROTO);
 	assert_int_equal(rup_nl_parse_peer(craft(buf, NO_REGION), &p), -EPROTO);
 	assert_int_equal(rup_nl_parse_peer(craft(buf, SHORT_SHA), &p), -EPROTO);
@@ -209,10 +221,8 @@ static void test_peer_parse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_ms),
-		cmocka_unit_test(test_hex),
-		cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_numbers),	   cmocka_unit_test(test_ms),
+		cmocka_unit_test(test_hex),	   cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_peer_parse),
 	};
 

@@ -14,16 +14,17 @@
 #include "rupctl.h"
 
 struct mon {
-	uint32_t region;	/* RUP_NL_NO_REGION: all */
-	uint64_t left;		/* events still to print; 0: unlimited */
+	uint32_t region; /* RUP_NL_NO_REGION: all */
+	uint64_t left; /* events still to print; 0: unlimited */
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: rupctl [-j] monitor [region ID] [count N]\n"
-		   "Prints rup events as they happen, one line each (JSON lines with -j):\n"
-		   "peer-new, peer-changed (with what changed), peer-gone, rvs-lost.\n"
-		   "count N exits after N events. Exits 3 when the module is unloaded.\n");
+	fprintf(f,
+		"Usage: rupctl [-j] monitor [region ID] [count N]\n"
+		"Prints rup events as they happen, one line each (JSON lines with -j):\n"
+		"peer-new, peer-changed (with what changed), peer-gone, rvs-lost.\n"
+		"count N exits after N events. Exits 3 when the module is unloaded.\n");
 }
 
 static int event_cb(const struct rup_event *ev, void *arg)
@@ -31,7 +32,8 @@ static int event_cb(const struct rup_event *ev, void *arg)
 	const char *name = rup_event_name(ev->cmd);
 	struct mon *m = arg;
 
-	if (!name || (m->region != RUP_NL_NO_REGION && ev->peer.region != m->region))
+	if (!name ||
+	    (m->region != RUP_NL_NO_REGION && ev->peer.region != m->region))
 		return 0;
 	if (rupctl_opts.json) {
 		json_t *j = peer_json(&ev->peer);
@@ -45,7 +47,7 @@ static int event_cb(const struct rup_event *ev, void *arg)
 		fflush(stdout);
 	}
 	if (m->left && --m->left == 0)
-		return 1;	/* done */
+		return 1; /* done */
 	return 0;
 }
 
@@ -62,10 +64,12 @@ static int parse_args(int argc, char **argv, struct mon *m)
 			return RUPCTL_EXIT_USAGE;
 		if (!strcmp(k, "region")) {
 			if (parse_u32(v, UINT32_MAX - 1, &m->region))
-				return rupctl_bad_value("monitor", k, v, "a region id");
+				return rupctl_bad_value("monitor", k, v,
+							"a region id");
 		} else if (!strcmp(k, "count")) {
 			if (parse_u64(v, UINT64_MAX, &m->left) || !m->left)
-				return rupctl_bad_value("monitor", k, v, "a positive number");
+				return rupctl_bad_value("monitor", k, v,
+							"a positive number");
 		} else {
 			rupctl_err("monitor: unknown option \"%s\"", k);
 			return RUPCTL_EXIT_USAGE;

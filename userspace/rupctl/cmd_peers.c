@@ -21,9 +21,10 @@ struct peer_list {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: rupctl [-j] peers [REGION]\n"
-		   "Lists the version table of REGION, or of every region: node id,\n"
-		   "address, version, score, role, term, ms since last beacon, offer.\n");
+	fprintf(f,
+		"Usage: rupctl [-j] peers [REGION]\n"
+		"Lists the version table of REGION, or of every region: node id,\n"
+		"address, version, score, role, term, ms since last beacon, offer.\n");
 }
 
 static int collect_cb(const struct rup_peer *p, void *arg)
@@ -57,8 +58,9 @@ static void print_table(const struct peer_list *l)
 	char id[2 * RUP_NODE_ID_LEN + 1], addr[INET_ADDRSTRLEN], role[64];
 	size_t i;
 
-	printf("%-6s %-32s %-15s %-12s %10s %-14s %6s %8s %s\n", "REGION", "NODE",
-	       "ADDR", "VERSION", "SCORE", "ROLE", "TERM", "SEEN_MS", "OFFER");
+	printf("%-6s %-32s %-15s %-12s %10s %-14s %6s %8s %s\n", "REGION",
+	       "NODE", "ADDR", "VERSION", "SCORE", "ROLE", "TERM", "SEEN_MS",
+	       "OFFER");
 	for (i = 0; i < l->n; i++) {
 		const struct rup_peer *p = &l->v[i];
 
@@ -68,7 +70,8 @@ static void print_table(const struct peer_list *l)
 		printf("%-6u %-32s %-15s %-12s %10u %-14s %6llu %8u %s\n",
 		       p->region, id, addr, p->version, p->score, role,
 		       (unsigned long long)p->term, p->last_seen_ms,
-		       p->mask & RUP_NL_BIT(RUP_A_OFFER) ? p->offer.version : "-");
+		       p->mask & RUP_NL_BIT(RUP_A_OFFER) ? p->offer.version :
+							   "-");
 	}
 }
 
@@ -92,8 +95,10 @@ int cmd_peers(int argc, char **argv)
 	}
 	if (argc == 2) {
 		snprintf(what, sizeof(what), "peers %.20s", argv[1]);
-		if (parse_u32(argv[1], UINT32_MAX, &region) || region == RUP_NL_NO_REGION)
-			return rupctl_bad_value("peers", "region", argv[1], "a number");
+		if (parse_u32(argv[1], UINT32_MAX, &region) ||
+		    region == RUP_NL_NO_REGION)
+			return rupctl_bad_value("peers", "region", argv[1],
+						"a number");
 	}
 	err = rupctl_nl_open(&nl);
 	if (err)

@@ -32,15 +32,16 @@ static int parse_id(const char *s, const char *what, uint32_t *id)
 	return 0;
 }
 
-static int get_key(const char *what, const char *key, const char *val, bool file,
-		   uint8_t *out, size_t *len)
+static int get_key(const char *what, const char *key, const char *val,
+		   bool file, uint8_t *out, size_t *len)
 {
 	char ctx[96];
 
 	if (file) {
 		snprintf(ctx, sizeof(ctx), "%s: %s", what, key);
 		return read_hex_file(ctx, val, out, RUP_NL_KEY_MAX, len) ?
-		       RUPCTL_EXIT_USAGE : 0;
+			       RUPCTL_EXIT_USAGE :
+			       0;
 	}
 	if (parse_hex(val, out, RUP_NL_KEY_MAX, len))
 		return rupctl_bad_value(what, key, val, "hex digits");
@@ -59,7 +60,7 @@ static int parse_opts(int argc, char **argv, bool add, const char *what,
 
 		if (!strcmp(k, "next-key-clear")) {
 			if (add)
-				break;	/* unknown option for add */
+				break; /* unknown option for add */
 			r->mask |= RUP_NL_BIT(RUP_A_REGION_NEXT_KEY_CLEAR);
 			continue;
 		}
@@ -68,7 +69,8 @@ static int parse_opts(int argc, char **argv, bool add, const char *what,
 			return RUPCTL_EXIT_USAGE;
 		if (!strcmp(k, "group") && add) {
 			if (parse_ipv4(v, &r->group))
-				return rupctl_bad_value(what, k, v, "an IPv4 address");
+				return rupctl_bad_value(what, k, v,
+							"an IPv4 address");
 			r->mask |= RUP_NL_BIT(RUP_A_REGION_GROUP4);
 		} else if (!strcmp(k, "port") && add) {
 			if (parse_u16(v, &r->port))
@@ -77,40 +79,48 @@ static int parse_opts(int argc, char **argv, bool add, const char *what,
 		} else if ((!strcmp(k, "dev") || !strcmp(k, "ifname")) && add) {
 			r->ifindex = if_nametoindex(v);
 			if (!r->ifindex)
-				return rupctl_bad_value(what, k, v, "no such interface");
+				return rupctl_bad_value(what, k, v,
+							"no such interface");
 			r->mask |= RUP_NL_BIT(RUP_A_REGION_IFINDEX);
 		} else if (!strcmp(k, "key") || !strcmp(k, "key-file")) {
-			err = get_key(what, k, v, strcmp(k, "key"), r->key, &r->key_len);
+			err = get_key(what, k, v, strcmp(k, "key"), r->key,
+				      &r->key_len);
 			if (err)
 				return err;
 			r->mask |= RUP_NL_BIT(RUP_A_REGION_KEY);
-		} else if (!strcmp(k, "next-key") || !strcmp(k, "next-key-file")) {
-			err = get_key(what, k, v, strcmp(k, "next-key"), r->next_key,
-				      &r->next_key_len);
+		} else if (!strcmp(k, "next-key") ||
+			   !strcmp(k, "next-key-file")) {
+			err = get_key(what, k, v, strcmp(k, "next-key"),
+				      r->next_key, &r->next_key_len);
 			if (err)
 				return err;
 			r->mask |= RUP_NL_BIT(RUP_A_REGION_NEXT_KEY);
 		} else if (!strcmp(k, "interval")) {
 			if (parse_ms(v, &r->interval_ms))
-				return rupctl_bad_value(what, k, v, "milliseconds");
+				return rupctl_bad_value(what, k, v,
+							"milliseconds");
 			r->mask |= RUP_NL_BIT(RUP_A_REGION_INTERVAL_MS);
 		} else if (!strcmp(k, "dead-interval")) {
 			if (parse_ms(v, &r->dead_ms))
-				return rupctl_bad_value(what, k, v, "milliseconds");
+				return rupctl_bad_value(what, k, v,
+							"milliseconds");
 			r->mask |= RUP_NL_BIT(RUP_A_REGION_DEAD_MS);
 		} else if (!strcmp(k, "clock-window")) {
 			if (parse_ms(v, &r->window_ms))
-				return rupctl_bad_value(what, k, v, "milliseconds");
+				return rupctl_bad_value(what, k, v,
+							"milliseconds");
 			r->mask |= RUP_NL_BIT(RUP_A_REGION_WINDOW_MS);
 		} else {
-			rupctl_err("%s: unknown option \"%s\"; see \"rupctl region help\"",
-				   what, k);
+			rupctl_err(
+				"%s: unknown option \"%s\"; see \"rupctl region help\"",
+				what, k);
 			return RUPCTL_EXIT_USAGE;
 		}
 	}
 	if (i < argc) {
-		rupctl_err("%s: unknown option \"%s\"; see \"rupctl region help\"",
-			   what, argv[i]);
+		rupctl_err(
+			"%s: unknown option \"%s\"; see \"rupctl region help\"",
+			what, argv[i]);
 		return RUPCTL_EXIT_USAGE;
 	}
 	return 0;
@@ -154,7 +164,7 @@ static int region_del(int argc, char **argv)
 
 	if (argc != 2) {
 		rupctl_err("region del: %s", argc < 2 ? "missing region id" :
-			   "too many arguments");
+							"too many arguments");
 		return RUPCTL_EXIT_USAGE;
 	}
 	snprintf(what, sizeof(what), "region del %.20s", argv[1]);
@@ -176,11 +186,13 @@ static json_t *region_json(const struct rup_region *r)
 	json_t *j;
 
 	inet_ntop(AF_INET, &r->group, group, sizeof(group));
-	j = json_pack("{s:I, s:s, s:i, s:I}", "id", (json_int_t)r->id,
-		      "group", group, "port", (int)r->port,
-		      "ifindex", (json_int_t)r->ifindex);
-	json_object_set_new(j, "dev", r->ifindex && if_indextoname(r->ifindex, dev) ?
-			    json_string(dev) : json_null());
+	j = json_pack("{s:I, s:s, s:i, s:I}", "id", (json_int_t)r->id, "group",
+		      group, "port", (int)r->port, "ifindex",
+		      (json_int_t)r->ifindex);
+	json_object_set_new(j, "dev",
+			    r->ifindex && if_indextoname(r->ifindex, dev) ?
+				    json_string(dev) :
+				    json_null());
 	json_object_set_new(j, "interval_ms", json_integer(r->interval_ms));
 	json_object_set_new(j, "dead_ms", json_integer(r->dead_ms));
 	json_object_set_new(j, "clock_window_ms", json_integer(r->window_ms));
@@ -271,6 +283,7 @@ int cmd_region(int argc, char **argv)
 		return region_del(argc, argv);
 	if (!strcmp(verb, "show") || !strcmp(verb, "list"))
 		return region_show(argc, argv);
-	rupctl_err("region: unknown command \"%s\"; try \"rupctl region help\"", verb);
+	rupctl_err("region: unknown command \"%s\"; try \"rupctl region help\"",
+		   verb);
 	return RUPCTL_EXIT_USAGE;
 }

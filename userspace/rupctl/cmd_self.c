@@ -18,7 +18,8 @@ static void usage(FILE *f)
 		"                        [offer VERSION sha256 HEX size BYTES port PORT path PATH\n"
 		"                         | offer none]]\n"
 		"       rupctl self show [REGION]\n"
-		"node-id is %d hex digits; ROLE is one of: " RUP_ROLE_NAMES ".\n"
+		"node-id is %d hex digits; ROLE is one of: " RUP_ROLE_NAMES
+		".\n"
 		"role, term and offer are per region and need \"region ID\".\n"
 		"An offer needs all of version, sha256 (%d hex digits), size, port and path.\n",
 		2 * RUP_NODE_ID_LEN, 2 * RUP_SHA256_LEN);
@@ -28,8 +29,8 @@ static int copy_str(const char *what, const char *key, const char *v, char *out,
 		    size_t size)
 {
 	if (strlen(v) >= size) {
-		rupctl_err("%s: %s: \"%.20s...\" is longer than %zu characters", what,
-			   key, v, size - 1);
+		rupctl_err("%s: %s: \"%.20s...\" is longer than %zu characters",
+			   what, key, v, size - 1);
 		return RUPCTL_EXIT_USAGE;
 	}
 	strcpy(out, v);
@@ -44,7 +45,8 @@ static int parse_offer_opt(const char *what, const char *k, const char *v,
 	uint64_t size;
 
 	if (!strcmp(k, "sha256")) {
-		if (parse_hex(v, o->sha256, RUP_SHA256_LEN, &len) || len != RUP_SHA256_LEN)
+		if (parse_hex(v, o->sha256, RUP_SHA256_LEN, &len) ||
+		    len != RUP_SHA256_LEN)
 			return rupctl_bad_value(what, k, v, "64 hex digits");
 		o->mask |= RUP_NL_BIT(RUP_OFFER_A_SHA256);
 	} else if (!strcmp(k, "size")) {
@@ -66,7 +68,8 @@ static int parse_offer_opt(const char *what, const char *k, const char *v,
 	return 0;
 }
 
-static int parse_set(int argc, char **argv, const char *what, struct rup_self *s)
+static int parse_set(int argc, char **argv, const char *what,
+		     struct rup_self *s)
 {
 	const char *v;
 	size_t len;
@@ -81,23 +84,28 @@ static int parse_set(int argc, char **argv, const char *what, struct rup_self *s
 		if (!strcmp(k, "node-id")) {
 			if (parse_hex(v, s->node_id, RUP_NODE_ID_LEN, &len) ||
 			    len != RUP_NODE_ID_LEN)
-				return rupctl_bad_value(what, k, v, "32 hex digits");
+				return rupctl_bad_value(what, k, v,
+							"32 hex digits");
 			s->mask |= RUP_NL_BIT(RUP_A_NODE_ID);
 		} else if (!strcmp(k, "version")) {
-			if (copy_str(what, k, v, s->version, sizeof(s->version)))
+			if (copy_str(what, k, v, s->version,
+				     sizeof(s->version)))
 				return RUPCTL_EXIT_USAGE;
 			s->mask |= RUP_NL_BIT(RUP_A_VERSION);
 		} else if (!strcmp(k, "score")) {
 			if (parse_u32(v, UINT32_MAX, &s->score))
-				return rupctl_bad_value(what, k, v, "0-4294967295");
+				return rupctl_bad_value(what, k, v,
+							"0-4294967295");
 			s->mask |= RUP_NL_BIT(RUP_A_SCORE);
 		} else if (!strcmp(k, "region")) {
 			if (parse_u32(v, UINT32_MAX, &s->region))
-				return rupctl_bad_value(what, k, v, "a region id");
+				return rupctl_bad_value(what, k, v,
+							"a region id");
 			s->mask |= RUP_NL_BIT(RUP_A_REGION_ID);
 		} else if (!strcmp(k, "role")) {
 			if (rup_role_parse(v, &s->role))
-				return rupctl_bad_value(what, k, v, RUP_ROLE_NAMES);
+				return rupctl_bad_value(what, k, v,
+							RUP_ROLE_NAMES);
 			s->mask |= RUP_NL_BIT(RUP_A_ROLE);
 		} else if (!strcmp(k, "term")) {
 			if (parse_u64(v, UINT64_MAX, &s->term))
@@ -106,7 +114,7 @@ static int parse_set(int argc, char **argv, const char *what, struct rup_self *s
 		} else if (!strcmp(k, "offer")) {
 			s->mask |= RUP_NL_BIT(RUP_A_OFFER);
 			if (!strcmp(v, "none"))
-				continue;	/* empty nest: withdraw */
+				continue; /* empty nest: withdraw */
 			if (copy_str(what, "offer", v, s->offer.version,
 				     sizeof(s->offer.version)))
 				return RUPCTL_EXIT_USAGE;
@@ -115,8 +123,9 @@ static int parse_set(int argc, char **argv, const char *what, struct rup_self *s
 			while (i + 1 < argc) {
 				const char *ok = argv[i + 1];
 
-				if (strcmp(ok, "sha256") && strcmp(ok, "size") &&
-				    strcmp(ok, "port") && strcmp(ok, "path"))
+				if (strcmp(ok, "sha256") &&
+				    strcmp(ok, "size") && strcmp(ok, "port") &&
+				    strcmp(ok, "path"))
 					break;
 				i++;
 				v = rupctl_arg(&i, argc, argv, what);
@@ -127,8 +136,9 @@ static int parse_set(int argc, char **argv, const char *what, struct rup_self *s
 					return err;
 			}
 		} else {
-			rupctl_err("%s: unknown option \"%s\"; see \"rupctl self help\"",
-				   what, k);
+			rupctl_err(
+				"%s: unknown option \"%s\"; see \"rupctl self help\"",
+				what, k);
 			return RUPCTL_EXIT_USAGE;
 		}
 	}
@@ -166,8 +176,10 @@ static json_t *region_json(const struct rup_self *s)
 	json_object_set_new(j, "region", json_integer(s->region));
 	json_object_set_new(j, "role", rup_role_json(s->role));
 	json_object_set_new(j, "term", json_integer((json_int_t)s->term));
-	json_object_set_new(j, "offer", s->mask & RUP_NL_BIT(RUP_A_OFFER) ?
-			    offer_json(&s->offer) : json_null());
+	json_object_set_new(j, "offer",
+			    s->mask & RUP_NL_BIT(RUP_A_OFFER) ?
+				    offer_json(&s->offer) :
+				    json_null());
 	return j;
 }
 
@@ -217,8 +229,10 @@ static int self_show(int argc, char **argv)
 	}
 	if (argc == 2) {
 		snprintf(what, sizeof(what), "self show %.20s", argv[1]);
-		if (parse_u32(argv[1], UINT32_MAX, &region) || region == RUP_NL_NO_REGION)
-			return rupctl_bad_value("self show", "region", argv[1], "a number");
+		if (parse_u32(argv[1], UINT32_MAX, &region) ||
+		    region == RUP_NL_NO_REGION)
+			return rupctl_bad_value("self show", "region", argv[1],
+						"a number");
 		ids.v = malloc(sizeof(*ids.v));
 		if (!ids.v)
 			return RUPCTL_EXIT_KERNEL;
@@ -236,8 +250,9 @@ static int self_show(int argc, char **argv)
 	node_id_hex(s.node_id, id);
 	if (rupctl_opts.json) {
 		regions = json_array();
-		j = json_pack("{s:s, s:s, s:I, s:O}", "node", id, "version", s.version,
-			      "score", (json_int_t)s.score, "regions", regions);
+		j = json_pack("{s:s, s:s, s:I, s:O}", "node", id, "version",
+			      s.version, "score", (json_int_t)s.score,
+			      "regions", regions);
 	} else {
 		printf("node %s version %s score %u\n", id, s.version, s.score);
 	}
@@ -280,6 +295,7 @@ int cmd_self(int argc, char **argv)
 		return self_set(argc - 1, argv + 1);
 	if (!strcmp(verb, "show"))
 		return self_show(argc > 1 ? argc - 1 : 1, argv + 1);
-	rupctl_err("self: unknown command \"%s\"; try \"rupctl self help\"", verb);
+	rupctl_err("self: unknown command \"%s\"; try \"rupctl self help\"",
+		   verb);
 	return RUPCTL_EXIT_USAGE;
 }

@@ -9,10 +9,11 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: rupctl [-j] stats [REGION]\n"
-		   "Per-region counters: tx, tx_err, rx, one drop_* counter per reason\n"
-		   "(short, too_big, bad_magic, malformed, wrong_region, bad_mac, replay,\n"
-		   "stale, table_full, own) and expired peers.\n");
+	fprintf(f,
+		"Usage: rupctl [-j] stats [REGION]\n"
+		"Per-region counters: tx, tx_err, rx, one drop_* counter per reason\n"
+		"(short, too_big, bad_magic, malformed, wrong_region, bad_mac, replay,\n"
+		"stale, table_full, own) and expired peers.\n");
 }
 
 static int stats_cb(const struct rup_stats *s, void *arg)
@@ -32,9 +33,11 @@ static int stats_cb(const struct rup_stats *s, void *arg)
 		if (!name || !(s->mask & RUP_NL_BIT(i)))
 			continue;
 		if (j)
-			json_object_set_new(j, name, json_integer((json_int_t)s->count[i]));
+			json_object_set_new(
+				j, name, json_integer((json_int_t)s->count[i]));
 		else
-			printf("  %-18s %llu\n", name, (unsigned long long)s->count[i]);
+			printf("  %-18s %llu\n", name,
+			       (unsigned long long)s->count[i]);
 	}
 	if (j)
 		json_array_append_new(list, j);
@@ -62,8 +65,10 @@ int cmd_stats(int argc, char **argv)
 	}
 	if (argc == 2) {
 		snprintf(what, sizeof(what), "stats %.20s", argv[1]);
-		if (parse_u32(argv[1], UINT32_MAX, &region) || region == RUP_NL_NO_REGION) {
-			err = rupctl_bad_value("stats", "region", argv[1], "a number");
+		if (parse_u32(argv[1], UINT32_MAX, &region) ||
+		    region == RUP_NL_NO_REGION) {
+			err = rupctl_bad_value("stats", "region", argv[1],
+					       "a number");
 			goto out;
 		}
 	}

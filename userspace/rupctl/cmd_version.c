@@ -41,7 +41,8 @@ int cmd_version(int argc, char **argv)
 	if (rupctl_opts.json) {
 		json_t *j = json_pack("{s:s}", "rupctl", RUP_VERSION);
 
-		json_object_set_new(j, "module", loaded ? json_string(mod) : json_null());
+		json_object_set_new(j, "module",
+				    loaded ? json_string(mod) : json_null());
 		rupctl_json_print(j);
 		return RUPCTL_EXIT_OK;
 	}

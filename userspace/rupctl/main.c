@@ -21,6 +21,8 @@ int cmd_ops(int argc, char **argv);
 int cmd_agent(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 
+/* One line per command, so adding one is a one-line change. */
+/* clang-format off */
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -38,6 +40,7 @@ static const struct {
 	{ "agent", cmd_agent, "run the node agent daemon (foreground)" },
 	{ "status", cmd_status, "show the agent's region, role, version, task" },
 };
+/* clang-format on */
 
 static void usage(FILE *f)
 {

@@ -70,14 +70,15 @@ int rup_role_parse(const char *s, uint32_t *out)
 	while (*s) {
 		n = strcspn(s, ",");
 		for (i = 0; i < ARRAY_SIZE(role_names); i++)
-			if (strlen(role_names[i]) == n && !strncmp(s, role_names[i], n))
+			if (strlen(role_names[i]) == n &&
+			    !strncmp(s, role_names[i], n))
 				break;
 		if (i == ARRAY_SIZE(role_names))
 			return -1;
 		bits |= 1U << i;
 		s += n;
 		if (*s == ',' && *++s == '\0')
-			return -1;	/* trailing comma */
+			return -1; /* trailing comma */
 	}
 	if (!bits)
 		return -1;
@@ -96,12 +97,12 @@ static void bits_format(uint32_t bits, const char *const *names, size_t count,
 		if (!(bits & (1U << i)))
 			continue;
 		unknown &= ~(1U << i);
-		used += snprintf(buf + used, used < len ? len - used : 0, "%s%s",
-				 used ? "," : "", names[i]);
+		used += snprintf(buf + used, used < len ? len - used : 0,
+				 "%s%s", used ? "," : "", names[i]);
 	}
 	if (unknown)
-		used += snprintf(buf + used, used < len ? len - used : 0, "%s0x%x",
-				 used ? "," : "", unknown);
+		used += snprintf(buf + used, used < len ? len - used : 0,
+				 "%s0x%x", used ? "," : "", unknown);
 	if (!used)
 		snprintf(buf, len, "%s", none);
 }

@@ -25,8 +25,8 @@ struct talk {
 	struct rup_nl *nl;
 	rup_nl_msg_cb cb;
 	void *arg;
-	uint32_t seq;	/* of the request */
-	int err;	/* first error seen, negative errno */
+	uint32_t seq; /* of the request */
+	int err; /* first error seen, negative errno */
 };
 
 static int ext_attr_cb(const struct nlattr *attr, void *data)
@@ -82,7 +82,7 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_STOP;
 	}
 	if (e->error == 0)
-		return MNL_CB_STOP;	/* the ACK */
+		return MNL_CB_STOP; /* the ACK */
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
 	parse_ext(t->nl, nlh, off);
@@ -155,9 +155,12 @@ struct nlmsghdr *rup_nl_msg(struct rup_nl *nl, uint8_t cmd, uint16_t flags)
 	return nlh;
 }
 
-int rup_nl_talk(struct rup_nl *nl, struct nlmsghdr *nlh, rup_nl_msg_cb cb, void *arg)
+int rup_nl_talk(struct rup_nl *nl, struct nlmsghdr *nlh, rup_nl_msg_cb cb,
+		void *arg)
 {
-	struct talk t = { .nl = nl, .cb = cb, .arg = arg, .seq = nlh->nlmsg_seq };
+	struct talk t = {
+		.nl = nl, .cb = cb, .arg = arg, .seq = nlh->nlmsg_seq
+	};
 	ssize_t n;
 	int ret;
 
@@ -178,64 +181,78 @@ int rup_nl_talk(struct rup_nl *nl, struct nlmsghdr *nlh, rup_nl_msg_cb cb, void 
 				  ctl_cbs, NLMSG_MIN_TYPE);
 		if (ret == MNL_CB_STOP)
 			return t.err ? t.err : (nl->dump_intr ? -EINTR : 0);
-		if (ret == MNL_CB_ERROR)	/* malformed datagram */
+		if (ret == MNL_CB_ERROR) /* malformed datagram */
 			return t.err ? t.err : (errno ? -errno : -EPROTO);
 	}
 }
 
 /* Parsed CTRL_CMD_GETFAMILY reply. */
 struct family_info {
-	const char *grp;	/* mcast group name to look for */
+	const char *grp; /* mcast group name to look for */
 	uint16_t id;
 	uint8_t version;
 	uint32_t grp_id;
 };
 
-static void parse_mcast_groups(const struct nlattr *nest, struct family_info *fi)
+/* libmnl's for_each macros defeat clang-format; callbacks instead. */
+struct mcast_grp {
+	const char *name;
+	uint32_t id;
+};
+
+static int grp_attr_cb(const struct nlattr *a, void *data)
 {
-	const struct nlattr *grp, *a;
+	struct mcast_grp *g = data;
 
-	mnl_attr_for_each_nested(grp, nest) {
-		const char *name = NULL;
-		uint32_t id = 0;
+	if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
+	    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+		g->name = mnl_attr_get_str(a);
+	else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
+		 mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+		g->id = mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
 
-		mnl_attr_for_each_nested(a, grp) {
-			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
-			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-				name = mnl_attr_get_str(a);
-			else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
-				 mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				id = mnl_attr_get_u32(a);
-		}
-		if (name && fi->grp && !strcmp(name, fi->grp))
-			fi->grp_id = id;
+/* One entry of CTRL_ATTR_MCAST_GROUPS: remember the id of fi->grp. */
+static int grp_cb(const struct nlattr *grp, void *data)
+{
+	struct family_info *fi = data;
+	struct mcast_grp g = { NULL, 0 };
+
+	mnl_attr_parse_nested(grp, grp_attr_cb, &g);
+	if (g.name && fi->grp && !strcmp(g.name, fi->grp))
+		fi->grp_id = g.id;
+	return MNL_CB_OK;
+}
+
+static int family_attr_cb(const struct nlattr *a, void *data)
+{
+	struct family_info *fi = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case CTRL_ATTR_FAMILY_ID:
+		if (mnl_attr_validate(a, MNL_TYPE_U16) == 0)
+			fi->id = mnl_attr_get_u16(a);
+		break;
+	case CTRL_ATTR_VERSION:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			fi->version = mnl_attr_get_u32(a);
+		break;
+	case CTRL_ATTR_MCAST_GROUPS:
+		mnl_attr_parse_nested(a, grp_cb, fi);
+		break;
 	}
+	return MNL_CB_OK;
 }
 
 static int family_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	struct family_info *fi = arg;
-	const struct nlattr *a;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		switch (mnl_attr_get_type(a)) {
-		case CTRL_ATTR_FAMILY_ID:
-			if (mnl_attr_validate(a, MNL_TYPE_U16) == 0)
-				fi->id = mnl_attr_get_u16(a);
-			break;
-		case CTRL_ATTR_VERSION:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				fi->version = mnl_attr_get_u32(a);
-			break;
-		case CTRL_ATTR_MCAST_GROUPS:
-			parse_mcast_groups(a, fi);
-			break;
-		}
-	}
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, arg);
 	return 0;
 }
 
-static int get_family(struct rup_nl *nl, const char *name, struct family_info *fi)
+static int get_family(struct rup_nl *nl, const char *name,
+		      struct family_info *fi)
 {
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *g;
@@ -283,7 +300,7 @@ int rup_nl_open(struct rup_nl *nl)
 
 	err = get_family(nl, RUP_GENL_NAME, &fi);
 	if (err)
-		goto fail;	/* -ENOENT: the module is not loaded */
+		goto fail; /* -ENOENT: the module is not loaded */
 	if (!fi.id) {
 		err = -EPROTO;
 		goto fail;

@@ -22,16 +22,16 @@
 
 struct rup_nl {
 	struct mnl_socket *sock;
-	uint16_t family;	/* genl id of "rup" */
+	uint16_t family; /* genl id of "rup" */
 	uint8_t family_version;
-	uint32_t events_grp;	/* mcast id of "events", 0 if absent */
+	uint32_t events_grp; /* mcast id of "events", 0 if absent */
 	uint32_t ctrl_notify_grp; /* nlctrl "notify": family removal */
 	uint32_t portid;
 	uint32_t seq;
-	bool dump_intr;		/* last dump was interrupted by a change */
-	char ext[RUP_NL_EXTSZ];	/* extack message of the last error */
-	uint32_t ext_miss_type;	/* NLMSGERR_ATTR_MISS_TYPE, 0 if none */
-	char *tx;		/* request being built */
+	bool dump_intr; /* last dump was interrupted by a change */
+	char ext[RUP_NL_EXTSZ]; /* extack message of the last error */
+	uint32_t ext_miss_type; /* NLMSGERR_ATTR_MISS_TYPE, 0 if none */
+	char *tx; /* request being built */
 	char *rx;
 };
 
@@ -55,7 +55,8 @@ struct nlmsghdr *rup_nl_msg(struct rup_nl *nl, uint8_t cmd, uint16_t flags);
  * of the dump; @cb (may be NULL) sees each data message. Returns 0 or -errno;
  * on error nl->ext holds the extack message ("" if the kernel gave none).
  */
-int rup_nl_talk(struct rup_nl *nl, struct nlmsghdr *nlh, rup_nl_msg_cb cb, void *arg);
+int rup_nl_talk(struct rup_nl *nl, struct nlmsghdr *nlh, rup_nl_msg_cb cb,
+		void *arg);
 
 /*
  * Join the "events" group (and nlctrl's notify group to see unloads). Use a
@@ -82,7 +83,7 @@ int rup_nl_fd(const struct rup_nl *nl);
 #define RUP_NL_KEY_MAX (2 * RUP_KEY_LEN)
 
 struct rup_offer {
-	uint32_t mask;		/* RUP_NL_BIT(RUP_OFFER_A_x) */
+	uint32_t mask; /* RUP_NL_BIT(RUP_OFFER_A_x) */
 	char version[RUP_VERSION_LEN];
 	uint8_t sha256[RUP_SHA256_LEN];
 	uint64_t size;
@@ -104,8 +105,8 @@ struct rup_region {
 	uint32_t interval_ms;
 	uint32_t dead_ms;
 	uint32_t window_ms;
-	uint32_t peers;		/* replies only */
-	bool has_next_key;	/* replies only */
+	uint32_t peers; /* replies only */
+	bool has_next_key; /* replies only */
 };
 
 /* SELF_SET / SELF_GET. RUP_A_OFFER with offer.mask == 0 withdraws it. */
@@ -114,7 +115,7 @@ struct rup_self {
 	uint8_t node_id[RUP_NODE_ID_LEN];
 	char version[RUP_VERSION_LEN];
 	uint32_t score;
-	uint32_t region;	/* RUP_A_REGION_ID: per-region fields below */
+	uint32_t region; /* RUP_A_REGION_ID: per-region fields below */
 	uint32_t role;
 	uint64_t term;
 	struct rup_offer offer;
@@ -130,7 +131,7 @@ struct rup_peer {
 	uint32_t score;
 	uint32_t role;
 	uint64_t term;
-	struct rup_offer offer;	/* valid if RUP_A_OFFER in mask */
+	struct rup_offer offer; /* valid if RUP_A_OFFER in mask */
 	uint64_t seq;
 	uint32_t last_seen_ms;
 	uint64_t rx;
@@ -139,13 +140,13 @@ struct rup_peer {
 
 struct rup_stats {
 	uint32_t region;
-	uint32_t mask;		/* RUP_NL_BIT(RUP_STAT_x) for counters present */
+	uint32_t mask; /* RUP_NL_BIT(RUP_STAT_x) for counters present */
 	uint64_t count[RUP_STAT_MAX + 1];
 };
 
 /* An event from the "events" group; RVS_LOST fills region, node_id, term. */
 struct rup_event {
-	uint8_t cmd;		/* RUP_CMD_PEER_NEW ... RUP_CMD_RVS_LOST */
+	uint8_t cmd; /* RUP_CMD_PEER_NEW ... RUP_CMD_RVS_LOST */
 	struct rup_peer peer;
 };
 
@@ -169,9 +170,11 @@ int rup_nl_self_get(struct rup_nl *nl, uint32_t region, struct rup_self *out);
  * One message per peer; @region RUP_NL_NO_REGION for all. Returns -EINTR
  * (after the whole dump) when the table changed during it: retry.
  */
-int rup_nl_peers_dump(struct rup_nl *nl, uint32_t region, rup_peer_cb cb, void *arg);
+int rup_nl_peers_dump(struct rup_nl *nl, uint32_t region, rup_peer_cb cb,
+		      void *arg);
 /* @region RUP_NL_NO_REGION dumps every region. */
-int rup_nl_stats_dump(struct rup_nl *nl, uint32_t region, rup_stats_cb cb, void *arg);
+int rup_nl_stats_dump(struct rup_nl *nl, uint32_t region, rup_stats_cb cb,
+		      void *arg);
 
 /*
  * Read one datagram from the events group (blocks unless the fd is

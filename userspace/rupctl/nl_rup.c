@@ -13,7 +13,7 @@
 /* Expected type and size of each attribute a reply or event may carry. */
 struct attr_pol {
 	enum mnl_attr_data_type type;
-	size_t len;		/* exact for BINARY, max incl. NUL for strings */
+	size_t len; /* exact for BINARY, max incl. NUL for strings */
 };
 
 static const struct attr_pol rup_pol[RUP_A_MAX + 1] = {
@@ -48,9 +48,15 @@ static const struct attr_pol offer_pol[RUP_OFFER_A_MAX + 1] = {
 	[RUP_OFFER_A_PATH] = { MNL_TYPE_NUL_STRING, RUP_PATH_LEN },
 };
 
-/* Every counter is a u64; PAD (and UNSPEC) are skipped. */
+/*
+ * Every counter is a u64, including ones added to the header later; PAD,
+ * UNSPEC and counters newer than the header are skipped. (clang-format
+ * would mangle the GNU range designator.)
+ */
 static const struct attr_pol stat_pol[RUP_STAT_MAX + 1] = {
+	/* clang-format off */
 	[RUP_STAT_TX ... RUP_STAT_MAX] = { MNL_TYPE_U64 },
+	/* clang-format on */
 };
 
 /* Table being filled by tb_cb: unknown (newer) attributes are skipped. */
@@ -92,7 +98,8 @@ static int tb_cb(const struct nlattr *a, void *data)
  */
 static int walk(const struct nlattr *a, const char *end, struct tb *tb)
 {
-	for (; mnl_attr_ok(a, (int)(end - (const char *)a)); a = mnl_attr_next(a))
+	for (; mnl_attr_ok(a, (int)(end - (const char *)a));
+	     a = mnl_attr_next(a))
 		if (tb_cb(a, tb) != MNL_CB_OK)
 			return -EPROTO;
 	return (const char *)a < end ? -EPROTO : 0;
@@ -100,8 +107,10 @@ static int walk(const struct nlattr *a, const char *end, struct tb *tb)
 
 static int walk_nested(const struct nlattr *nest, struct tb *tb)
 {
-	return walk(mnl_attr_get_payload(nest), (const char *)mnl_attr_get_payload(nest) +
-		    mnl_attr_get_payload_len(nest), tb);
+	return walk(mnl_attr_get_payload(nest),
+		    (const char *)mnl_attr_get_payload(nest) +
+			    mnl_attr_get_payload_len(nest),
+		    tb);
 }
 
 static int parse_genl(const struct nlmsghdr *nlh, const struct nlattr **attrs)
@@ -111,7 +120,8 @@ static int parse_genl(const struct nlmsghdr *nlh, const struct nlattr **attrs)
 	memset(attrs, 0, sizeof(*attrs) * (RUP_A_MAX + 1));
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
 		return -EPROTO;
-	return walk(mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr)),
+	return walk(mnl_nlmsg_get_payload_offset(nlh,
+						 sizeof(struct genlmsghdr)),
 		    (const char *)nlh + nlh->nlmsg_len, &tb);
 }
 
@@ -147,7 +157,8 @@ static void put_offer(struct nlmsghdr *nlh, const struct rup_offer *o)
 	if (o->mask & RUP_NL_BIT(RUP_OFFER_A_VERSION))
 		mnl_attr_put_strz(nlh, RUP_OFFER_A_VERSION, o->version);
 	if (o->mask & RUP_NL_BIT(RUP_OFFER_A_SHA256))
-		mnl_attr_put(nlh, RUP_OFFER_A_SHA256, RUP_SHA256_LEN, o->sha256);
+		mnl_attr_put(nlh, RUP_OFFER_A_SHA256, RUP_SHA256_LEN,
+			     o->sha256);
 	if (o->mask & RUP_NL_BIT(RUP_OFFER_A_SIZE))
 		mnl_attr_put_u64(nlh, RUP_OFFER_A_SIZE, o->size);
 	if (o->mask & RUP_NL_BIT(RUP_OFFER_A_PORT))
@@ -349,7 +360,8 @@ int rup_nl_parse_peer(const struct nlmsghdr *nlh, struct rup_peer *p)
 	if (!a[RUP_A_REGION_ID] || !a[RUP_A_NODE_ID])
 		return -EPROTO;
 	p->region = mnl_attr_get_u32(a[RUP_A_REGION_ID]);
-	memcpy(p->node_id, mnl_attr_get_payload(a[RUP_A_NODE_ID]), RUP_NODE_ID_LEN);
+	memcpy(p->node_id, mnl_attr_get_payload(a[RUP_A_NODE_ID]),
+	       RUP_NODE_ID_LEN);
 	if (a[RUP_A_PEER_ADDR4])
 		p->addr.s_addr = mnl_attr_get_u32(a[RUP_A_PEER_ADDR4]);
 	if (a[RUP_A_VERSION])
@@ -390,7 +402,8 @@ static int peer_msg_cb(const struct nlmsghdr *nlh, void *arg)
 	return err ? err : w->cb(&p, w->arg);
 }
 
-int rup_nl_peers_dump(struct rup_nl *nl, uint32_t region, rup_peer_cb cb, void *arg)
+int rup_nl_peers_dump(struct rup_nl *nl, uint32_t region, rup_peer_cb cb,
+		      void *arg)
 {
 	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_PEER_GET, NLM_F_DUMP);
 	struct peer_walk w = { cb, arg };
@@ -432,7 +445,8 @@ static int stats_msg_cb(const struct nlmsghdr *nlh, void *arg)
 	return w->cb(&s, w->arg);
 }
 
-int rup_nl_stats_dump(struct rup_nl *nl, uint32_t region, rup_stats_cb cb, void *arg)
+int rup_nl_stats_dump(struct rup_nl *nl, uint32_t region, rup_stats_cb cb,
+		      void *arg)
 {
 	struct stats_walk w = { cb, arg };
 	struct nlmsghdr *nlh;
@@ -446,21 +460,27 @@ int rup_nl_stats_dump(struct rup_nl *nl, uint32_t region, rup_stats_cb cb, void 
 	return rup_nl_talk(nl, nlh, stats_msg_cb, &w);
 }
 
+static int delfamily_attr_cb(const struct nlattr *a, void *data)
+{
+	uint16_t *id = data;
+
+	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
+	    mnl_attr_validate(a, MNL_TYPE_U16) == 0)
+		*id = mnl_attr_get_u16(a);
+	return MNL_CB_OK;
+}
+
 /* True when an nlctrl notification says the rup family was removed. */
 static bool family_removed(const struct rup_nl *nl, const struct nlmsghdr *nlh)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a;
+	uint16_t id = 0;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g) ||
 	    g->cmd != CTRL_CMD_DELFAMILY)
 		return false;
-	mnl_attr_for_each(a, nlh, sizeof(*g))
-		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
-		    mnl_attr_validate(a, MNL_TYPE_U16) == 0 &&
-		    mnl_attr_get_u16(a) == nl->family)
-			return true;
-	return false;
+	mnl_attr_parse(nlh, sizeof(*g), delfamily_attr_cb, &id);
+	return id == nl->family;
 }
 
 int rup_nl_monitor_next(struct rup_nl *nl, rup_event_cb cb, void *arg)

@@ -17,8 +17,8 @@ json_t *offer_json(const struct rup_offer *o)
 
 	hex_encode(o->sha256, RUP_SHA256_LEN, sha);
 	return json_pack("{s:s, s:s, s:I, s:i, s:s}", "version", o->version,
-			 "sha256", sha, "size", (json_int_t)o->size,
-			 "port", (int)o->port, "path", o->path);
+			 "sha256", sha, "size", (json_int_t)o->size, "port",
+			 (int)o->port, "path", o->path);
 }
 
 void offer_text(FILE *f, const struct rup_offer *o)
@@ -51,14 +51,18 @@ json_t *peer_json(const struct rup_peer *p)
 	if (HAS(p, RUP_A_ROLE))
 		json_object_set_new(j, "role", rup_role_json(p->role));
 	if (HAS(p, RUP_A_TERM))
-		json_object_set_new(j, "term", json_integer((json_int_t)p->term));
+		json_object_set_new(j, "term",
+				    json_integer((json_int_t)p->term));
 	if (HAS(p, RUP_A_VERSION))
-		json_object_set_new(j, "offer", HAS(p, RUP_A_OFFER) ?
-				    offer_json(&p->offer) : json_null());
+		json_object_set_new(j, "offer",
+				    HAS(p, RUP_A_OFFER) ?
+					    offer_json(&p->offer) :
+					    json_null());
 	if (HAS(p, RUP_A_PEER_SEQ))
 		json_object_set_new(j, "seq", json_integer((json_int_t)p->seq));
 	if (HAS(p, RUP_A_PEER_LAST_SEEN_MS))
-		json_object_set_new(j, "last_seen_ms", json_integer(p->last_seen_ms));
+		json_object_set_new(j, "last_seen_ms",
+				    json_integer(p->last_seen_ms));
 	if (HAS(p, RUP_A_PEER_RX))
 		json_object_set_new(j, "rx", json_integer((json_int_t)p->rx));
 	if (HAS(p, RUP_A_CHANGED))

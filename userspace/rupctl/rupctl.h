@@ -11,15 +11,15 @@
 /* Exit codes, documented in rupctl(8). */
 enum {
 	RUPCTL_EXIT_OK = 0,
-	RUPCTL_EXIT_USAGE = 1,		/* bad command line */
-	RUPCTL_EXIT_KERNEL = 2,		/* netlink or kernel refused */
-	RUPCTL_EXIT_NOMODULE = 3,	/* genl family "rup" missing */
+	RUPCTL_EXIT_USAGE = 1, /* bad command line */
+	RUPCTL_EXIT_KERNEL = 2, /* netlink or kernel refused */
+	RUPCTL_EXIT_NOMODULE = 3, /* genl family "rup" missing */
 };
 
 /* Global options, set by main() before a command runs. */
 struct rupctl_opts {
-	bool json;	/* -j */
-	bool pretty;	/* -p (implies -j) */
+	bool json; /* -j */
+	bool pretty; /* -p (implies -j) */
 };
 extern struct rupctl_opts rupctl_opts;
 

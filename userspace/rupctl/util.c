@@ -24,7 +24,8 @@ void rupctl_err(const char *fmt, ...)
 
 bool rupctl_is_help(const char *arg)
 {
-	return !strcmp(arg, "-h") || !strcmp(arg, "--help") || !strcmp(arg, "help");
+	return !strcmp(arg, "-h") || !strcmp(arg, "--help") ||
+	       !strcmp(arg, "help");
 }
 
 bool rupctl_wants_help(int argc, char **argv)
@@ -58,11 +59,13 @@ int rupctl_nl_fail(const struct rup_nl *nl, int err, const char *what)
 	const char *miss = rup_attr_name(nl->ext_miss_type);
 
 	if (err == -EINTR) {
-		rupctl_err("%s: table kept changing during the dump; try again", what);
+		rupctl_err("%s: table kept changing during the dump; try again",
+			   what);
 		return RUPCTL_EXIT_KERNEL;
 	}
 	if (nl->ext_miss_type && miss)
-		rupctl_err("%s: %s (missing %s)", what, rup_nl_errstr(nl, err), miss);
+		rupctl_err("%s: %s (missing %s)", what, rup_nl_errstr(nl, err),
+			   miss);
 	else if (nl->ext_miss_type)
 		rupctl_err("%s: %s (missing attribute %u)", what,
 			   rup_nl_errstr(nl, err), nl->ext_miss_type);
