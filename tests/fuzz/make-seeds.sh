@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Regenerate tests/fuzz/seeds with beacon-craft (fixed ids and sequences, so
+# Regenerate tests/fuzz/seeds/fuzz_beacon with beacon-craft (fixed ids and sequences, so
 # the files only change when the wire format does).
 # usage: make-seeds.sh BEACON_CRAFT
 set -eu
 craft=$1
-dir=$(cd "$(dirname "$0")" && pwd)/seeds
+dir=$(cd "$(dirname "$0")" && pwd)/seeds/fuzz_beacon
 mkdir -p "$dir"
 id=00112233445566778899aabbccddeeff
 common=(--node-id "$id" --seq 1700000000000000000 --region 7 --term 3 --score 1000)

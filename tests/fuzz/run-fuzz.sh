@@ -2,17 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run a libFuzzer harness for a bounded time and fail on any finding.
 # usage: run-fuzz.sh FUZZER SECONDS CORPUS_DIR
-# The corpus starts from tests/fuzz/seeds; findings (crash-*, leak-*,
-# timeout-*, oom-*) are written next to the corpus, in CORPUS_DIR.findings.
+# The corpus starts from tests/fuzz/seeds/<fuzzer name>/ when that exists;
+# findings (crash-*, leak-*, timeout-*, oom-*) are written next to the
+# corpus, in CORPUS_DIR.findings.
 set -u
+[ $# -eq 3 ] || { echo "usage: run-fuzz.sh FUZZER SECONDS CORPUS_DIR" >&2; exit 2; }
 fuzzer=$1 secs=$2 corpus=$3
-seeds=$(cd "$(dirname "$0")" && pwd)/seeds
+seeds=$(cd "$(dirname "$0")" && pwd)/seeds/$(basename "$fuzzer")
 findings=$corpus.findings
 
 [ -x "$fuzzer" ] || { echo "run-fuzz: $fuzzer: not built" >&2; exit 2; }
 case $secs in '' | *[!0-9]*) echo "run-fuzz: bad SECONDS '$secs'" >&2; exit 2 ;; esac
 mkdir -p "$corpus" "$findings"
-cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
+[ -d "$seeds" ] && cp -n "$seeds"/* "$corpus"/
 
 # -max_len covers oversized datagrams; -timeout/-rss_limit_mb turn hangs and
 # runaway memory into findings too.
