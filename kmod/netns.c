@@ -55,12 +55,18 @@ static struct pernet_operations rup_net_ops = {
 	.size = sizeof(struct rup_net),
 };
 
+/*
+ * A pernet *device*, not subsys: exits run in reverse order of
+ * registration, so ours runs before the namespace's devices are torn down.
+ * As a subsys it would run after, and the sockets' group memberships and
+ * cached routes would keep loopback from ever being freed.
+ */
 int rup_netns_init(void)
 {
-	return register_pernet_subsys(&rup_net_ops);
+	return register_pernet_device(&rup_net_ops);
 }
 
 void rup_netns_exit(void)
 {
-	unregister_pernet_subsys(&rup_net_ops);
+	unregister_pernet_device(&rup_net_ops);
 }
