@@ -5,7 +5,7 @@
 # nothing is stored (rows counted with sqlite3, package folder listed).
 set -u
 . "$RUP_SRC/tests/host/opsd-lib.sh"
-OPSD_BUDGET=1 opsd_setup
+OPSD_BUDGET=1 opsd_setup "max_chunk = 8388608"
 opsd_start
 n1=$(nid 1) n2=$(nid 2)
 
@@ -98,16 +98,32 @@ api PUT /api/v1/releases/2.0.0/payload -H "Authorization: Bearer $ADMIN" --data-
 check "payload of the wrong size -> 400" err_has "the signed manifest says 24000000"
 head -c 24000000 /dev/urandom >"$T/wrong"
 api PUT /api/v1/releases/2.0.0/payload -H "Authorization: Bearer $ADMIN" --data-binary @"$T/wrong"
-check "payload with the wrong hash -> 400" err_has "payload rejected"
+check "one request over max_chunk (8 MiB) -> 413" code_is 413
+upload 2.0.0 "$T/wrong" 8000000
+check "chunked payload with the wrong hash -> 400" err_has "payload rejected"
 check "no payload file stored" [ -z "$(ls "$T/pkg")" ]
 api PUT /api/v1/releases/9.9.9/payload -H "Authorization: Bearer $ADMIN" --data-binary @"$T/short"
 check "payload for an unknown release -> 404" code_is 404
 admin POST /api/v1/rollouts '{"version":"2.0.0"}'
 check "rollout before the payload -> 409" err_has "payload not uploaded yet"
-api PUT /api/v1/releases/2.0.0/payload -H "Authorization: Bearer $ADMIN" --data-binary @"$T/rel/2.0.0/payload"
-check "right payload -> 200" code_is 200
-api PUT /api/v1/releases/2.0.0/payload -H "Authorization: Bearer $ADMIN" --data-binary @"$T/rel/2.0.0/payload"
-check "payload again -> 409" code_is 409
+upload 2.0.0 "$T/rel/2.0.0/payload" 8000000 0 1
+check "first chunk -> 202" [ "$CODE/$(jbody .received)" = 202/8000000 ]
+upload 2.0.0 "$T/rel/2.0.0/payload" 8000000 16000000 1
+check "a skipped chunk -> 409" err_has "upload continues at byte 8000000, not 16000000"
+api PUT /api/v1/releases/2.0.0/payload -H "Authorization: Bearer $ADMIN" \
+	-H "Content-Range: bytes 8000000-8000009/24000000" --data-binary 'short'
+check "a chunk shorter than announced -> 400" err_has "bytes 8000000-8000009 announced, 5 in the body"
+api PUT /api/v1/releases/2.0.0/payload -H "Authorization: Bearer $ADMIN" \
+	-H "Content-Range: bytes 1-0/24000000" --data-binary 'x'
+check "a malformed Content-Range -> 400" err_has "Content-Range must be bytes FIRST-LAST/SIZE"
+check "not yet published during the upload" [ "$(sq "SELECT payload FROM releases")" = 0 ]
+upload 2.0.0 "$T/rel/2.0.0/payload" 8000000 8000000
+check "remaining chunks complete the payload -> 200" code_is 200
+check "stored payload is the signed one" cmp -s "$T/pkg/2.0.0.pkg" "$T/rel/2.0.0/payload"
+check "no partial file left" [ "$(ls "$T/pkg")" = 2.0.0.pkg ]
+upload 2.0.0 "$T/rel/2.0.0/payload" 8000000 0 1
+check "payload again -> 409" err_has "payload already uploaded"
+check "  the stored one untouched" cmp -s "$T/pkg/2.0.0.pkg" "$T/rel/2.0.0/payload"
 admin POST /api/v1/rollouts '{"version":"2.0.0","regions":[0,7]}'
 check "rollout to a missing region -> 400" err_has "region 7 does not exist"
 admin POST /api/v1/rollouts '{"version":"2.0.0","regions":[0,0]}'

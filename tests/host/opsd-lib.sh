@@ -170,6 +170,23 @@ publish_json() { # publish_json VERSION
 	printf '{"manifest":"%s","signature":"%s"}' "$(base64 -w0 "$T/rel/$1/manifest")" \
 		"$(cat "$T/rel/$1/sig")"
 }
+# upload VERSION FILE CHUNK [FIRST] [COUNT]: PUT FILE from byte FIRST (0) in
+# CHUNK-byte requests with Content-Range, at most COUNT of them (all); stops
+# at the first answer that is not 202.
+upload() {
+	local v=$1 f=$2 chunk=$3 a=${4:-0} count=${5:-1000000} size b
+	size=$(stat -c %s "$f")
+	while [ "$a" -lt "$size" ] && [ "$count" -gt 0 ]; do
+		count=$((count - 1))
+		b=$((a + chunk - 1))
+		[ "$b" -ge "$size" ] && b=$((size - 1))
+		tail -c +$((a + 1)) "$f" | head -c $((b - a + 1)) >"$T/chunk"
+		api PUT "/api/v1/releases/$v/payload" -H "Authorization: Bearer $ADMIN" \
+			-H "Content-Range: bytes $a-$b/$size" --data-binary @"$T/chunk"
+		[ "$CODE" = 202 ] || return 0
+		a=$((b + 1))
+	done
+}
 publish() { # publish VERSION: manifest then payload
 	admin POST /api/v1/releases "$(publish_json "$1")"
 	[ "$CODE" = 201 ] || return 1

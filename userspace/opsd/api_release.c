@@ -90,6 +90,14 @@ void h_release_publish(struct opsd *o, struct evhttp_request *req,
 	m = calloc(1, sizeof(*m));
 	if (!m || release_manifest_parse(man, mlen, m, err, sizeof(err)))
 		goto bad;
+	if (m->size > o->cfg.max_payload) {
+		code = 413;
+		snprintf(err, sizeof(err),
+			 "release %s: payload of %" PRIu64 " bytes exceeds "
+			 "server.max_payload (%" PRIu64 ")",
+			 m->version, m->size, o->cfg.max_payload);
+		goto bad;
+	}
 	if (db_begin(o->db)) {
 		code = 500;
 		snprintf(err, sizeof(err), "database busy");
@@ -150,10 +158,8 @@ bad:
 	http_error(req, code, "release: %s", err);
 }
 
-/* Load a published release's manifest (parsed) and payload flag; 404/500 replied on error. */
-static int load_release(struct opsd *o, struct evhttp_request *req,
-			const char *version, struct release_manifest *m,
-			int *payload)
+int load_release(struct opsd *o, struct evhttp_request *req,
+		 const char *version, struct release_manifest *m, int *payload)
 {
 	sqlite3_stmt *st;
 	struct semver sv;
@@ -194,84 +200,6 @@ int release_payload_path(struct opsd *o, const char *version, char *out,
 			       (int)len ?
 		       -1 :
 		       0;
-}
-
-void h_release_payload_put(struct opsd *o, struct evhttp_request *req,
-			   const char *arg)
-{
-	struct evbuffer *b = evhttp_request_get_input_buffer(req);
-	size_t n = evbuffer_get_length(b);
-	struct release_manifest *m;
-	struct release_hash h;
-	char err[256], path[OPSD_PATH_MAX + 80], detail[256];
-	sqlite3_stmt *st;
-	int payload, rc;
-
-	if (auth_admin(o, req))
-		return;
-	m = calloc(1, sizeof(*m));
-	if (!m) {
-		http_error(req, 500, "out of memory");
-		return;
-	}
-	if (load_release(o, req, arg, m, &payload))
-		goto out;
-	if (payload) {
-		http_error(req, 409, "release %s: payload already uploaded",
-			   m->version);
-		goto out;
-	}
-	if (n != m->size) {
-		http_error(req, n > m->size ? 413 : 400,
-			   "release %s: payload is %zu bytes, the "
-			   "signed manifest says %" PRIu64,
-			   m->version, n, m->size);
-		goto out;
-	}
-	if (release_hash_init(&h, m->size)) {
-		http_error(req, 500, "out of memory");
-		goto out;
-	}
-	rc = release_hash_update(&h, evbuffer_pullup(b, -1), n);
-	if (rc || release_hash_final(&h, m, err, sizeof(err))) {
-		if (rc)
-			release_hash_free(&h);
-		http_error(req, 400, "release %s: payload rejected: %s",
-			   m->version, rc ? "larger than signed" : err);
-		goto out;
-	}
-	if (release_payload_path(o, m->version, path, sizeof(path)) ||
-	    (mkdir(o->cfg.packages, 0755) && errno != EEXIST) ||
-	    release_write_file(path, evbuffer_pullup(b, -1), n, 0644, err,
-			       sizeof(err))) {
-		http_error(req, 500, "release %s: cannot store payload in %s",
-			   m->version, o->cfg.packages);
-		goto out;
-	}
-	if (db_begin(o->db))
-		goto dberr;
-	st = db_prep(o->db,
-		     "UPDATE releases SET payload = 1 WHERE version = ?");
-	if (!st)
-		goto dberr;
-	sqlite3_bind_text(st, 1, m->version, -1, SQLITE_STATIC);
-	snprintf(detail, sizeof(detail),
-		 "release %s payload stored (%zu bytes)", m->version, n);
-	if (db_run(st) || db_audit(o->db, "release_payload", detail) ||
-	    db_commit(o->db))
-		goto dberr;
-	olog_info("%s", detail);
-	http_json(req, 200,
-		  json_pack("{s:s,s:I,s:s,s:b}", "version", m->version, "size",
-			    (json_int_t)n, "sha256", m->sha256_hex, "payload",
-			    1));
-	goto out;
-dberr:
-	db_rollback(o->db);
-	unlink(path);
-	http_error(req, 500, "release %s: database error", m->version);
-out:
-	free(m);
 }
 
 void h_releases_list(struct opsd *o, struct evhttp_request *req,

@@ -39,6 +39,8 @@ const struct config_opt config_opts[] = {
 	  "largest JSON request body in bytes (65536)" },
 	{ "max-payload", "server", "max_payload",
 	  "largest release payload in bytes (268435456)" },
+	{ "max-chunk", "server", "max_chunk",
+	  "largest payload upload request in bytes (16777216); bigger payloads go in chunks" },
 	{ "download-budget", "server", "download_budget",
 	  "concurrent package downloads (8)" },
 	{ "enrollment-token", "auth", "enrollment_token",
@@ -76,6 +78,7 @@ void config_defaults(struct opsd_config *c)
 	c->timeout_s = 15;
 	c->max_body = 65536;
 	c->max_payload = 256ULL << 20;
+	c->max_chunk = 16 << 20;
 	c->download_budget = 8;
 	snprintf(c->database, sizeof(c->database), "/var/lib/rup-opsd/rup.db");
 	snprintf(c->packages, sizeof(c->packages),
@@ -159,6 +162,7 @@ static const struct num_key num_keys[] = {
 	U32("server", "max_body", max_body, 256, 64 << 20),
 	{ "server", "max_payload", offsetof(struct opsd_config, max_payload), 1,
 	  1, 1ULL << 40 },
+	U32("server", "max_chunk", max_chunk, 4096, 1u << 30),
 	U32("server", "download_budget", download_budget, 1, 100000),
 };
 

@@ -31,6 +31,7 @@ struct opsd_config {
 	uint32_t timeout_s;
 	uint32_t max_body;
 	uint64_t max_payload;
+	uint32_t max_chunk; /* largest upload request body */
 	uint32_t download_budget;
 	/* [auth] */
 	char enroll_token[OPSD_TOKEN_MAX];

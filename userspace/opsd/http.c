@@ -352,9 +352,13 @@ int http_start(struct opsd *o, char *err, size_t errlen)
 						    EVHTTP_REQ_DELETE);
 	evhttp_set_timeout(o->http, (int)o->cfg.timeout_s);
 	evhttp_set_max_headers_size(o->http, 16384);
-	/* The transport limit is the payload upload; JSON bodies are checked to max_body. */
-	body = o->cfg.max_payload > o->cfg.max_body ? o->cfg.max_payload :
-						      o->cfg.max_body;
+	/*
+	 * libevent reads a whole body before any handler (and token check)
+	 * runs: bound it by one upload chunk, not a whole payload. JSON bodies
+	 * are checked against max_body in http_body_json().
+	 */
+	body = o->cfg.max_chunk > o->cfg.max_body ? o->cfg.max_chunk :
+						    o->cfg.max_body;
 	evhttp_set_max_body_size(o->http, (ev_ssize_t)body);
 	bound = evhttp_bind_socket_with_handle(o->http, o->cfg.listen,
 					       (ev_uint16_t)o->cfg.listen_port);

@@ -14,10 +14,11 @@ void h_tasks(struct opsd *o, struct evhttp_request *req, const char *arg);
 /* api_release.c */
 void h_release_publish(struct opsd *o, struct evhttp_request *req,
 		       const char *arg);
-void h_release_payload_put(struct opsd *o, struct evhttp_request *req,
-			   const char *arg);
 void h_releases_list(struct opsd *o, struct evhttp_request *req,
 		     const char *arg);
+/* upload.c */
+void h_release_payload_put(struct opsd *o, struct evhttp_request *req,
+			   const char *arg);
 /* download.c */
 void h_release_payload_get(struct opsd *o, struct evhttp_request *req,
 			   const char *arg);
@@ -25,7 +26,7 @@ void h_release_manifest(struct opsd *o, struct evhttp_request *req,
 			const char *arg);
 void h_release_signature(struct opsd *o, struct evhttp_request *req,
 			 const char *arg);
-/* api_rollout.c */
+/* rollout.c */
 void h_rollout_start(struct opsd *o, struct evhttp_request *req,
 		     const char *arg);
 void h_rollout_cancel(struct opsd *o, struct evhttp_request *req,
@@ -48,6 +49,10 @@ void h_page(struct opsd *o, struct evhttp_request *req, const char *arg);
 /* <packages>/<version>.pkg; -1 when it does not fit. */
 int release_payload_path(struct opsd *o, const char *version, char *out,
 			 size_t len);
+struct release_manifest;
+/* A published release's manifest (parsed) and payload flag; on failure 404/500 is sent, -1. */
+int load_release(struct opsd *o, struct evhttp_request *req,
+		 const char *version, struct release_manifest *m, int *payload);
 /* A node (X-Rup-Node + its token) or the admin; on failure the reply is sent, -1. */
 int auth_reader(struct opsd *o, struct evhttp_request *req);
 

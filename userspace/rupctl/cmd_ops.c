@@ -37,9 +37,10 @@ static void usage(FILE *f)
 		"Usage: rupctl ops [--server URL] [--cacert FILE] [--token-file FILE] COMMAND\n"
 		"  status                         fleet status (regions, RVS, versions, tasks)\n"
 		"  releases                       published releases\n"
-		"  publish MANIFEST [--sig FILE] [--payload FILE]\n"
+		"  publish MANIFEST [--sig FILE] [--payload FILE] [--chunk BYTES]\n"
 		"                                 publish a signed release (sig default\n"
 		"                                 MANIFEST.sig) and upload its payload\n"
+		"                                 in requests of at most BYTES (8 MiB)\n"
 		"  rollout VERSION [--regions all|ID,ID...] [--wave-size N]\n"
 		"          [--failure-threshold N] start a rollout\n"
 		"  cancel ROLLOUT_ID              cancel a running rollout\n"
@@ -79,9 +80,16 @@ static size_t on_data(char *d, size_t sz, size_t nm, void *arg)
  * On success *reply is the parsed JSON reply; otherwise the error is
  * printed as "rupctl: ops: WHAT: ..." and an exit code returned.
  */
+/* A binary request body (one payload chunk) and its Content-Range header. */
+struct upload {
+	const void *data;
+	size_t len;
+	const char *range; /* "Content-Range: ..." or NULL */
+};
+
 static int request(const struct ops *o, const char *what, const char *method,
-		   const char *path, const char *body, FILE *upload,
-		   curl_off_t upload_len, json_t **reply)
+		   const char *path, const char *body, const struct upload *up,
+		   json_t **reply)
 {
 	struct curl_slist *h = NULL;
 	struct buf b = { NULL, 0 };
@@ -104,7 +112,10 @@ static int request(const struct ops *o, const char *what, const char *method,
 	}
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", o->token);
 	h = curl_slist_append(h, auth);
-	h = curl_slist_append(h, "Content-Type: application/json");
+	h = curl_slist_append(h, up ? "Content-Type: application/octet-stream" :
+				      "Content-Type: application/json");
+	if (up && up->range)
+		h = curl_slist_append(h, up->range);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
@@ -118,10 +129,10 @@ static int request(const struct ops *o, const char *what, const char *method,
 		curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
 	if (body)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	if (upload) {
-		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-		curl_easy_setopt(c, CURLOPT_READDATA, upload);
-		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, upload_len);
+	if (up) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, up->data);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+				 (curl_off_t)up->len);
 	}
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
@@ -220,32 +231,99 @@ static int read_all(const char *path, size_t max, char **out, size_t *len)
 	return rc ? EXIT_IO : 0;
 }
 
+/*
+ * PUT the payload in requests of at most @chunk bytes (Content-Range when
+ * more than one), so no request exceeds the server's max_chunk.
+ */
+static int upload_payload(const struct ops *o, const char *version,
+			  const char *file, size_t chunk)
+{
+	char path[256], range[128];
+	struct upload up = { NULL, 0, NULL };
+	uint64_t size, off = 0;
+	json_t *reply = NULL;
+	struct stat st;
+	char *buf = NULL;
+	FILE *f;
+	int rc = 0;
+
+	f = fopen(file, "rb");
+	if (!f || fstat(fileno(f), &st)) {
+		rupctl_err("ops: publish: %s: %s", file, strerror(errno));
+		if (f)
+			fclose(f);
+		return EXIT_IO;
+	}
+	size = (uint64_t)st.st_size;
+	buf = malloc(chunk);
+	if (!buf) {
+		fclose(f);
+		return EXIT_IO;
+	}
+	snprintf(path, sizeof(path), "/api/v1/releases/%s/payload", version);
+	do {
+		size_t n = fread(buf, 1, chunk, f);
+
+		if (ferror(f) || (!n && size)) {
+			rupctl_err("ops: publish: %s: read error", file);
+			rc = EXIT_IO;
+			break;
+		}
+		up.data = buf;
+		up.len = n;
+		up.range = NULL;
+		if (n < size) {
+			snprintf(range, sizeof(range),
+				 "Content-Range: bytes %" PRIu64 "-%" PRIu64
+				 "/%" PRIu64,
+				 off, off + n - 1, size);
+			up.range = range;
+		}
+		rc = request(o, "payload", "PUT", path, NULL, &up, &reply);
+		json_decref(reply);
+		reply = NULL;
+		off += n;
+	} while (!rc && off < size);
+	free(buf);
+	fclose(f);
+	return rc;
+}
+
 static int cmd_publish(const struct ops *o, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "sig", required_argument, NULL, 's' },
 		{ "payload", required_argument, NULL, 'P' },
+		{ "chunk", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sigpath = NULL, *payload = NULL;
-	char sigdef[1024], *man = NULL, *sig = NULL, *b64 = NULL, *body = NULL,
-			   path[256];
+	size_t chunk = 8u << 20;
+	char *end;
+	char sigdef[1024], *man = NULL, *sig = NULL, *b64 = NULL, *body = NULL;
 	size_t mlen, slen;
 	struct release_manifest *m = NULL;
 	char err[256];
 	json_t *reply = NULL;
-	struct stat st;
-	FILE *f = NULL;
 	int c, rc;
 
 	optind = 0; /* GNU: full re-init, main() ran getopt already */
-	while ((c = getopt_long(argc, argv, "s:P:", lo, NULL)) != -1) {
-		if (c == 's')
+	while ((c = getopt_long(argc, argv, "s:P:C:", lo, NULL)) != -1) {
+		if (c == 's') {
 			sigpath = optarg;
-		else if (c == 'P')
+		} else if (c == 'P') {
 			payload = optarg;
-		else
+		} else if (c == 'C') {
+			errno = 0;
+			chunk = strtoul(optarg, &end, 10);
+			if (errno || *end || *optarg == '-' || chunk < 4096 ||
+			    chunk > (1u << 30))
+				return rupctl_bad_value(
+					"ops publish", "--chunk", optarg,
+					"4096..1073741824 bytes");
+		} else {
 			return RUPCTL_EXIT_USAGE;
+		}
 	}
 	if (optind != argc - 1) {
 		rupctl_err("ops: publish: needs one MANIFEST");
@@ -278,24 +356,14 @@ static int cmd_publish(const struct ops *o, int argc, char **argv)
 	reply = json_pack("{s:s,s:s}", "manifest", b64, "signature", sig);
 	body = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
 	json_decref(reply);
-	rc = request(o, "publish", "POST", "/api/v1/releases", body, NULL, 0,
+	rc = request(o, "publish", "POST", "/api/v1/releases", body, NULL,
 		     &reply);
 	if (rc)
 		goto out;
 	json_decref(reply);
 	reply = NULL;
 	if (payload) {
-		f = fopen(payload, "rb");
-		if (!f || fstat(fileno(f), &st)) {
-			rupctl_err("ops: publish: %s: %s", payload,
-				   strerror(errno));
-			rc = EXIT_IO;
-			goto out;
-		}
-		snprintf(path, sizeof(path), "/api/v1/releases/%s/payload",
-			 m->version);
-		rc = request(o, "payload", "PUT", path, NULL, f,
-			     (curl_off_t)st.st_size, &reply);
+		rc = upload_payload(o, m->version, payload, chunk);
 		if (rc)
 			goto out;
 	}
@@ -308,8 +376,6 @@ static int cmd_publish(const struct ops *o, int argc, char **argv)
 				 " (payload not uploaded)");
 	}
 out:
-	if (f)
-		fclose(f);
 	json_decref(reply);
 	free(m);
 	free(man);
@@ -410,7 +476,7 @@ static int cmd_rollout(const struct ops *o, int argc, char **argv)
 	json_object_set_new(req, "version", json_string(argv[optind]));
 	body = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
-	rc = request(o, "rollout", "POST", "/api/v1/rollouts", body, NULL, 0,
+	rc = request(o, "rollout", "POST", "/api/v1/rollouts", body, NULL,
 		     &reply);
 	free(body);
 	if (rc)
@@ -518,7 +584,7 @@ int cmd_ops(int argc, char **argv)
 		rc = request(&o, cmd, "GET",
 			     !strcmp(cmd, "status") ? "/api/v1/status" :
 						      "/api/v1/releases",
-			     NULL, NULL, 0, &reply);
+			     NULL, NULL, &reply);
 		if (!rc && (rupctl_opts.json || !strcmp(cmd, "releases"))) {
 			rupctl_json_print(reply);
 		} else if (!rc) {
@@ -538,7 +604,7 @@ int cmd_ops(int argc, char **argv)
 		} else {
 			snprintf(path, sizeof(path),
 				 "/api/v1/rollouts/%s/cancel", argv[1]);
-			rc = request(&o, "cancel", "POST", path, NULL, NULL, 0,
+			rc = request(&o, "cancel", "POST", path, NULL, NULL,
 				     &reply);
 			if (!rc)
 				printf("rollout %s cancelled: %" JSON_INTEGER_FORMAT
@@ -563,7 +629,7 @@ int cmd_ops(int argc, char **argv)
 				 argv[1]);
 			snprintf(body, sizeof(body), "{\"action\":\"%s\"}",
 				 argv[2]);
-			rc = request(&o, "key", "POST", path, body, NULL, 0,
+			rc = request(&o, "key", "POST", path, body, NULL,
 				     &reply);
 			if (!rc)
 				printf("region %s: next key %s\n", argv[1],
@@ -579,7 +645,7 @@ int cmd_ops(int argc, char **argv)
 					      "32 hex digits");
 		} else {
 			rc = request(&o, "remove", "DELETE", path, NULL, NULL,
-				     0, &reply);
+				     &reply);
 			if (!rc)
 				printf("node %s removed\n", argv[1]);
 			json_decref(reply);
