@@ -34,7 +34,7 @@ run_kernel() {
 		echo "FAIL guest@$name/build (module did not build for $kver)" >"$out/$name.txt"
 		return
 	fi
-	KVER=$kver KDIR=$kdir VM_KERNEL_CACHE=$kcache VM_APPEND=$append \
+	KVER=$kver KDIR=$kdir VM_KERNEL_CACHE=$kcache VM_APPEND=$append VM_TIMEOUT_FACTOR=${factor:-1} \
 		tests/vm/run.sh --no-build --tag "$name" --results "$out/$name.txt" >&2
 	log "$name: $(grep -c '^PASS' "$out/$name.txt") passed, $(grep -c '^FAIL' "$out/$name.txt") failed"
 }
@@ -46,7 +46,7 @@ debug_selftest() {
 	local m=$src/tests/vm/selftest/bugs
 	log "== debug self-test: a deliberately broken module"
 	make -s -C "$tree" M="$m" modules >"$out/debug-selftest.build.log" 2>&1
-	KVER=$kver KDIR=$tree VM_KERNEL_CACHE=$kcache \
+	KVER=$kver KDIR=$tree VM_KERNEL_CACHE=$kcache VM_TIMEOUT_FACTOR=4 \
 		tests/vm/run.sh --no-build --tag debug-selftest --results "$r" \
 		tests/vm/selftest/debug-guest/uaf.sh tests/vm/selftest/debug-guest/abba.sh >&2
 	local dm=$src/build/vm/logs/dmesg.log st=PASS why=""
@@ -78,7 +78,7 @@ for k in ${KERNELS:-stock rt 6.12 debug}; do
 		;;
 	debug)
 		if read -r kcache kver tree < <(tests/vm/debug-kernel.sh) && [ -n "${tree:-}" ]; then
-			run_kernel debug "$kver" "$tree" "$kcache" "panic_on_warn=1"
+			factor=4 run_kernel debug "$kver" "$tree" "$kcache" "panic_on_warn=1"
 			debug_selftest "$kver" "$tree" "$kcache"
 		else
 			echo "FAIL guest@debug/build (debug kernel did not build)" >"$out/debug.txt"

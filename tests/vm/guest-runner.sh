@@ -56,7 +56,7 @@ while read -r t; do
 	[ -n "$t" ] || continue
 	name=$(basename "$t" .sh)
 	tmo=$(sed -n 's/^# timeout: *\([0-9]\+\).*/\1/p' "$src/$t" | head -n 1)
-	tmo=${tmo:-120}
+	tmo=$((${tmo:-120} * ${RUP_VM_TIMEOUT_FACTOR:-1}))
 	before=$(dmesg | wc -l)
 	export RUP_TMP=/tmp/rup-test/$name TEST_NAME=$name
 	rm -rf "$RUP_TMP"

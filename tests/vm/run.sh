@@ -6,7 +6,8 @@
 # KDIR (tree to build the module against), VM_KERNEL_CACHE (a kernel laid out
 # as tests/vm/kernel.sh does; default: Debian's image for KVER), VM_APPEND
 # (more kernel arguments), O (userspace build folder used in the guest,
-# default build), VM_MEM (MiB). --tag names results guest@NAME/TEST.
+# default build), VM_MEM (MiB), VM_TIMEOUT_FACTOR (multiplies every timeout,
+# for slow kernels such as the debug one). --tag names results guest@NAME/TEST.
 # Writes "PASS name"/"FAIL name" lines to FILE (default build/results/guest.txt)
 # and exits non-zero when any test failed or did not run. --live shows the
 # tests' output as it happens (the demo uses it).
@@ -62,6 +63,7 @@ RUP_KO=$src/rup.ko
 RUP_VM_DIR=$vmdir
 RUP_KVER=$kver
 RUP_VM_LIVE=$live
+RUP_VM_TIMEOUT_FACTOR=${VM_TIMEOUT_FACTOR:-1}
 ENV
 
 # Overall bound: every test's own timeout, plus boot and cleanup.
@@ -70,6 +72,7 @@ for t in "${tests[@]}"; do
 	tmo=$(sed -n 's/^# timeout: *\([0-9]\+\).*/\1/p' "$t" | head -n 1)
 	total=$((total + ${tmo:-120} + 10))
 done
+total=$((total * ${VM_TIMEOUT_FACTOR:-1}))
 log "kernel $kver, ${#tests[@]} test(s), overall timeout ${total}s"
 start=$(date +%s)
 set +e
