@@ -69,7 +69,6 @@ field() {
 		[ "$k" = "$2" ] && { echo "$v"; return; }
 	done <<<"$1"
 }
-stat_of() { field "$(rupctl stats $REGION)" "$1"; }
 # snapshot [STATS]: remember every counter (from STATS, else asked now).
 snapshot() {
 	local s=${1:-$(rupctl stats $REGION)} c
@@ -78,7 +77,11 @@ snapshot() {
 		[ -n "${before[$c]}" ] || fail "rupctl stats shows no $c counter"
 	done
 }
-counter_is() { [ "$(stat_of "$1")" = "$2" ]; }
+# counter_is NAME VALUE: asks once; the answer stays in $last_stats.
+counter_is() {
+	last_stats=$(rupctl stats $REGION)
+	[ "$(field "$last_stats" "$1")" = "$2" ]
+}
 # expect NAME N [NAME N...]: each NAME rose by its N since the snapshot,
 # every other counter (tx and drop_own move on their own) stayed put.
 # Leaves a new snapshot.
@@ -92,9 +95,11 @@ expect() {
 	for c in "${!delta[@]}"; do
 		want=$((before[$c] + delta[$c]))
 		poll 10 counter_is "$c" "$want" ||
-			fail "$what: $c is $(stat_of "$c"), want $want"
+			fail "$what: $c is $(field "$last_stats" "$c"), want $want"
 	done
-	now=$(rupctl stats $REGION)
+	# The stats that showed the last counter arrive: the others are checked
+	# in the same reply (anything miscounted came with the same datagram).
+	now=$last_stats
 	for c in $COUNTERS; do
 		want=$((before[$c] + ${delta[$c]:-0}))
 		assert_eq "$(field "$now" "$c")" "$want" "$what: $c"
