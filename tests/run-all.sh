@@ -11,6 +11,6 @@ echo "== unit tests"
 echo "== host tests"
 "$src/tests/run-host.sh"
 echo "== guest tests"
-"$src/tests/vm/run.sh" --no-build
+"$src/tests/vm/run.sh" --no-build --jobs "${VM_JOBS:-2}"
 echo "=="
 exec "$src/tests/summary.sh"

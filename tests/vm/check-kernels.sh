@@ -49,7 +49,7 @@ debug_selftest() {
 	KVER=$kver KDIR=$tree VM_KERNEL_CACHE=$kcache VM_TIMEOUT_FACTOR=4 \
 		tests/vm/run.sh --no-build --tag debug-selftest --results "$r" \
 		tests/vm/selftest/debug-guest/uaf.sh tests/vm/selftest/debug-guest/abba.sh >&2
-	local dm=$src/build/vm/logs/dmesg.log st=PASS why=""
+	local dm=$src/build/vm/shard-0/logs/dmesg.log st=PASS why=""
 	grep -q '^FAIL guest@debug-selftest/uaf (.*kernel warning' "$r" || { st=FAIL; why="uaf not reported"; }
 	grep -q '^FAIL guest@debug-selftest/abba (.*kernel warning' "$r" || { st=FAIL; why="$why abba not reported"; }
 	grep -q 'BUG: KASAN: .*use-after-free' "$dm" || { st=FAIL; why="$why no KASAN report"; }
