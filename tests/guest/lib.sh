@@ -74,11 +74,12 @@ RNL=$RUP_BUILD/tests/tools/rup-nl-test
 KEY1=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 KEY2=202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f
 
-# rnl NS ARGS...: rup-nl-test inside namespace NS.
+# rnl NS ARGS...: rup-nl-test inside namespace NS. nsenter, not ip netns
+# exec: it only switches the network namespace and starts much faster.
 rnl() {
 	local ns=$1
 	shift
-	in_ns "$ns" "$RNL" "$@"
+	nsenter --net="/run/netns/$ns" "$RNL" "$@"
 }
 
 # now_ms: monotonic-enough wall clock in milliseconds.
