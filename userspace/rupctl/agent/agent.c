@@ -75,8 +75,10 @@ static void kernel_down(struct agent *a, const char *why)
 		a->nl_ev = NULL;
 	}
 	knl_close(&a->k);
-	if (a->kernel_ok)
+	if (a->kernel_ok) {
 		awarn("rup module not loaded; waiting (%s)", why);
+		a->said_no_module = true;
+	}
 	a->kernel_ok = false;
 	a->el_running = false;
 	a->pub_valid = false;
@@ -130,13 +132,19 @@ int agent_set_version(struct agent *a, const char *version)
 		if (rc && family_gone(rc))
 			kernel_down(a, "self set");
 	}
+	/* Register again: the ops server learns the version even when no RVS
+	 * reports it (an RVS installs after its final report). */
+	if (a->registered && !a->reg_fetch) {
+		a->registered = false;
+		a->reg_retry_ms = 0;
+	}
 	a->status_dirty = true;
 	return 0;
 }
 
 static uint32_t compute_score(struct agent *a)
 {
-	struct score_inputs in;
+	struct score_inputs in = { 0 };
 	struct score_result r;
 
 	score_measure(&in, a->cfg.store_dir, a->cfg.ifname[0] ? a->cfg.ifname : NULL,
@@ -170,10 +178,13 @@ static void on_lw(evutil_socket_t fd, short what, void *arg)
 
 static void on_nl(evutil_socket_t fd, short what, void *arg);
 
-/* Tick every quarter interval (at least 10 ms): the election's targets need it. */
+/*
+ * Tick every eighth of an interval (10..250 ms): a candidate becomes RVS one
+ * interval after its claim, and the tick's delay adds to the failover time.
+ */
 static void arm_tick(struct agent *a)
 {
-	uint32_t ms = a->st.reg.valid ? a->st.reg.interval_ms / 4 : 25;
+	uint32_t ms = a->st.reg.valid ? a->st.reg.interval_ms / 8 : 25;
 	struct timeval tv;
 
 	if (ms < 10)

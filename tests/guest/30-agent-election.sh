@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 240
+# Issue 5: one ops server namespace, one region of 4 node agents (beacons
+# every 250 ms, dead interval 1500 ms: longer than the default 3.5
+# intervals, since the emulated guest on a busy host can stall for most of
+# a second and a shorter one makes stalls look like deaths). Exactly one RVS is elected and it is
+# the highest score; the kernel tables of the others show it beaconing as
+# RVS. Its agent is stopped: another node (the next best) beacons as RVS
+# within dead interval + 2 intervals of the old RVS's last beacon, timed
+# from a `rupctl monitor` in a member's namespace. Then the new RVS's node
+# dies outright (agent SIGKILLed, link down) and the region elects again.
+. "$RUP_SRC/tests/guest/lib.sh"
+. "$RUP_SRC/tests/guest/lib-fleet.sh"
+
+interval=250
+dead=1500
+FLEET_INTERVAL=$interval FLEET_DEAD=$dead
+fleet_init
+fleet_opsd_start 4 4
+fleet_nodes 30 90 50 70
+
+one_rvs() { [ "$(rvs_of 0 | wc -l)" = 1 ]; }
+fwait 30 one_rvs || ffail "no single RVS: $(rvs_of 0 | tr '\n' ' ')"
+rvs=$(rvs_of 0)
+assert_eq "$rvs" 2 "RVS (highest score 90)"
+# rvs_in_table I J: node I's kernel version table has node J with the RVS role.
+rvs_in_table() {
+	in_ns "fn$1" "$RUP_BUILD/rupctl" -j peers | jq -e --arg id "$(node_hex "$2")" \
+		'.[] | select(.node == $id) | .role | index("rvs") != null'
+}
+follows() { [ "$(nstat "$1" .rvs)" = "$(node_hex "$2")" ]; }
+for i in 1 3 4; do
+	fwait 5 follows $i 2 || ffail "node $i follows '$(nstat $i .rvs)', not node 2"
+	fwait 5 rvs_in_table $i 2 ||
+		ffail "node $i's kernel table does not show node 2 as RVS: $(in_ns fn$i rupctl -j peers)"
+done
+# Stable: no flapping over 20 intervals.
+term=$(nstat 2 .term)
+sleep 2
+assert_eq "$(rvs_of 0)" 2 "RVS after 2 s"
+assert_eq "$(nstat 2 .term)" "$term" "term after 2 s (no re-election)"
+
+# Failover 1: the RVS's agent stops.
+fleet_agent_stop 2 TERM
+# Agent clocks (ms) from their logs: when node 2's agent got the signal (it
+# leaves the region at once), and when node 4 switched its beacons to RVS
+# (SELF_SET makes the kernel send at once).
+logms() { sed -n "s/^<6>\([0-9]*\)\.\([0-9]*\) info: $2.*/\1\2/p" "$FLEET/n$1/agent.log" | tail -n 1; }
+t0=$(logms 2 'signal 15: stopping')
+[ -n "$t0" ] || ffail "node 2's agent did not log its stop"
+n4_rvs() { [ -n "$(logms 4 'election: candidate -> rvs')" ]; }
+fwait 20 n4_rvs || ffail "node 4 never became RVS"
+took=$(($(logms 4 'election: candidate -> rvs') - t0))
+log "node 4 beaconed as RVS ${took} ms after node 2's agent was stopped"
+# The kernel of a member sees node 4's beacons with the RVS role.
+fwait 5 rvs_in_table 1 4 || ffail "node 1's kernel table does not show node 4 as RVS"
+[ $took -le $((dead + 2 * interval)) ] ||
+	ffail "failover took ${took} ms > dead + 2 intervals ($((dead + 2 * interval)) ms)"
+fwait 10 one_rvs || ffail "not one RVS after failover"
+assert_eq "$(rvs_of 0)" 4 "new RVS (next best, score 70)"
+[ "$(nstat 4 .term)" -gt "$term" ] || ffail "new term $(nstat 4 .term) not above $term"
+
+# Failover 2: node 4 dies (agent killed, its link gone): node 3 takes over.
+$IP -n fn4 link set eth0 down
+fleet_agent_stop 4 KILL
+fwait 10 one_rvs || ffail "no RVS after node 4 died"
+rvs_is_3() { [ "$(rvs_of 0)" = 3 ] && [ "$(nstat 1 .rvs)" = "$(node_hex 3)" ]; }
+fwait 10 rvs_is_3 || ffail "RVS is $(rvs_of 0), want 3 (node 1 follows $(nstat 1 .rvs))"
+log "RVS now node 3 at term $(nstat 3 .term)"
+grep -q 'RVS lost' "$FLEET/n1/agent.log" || ffail "node 1 never logged the RVS loss"
+log "done; cleaning up"
