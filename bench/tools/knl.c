@@ -6,10 +6,15 @@
  *
  *   knl rxwatch REGION EXPECT [IDLE_MS]   poll STATS_GET every 0.5 ms; the
  *       window runs from the first to the last change of the rx counter;
- *       prints accepted beacons, window and rate.
+ *       stops at EXPECT more, IDLE_MS after the last change, or 120 s
+ *       without any; prints accepted beacons, window and rate (beacons
+ *       counted after the first change over the window).
  *   knl events EXPECT [IDLE_MS]           join the "events" group; for every
  *       PEER_NEW/PEER_CHANGED, latency = receipt - PEER_SEQ (the sender's
  *       wall clock at send); prints count, p50 and p99.
+ *   knl log                               join the "events" group and print
+ *       every event as it arrives, one line each:
+ *       "CMD node HEX role ROLE term TERM seq SEQ rx RECEIPT_NS".
  */
 #include <errno.h>
 #include <poll.h>
@@ -154,6 +159,7 @@ static int rxwatch(uint32_t region, uint64_t expect, uint64_t idle_ms)
 	struct fam f;
 	struct mnl_socket *nl = open_rup(&f);
 	uint64_t base = rx_of(nl, &f, region), cur = base, prev = base, first = 0, last = 0;
+	uint64_t first_rx = base;
 	uint64_t start = bench_now_ns(), now;
 
 	printf("watching region %u from rx %llu\n", region, (unsigned long long)base);
@@ -163,19 +169,22 @@ static int rxwatch(uint32_t region, uint64_t expect, uint64_t idle_ms)
 		cur = rx_of(nl, &f, region);
 		now = bench_now_ns();
 		if (cur != prev) {
-			if (!first)
+			if (!first) {
 				first = now;
+				first_rx = cur;
+			}
 			last = now;
 			prev = cur;
 		}
 		if (cur - base >= expect)
 			break;
-		if ((first ? now - last : now - start) > idle_ms * 1000000ull)
+		/* Before the first beacon the sender may still be signing. */
+		if (first ? now - last > idle_ms * 1000000ull : now - start > 120000000000ull)
 			break;
 	}
 	printf("accepted %llu window_s %.6f rate %.0f\n", (unsigned long long)(cur - base),
 	       (double)(last - first) / 1e9,
-	       last > first ? (double)(cur - base) * 1e9 / (double)(last - first) : 0.0);
+	       last > first ? (double)(cur - first_rx) * 1e9 / (double)(last - first) : 0.0);
 	mnl_socket_close(nl);
 	return 0;
 }
@@ -199,6 +208,76 @@ static int ev_cb(const struct nlmsghdr *nlh, void *data)
 			e->lat[e->n++] = e->now - mnl_attr_get_u64(a);
 	}
 	return MNL_CB_OK;
+}
+
+static int log_cb(const struct nlmsghdr *nlh, void *data)
+{
+	static const char *const names[] = {
+		[RUP_CMD_PEER_NEW] = "new", [RUP_CMD_PEER_CHANGED] = "changed",
+		[RUP_CMD_PEER_GONE] = "gone", [RUP_CMD_RVS_LOST] = "rvs_lost",
+	};
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	uint64_t term = 0, seq = 0, rx = *(uint64_t *)data;
+	uint8_t id[RUP_NODE_ID_LEN] = { 0 };
+	uint32_t role = 0;
+	struct nlattr *a;
+	int i;
+
+	if (g->cmd < RUP_CMD_PEER_NEW || g->cmd > RUP_CMD_RVS_LOST)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*g)) {
+		switch (mnl_attr_get_type(a)) {
+		case RUP_A_NODE_ID:
+			if (mnl_attr_get_payload_len(a) == RUP_NODE_ID_LEN)
+				memcpy(id, mnl_attr_get_payload(a), RUP_NODE_ID_LEN);
+			break;
+		case RUP_A_ROLE:
+			role = mnl_attr_get_u32(a);
+			break;
+		case RUP_A_TERM:
+			term = mnl_attr_get_u64(a);
+			break;
+		case RUP_A_PEER_SEQ:
+			seq = mnl_attr_get_u64(a);
+			break;
+		}
+	}
+	printf("%s node ", names[g->cmd]);
+	for (i = 0; i < RUP_NODE_ID_LEN; i++)
+		printf("%02x", id[i]);
+	printf(" role %u term %llu seq %llu rx %llu\n", role, (unsigned long long)term,
+	       (unsigned long long)seq, (unsigned long long)rx);
+	fflush(stdout);
+	return MNL_CB_OK;
+}
+
+static int log_events(void)
+{
+	static char buf[1 << 16];
+	struct fam f;
+	struct mnl_socket *nl = open_rup(&f);
+	int rcvbuf = 4 << 20, fd = mnl_socket_get_fd(nl);
+	uint64_t now;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	if (mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &f.group, sizeof(f.group)))
+		bench_die("join events group: %m");
+	printf("monitoring\n");
+	fflush(stdout);
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+
+		now = bench_now_ns();
+		if (n < 0) {
+			if (errno == ENOBUFS) {
+				printf("overrun\n");
+				continue;
+			}
+			bench_die("events: %m");
+		}
+		mnl_cb_run(buf, (size_t)n, 0, 0, log_cb, &now);
+	}
+	return 0;
 }
 
 static int events(uint64_t expect, uint64_t idle_ms)
@@ -254,6 +333,8 @@ int main(int argc, char **argv)
 	if (argc >= 3 && !strcmp(argv[1], "events"))
 		return events(bench_parse_u("EXPECT", argv[2], 100000000),
 			      argc > 3 ? bench_parse_u("IDLE_MS", argv[3], 3600000) : 2000);
-	fprintf(stderr, "usage: knl rxwatch REGION EXPECT [IDLE_MS] | knl events EXPECT [IDLE_MS]\n");
+	if (argc == 2 && !strcmp(argv[1], "log"))
+		return log_events();
+	fprintf(stderr, "usage: knl rxwatch REGION EXPECT [IDLE_MS] | knl events EXPECT [IDLE_MS] | knl log\n");
 	return 2;
 }

@@ -1,0 +1,240 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Write bench/RESULTS.md and bench/*.png from one run's figures
+# (build/bench-results/, made by bench/run.sh). A benchmark without figures
+# is reported as not measured, with its result line, never filled in.
+#   bench/report.sh [RESULTS-DIR]
+set -eu
+src=$(cd "$(dirname "$0")/.." && pwd)
+in=${1:-$src/build/bench-results}
+md=$src/bench/RESULTS.md
+
+# v NAME KEY: KEY's value in $in/NAME.txt ("" when absent).
+v() {
+	[ -r "$in/$1.txt" ] || return 0
+	tr ' ' '\n' <"$in/$1.txt" | sed -n "s/^$2=//p" | tail -n 1 | tr -d '"'
+}
+# calc EXPR: awk arithmetic, "-" when an operand is missing.
+calc() { awk "BEGIN { printf $1 }" 2>/dev/null || echo -; }
+have() { [ -s "$in/$1.txt" ] && grep -q "^PASS guest/$1\$" "$in/guest.txt" 2>/dev/null; }
+why() { # why NAME: the harness's line for a benchmark that produced nothing
+	local l
+	l=$(grep -E "^(PASS|FAIL) guest/$1( |$)" "$in/guest.txt" 2>/dev/null | head -n 1)
+	echo "**Not measured in this run**: ${l:-not run}. Log: \`build/bench-results/logs/$1.log\`."
+}
+mb() { calc "\"%.1f\", $1 / 1048576"; }
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+memg=$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)
+gk=$(v beacon guest_kernel)
+[ -n "$gk" ] || gk=$(v memory guest_kernel)
+[ -n "$gk" ] || gk=$(v failover guest_kernel)
+gmem=$(v fleet-4x8 guest_mem_kb)
+[ -n "$gmem" ] || gmem=$(v beacon guest_mem_kb)
+
+{
+cat <<EOF2
+<!-- SPDX-License-Identifier: GPL-2.0 -->
+# rup benchmarks: results
+
+Written by \`make bench\` (\`bench/run.sh\`, then \`bench/report.sh\`); every
+figure below is from the run of **$(cat "$in/date" 2>/dev/null || echo "?")**, which took
+$(cat "$in/seconds" 2>/dev/null || echo "?") s. Both sides of every comparison ran in that run, on
+that machine, one after the other. Raw figures: \`build/bench-results/*.txt\`.
+
+Machine: $(nproc) CPUs ($cpu), $memg GiB RAM, host kernel $(uname -r),
+load average at the end $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared with other builds and
+guest runs; absolute figures move with that load, ratios much less).
+Guest: QEMU **TCG (software emulation, no KVM)**, 2 vCPUs,
+$(calc "\"%.0f\", ${gmem:-0} / 1024") MiB, Debian kernel $gk. Everything in the guest runs several times slower
+than it would on hardware; the comparisons are what these figures are for.
+
+EOF2
+
+# ---------------------------------------------------------------- fleet
+echo "## 1. Fleet rollout against direct download"
+echo
+echo "R regions x M nodes, one namespace and one \`rupctl agent\` per node, the ops"
+echo "server's link shaped to 100 Mbit/s (tc tbf). Package of $(mb "$(v fleet-4x8 package_bytes)") MiB."
+echo "Direct: every node fetches the payload from the ops server at once over HTTPS"
+echo "and checks its SHA-256. rup: one rollout; done when the last node's install hook"
+echo "ran (after hash, size and signature checks). Egress: tx bytes of the ops server's"
+echo "interface during each run (TLS and TCP overhead included)."
+echo
+echo "| nodes | R x M | direct s | rup s | time ratio direct/rup | direct egress MiB | rup egress MiB | egress ratio | server downloads (rup) | agent RSS median / max KiB |"
+echo "| ---: | :---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+: >"$in/fleet.dat"
+for f in fleet-4x4 fleet-4x8 fleet-8x8; do
+	if have $f; then
+		n=$(v $f nodes) d=$(v $f direct_ms) r=$(v $f rup_ms) de=$(v $f direct_egress) re=$(v $f rup_egress)
+		echo "| $n | $(v $f R) x $(v $f M) | $(calc "\"%.1f\", $d / 1000") | $(calc "\"%.1f\", $r / 1000") | **$(calc "\"%.2f\", $d / $r")** |" \
+			"$(mb "$de") | $(mb "$re") | **$(calc "\"%.1f\", $de / $re")** (nodes/regions = $(calc "\"%.0f\", $n / $(v $f R)")) |" \
+			"$(v $f rup_server_downloads) | $(v $f agent_rss_kb_median) / $(v $f agent_rss_kb_max) |"
+		echo "$n $(calc "\"%.2f\", $d / 1000") $(calc "\"%.2f\", $r / 1000")" >>"$in/fleet.dat"
+	else
+		echo "| ${f#fleet-} | | $(why $f) | | | | | | | |"
+	fi
+done
+echo
+echo "Targets (issue 7): server egress one package per region (egress ratio ="
+echo "nodes/regions); completion at least 3x faster than direct download at 32 nodes."
+if [ -s "$in/fleet.dat" ] && command -v gnuplot >/dev/null; then
+	gnuplot <<EOG
+set terminal pngcairo size 800,500 noenhanced
+set output "$src/bench/fleet-completion.png"
+set title "Rollout completion vs. fleet size (ops link 100 Mbit/s, $(mb "$(v fleet-4x8 package_bytes)") MiB package)"
+set xlabel "nodes"
+set ylabel "completion time (s)"
+set key top left
+set grid
+plot "$in/fleet.dat" using 1:2 with linespoints lw 2 title "direct download from the ops server", \
+     "$in/fleet.dat" using 1:3 with linespoints lw 2 title "rup (one download per region)"
+EOG
+	echo
+	echo "![completion time vs nodes](fleet-completion.png)"
+fi
+echo
+
+# ---------------------------------------------------------------- failover
+echo "## 2. Failover"
+echo
+echo "One region of 4 agents. The RVS dies outright (region link down, agent"
+echo "SIGKILLed); measured from the kill to the sequence (sender's wall clock at"
+echo "send) of the first beacon with the RVS role from another node, as a surviving"
+echo "member's kernel reports it. The dead node rejoins as a member before the next trial."
+echo
+if have failover; then
+	echo "| interval ms | dead interval ms | trials | median ms | p95 ms | max ms | median intervals | p95 intervals | target p95 <= dead + 2 intervals |"
+	echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- |"
+	for iv in 100 1000; do
+		dead=$(v failover iv${iv}_dead_ms) p95=$(v failover iv${iv}_p95_ms)
+		tgt=$((dead + 2 * iv))
+		ok=$(awk -v a="$p95" -v b="$tgt" 'BEGIN { print (a <= b) ? "met" : "missed" }')
+		echo "| $iv | $dead | $(v failover iv${iv}_n) | $(v failover iv${iv}_median_ms) | $p95 | $(v failover iv${iv}_max_ms) |" \
+			"$(v failover iv${iv}_median_iv) | $(v failover iv${iv}_p95_iv) | $ok ($tgt ms) |"
+	done
+	echo
+	echo "All trials (ms): 100 ms: $(v failover iv100_all | tr ',' ' '); 1000 ms: $(v failover iv1000_all | tr ',' ' ')."
+else
+	why failover
+fi
+echo
+
+# ---------------------------------------------------------------- beacon
+echo "## 3. Beacon path: rup.ko against a userspace receiver"
+echo
+if have beacon; then
+	s0=$(v beacon sender_alone_rate) k=$(v beacon k_rate) u=$(v beacon u_rate) up=$(v beacon up_rate)
+	n=$(v beacon tput_offered)
+	echo "Same guest, same sender (\`bflood --pregen\`: $n beacons from 1,000 node ids, signed"
+	echo "before the clock starts, sendmmsg, pinned to CPU 0), median of $(v beacon tput_trials) trials."
+	echo "Kernel: rx counter (beacons authenticated and applied to the table) over the"
+	echo "window from its first to its last change. Userspace: \`bench/tools/urecv\`"
+	echo "(recvmmsg, the same codec, OpenSSL HMAC-SHA256 with the key set once, a hash"
+	echo "table with the kernel's replay/window/size rules). The kernel receives in softirq"
+	echo "on the sender's CPU, so urecv is shown both on its own CPU and pinned to CPU 0."
+	echo "Receive cost = 1/rate - 1/(sender alone), the CPU time one beacon adds on CPU 0."
+	echo
+	echo "| receiver | accepted of $n | beacons/s | receive cost us/beacon (CPU 0) | ratio to kernel |"
+	echo "| :--- | ---: | ---: | ---: | ---: |"
+	kc=$(calc "\"%.1f\", 1e6 / $k - 1e6 / $s0")
+	upc=$(calc "\"%.1f\", 1e6 / $up - 1e6 / $s0")
+	echo "| sender alone (nobody listening) | - | $s0 | 0 | |"
+	echo "| rup.ko (softirq, CPU 0) | $(v beacon k_accepted) | $k | $kc | 1 |"
+	echo "| urecv pinned to CPU 0 | $(v beacon up_accepted) | $up | $upc | cost x$(calc "\"%.1f\", $upc / $kc"), rate x$(calc "\"%.2f\", $up / $k") |"
+	echo "| urecv on its own CPU | $(v beacon u_accepted) | $u | (other CPU) | rate x$(calc "\"%.2f\", $u / $k") |"
+	echo
+	echo "Per-trial rates: kernel $(v beacon k_rates | tr ',' ' '); urecv pinned $(v beacon up_rates | tr ',' ' ');"
+	echo "urecv free $(v beacon u_rates | tr ',' ' '); sender rate with the kernel receiving: $(v beacon sender_rate)/s."
+	echo "The kernel accepted everything the sender could send: its rate is bounded by the"
+	echo "sender sharing its CPU, so it is a lower bound of what the kernel path can take."
+	echo
+	echo "Latency, beacon sent (its sequence = sender's wall clock) to the change being"
+	echo "visible to an application, $(v beacon lat_n) beacons at $(v beacon lat_rate)/s from 100 ids, each a score"
+	echo "change. Kernel: the PEER_CHANGED genl event received by a libmnl listener"
+	echo "(\`bench/tools/knl events\`); userspace: the beacon applied to urecv's table."
+	echo
+	echo "| receiver | events | p50 us | p99 us |"
+	echo "| :--- | ---: | ---: | ---: |"
+	echo "| rup.ko -> genl event | $(v beacon k_events) (overruns $(v beacon k_overruns)) | $(v beacon k_lat_p50_us) | $(v beacon k_lat_p99_us) |"
+	echo "| urecv | $(v beacon u_lat_n) | $(v beacon u_lat_p50_us) | $(v beacon u_lat_p99_us) |"
+	echo "| ratio kernel/urecv | | $(calc "\"%.2f\", $(v beacon k_lat_p50_us) / $(v beacon u_lat_p50_us)") | $(calc "\"%.2f\", $(v beacon k_lat_p99_us) / $(v beacon u_lat_p99_us)") |"
+else
+	why beacon
+fi
+echo
+
+# ---------------------------------------------------------------- ops
+echo "## 4. Ops server"
+echo
+echo "On the host, loopback, HTTPS with a test CA (\`bench/host/opsd.sh\`,"
+echo "\`bench/tools/regload\`: libcurl multi, keep-alive). Each concurrency level"
+echo "registers new nodes against a fresh \`rup-opsd\` (SQLite, one transaction each)."
+echo
+if [ -s "$in/opsd.txt" ]; then
+	echo "| concurrent clients | registrations | seconds | registrations/s | latency p50 ms | p99 ms |"
+	echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
+	for c in 1 8 64; do
+		echo "| $c | $(v opsd reg_c${c}_count) | $(v opsd reg_c${c}_s) | $(v opsd reg_c${c}_rate) | $(v opsd reg_c${c}_p50_ms) | $(v opsd reg_c${c}_p99_ms) |"
+	done
+	echo
+	echo "Long-poll capacity: $(v opsd lp_tried) RVS long-polls of distinct regions (M = 1) against"
+	echo "\`server.max_longpolls\` = $(v opsd lp_cap): **$(v opsd lp_held) held** ($(v opsd lp_conns) connections open);"
+	echo "the rest are answered 503 at once. Server RSS $(v opsd lp_rss0_kb) KiB idle, $(v opsd lp_rss_kb) KiB"
+	echo "holding them: **$(v opsd lp_per_conn_kb) KiB per held TLS long-poll**."
+else
+	echo "**Not measured in this run** (see \`build/bench-results/opsd.log\`)."
+fi
+echo
+echo "### Planner (\`rup-opsd plan\`, from bench/plan)"
+echo
+if [ -s "$in/plan.md" ]; then
+	grep -v '^# planner' "$in/plan.md" | sed 's/^# \(.*\)$/Run: \1/'
+	echo
+	echo "Growth: cost per node against log2 N (a constant column means ~N log N):"
+	echo
+	echo "| nodes | user+sys s | us per node | us per node / log2 N |"
+	echo "| ---: | ---: | ---: | ---: |"
+	awk -F'|' '$2 ~ /^ *[0-9]+ *$/ && $2 == $3 && $4 + 0 == 50 {
+		n = $2 + 0; t = $7 + $8; u = t * 1e6 / n
+		printf "| %d | %.2f | %.3f | %.4f |\n", n, t, u, u / (log(n) / log(2)) }' "$in/plan.md"
+	echo
+	echo "(At 10^4 nodes the times are below the 10 ms resolution of /usr/bin/time.)"
+else
+	echo "**Not measured in this run** (see \`build/bench-results/plan.log\`)."
+fi
+echo
+
+# ---------------------------------------------------------------- memory
+echo "## 5. Memory"
+echo
+if have memory; then
+	echo "Kernel, in the guest: $(v memory peers) crafted peers joined one region; then"
+	echo "$(v memory regions) more regions were added. Deltas of /proc/meminfo after dropping caches."
+	echo
+	echo "| what | bytes |"
+	echo "| :--- | ---: |"
+	echo "| \`rup_peer\` slab object size (unmerged cache) | $(v memory peer_object_size) (slab stride $(v memory peer_slab_size)) |"
+	echo "| rup_peer objects added for $(v memory peers) peers | $(v memory peer_objs_delta) |"
+	echo "| per peer, Slab delta | $(v memory peer_slab_delta_b) |"
+	echo "| per peer, MemAvailable delta | $(v memory peer_avail_delta_b) |"
+	echo "| per region, Slab delta | $(v memory region_slab_delta_b) |"
+	echo "| per region, MemAvailable delta | $(v memory region_avail_delta_b) |"
+else
+	why memory
+fi
+echo
+if have fleet-4x8; then
+	echo "Agent RSS (\`rupctl agent\`, after the 4 x 8 rollout): median $(v fleet-4x8 agent_rss_kb_median) KiB,"
+	echo "max $(v fleet-4x8 agent_rss_kb_max) KiB (the RVS holds the package in its store on disk, not in memory);"
+	echo "ops server RSS after that rollout: $(v fleet-4x8 opsd_rss_kb) KiB."
+else
+	echo "Agent RSS: from the fleet benchmark, which did not produce figures in this run."
+fi
+echo
+echo "## Reproduce"
+echo
+echo "\`make bench\` (about $(( ($(cat "$in/seconds" 2>/dev/null || echo 0) + 59) / 60 )) minutes here). One part: \`BENCH_HOST=0 BENCH_GUEST=beacon bench/run.sh\`;"
+echo "a guest benchmark alone: \`make userspace tests && tests/vm/run.sh --no-build bench/guest/beacon.sh\`."
+} >"$md"
+echo "bench: wrote $md" >&2

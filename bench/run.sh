@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make bench`: every benchmark of issue 7 in one run on this machine, then
+# bench/RESULTS.md and the plots rewritten from this run's figures
+# (bench/report.sh). Host: the ops server (bench/host/opsd.sh) and the
+# planner (bench/plan/run.sh). QEMU guest, one boot: the beacon path, kernel
+# memory, failover and the fleet rollouts (bench/guest/*.sh).
+#   bench/run.sh                  everything (O=build/x for another tree)
+#   BENCH_GUEST="beacon memory" bench/run.sh     some guest benchmarks only
+#   BENCH_HOST=0 bench/run.sh     skip the host benchmarks
+# Figures land in build/bench-results/ (key=value lines, one file each).
+set -eu
+src=$(cd "$(dirname "$0")/.." && pwd)
+cd "$src"
+export O=${O:-build}
+out=$src/build/bench-results
+guest=${BENCH_GUEST:-beacon memory failover fleet-4x4 fleet-4x8 fleet-8x8}
+log() { echo "bench: $*" >&2; }
+start=$(date +%s)
+
+tests/deps.sh >&2
+make -s module >&2
+make -s O="$O" userspace tests >&2
+rm -rf "$out"
+mkdir -p "$out"
+date -u '+%Y-%m-%d %H:%M UTC' >"$out/date"
+
+if [ "${BENCH_HOST:-1}" = 1 ]; then
+	log "ops server (host, loopback)"
+	bench/host/opsd.sh >"$out/opsd.txt" 2>"$out/opsd.log" || log "ops server benchmark failed (see $out/opsd.log)"
+	log "planner (host)"
+	bench/plan/run.sh >"$out/plan.md" 2>"$out/plan.log" || log "planner benchmark failed (see $out/plan.log)"
+fi
+
+scripts=()
+for g in $guest; do scripts+=("bench/guest/$g.sh"); done
+if [ ${#scripts[@]} -gt 0 ]; then
+	log "guest: $guest"
+	# 64 node agents, their package stores and the ops server fit in 4 GiB.
+	VM_JOBS=1 VM_MEM=${VM_MEM:-4096} tests/vm/run.sh --no-build --results "$out/guest.txt" "${scripts[@]}" \
+		>"$out/vm.log" 2>&1 || log "some guest benchmarks failed (see $out/guest.txt)"
+	cat "$out/guest.txt" >&2 || true
+	# Keep the per-benchmark logs beside the figures.
+	vmdir=$(sed -n 's/.*this run.s logs go to \(.*\)$/\1/p' "$out/vm.log" | head -n 1)
+	mkdir -p "$out/logs"
+	cp "${vmdir:-build/vm}"/shard-*/logs/*.log "$out/logs/" 2>/dev/null || true
+fi
+echo "$(($(date +%s) - start))" >"$out/seconds"
+bench/report.sh "$out"
+log "done in $(($(date +%s) - start)) s: bench/RESULTS.md"
