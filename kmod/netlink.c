@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
+#include "compat.h"
 #include "netlink.h"
 #include "peer.h"
 #include "region.h"
@@ -597,8 +598,7 @@ err:
  */
 static int rup_peer_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct nlattr *id = info->attrs[RUP_A_REGION_ID];
+	struct nlattr *id = rup_dump_attrs(cb)[RUP_A_REGION_ID];
 	struct rup_net *rn = rup_net(sock_net(skb->sk));
 	struct rup_peer_state st;
 	struct rup_region *r;
