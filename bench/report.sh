@@ -191,17 +191,24 @@ echo
 if [ -s "$in/plan.md" ]; then
 	grep -v '^# planner' "$in/plan.md" | sed 's/^# \(.*\)$/Run: \1/'
 	echo
-	echo "Growth: cost per node against log2 N (a constant column means ~N log N):"
+fi
+if [ -s "$in/plan-growth.txt" ]; then
+	echo "Growth (\`bench/host/plan-growth.sh\`, M = 50, least of several runs each; CPU ="
+	echo "user + sys at 1 ms resolution, process start included). N log N predicts"
+	echo "x12.5 from 10^4 to 10^5 and x12.0 from 10^5 to 10^6; a constant last column is N log N:"
 	echo
-	echo "| nodes | user+sys s | us per node | us per node / log2 N |"
-	echo "| ---: | ---: | ---: | ---: |"
-	awk -F'|' '$2 ~ /^ *[0-9]+ *$/ && $2 == $3 && $4 + 0 == 50 {
-		n = $2 + 0; t = $7 + $8; u = t * 1e6 / n
-		printf "| %d | %.2f | %.3f | %.4f |\n", n, t, u, u / (log(n) / log(2)) }' "$in/plan.md"
-	echo
-	echo "(At 10^4 nodes the times are below the 10 ms resolution of /usr/bin/time.)"
+	echo "| nodes | CPU ms | x previous | wall ms | peak RSS MiB | CPU ns per node | ns per node / log2 N |"
+	echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	prev=
+	for n in 10000 100000 1000000; do
+		c=$(v plan-growth plan_${n}_cpu_us)
+		echo "| $n | $(calc "\"%.0f\", $c / 1000") | ${prev:+x$(calc "\"%.1f\", $c / $prev")} |" \
+			"$(calc "\"%.0f\", $(v plan-growth plan_${n}_us) / 1000") | $(calc "\"%.0f\", $(v plan-growth plan_${n}_rss_kb) / 1024") |" \
+			"$(calc "\"%.0f\", $c * 1000 / $n") | $(calc "\"%.1f\", $c * 1000 / $n / (log($n) / log(2)))") |"
+		prev=$c
+	done
 else
-	echo "**Not measured in this run** (see \`build/bench-results/plan.log\`)."
+	echo "**Growth not measured in this run** (see \`build/bench-results/plan-growth.log\`)."
 fi
 echo
 

@@ -30,6 +30,8 @@ if [ "${BENCH_HOST:-1}" = 1 ]; then
 	bench/host/opsd.sh >"$out/opsd.txt" 2>"$out/opsd.log" || log "ops server benchmark failed (see $out/opsd.log)"
 	log "planner (host)"
 	bench/plan/run.sh >"$out/plan.md" 2>"$out/plan.log" || log "planner benchmark failed (see $out/plan.log)"
+	bench/host/plan-growth.sh >"$out/plan-growth.txt" 2>"$out/plan-growth.log" ||
+		log "planner growth failed (see $out/plan-growth.log)"
 fi
 
 scripts=()

@@ -11,7 +11,10 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$src/${O:-build}
 opsd=$build/rup-opsd
 regload=$build/bench/regload
-[ -x "$opsd" ] && [ -x "$regload" ] || { echo "opsd.sh: build $opsd and $regload first" >&2; exit 1; }
+if [ ! -x "$opsd" ] || [ ! -x "$regload" ]; then
+	echo "opsd.sh: build $opsd and $regload first" >&2
+	exit 1
+fi
 count=${REG_COUNT:-2000}
 cap=${LP_CAP:-512}
 T=$(mktemp -d)
@@ -87,6 +90,7 @@ for c in 1 8 64; do
 	line=$("$regload" register "https://127.0.0.1:$port" "$o/ca.pem" \
 		bench-enroll-0123456789abcdef "$count" "$c" "$T/nodes")
 	echo "# $line" >&2
+	# shellcheck disable=SC2086 # split regload's "name value" words
 	set -- $line
 	echo "reg_c${c}_count=$2 reg_c${c}_failed=$4 reg_c${c}_s=$8 reg_c${c}_rate=${10} reg_c${c}_p50_ms=${12} reg_c${c}_p99_ms=${14}"
 	stop
