@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 180
+# timeout: 420
 # The guest harness can fail: a test exiting non-zero, a kernel WARN during a
 # test that exits 0, and a hanging test are each reported FAIL (and the run
 # exits non-zero), while a passing test in the same run is reported PASS.

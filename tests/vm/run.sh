@@ -108,13 +108,13 @@ ENV
 		total=$((total + $(timeout_of "$t") + 10))
 	done <"$vmdir/tests.list"
 	total=$((total * factor))
-	timeout -k 10 "$total" qemu-system-x86_64 -m "${VM_MEM:-2048}" -smp 2 \
+	timeout -k 10 "$total" qemu-system-x86_64 -m "${VM_MEM:-2048}" -smp 2 -pidfile "$vmdir/qemu.pid" \
 		-nographic -no-reboot -nodefaults -serial stdio \
 		-kernel "$vmlinuz" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 oops=panic quiet rupsrc=$src rupkver=$kver rupvm=$vmdir ${VM_APPEND:-} rupmods=$mods" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$src,mount_tag=src,security_model=none" \
-		${VM_EXTRA:-} </dev/null 2>&1 |
+		${VM_EXTRA:-} </dev/null 9>&- 2>&1 |
 		if [ $live = 1 ]; then
 			tee "$vmdir/serial.log" | sed -un '/RUP-VM: booted/,$p' |
 				grep -av '^RUP-VM: \(booted\|start\|done\|runner\)'
@@ -124,6 +124,17 @@ ENV
 	echo "${PIPESTATUS[0]}" >"$vmdir/qemu.rc"
 }
 
+# Our guests die with us (timeout puts QEMU in a process group of its own,
+# out of reach of a signal to ours).
+stop_guests() {
+	local f
+	for f in "$vmroot"/shard-*/qemu.pid; do
+		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+	done
+	return 0
+}
+trap 'stop_guests; exit 143' TERM INT HUP
+trap stop_guests EXIT
 log "kernel $kver, ${#tests[@]} test(s) in $jobs guest(s)"
 start=$(date +%s)
 pids=()
