@@ -19,7 +19,7 @@ static void test_doubles_and_caps(void **state)
 	assert_int_equal(backoff_next(&b, 0), 100);
 	assert_int_equal(backoff_next(&b, 0), 200);
 	assert_int_equal(backoff_next(&b, 0), 400);
-	assert_int_equal(backoff_next(&b, 0), 500);	/* capped at 1000 */
+	assert_int_equal(backoff_next(&b, 0), 500); /* capped at 1000 */
 	for (int i = 0; i < 100; i++)
 		assert_int_equal(backoff_next(&b, 0), 500);
 }

@@ -37,12 +37,15 @@ static void test_classify(void **state)
 	(void)state;
 	setup_release(">=1.0.0,<2.0.0", "2.0.0");
 	assert_int_equal(need_classify(&rng, &rel, "1.5.0", 0), NEED_PENDING);
-	assert_int_equal(need_classify(&rng, &rel, "1.5.0", RUP_ROLE_HOOK_FAILED),
+	assert_int_equal(need_classify(&rng, &rel, "1.5.0",
+				       RUP_ROLE_HOOK_FAILED),
 			 NEED_HOOK_FAILED);
 	assert_int_equal(need_classify(&rng, &rel, "2.0.0", 0), NEED_CURRENT);
 	assert_int_equal(need_classify(&rng, &rel, "3.0.0", 0), NEED_CURRENT);
-	assert_int_equal(need_classify(&rng, &rel, "0.9.0", 0), NEED_NOT_APPLICABLE);
-	assert_int_equal(need_classify(&rng, &rel, "garbage", 0), NEED_BAD_VERSION);
+	assert_int_equal(need_classify(&rng, &rel, "0.9.0", 0),
+			 NEED_NOT_APPLICABLE);
+	assert_int_equal(need_classify(&rng, &rel, "garbage", 0),
+			 NEED_BAD_VERSION);
 	assert_string_equal(need_state_name(NEED_CURRENT), "upgraded");
 	assert_string_equal(need_state_name(NEED_HOOK_FAILED), "failed");
 }
@@ -73,7 +76,8 @@ static void test_report_states_and_convergence(void **state)
 {
 	struct kpeer p[2] = { peer(0x11, "2.0.0", 0), peer(0x22, "1.0.0", 0) };
 	struct need_view v = { SELF, "1.0.0", p, 2 };
-	json_t *reg = json_pack("[s,s,s,s]", HEX("11"), HEX("22"), HEX("33"), SELF);
+	json_t *reg =
+		json_pack("[s,s,s,s]", HEX("11"), HEX("22"), HEX("33"), SELF);
 	struct need_summary sum;
 	json_t *arr;
 
@@ -81,16 +85,20 @@ static void test_report_states_and_convergence(void **state)
 	setup_release(">=1.0.0,<2.0.0", "2.0.0");
 	arr = need_report(&rng, &rel, &v, reg, &sum);
 	assert_int_equal(json_array_size(arr), 4);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 0), "state")),
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(arr, 0), "state")),
 			    "upgraded");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 1), "state")),
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(arr, 1), "state")),
 			    "pending");
 	/* Registered but not in the table: unreachable, listed without a version. */
-	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 2), "state")),
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(arr, 2), "state")),
 			    "unreachable");
 	assert_null(json_object_get(json_array_get(arr, 2), "version"));
-	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 3),
-							      "node_id")), SELF);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(arr, 3), "node_id")),
+			    SELF);
 	assert_false(sum.converged);
 	assert_int_equal(sum.unreachable, 1);
 	assert_int_equal(sum.pending, 2);
@@ -110,7 +118,8 @@ static void test_report_states_and_convergence(void **state)
 	arr = need_report(&rng, &rel, &v, reg, &sum);
 	assert_false(sum.converged);
 	assert_int_equal(sum.hook_failed, 1);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 1), "state")),
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(arr, 1), "state")),
 			    "failed");
 	json_decref(arr);
 	json_decref(reg);

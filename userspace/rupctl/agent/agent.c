@@ -103,8 +103,8 @@ void agent_publish(struct agent *a)
 		if (family_gone(err))
 			kernel_down(a, "self set");
 		else
-			agent_error(a, "region %u: set role: %s", a->st.reg.region,
-				    knl_errstr(&a->k, err));
+			agent_error(a, "region %u: set role: %s",
+				    a->st.reg.region, knl_errstr(&a->k, err));
 		return;
 	}
 	a->pub_role = role;
@@ -128,7 +128,8 @@ int agent_set_version(struct agent *a, const char *version)
 		return -1;
 	}
 	if (a->kernel_ok) {
-		rc = knl_self_node(&a->k, a->cfg.node_id, a->st.version, a->score);
+		rc = knl_self_node(&a->k, a->cfg.node_id, a->st.version,
+				   a->score);
 		if (rc && family_gone(rc))
 			kernel_down(a, "self set");
 	}
@@ -147,11 +148,12 @@ static uint32_t compute_score(struct agent *a)
 	struct score_inputs in = { 0 };
 	struct score_result r;
 
-	score_measure(&in, a->cfg.store_dir, a->cfg.ifname[0] ? a->cfg.ifname : NULL,
-		      &a->link_prev);
+	score_measure(&in, a->cfg.store_dir,
+		      a->cfg.ifname[0] ? a->cfg.ifname : NULL, &a->link_prev);
 	score_combine(&a->scfg, &in, &r);
 	if (r.abnormal != a->link_abnormal)
-		awarn("%s", r.abnormal ? (r.why ? r.why : "abnormal") : "link is back: normal");
+		awarn("%s", r.abnormal ? (r.why ? r.why : "abnormal") :
+					 "link is back: normal");
 	a->link_abnormal = r.abnormal;
 	return r.score;
 }
@@ -206,7 +208,8 @@ static void kernel_up(struct agent *a)
 	err = knl_open(&a->k);
 	if (err) {
 		if (!a->said_no_module) {
-			awarn("rup module not loaded; waiting%s%s", err == -ENOENT ? "" : ": ",
+			awarn("rup module not loaded; waiting%s%s",
+			      err == -ENOENT ? "" : ": ",
 			      err == -ENOENT ? "" : strerror(-err));
 			a->said_no_module = true;
 			a->status_dirty = true;
@@ -216,7 +219,8 @@ static void kernel_up(struct agent *a)
 	if (a->cfg.ifname[0]) {
 		a->ifindex = if_nametoindex(a->cfg.ifname);
 		if (!a->ifindex) {
-			agent_error(a, "interface %s: %s", a->cfg.ifname, strerror(errno));
+			agent_error(a, "interface %s: %s", a->cfg.ifname,
+				    strerror(errno));
 			knl_close(&a->k);
 			return;
 		}
@@ -225,21 +229,25 @@ static void kernel_up(struct agent *a)
 	knl_region_del(&a->k, a->st.reg.region);
 	err = knl_region_add(&a->k, &a->st.reg, a->ifindex);
 	if (!err)
-		err = knl_self_node(&a->k, a->cfg.node_id, a->st.version, a->score);
+		err = knl_self_node(&a->k, a->cfg.node_id, a->st.version,
+				    a->score);
 	if (err) {
-		agent_error(a, "region %u: kernel refused the setup: %s", a->st.reg.region,
-			    knl_errstr(&a->k, err));
+		agent_error(a, "region %u: kernel refused the setup: %s",
+			    a->st.reg.region, knl_errstr(&a->k, err));
 		knl_close(&a->k);
 		return;
 	}
-	a->nl_ev = event_new(a->base, knl_event_fd(&a->k), EV_READ | EV_PERSIST, on_nl, a);
+	a->nl_ev = event_new(a->base, knl_event_fd(&a->k), EV_READ | EV_PERSIST,
+			     on_nl, a);
 	event_add(a->nl_ev, NULL);
 	a->kernel_ok = true;
 	if (a->said_no_module)
-		ainfo("rup module is back: region %u configured again", a->st.reg.region);
+		ainfo("rup module is back: region %u configured again",
+		      a->st.reg.region);
 	else
 		ainfo("region %u: configured (group port %u, interval %u ms, dead %u ms)",
-		      a->st.reg.region, a->st.reg.port, a->st.reg.interval_ms, a->st.reg.dead_ms);
+		      a->st.reg.region, a->st.reg.port, a->st.reg.interval_ms,
+		      a->st.reg.dead_ms);
 	a->said_no_module = false;
 	election_config_default(&ec, a->st.reg.interval_ms, a->st.reg.dead_ms);
 	ec.period_ms = (uint64_t)a->cfg.period_s * 1000;
@@ -283,9 +291,11 @@ static json_t *addresses(const char *ifname)
 		return arr;
 	for (i = ifa; i; i = i->ifa_next) {
 		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
-		    (i->ifa_flags & IFF_LOOPBACK) || (ifname[0] && strcmp(ifname, i->ifa_name)))
+		    (i->ifa_flags & IFF_LOOPBACK) ||
+		    (ifname[0] && strcmp(ifname, i->ifa_name)))
 			continue;
-		inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, buf,
+		inet_ntop(AF_INET,
+			  &((struct sockaddr_in *)i->ifa_addr)->sin_addr, buf,
 			  sizeof(buf));
 		if (json_array_size(arr) < 16)
 			json_array_append_new(arr, json_string(buf));
@@ -294,8 +304,8 @@ static json_t *addresses(const char *ifname)
 	return arr;
 }
 
-static int parse_registration(const char *body, struct agent_reg *r, int64_t *server_ns,
-			      char *err, size_t errlen)
+static int parse_registration(const char *body, struct agent_reg *r,
+			      int64_t *server_ns, char *err, size_t errlen)
 {
 	json_error_t je;
 	json_t *j = json_loads(body, 0, &je);
@@ -307,26 +317,34 @@ static int parse_registration(const char *body, struct agent_reg *r, int64_t *se
 
 	*server_ns = 0;
 	if (!j) {
-		snprintf(err, errlen, "register: reply is not JSON: %s", je.text);
+		snprintf(err, errlen, "register: reply is not JSON: %s",
+			 je.text);
 		return -1;
 	}
-	if (json_unpack_ex(j, &je, 0, "{s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s}", "region_id",
-			   &region, "group", &grp, "port", &port, "interval_ms", &iv, "dead_ms",
-			   &dead, "window_ms", &win, "key", &key, "node_token", &tok)) {
+	if (json_unpack_ex(j, &je, 0,
+			   "{s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s}",
+			   "region_id", &region, "group", &grp, "port", &port,
+			   "interval_ms", &iv, "dead_ms", &dead, "window_ms",
+			   &win, "key", &key, "node_token", &tok)) {
 		snprintf(err, errlen, "register: reply: %s", je.text);
 		goto out;
 	}
 	if (region < 0 || region > UINT32_MAX || port <= 0 || port > 65535 ||
-	    iv < RUP_INTERVAL_MIN_MS || iv > 3600000 || dead < 0 || dead > 36000000 || win < 0 ||
-	    win > 86400000 || inet_pton(AF_INET, grp, &ga) != 1 ||
-	    !IN_MULTICAST(ntohl(ga.s_addr)) || strlen(tok) >= sizeof(r->token)) {
-		snprintf(err, errlen, "register: reply has out-of-range values (region %lld, "
-			 "group %s, port %lld, interval %lld ms)", (long long)region, grp,
-			 (long long)port, (long long)iv);
+	    iv < RUP_INTERVAL_MIN_MS || iv > 3600000 || dead < 0 ||
+	    dead > 36000000 || win < 0 || win > 86400000 ||
+	    inet_pton(AF_INET, grp, &ga) != 1 ||
+	    !IN_MULTICAST(ntohl(ga.s_addr)) ||
+	    strlen(tok) >= sizeof(r->token)) {
+		snprintf(
+			err, errlen,
+			"register: reply has out-of-range values (region %lld, "
+			"group %s, port %lld, interval %lld ms)",
+			(long long)region, grp, (long long)port, (long long)iv);
 		goto out;
 	}
 	if (parse_hex(key, r->key, RUP_KEY_LEN, &n) || n != RUP_KEY_LEN) {
-		snprintf(err, errlen, "region %lld: key must be 32 bytes (64 hex digits)",
+		snprintf(err, errlen,
+			 "region %lld: key must be 32 bytes (64 hex digits)",
 			 (long long)region);
 		goto out;
 	}
@@ -358,7 +376,8 @@ static void check_clock(struct agent *a, int64_t server_ns)
 	if (diff < 0)
 		diff = -diff;
 	if (a->st.reg.window_ms && diff / 1000000 > a->st.reg.window_ms / 2) {
-		awarn("clock differs from the ops server's by %" PRId64 " ms, more than half the "
+		awarn("clock differs from the ops server's by %" PRId64
+		      " ms, more than half the "
 		      "beacon window (%u ms): peers will drop our beacons as stale",
 		      diff / 1000000, a->st.reg.window_ms);
 		a->clock_warned = true;
@@ -378,11 +397,15 @@ static void on_registered(struct fetch *f, void *arg)
 	if (r->curl_code || (r->http_code != 200 && r->http_code != 201)) {
 		delay = backoff_next(&a->reg_bo, agent_rand());
 		if (r->curl_code)
-			agent_error(a, "register with %s: %s; retrying in %u ms", a->cfg.url,
-				    r->error, delay);
+			agent_error(a,
+				    "register with %s: %s; retrying in %u ms",
+				    a->cfg.url, r->error, delay);
 		else
-			agent_error(a, "register with %s: HTTP %ld: %.200s; retrying in %u ms",
-				    a->cfg.url, r->http_code, r->body ? r->body : "", delay);
+			agent_error(
+				a,
+				"register with %s: HTTP %ld: %.200s; retrying in %u ms",
+				a->cfg.url, r->http_code,
+				r->body ? r->body : "", delay);
 		a->reg_retry_ms = agent_now_ms() + delay;
 		fetch_free(f);
 		return;
@@ -397,10 +420,11 @@ static void on_registered(struct fetch *f, void *arg)
 	fetch_free(f);
 	backoff_reset(&a->reg_bo);
 	/* A new region, group or key means the kernel region must be made again. */
-	if (a->kernel_ok && (!a->st.reg.valid || reg.region != a->st.reg.region ||
-			     reg.group != a->st.reg.group || reg.port != a->st.reg.port ||
-			     memcmp(reg.key, a->st.reg.key, RUP_KEY_LEN) ||
-			     reg.interval_ms != a->st.reg.interval_ms)) {
+	if (a->kernel_ok &&
+	    (!a->st.reg.valid || reg.region != a->st.reg.region ||
+	     reg.group != a->st.reg.group || reg.port != a->st.reg.port ||
+	     memcmp(reg.key, a->st.reg.key, RUP_KEY_LEN) ||
+	     reg.interval_ms != a->st.reg.interval_ms)) {
 		knl_region_del(&a->k, a->st.reg.region);
 		kernel_down(a, "registration changed the region");
 		a->said_no_module = false;
@@ -418,12 +442,16 @@ static void on_registered(struct fetch *f, void *arg)
 static void start_register(struct agent *a)
 {
 	char url[700];
-	json_t *j = json_pack("{s:s, s:I, s:s, s:o}", "node_id", a->cfg.node_hex, "score",
-			      (json_int_t)a->score, "version", a->st.version, "addresses",
+	json_t *j = json_pack("{s:s, s:I, s:s, s:o}", "node_id",
+			      a->cfg.node_hex, "score", (json_int_t)a->score,
+			      "version", a->st.version, "addresses",
 			      addresses(a->cfg.ifname));
 	char *body = json_dumps(j, JSON_COMPACT);
 	struct fetch_opts o = {
-		.url = url, .ca = a->cfg.ca, .post_json = body, .bearer = a->cfg.token,
+		.url = url,
+		.ca = a->cfg.ca,
+		.post_json = body,
+		.bearer = a->cfg.token,
 		.timeout_s = a->cfg.timeout_s,
 	};
 
@@ -432,7 +460,8 @@ static void start_register(struct agent *a)
 	a->reg_fetch = body ? fetch_start(&o, on_registered, a) : NULL;
 	free(body);
 	if (!a->reg_fetch)
-		a->reg_retry_ms = agent_now_ms() + backoff_next(&a->reg_bo, agent_rand());
+		a->reg_retry_ms =
+			agent_now_ms() + backoff_next(&a->reg_bo, agent_rand());
 }
 
 /* ---- the tick ---- */
@@ -451,8 +480,8 @@ static void step_election(struct agent *a)
 		if (family_gone(err))
 			kernel_down(a, "peer dump");
 		else
-			agent_error(a, "region %u: peer dump: %s", a->st.reg.region,
-				    knl_errstr(&a->k, err));
+			agent_error(a, "region %u: peer dump: %s",
+				    a->st.reg.region, knl_errstr(&a->k, err));
 		return;
 	}
 	free(a->peers);
@@ -467,13 +496,16 @@ static void step_election(struct agent *a)
 	}
 	election_set_score(&a->el, a->score);
 	election_set_abnormal(&a->el, a->srv_failed || a->link_abnormal);
-	election_set_distributing(&a->el, a->task.phase == TASK_DISTRIBUTING ||
+	election_set_distributing(&a->el,
+				  a->task.phase == TASK_DISTRIBUTING ||
 					  a->task.phase == TASK_DOWNLOADING);
 	election_step(&a->el, a->now_ms, ep, ep ? n : 0, &a->eo);
 	free(ep);
 	if (a->eo.changed || a->eo.state != before) {
-		ainfo("election: %s -> %s, term %" PRIu64 " (%s)", election_state_name(before),
-		      election_state_name(a->eo.state), a->eo.term, a->eo.why ? a->eo.why : "");
+		ainfo("election: %s -> %s, term %" PRIu64 " (%s)",
+		      election_state_name(before),
+		      election_state_name(a->eo.state), a->eo.term,
+		      a->eo.why ? a->eo.why : "");
 		a->status_dirty = true;
 	}
 	if (was_rvs && !a->eo.self_rvs)
@@ -494,7 +526,8 @@ static void tick(struct agent *a)
 		score = compute_score(a);
 		if (score != a->score && a->kernel_ok) {
 			a->score = score;
-			knl_self_node(&a->k, a->cfg.node_id, a->st.version, a->score);
+			knl_self_node(&a->k, a->cfg.node_id, a->st.version,
+				      a->score);
 		}
 		a->score = score;
 	}
@@ -555,10 +588,12 @@ static int make_dir(const char *path, mode_t mode)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: rupctl agent [--config FILE] [--debug]\n"
-		   "Run the rup node agent in the foreground (see docs/AGENT.md).\n"
-		   "  -c, --config FILE  configuration (default %s)\n"
-		   "  -d, --debug        debug logging\n", AGENT_DEFAULT_CONFIG);
+	fprintf(f,
+		"Usage: rupctl agent [--config FILE] [--debug]\n"
+		"Run the rup node agent in the foreground (see docs/AGENT.md).\n"
+		"  -c, --config FILE  configuration (default %s)\n"
+		"  -d, --debug        debug logging\n",
+		AGENT_DEFAULT_CONFIG);
 }
 
 static void shutdown_agent(struct agent *a)
@@ -622,17 +657,20 @@ int cmd_agent(int argc, char **argv)
 	}
 	lvl = alog_parse_level(a->cfg.log_level);
 	if (lvl < 0) {
-		rupctl_err("agent: [node] log_level: \"%s\" is not error, warn, info or debug",
-			   a->cfg.log_level);
+		rupctl_err(
+			"agent: [node] log_level: \"%s\" is not error, warn, info or debug",
+			a->cfg.log_level);
 		return RUPCTL_EXIT_USAGE;
 	}
 	alog_max = debug ? ALOG_DEBUG : (enum alog_level)lvl;
-	if (make_dir(a->cfg.state_dir, 0700) || make_dir(a->cfg.store_dir, 0755)) {
-		rupctl_err("agent: cannot create %s or %s: %s", a->cfg.state_dir, a->cfg.store_dir,
-			   strerror(errno));
+	if (make_dir(a->cfg.state_dir, 0700) ||
+	    make_dir(a->cfg.store_dir, 0755)) {
+		rupctl_err("agent: cannot create %s or %s: %s",
+			   a->cfg.state_dir, a->cfg.store_dir, strerror(errno));
 		return RUPCTL_EXIT_USAGE;
 	}
-	if (state_load(a->cfg.state_dir, &a->st, a->cfg.version, err, sizeof(err))) {
+	if (state_load(a->cfg.state_dir, &a->st, a->cfg.version, err,
+		       sizeof(err))) {
 		rupctl_err("agent: %s", err);
 		return RUPCTL_EXIT_USAGE;
 	}
@@ -660,11 +698,12 @@ int cmd_agent(int argc, char **argv)
 	a->sig_int = evsignal_new(a->base, SIGINT, on_signal, a);
 	event_add(a->sig_term, NULL);
 	event_add(a->sig_int, NULL);
-	ainfo("rupctl agent %s: node %s, version %s, state %s", RUP_VERSION, a->cfg.node_hex,
-	      a->st.version, a->cfg.state_dir);
-	if (a->cfg.ifname[0] && !score_linkwatch_open(&a->lw, a->cfg.ifname, on_link, a)) {
-		a->lw_ev = event_new(a->base, score_linkwatch_fd(a->lw), EV_READ | EV_PERSIST,
-				     on_lw, a);
+	ainfo("rupctl agent %s: node %s, version %s, state %s", RUP_VERSION,
+	      a->cfg.node_hex, a->st.version, a->cfg.state_dir);
+	if (a->cfg.ifname[0] &&
+	    !score_linkwatch_open(&a->lw, a->cfg.ifname, on_link, a)) {
+		a->lw_ev = event_new(a->base, score_linkwatch_fd(a->lw),
+				     EV_READ | EV_PERSIST, on_lw, a);
 		event_add(a->lw_ev, NULL);
 	}
 	a->score = compute_score(a);

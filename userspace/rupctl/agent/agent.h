@@ -28,8 +28,8 @@ enum task_phase {
 	TASK_DOWNLOADING,
 	TASK_DISTRIBUTING,
 	TASK_INSTALLING_SELF,
-	TASK_DONE,		/* final state reported; keep offering */
-	TASK_WAIT_RETRY,	/* failed step; retried after a backoff */
+	TASK_DONE, /* final state reported; keep offering */
+	TASK_WAIT_RETRY, /* failed step; retried after a backoff */
 };
 
 struct rvs_task {
@@ -37,24 +37,31 @@ struct rvs_task {
 	int64_t id;
 	char version[SEMVER_MAX_LEN + 1];
 	char url[1024];
-	char *manifest;		/* the signed bytes */
+	char *manifest; /* the signed bytes */
 	size_t manifest_len;
 	char sig[RELEASE_SIG_B64_LEN + 1];
 	struct release_manifest m;
-	json_t *nodes;		/* registered node ids of the region */
-	uint64_t started_ms;	/* distribution start, for the deadline */
+	json_t *nodes; /* registered node ids of the region */
+	uint64_t started_ms; /* distribution start, for the deadline */
 	char last_state[32];
 	struct backoff bo;
 };
 
 /* A member's upgrade in progress (from the RVS or the ops server). */
-enum member_phase { MEM_IDLE, MEM_MANIFEST, MEM_SIG, MEM_PAYLOAD, MEM_HOOK, MEM_WAIT };
+enum member_phase {
+	MEM_IDLE,
+	MEM_MANIFEST,
+	MEM_SIG,
+	MEM_PAYLOAD,
+	MEM_HOOK,
+	MEM_WAIT
+};
 
 struct member_job {
 	enum member_phase phase;
 	bool from_server;
 	char version[SEMVER_MAX_LEN + 1];
-	char base[600];		/* URL prefix: http://rvs:port/pkg/V or server release URL */
+	char base[600]; /* URL prefix: http://rvs:port/pkg/V or server release URL */
 	char *manifest;
 	size_t manifest_len;
 	char sig[RELEASE_SIG_B64_LEN + 1];
@@ -80,14 +87,14 @@ struct agent {
 
 	/* Kernel. */
 	struct knl k;
-	bool kernel_ok;		/* genl family present and our region set up */
+	bool kernel_ok; /* genl family present and our region set up */
 	bool said_no_module;
 	uint32_t ifindex;
 	struct kpeer *peers;
 	size_t npeers;
 
 	/* Registration with the ops server. */
-	bool registered;	/* this run (a cached registration may be in use) */
+	bool registered; /* this run (a cached registration may be in use) */
 	struct fetch *reg_fetch;
 	struct backoff reg_bo;
 	uint64_t reg_retry_ms;
@@ -100,10 +107,10 @@ struct agent {
 	uint32_t score;
 	struct score_config scfg;
 	struct score_link_info link_prev;
-	bool link_abnormal;	/* link down: never RVS */
+	bool link_abnormal; /* link down: never RVS */
 	struct score_linkwatch *lw;
 	struct event *lw_ev;
-	uint32_t role_flags;	/* RUP_ROLE_HOOK_FAILED */
+	uint32_t role_flags; /* RUP_ROLE_HOOK_FAILED */
 	uint32_t pub_role;
 	uint64_t pub_term;
 	bool pub_valid;
@@ -131,7 +138,8 @@ struct agent {
 
 /* agent.c */
 uint64_t agent_now_ms(void);
-void agent_error(struct agent *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void agent_error(struct agent *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Publish role/term/offer to the kernel now. */
 void agent_publish(struct agent *a);
 /* Set a new installed version (persisted, announced). 0 or -1. */
@@ -142,7 +150,7 @@ uint32_t agent_rand(void);
 
 /* rvs.c */
 void rvs_tick(struct agent *a);
-void rvs_stop(struct agent *a);		/* no longer RVS: drop task, offer, service */
+void rvs_stop(struct agent *a); /* no longer RVS: drop task, offer, service */
 /* member.c */
 void member_tick(struct agent *a);
 void member_stop(struct agent *a);

@@ -60,8 +60,8 @@ static int read_token_file(struct load_ctx *x, const char *path)
 	size_t n;
 
 	if (!f) {
-		snprintf(x->err, x->errlen, "%s:%d: token_file %s: %s", x->path, x->line, path,
-			 strerror(errno));
+		snprintf(x->err, x->errlen, "%s:%d: token_file %s: %s", x->path,
+			 x->line, path, strerror(errno));
 		return -1;
 	}
 	n = fread(x->c->token, 1, sizeof(x->c->token) - 1, f);
@@ -70,22 +70,28 @@ static int read_token_file(struct load_ctx *x, const char *path)
 	while (n && isspace((unsigned char)x->c->token[n - 1]))
 		x->c->token[--n] = '\0';
 	if (!n) {
-		snprintf(x->err, x->errlen, "%s:%d: token_file %s is empty", x->path, x->line, path);
+		snprintf(x->err, x->errlen, "%s:%d: token_file %s is empty",
+			 x->path, x->line, path);
 		return -1;
 	}
 	return 0;
 }
 
 /* One key; returns 0, -1 bad value, -2 unknown key. */
-static int set_key(struct load_ctx *x, const char *sec, const char *k, const char *v)
+static int set_key(struct load_ctx *x, const char *sec, const char *k,
+		   const char *v)
 {
 	struct agent_config *c = x->c;
 	uint32_t u;
 	size_t n;
 
 #define IS(s, key) (!strcmp(sec, s) && !strcmp(k, key))
-#define STR(s, key, dst) if (IS(s, key)) return set_str(dst, sizeof(dst), v)
-#define U32(s, key, dst, max) if (IS(s, key)) return parse_u32(v, max, &dst)
+#define STR(s, key, dst) \
+	if (IS(s, key))  \
+	return set_str(dst, sizeof(dst), v)
+#define U32(s, key, dst, max) \
+	if (IS(s, key))       \
+	return parse_u32(v, max, &dst)
 	STR("server", "url", c->url);
 	STR("server", "ca", c->ca);
 	STR("server", "token", c->token);
@@ -93,7 +99,8 @@ static int set_key(struct load_ctx *x, const char *sec, const char *k, const cha
 		return read_token_file(x, v) ? -3 : 0;
 	U32("server", "timeout", c->timeout_s, 3600);
 	if (IS("node", "id")) {
-		if (parse_hex(v, c->node_id, sizeof(c->node_id), &n) || n != sizeof(c->node_id))
+		if (parse_hex(v, c->node_id, sizeof(c->node_id), &n) ||
+		    n != sizeof(c->node_id))
 			return -1;
 		x->node_id_set = true;
 		return 0;
@@ -145,18 +152,22 @@ static int handler(void *user, const char *sec, const char *k, const char *v)
 
 	rc = set_key(x, sec, k, v);
 	if (rc == -1)
-		snprintf(x->err, x->errlen, "%s:%d: [%s] %s: bad value \"%s\"", x->path, line, sec,
-			 k, v);
+		snprintf(x->err, x->errlen, "%s:%d: [%s] %s: bad value \"%s\"",
+			 x->path, line, sec, k, v);
 	else if (rc == -2)
-		snprintf(x->err, x->errlen, "%s:%d: unknown key [%s] %s", x->path, line, sec, k);
+		snprintf(x->err, x->errlen, "%s:%d: unknown key [%s] %s",
+			 x->path, line, sec, k);
 	return rc ? 0 : 1;
 }
 
 static bool node_id_given;
 
-int agent_config_load(struct agent_config *c, const char *path, char *err, size_t errlen)
+int agent_config_load(struct agent_config *c, const char *path, char *err,
+		      size_t errlen)
 {
-	struct load_ctx x = { .c = c, .err = err, .errlen = errlen, .path = path };
+	struct load_ctx x = {
+		.c = c, .err = err, .errlen = errlen, .path = path
+	};
 	int rc;
 
 	err[0] = '\0';
@@ -174,7 +185,8 @@ int agent_config_load(struct agent_config *c, const char *path, char *err, size_
 	return 0;
 }
 
-int agent_node_id_from_machine(const char *machine_id, uint8_t out[RUP_NODE_ID_LEN])
+int agent_node_id_from_machine(const char *machine_id,
+			       uint8_t out[RUP_NODE_ID_LEN])
 {
 	uint8_t md[SHA256_DIGEST_LENGTH];
 	char buf[64];
@@ -202,29 +214,36 @@ int agent_config_finish(struct agent_config *c, char *err, size_t errlen)
 		    agent_node_id_from_machine(mid, c->node_id)) {
 			if (f)
 				fclose(f);
-			snprintf(err, errlen, "node id: not configured and /etc/machine-id is "
-				 "missing or not 32 hex digits");
+			snprintf(
+				err, errlen,
+				"node id: not configured and /etc/machine-id is "
+				"missing or not 32 hex digits");
 			return -1;
 		}
 		fclose(f);
 	}
 	hex_encode(c->node_id, sizeof(c->node_id), c->node_hex);
 	if (!c->url[0] || strncmp(c->url, "https://", 8)) {
-		snprintf(err, errlen, "[server] url must be set to an https:// URL");
+		snprintf(err, errlen,
+			 "[server] url must be set to an https:// URL");
 		return -1;
 	}
 	if (!c->token[0]) {
-		snprintf(err, errlen, "[server] token or token_file (enrollment token) must be set");
+		snprintf(
+			err, errlen,
+			"[server] token or token_file (enrollment token) must be set");
 		return -1;
 	}
 	if (!c->store_dir[0] &&
-	    snprintf(c->store_dir, sizeof(c->store_dir), "%s/packages", c->state_dir) >=
-		    (int)sizeof(c->store_dir)) {
+	    snprintf(c->store_dir, sizeof(c->store_dir), "%s/packages",
+		     c->state_dir) >= (int)sizeof(c->store_dir)) {
 		snprintf(err, errlen, "[paths] state is too long");
 		return -1;
 	}
 	if (!c->hook[0]) {
-		snprintf(err, errlen, "[install] hook must name the install hook executable");
+		snprintf(
+			err, errlen,
+			"[install] hook must name the install hook executable");
 		return -1;
 	}
 	return 0;

@@ -15,15 +15,15 @@
 
 struct agent_config {
 	/* [server] */
-	char url[AGENT_PATH_MAX];		/* https://host:port of rup-opsd */
-	char ca[AGENT_PATH_MAX];		/* CA bundle that signed its cert */
-	char token[AGENT_TOKEN_MAX];		/* fleet enrollment token */
-	uint32_t timeout_s;			/* per API request */
+	char url[AGENT_PATH_MAX]; /* https://host:port of rup-opsd */
+	char ca[AGENT_PATH_MAX]; /* CA bundle that signed its cert */
+	char token[AGENT_TOKEN_MAX]; /* fleet enrollment token */
+	uint32_t timeout_s; /* per API request */
 	/* [node] */
 	uint8_t node_id[RUP_NODE_ID_LEN];
 	char node_hex[2 * RUP_NODE_ID_LEN + 1];
-	char ifname[IF_NAMESIZE];		/* "" = let the route decide */
-	char version[64];			/* version when nothing was ever installed */
+	char ifname[IF_NAMESIZE]; /* "" = let the route decide */
+	char version[64]; /* version when nothing was ever installed */
 	bool fixed_score;
 	uint32_t score;
 	char log_level[16];
@@ -37,14 +37,14 @@ struct agent_config {
 	char hook[AGENT_PATH_MAX];
 	uint32_t hook_timeout_s;
 	/* [election] */
-	uint32_t period_s;			/* periodic re-election */
+	uint32_t period_s; /* periodic re-election */
 	uint32_t hysteresis_pct;
 	/* [upgrade] */
-	uint32_t fallback_wait_s;		/* no RVS this long: fetch from the server */
-	uint32_t fallback_jitter_s;		/* plus a random delay up to this */
-	uint32_t deadline_s;			/* RVS: distributing longer = partial */
-	uint32_t report_ms;			/* RVS: progress report period */
-	uint32_t retry_max_s;			/* backoff cap */
+	uint32_t fallback_wait_s; /* no RVS this long: fetch from the server */
+	uint32_t fallback_jitter_s; /* plus a random delay up to this */
+	uint32_t deadline_s; /* RVS: distributing longer = partial */
+	uint32_t report_ms; /* RVS: progress report period */
+	uint32_t retry_max_s; /* backoff cap */
 	/* [http] package service when RVS */
 	uint16_t http_port;
 	uint32_t http_max_conns;
@@ -52,10 +52,12 @@ struct agent_config {
 
 void agent_config_defaults(struct agent_config *c);
 /* Load @path (inih); 0 or -1 with a message in @err naming file, line and key. */
-int agent_config_load(struct agent_config *c, const char *path, char *err, size_t errlen);
+int agent_config_load(struct agent_config *c, const char *path, char *err,
+		      size_t errlen);
 /* Fill what is derived (node id from /etc/machine-id) and check required keys. */
 int agent_config_finish(struct agent_config *c, char *err, size_t errlen);
 /* Node id from a machine id text (32 hex digits): SHA-256("rup-node-id:" id)[0..15]. */
-int agent_node_id_from_machine(const char *machine_id, uint8_t out[RUP_NODE_ID_LEN]);
+int agent_node_id_from_machine(const char *machine_id,
+			       uint8_t out[RUP_NODE_ID_LEN]);
 
 #endif

@@ -21,7 +21,7 @@ struct fetch {
 	fetch_done_cb cb;
 	void *arg;
 	FILE *out;
-	uint64_t offset;		/* bytes in the file before this transfer */
+	uint64_t offset; /* bytes in the file before this transfer */
 	uint64_t max_bytes;
 	size_t mem_max;
 	bool checked_code;
@@ -49,9 +49,11 @@ static void check_done(void)
 	while ((m = curl_multi_info_read(g.multi, &left))) {
 		if (m->msg != CURLMSG_DONE)
 			continue;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&f);
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+				  (char **)&f);
 		f->r.curl_code = m->data.result;
-		curl_easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE, &f->r.http_code);
+		curl_easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE,
+				  &f->r.http_code);
 		if (f->r.curl_code && !f->r.error[0])
 			snprintf(f->r.error, sizeof(f->r.error), "%s",
 				 curl_easy_strerror(m->data.result));
@@ -168,8 +170,8 @@ static size_t mem_sink(struct fetch *f, const char *p, size_t n)
 
 	if (f->r.body_len + n > f->mem_max) {
 		f->r.too_big = true;
-		snprintf(f->r.error, sizeof(f->r.error), "response larger than %zu bytes",
-			 f->mem_max);
+		snprintf(f->r.error, sizeof(f->r.error),
+			 "response larger than %zu bytes", f->mem_max);
 		return 0;
 	}
 	b = realloc(f->r.body, f->r.body_len + n + 1);
@@ -194,10 +196,12 @@ static size_t write_cb(char *p, size_t sz, size_t nm, void *arg)
 		f->checked_code = true;
 		curl_easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE, &code);
 		if (code >= 300)
-			f->to_mem = true;	/* an error body is not package data */
+			f->to_mem =
+				true; /* an error body is not package data */
 		else if (code == 200 && f->offset) {
 			/* The server ignored Range: start the file over. */
-			if (ftruncate(fileno(f->out), 0) || fseeko(f->out, 0, SEEK_SET))
+			if (ftruncate(fileno(f->out), 0) ||
+			    fseeko(f->out, 0, SEEK_SET))
 				return 0;
 			f->offset = 0;
 		}
@@ -239,7 +243,8 @@ static size_t header_cb(char *p, size_t sz, size_t nm, void *arg)
 	return n;
 }
 
-struct fetch *fetch_start(const struct fetch_opts *o, fetch_done_cb cb, void *arg)
+struct fetch *fetch_start(const struct fetch_opts *o, fetch_done_cb cb,
+			  void *arg)
 {
 	struct fetch *f = calloc(1, sizeof(*f));
 	char hdr[512];
@@ -261,8 +266,8 @@ struct fetch *fetch_start(const struct fetch_opts *o, fetch_done_cb cb, void *ar
 			unlink(o->out_path);
 		f->out = fopen(o->out_path, "ab");
 		if (!f->out) {
-			aerr("download %s: cannot open %s: %s", o->url, o->out_path,
-			     strerror(errno));
+			aerr("download %s: cannot open %s: %s", o->url,
+			     o->out_path, strerror(errno));
 			goto fail;
 		}
 		if (fstat(fileno(f->out), &st) == 0)
@@ -289,15 +294,18 @@ struct fetch *fetch_start(const struct fetch_opts *o, fetch_done_cb cb, void *ar
 	curl_easy_setopt(f->easy, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (o->ca && o->ca[0])
 		curl_easy_setopt(f->easy, CURLOPT_CAINFO, o->ca);
-	curl_easy_setopt(f->easy, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s ?: 10L);
+	curl_easy_setopt(f->easy, CURLOPT_CONNECTTIMEOUT,
+			 o->connect_timeout_s ?: 10L);
 	if (o->timeout_s)
 		curl_easy_setopt(f->easy, CURLOPT_TIMEOUT, o->timeout_s);
 	if (o->low_speed_s) {
 		curl_easy_setopt(f->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-		curl_easy_setopt(f->easy, CURLOPT_LOW_SPEED_TIME, o->low_speed_s);
+		curl_easy_setopt(f->easy, CURLOPT_LOW_SPEED_TIME,
+				 o->low_speed_s);
 	}
 	if (o->bearer) {
-		snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", o->bearer);
+		snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s",
+			 o->bearer);
 		f->hdrs = curl_slist_append(f->hdrs, hdr);
 	}
 	if (o->node_hex) {
@@ -305,7 +313,8 @@ struct fetch *fetch_start(const struct fetch_opts *o, fetch_done_cb cb, void *ar
 		f->hdrs = curl_slist_append(f->hdrs, hdr);
 	}
 	if (o->post_json) {
-		f->hdrs = curl_slist_append(f->hdrs, "Content-Type: application/json");
+		f->hdrs = curl_slist_append(f->hdrs,
+					    "Content-Type: application/json");
 		curl_easy_setopt(f->easy, CURLOPT_COPYPOSTFIELDS, o->post_json);
 	}
 	f->hdrs = curl_slist_append(f->hdrs, "Expect:");

@@ -46,11 +46,14 @@ static void on_exit_ev(evutil_socket_t fd, short what, void *arg)
 	if (waitpid(h->pid, &status, 0) < 0)
 		snprintf(why, sizeof(why), "waitpid: %s", strerror(errno));
 	else if (h->timed_out)
-		snprintf(why, sizeof(why), "timed out after %u s", h->timeout_s);
+		snprintf(why, sizeof(why), "timed out after %u s",
+			 h->timeout_s);
 	else if (WIFEXITED(status) && WEXITSTATUS(status))
-		snprintf(why, sizeof(why), "exit status %d", WEXITSTATUS(status));
+		snprintf(why, sizeof(why), "exit status %d",
+			 WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
-		snprintf(why, sizeof(why), "killed by signal %d", WTERMSIG(status));
+		snprintf(why, sizeof(why), "killed by signal %d",
+			 WTERMSIG(status));
 	ok = !why[0];
 	h->cb(ok, why, h->arg);
 	hook_free(h);
@@ -65,8 +68,8 @@ static void on_kill(evutil_socket_t fd, short what, void *arg)
 	kill(-h->pid, SIGKILL);
 }
 
-struct hook *hook_run(struct event_base *base, const struct hook_args *a, hook_done_cb cb,
-		      void *arg)
+struct hook *hook_run(struct event_base *base, const struct hook_args *a,
+		      hook_done_cb cb, void *arg)
 {
 	struct timeval tv = { a->timeout_s, 0 };
 	struct hook *h = calloc(1, sizeof(*h));
@@ -91,13 +94,15 @@ struct hook *hook_run(struct event_base *base, const struct hook_args *a, hook_d
 		setenv("RUP_MANIFEST", a->manifest, 1);
 		setenv("RUP_NODE_ID", a->node_hex, 1);
 		execl(a->path, a->path, a->package, a->version, (char *)NULL);
-		fprintf(stderr, "install hook %s: %s\n", a->path, strerror(errno));
+		fprintf(stderr, "install hook %s: %s\n", a->path,
+			strerror(errno));
 		_exit(127);
 	}
 	setpgid(h->pid, h->pid);
 	h->pidfd = (int)syscall(SYS_pidfd_open, h->pid, 0);
 	if (h->pidfd < 0) {
-		aerr("install hook %s: pidfd_open: %s", a->path, strerror(errno));
+		aerr("install hook %s: pidfd_open: %s", a->path,
+		     strerror(errno));
 		kill(-h->pid, SIGKILL);
 		waitpid(h->pid, NULL, 0);
 		hook_free(h);

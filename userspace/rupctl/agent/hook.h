@@ -19,17 +19,17 @@ struct hook;
 typedef void (*hook_done_cb)(bool ok, const char *why, void *arg);
 
 struct hook_args {
-	const char *path;		/* the hook executable */
+	const char *path; /* the hook executable */
 	const char *package;
 	const char *version;
-	const char *manifest;		/* path of the manifest next to the package */
+	const char *manifest; /* path of the manifest next to the package */
 	const char *node_hex;
 	unsigned int timeout_s;
 };
 
 /* Start it; NULL when it could not be started (@cb is not called then). */
-struct hook *hook_run(struct event_base *base, const struct hook_args *a, hook_done_cb cb,
-		      void *arg);
+struct hook *hook_run(struct event_base *base, const struct hook_args *a,
+		      hook_done_cb cb, void *arg);
 /* Kill a running hook without calling back. */
 void hook_cancel(struct hook *h);
 

@@ -24,7 +24,8 @@ int knl_open(struct knl *k)
 		rup_nl_close(&k->ev);
 		return err;
 	}
-	fcntl(rup_nl_fd(&k->ev), F_SETFL, fcntl(rup_nl_fd(&k->ev), F_GETFL) | O_NONBLOCK);
+	fcntl(rup_nl_fd(&k->ev), F_SETFL,
+	      fcntl(rup_nl_fd(&k->ev), F_GETFL) | O_NONBLOCK);
 	k->open = true;
 	return 0;
 }
@@ -58,9 +59,10 @@ static uint32_t attr_u32(const struct nlmsghdr *nlh, int type, uint32_t def)
 {
 	const struct nlattr *a;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
-		if (mnl_attr_get_type(a) == type && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-			return mnl_attr_get_u32(a);
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) if (
+		mnl_attr_get_type(a) == type &&
+		mnl_attr_validate(a, MNL_TYPE_U32) ==
+			0) return mnl_attr_get_u32(a);
 	return def;
 }
 
@@ -75,11 +77,15 @@ static int ev_cb(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_type == GENL_ID_CTRL) {
 		if (g->cmd != CTRL_CMD_DELFAMILY)
 			return MNL_CB_OK;
-		mnl_attr_for_each(a, nlh, sizeof(*g))
-			if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_NAME &&
-			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0 &&
-			    !strcmp(mnl_attr_get_str(a), RUP_GENL_NAME))
-				x->found |= KNL_EV_GONE;
+		mnl_attr_for_each(
+			a, nlh,
+			sizeof(*g)) if (mnl_attr_get_type(a) ==
+						CTRL_ATTR_FAMILY_NAME &&
+					mnl_attr_validate(
+						a, MNL_TYPE_NUL_STRING) == 0 &&
+					!strcmp(mnl_attr_get_str(a),
+						RUP_GENL_NAME))
+			x->found |= KNL_EV_GONE;
 		return MNL_CB_OK;
 	}
 	if (nlh->nlmsg_type != x->k->ev.family)
@@ -147,8 +153,8 @@ int knl_region_del(struct knl *k, uint32_t region)
 	return rup_nl_talk(&k->req, nlh, NULL, NULL);
 }
 
-int knl_self_node(struct knl *k, const uint8_t id[RUP_NODE_ID_LEN], const char *version,
-		  uint32_t score)
+int knl_self_node(struct knl *k, const uint8_t id[RUP_NODE_ID_LEN],
+		  const char *version, uint32_t score)
 {
 	struct nlmsghdr *nlh = rup_nl_msg(&k->req, RUP_CMD_SELF_SET, 0);
 
@@ -158,8 +164,8 @@ int knl_self_node(struct knl *k, const uint8_t id[RUP_NODE_ID_LEN], const char *
 	return rup_nl_talk(&k->req, nlh, NULL, NULL);
 }
 
-int knl_self_region(struct knl *k, uint32_t region, uint32_t role, uint64_t term,
-		    const struct koffer *offer)
+int knl_self_region(struct knl *k, uint32_t region, uint32_t role,
+		    uint64_t term, const struct koffer *offer)
 {
 	struct nlmsghdr *nlh = rup_nl_msg(&k->req, RUP_CMD_SELF_SET, 0);
 	struct nlattr *nest;
@@ -170,7 +176,8 @@ int knl_self_region(struct knl *k, uint32_t region, uint32_t role, uint64_t term
 	nest = mnl_attr_nest_start(nlh, RUP_A_OFFER);
 	if (offer) {
 		mnl_attr_put_strz(nlh, RUP_OFFER_A_VERSION, offer->version);
-		mnl_attr_put(nlh, RUP_OFFER_A_SHA256, RUP_SHA256_LEN, offer->sha256);
+		mnl_attr_put(nlh, RUP_OFFER_A_SHA256, RUP_SHA256_LEN,
+			     offer->sha256);
 		mnl_attr_put_u64(nlh, RUP_OFFER_A_SIZE, offer->size);
 		mnl_attr_put_u16(nlh, RUP_OFFER_A_PORT, offer->port);
 		mnl_attr_put_strz(nlh, RUP_OFFER_A_PATH, offer->path);
@@ -195,14 +202,16 @@ static void parse_offer(const struct nlattr *nest, struct koffer *o)
 {
 	const struct nlattr *a;
 
-	mnl_attr_for_each_nested(a, nest) {
+	mnl_attr_for_each_nested(a, nest)
+	{
 		switch (mnl_attr_get_type(a)) {
 		case RUP_OFFER_A_VERSION:
 			copy_strattr(a, o->version, sizeof(o->version));
 			break;
 		case RUP_OFFER_A_SHA256:
 			if (mnl_attr_get_payload_len(a) == RUP_SHA256_LEN)
-				memcpy(o->sha256, mnl_attr_get_payload(a), RUP_SHA256_LEN);
+				memcpy(o->sha256, mnl_attr_get_payload(a),
+				       RUP_SHA256_LEN);
 			break;
 		case RUP_OFFER_A_SIZE:
 			if (mnl_attr_validate(a, MNL_TYPE_U64) == 0)
@@ -237,11 +246,13 @@ static int peer_cb(const struct nlmsghdr *nlh, void *arg)
 	}
 	p = &x->v[x->n];
 	memset(p, 0, sizeof(*p));
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+	{
 		switch (mnl_attr_get_type(a)) {
 		case RUP_A_NODE_ID:
 			if (mnl_attr_get_payload_len(a) == RUP_NODE_ID_LEN) {
-				memcpy(p->id, mnl_attr_get_payload(a), RUP_NODE_ID_LEN);
+				memcpy(p->id, mnl_attr_get_payload(a),
+				       RUP_NODE_ID_LEN);
 				have_id = true;
 			}
 			break;
@@ -266,7 +277,8 @@ static int peer_cb(const struct nlmsghdr *nlh, void *arg)
 			break;
 		case RUP_A_OFFER:
 			parse_offer(a, &p->offer);
-			p->has_offer = p->offer.version[0] && p->offer.port && p->offer.path[0];
+			p->has_offer = p->offer.version[0] && p->offer.port &&
+				       p->offer.path[0];
 			break;
 		case RUP_A_PEER_LAST_SEEN_MS:
 			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
@@ -285,7 +297,8 @@ int knl_peers(struct knl *k, uint32_t region, struct kpeer **out, size_t *n)
 	int err = -EINTR;
 
 	for (int tries = 0; err == -EINTR && tries < 5; tries++) {
-		struct nlmsghdr *nlh = rup_nl_msg(&k->req, RUP_CMD_PEER_GET, NLM_F_DUMP);
+		struct nlmsghdr *nlh =
+			rup_nl_msg(&k->req, RUP_CMD_PEER_GET, NLM_F_DUMP);
 
 		mnl_attr_put_u32(nlh, RUP_A_REGION_ID, region);
 		x.n = 0;

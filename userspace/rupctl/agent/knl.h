@@ -26,7 +26,7 @@ struct koffer {
 
 struct kpeer {
 	uint8_t id[RUP_NODE_ID_LEN];
-	uint32_t addr;			/* IPv4, network order */
+	uint32_t addr; /* IPv4, network order */
 	char version[RUP_VERSION_LEN];
 	uint32_t score;
 	uint32_t role;
@@ -45,10 +45,10 @@ struct knl {
 /* What a read of the event socket found. */
 enum knl_event {
 	KNL_EV_NONE = 0,
-	KNL_EV_TABLE = 1 << 0,		/* a peer appeared, changed or left */
+	KNL_EV_TABLE = 1 << 0, /* a peer appeared, changed or left */
 	KNL_EV_RVS_LOST = 1 << 1,
-	KNL_EV_GONE = 1 << 2,		/* the family was unregistered (rmmod) */
-	KNL_EV_OVERRUN = 1 << 3,	/* events were lost: re-read the table */
+	KNL_EV_GONE = 1 << 2, /* the family was unregistered (rmmod) */
+	KNL_EV_OVERRUN = 1 << 3, /* events were lost: re-read the table */
 };
 
 /* 0, -ENOENT when rup.ko is not loaded, other -errno. */
@@ -60,11 +60,11 @@ int knl_read_events(struct knl *k, uint32_t region);
 
 int knl_region_add(struct knl *k, const struct agent_reg *r, uint32_t ifindex);
 int knl_region_del(struct knl *k, uint32_t region);
-int knl_self_node(struct knl *k, const uint8_t id[RUP_NODE_ID_LEN], const char *version,
-		  uint32_t score);
+int knl_self_node(struct knl *k, const uint8_t id[RUP_NODE_ID_LEN],
+		  const char *version, uint32_t score);
 /* Role and term; @offer NULL withdraws the offer. */
-int knl_self_region(struct knl *k, uint32_t region, uint32_t role, uint64_t term,
-		    const struct koffer *offer);
+int knl_self_region(struct knl *k, uint32_t region, uint32_t role,
+		    uint64_t term, const struct koffer *offer);
 /*
  * The region's version table into a malloc'd array (*out, *n); retried
  * when the dump raced a change.

@@ -9,7 +9,8 @@ extern enum alog_level alog_max;
 
 /* "error", "warn", "info" or "debug"; -1 when unknown. */
 int alog_parse_level(const char *s);
-void alog(enum alog_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void alog(enum alog_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #define aerr(...) alog(ALOG_ERR, __VA_ARGS__)
 #define awarn(...) alog(ALOG_WARN, __VA_ARGS__)

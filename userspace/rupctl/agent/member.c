@@ -28,7 +28,7 @@ static struct agent *install_agent;
 static void on_hook(bool ok, const char *why, void *arg)
 {
 	struct agent *a = arg;
-	void (*done)(struct agent *a, bool ok) = install_done;
+	void (*done)(struct agent * a, bool ok) = install_done;
 
 	a->hook = NULL;
 	install_done = NULL;
@@ -38,8 +38,8 @@ static void on_hook(bool ok, const char *why, void *arg)
 		agent_set_version(a, install_m.version);
 	} else {
 		a->role_flags |= RUP_ROLE_HOOK_FAILED;
-		agent_error(a, "install hook %s for %s failed: %s", a->cfg.hook, install_m.version,
-			    why);
+		agent_error(a, "install hook %s for %s failed: %s", a->cfg.hook,
+			    install_m.version, why);
 	}
 	agent_publish(a);
 	if (done)
@@ -53,8 +53,12 @@ int member_install_stored(struct agent *a, const struct release_manifest *m,
 	struct semver high;
 	char err[256];
 	struct hook_args h = {
-		.path = a->cfg.hook, .package = pkg, .version = m->version, .manifest = man,
-		.node_hex = a->cfg.node_hex, .timeout_s = a->cfg.hook_timeout_s,
+		.path = a->cfg.hook,
+		.package = pkg,
+		.version = m->version,
+		.manifest = man,
+		.node_hex = a->cfg.node_hex,
+		.timeout_s = a->cfg.hook_timeout_s,
 	};
 
 	if (a->hook)
@@ -65,25 +69,30 @@ int member_install_stored(struct agent *a, const struct release_manifest *m,
 		agent_error(a, "install %s refused: %s", m->version, err);
 		return -ESTALE;
 	}
-	if (store_path(a->cfg.store_dir, m->version, STORE_PKG, pkg, sizeof(pkg)) ||
-	    store_path(a->cfg.store_dir, m->version, STORE_MANIFEST, man, sizeof(man)))
+	if (store_path(a->cfg.store_dir, m->version, STORE_PKG, pkg,
+		       sizeof(pkg)) ||
+	    store_path(a->cfg.store_dir, m->version, STORE_MANIFEST, man,
+		       sizeof(man)))
 		return -ENAMETOOLONG;
 	install_m = *m;
 	install_done = done;
 	install_agent = a;
-	ainfo("installing %s: %s %s %s", m->version, a->cfg.hook, pkg, m->version);
+	ainfo("installing %s: %s %s %s", m->version, a->cfg.hook, pkg,
+	      m->version);
 	a->hook = hook_run(a->base, &h, on_hook, a);
 	if (!a->hook) {
 		install_done = NULL;
 		a->role_flags |= RUP_ROLE_HOOK_FAILED;
-		agent_error(a, "install hook %s could not be started", a->cfg.hook);
+		agent_error(a, "install hook %s could not be started",
+			    a->cfg.hook);
 		agent_publish(a);
 		return -EIO;
 	}
 	return 0;
 }
 
-static void job_fail(struct agent *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void job_fail(struct agent *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 static void job_fail(struct agent *a, const char *fmt, ...)
 {
@@ -96,8 +105,9 @@ static void job_fail(struct agent *a, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	d = backoff_next(&j->bo, agent_rand());
-	agent_error(a, "upgrade to %s from %s: %s; retrying in %u ms", j->version,
-		    j->from_server ? "the ops server" : "the RVS", msg, d);
+	agent_error(a, "upgrade to %s from %s: %s; retrying in %u ms",
+		    j->version, j->from_server ? "the ops server" : "the RVS",
+		    msg, d);
 	j->phase = MEM_WAIT;
 	j->retry_at_ms = agent_now_ms() + d;
 }
@@ -113,13 +123,16 @@ static void job_skip(struct agent *a, const char *why)
 	a->status_dirty = true;
 }
 
-static void job_url(struct agent *a, enum member_phase ph, char *url, size_t len)
+static void job_url(struct agent *a, enum member_phase ph, char *url,
+		    size_t len)
 {
 	struct member_job *j = &a->job;
-	static const char *const srv[] = { [MEM_MANIFEST] = "/manifest", [MEM_SIG] = "/signature",
+	static const char *const srv[] = { [MEM_MANIFEST] = "/manifest",
+					   [MEM_SIG] = "/signature",
 					   [MEM_PAYLOAD] = "/payload" };
-	static const char *const rvs[] = { [MEM_MANIFEST] = ".manifest", [MEM_SIG] = ".sig",
-					   [MEM_PAYLOAD] = "" };
+	static const char *const rvs[] = {
+		[MEM_MANIFEST] = ".manifest", [MEM_SIG] = ".sig", [MEM_PAYLOAD] = ""
+	};
 
 	snprintf(url, len, "%s%s", j->base, j->from_server ? srv[ph] : rvs[ph]);
 }
@@ -137,14 +150,16 @@ static void on_fetched(struct fetch *f, void *arg)
 
 	a->job_fetch = NULL;
 	if (r->too_big) {
-		store_path(a->cfg.store_dir, j->version, STORE_PART, part, sizeof(part));
+		store_path(a->cfg.store_dir, j->version, STORE_PART, part,
+			   sizeof(part));
 		unlink(part);
 		job_fail(a, "%s: %s", release_reason(-EFBIG), r->error);
 		fetch_free(f);
 		return;
 	}
-	if (r->curl_code || (r->http_code != 200 && r->http_code != 206 &&
-			     !(j->phase == MEM_PAYLOAD && r->http_code == 416))) {
+	if (r->curl_code ||
+	    (r->http_code != 200 && r->http_code != 206 &&
+	     !(j->phase == MEM_PAYLOAD && r->http_code == 416))) {
 		if (r->http_code == 429 || r->http_code == 503)
 			/* The server's budget is full: back off (Retry-After if given). */
 			backoff_next(&j->bo, 0);
@@ -171,21 +186,24 @@ static void on_fetched(struct fetch *f, void *arg)
 	case MEM_SIG:
 		if (r->body_len > RELEASE_SIG_B64_LEN + 8) {
 			fetch_free(f);
-			job_fail(a, "%s: signature too long", release_reason(-EKEYREJECTED));
+			job_fail(a, "%s: signature too long",
+				 release_reason(-EKEYREJECTED));
 			return;
 		}
-		snprintf(j->sig, sizeof(j->sig), "%.*s", (int)strcspn(r->body, "\r\n"),
-			 r->body);
-		rc = store_verify_manifest(a->cfg.keys, j->manifest, j->manifest_len, j->sig,
-					   &j->m, err, sizeof(err));
+		snprintf(j->sig, sizeof(j->sig), "%.*s",
+			 (int)strcspn(r->body, "\r\n"), r->body);
+		rc = store_verify_manifest(a->cfg.keys, j->manifest,
+					   j->manifest_len, j->sig, &j->m, err,
+					   sizeof(err));
 		fetch_free(f);
 		if (rc) {
 			job_fail(a, "%s: %s", release_reason(rc), err);
 			return;
 		}
 		if (strcmp(j->m.version, j->version) ||
-		    (!j->from_server && (memcmp(j->m.sha256, j->offer_sha, RUP_SHA256_LEN) ||
-					 j->m.size != j->offer_size))) {
+		    (!j->from_server &&
+		     (memcmp(j->m.sha256, j->offer_sha, RUP_SHA256_LEN) ||
+		      j->m.size != j->offer_size))) {
 			job_fail(a, "offer does not match its signed manifest");
 			return;
 		}
@@ -204,8 +222,8 @@ static void on_fetched(struct fetch *f, void *arg)
 		return;
 	case MEM_PAYLOAD:
 		fetch_free(f);
-		rc = store_commit(a->cfg.store_dir, &j->m, j->manifest, j->manifest_len, j->sig,
-				  err, sizeof(err));
+		rc = store_commit(a->cfg.store_dir, &j->m, j->manifest,
+				  j->manifest_len, j->sig, err, sizeof(err));
 		if (rc) {
 			job_fail(a, "%s: %s", release_reason(rc), err);
 			return;
@@ -230,7 +248,8 @@ static void on_installed(struct agent *a, bool ok)
 		backoff_reset(&j->bo);
 	} else {
 		j->phase = MEM_WAIT;
-		j->retry_at_ms = agent_now_ms() + backoff_next(&j->bo, agent_rand());
+		j->retry_at_ms =
+			agent_now_ms() + backoff_next(&j->bo, agent_rand());
 	}
 	a->status_dirty = true;
 }
@@ -241,8 +260,12 @@ static void step(struct agent *a)
 	struct member_job *j = &a->job;
 	char url[700], part[600];
 	struct fetch_opts o = {
-		.url = url, .ca = a->cfg.ca, .connect_timeout_s = 5, .low_speed_s = 20,
-		.timeout_s = j->phase == MEM_PAYLOAD ? 0 : 30, .mem_max = RELEASE_MANIFEST_MAX,
+		.url = url,
+		.ca = a->cfg.ca,
+		.connect_timeout_s = 5,
+		.low_speed_s = 20,
+		.timeout_s = j->phase == MEM_PAYLOAD ? 0 : 30,
+		.mem_max = RELEASE_MANIFEST_MAX,
 	};
 	int rc;
 
@@ -260,7 +283,8 @@ static void step(struct agent *a)
 	}
 	job_url(a, j->phase, url, sizeof(url));
 	if (j->phase == MEM_PAYLOAD) {
-		if (store_path(a->cfg.store_dir, j->version, STORE_PART, part, sizeof(part))) {
+		if (store_path(a->cfg.store_dir, j->version, STORE_PART, part,
+			       sizeof(part))) {
 			job_fail(a, "store path too long");
 			return;
 		}
@@ -273,8 +297,8 @@ static void step(struct agent *a)
 		job_fail(a, "cannot start the transfer");
 }
 
-static void start_job(struct agent *a, const char *version, const char *base, bool server,
-		      const struct koffer *offer)
+static void start_job(struct agent *a, const char *version, const char *base,
+		      bool server, const struct koffer *offer)
 {
 	struct member_job *j = &a->job;
 
@@ -324,12 +348,17 @@ void member_tick(struct agent *a)
 		j->no_rvs_since_ms = 0;
 	else if (!a->eo.self_rvs && !j->no_rvs_since_ms) {
 		j->no_rvs_since_ms = a->now_ms;
-		j->fallback_delay_ms = (uint64_t)a->cfg.fallback_wait_s * 1000 +
-				       (a->cfg.fallback_jitter_s ?
-				       agent_rand() % ((uint64_t)a->cfg.fallback_jitter_s * 1000) : 0);
+		j->fallback_delay_ms =
+			(uint64_t)a->cfg.fallback_wait_s * 1000 +
+			(a->cfg.fallback_jitter_s ?
+				 agent_rand() %
+					 ((uint64_t)a->cfg.fallback_jitter_s *
+					  1000) :
+				 0);
 	}
 	if (p && p->has_offer)
-		snprintf(j->seen_version, sizeof(j->seen_version), "%s", p->offer.version);
+		snprintf(j->seen_version, sizeof(j->seen_version), "%s",
+			 p->offer.version);
 	if (a->eo.self_rvs || a->hook)
 		return;
 	if (j->phase != MEM_IDLE && j->phase != MEM_WAIT) {
@@ -347,14 +376,17 @@ void member_tick(struct agent *a)
 		struct in_addr in = { .s_addr = p->addr };
 
 		inet_ntop(AF_INET, &in, addr, sizeof(addr));
-		snprintf(base, sizeof(base), "http://%s:%u%s", addr, p->offer.port, p->offer.path);
+		snprintf(base, sizeof(base), "http://%s:%u%s", addr,
+			 p->offer.port, p->offer.path);
 		start_job(a, p->offer.version, base, false, &p->offer);
 		return;
 	}
 	/* No RVS for long enough: the ops server, after a random delay (SPEC §7). */
-	if (!p && a->registered && j->no_rvs_since_ms && wanted(a, j->seen_version) &&
+	if (!p && a->registered && j->no_rvs_since_ms &&
+	    wanted(a, j->seen_version) &&
 	    a->now_ms - j->no_rvs_since_ms >= j->fallback_delay_ms) {
-		snprintf(base, sizeof(base), "%s/api/v1/releases/%s", a->cfg.url, j->seen_version);
+		snprintf(base, sizeof(base), "%s/api/v1/releases/%s",
+			 a->cfg.url, j->seen_version);
 		start_job(a, j->seen_version, base, true, NULL);
 	}
 }

@@ -16,8 +16,9 @@ static void to_hex(const uint8_t *id, char *out)
 const char *need_state_name(enum need_state s)
 {
 	/* The ops server's per-node report states (docs/API.md). */
-	static const char *const n[] = { "upgraded", "pending", "failed",
-					  "not_applicable", "unreachable", "pending" };
+	static const char *const n[] = { "upgraded",	"pending",
+					 "failed",	"not_applicable",
+					 "unreachable", "pending" };
 
 	return s <= NEED_BAD_VERSION ? n[s] : "?";
 }
@@ -36,7 +37,8 @@ enum need_state need_classify(const struct range *r, const struct semver *rel,
 	return role & RUP_ROLE_HOOK_FAILED ? NEED_HOOK_FAILED : NEED_PENDING;
 }
 
-size_t need_count(const struct range *r, const struct semver *rel, const struct need_view *v)
+size_t need_count(const struct range *r, const struct semver *rel,
+		  const struct need_view *v)
 {
 	size_t n = 0;
 	enum need_state s = need_classify(r, rel, v->self_version, 0);
@@ -44,7 +46,8 @@ size_t need_count(const struct range *r, const struct semver *rel, const struct 
 	if (s == NEED_PENDING)
 		n++;
 	for (size_t i = 0; i < v->n; i++) {
-		s = need_classify(r, rel, v->peers[i].version, v->peers[i].role);
+		s = need_classify(r, rel, v->peers[i].version,
+				  v->peers[i].role);
 		if (s == NEED_PENDING || s == NEED_HOOK_FAILED)
 			n++;
 	}
@@ -52,11 +55,12 @@ size_t need_count(const struct range *r, const struct semver *rel, const struct 
 }
 
 /* Count one node; list it when @arr (only nodes the server knows may be listed). */
-static void add(json_t *arr, struct need_summary *sum, const char *id, const char *ver,
-		enum need_state s, bool self)
+static void add(json_t *arr, struct need_summary *sum, const char *id,
+		const char *ver, enum need_state s, bool self)
 {
 	if (arr) {
-		json_t *o = json_pack("{s:s, s:s}", "node_id", id, "state", need_state_name(s));
+		json_t *o = json_pack("{s:s, s:s}", "node_id", id, "state",
+				      need_state_name(s));
 
 		if (ver && ver[0])
 			json_object_set_new(o, "version", json_string(ver));
@@ -87,8 +91,9 @@ static void add(json_t *arr, struct need_summary *sum, const char *id, const cha
 	}
 }
 
-json_t *need_report(const struct range *r, const struct semver *rel, const struct need_view *v,
-		    const json_t *registered, struct need_summary *sum)
+json_t *need_report(const struct range *r, const struct semver *rel,
+		    const struct need_view *v, const json_t *registered,
+		    struct need_summary *sum)
 {
 	json_t *arr = json_array();
 	char hex[2 * RUP_NODE_ID_LEN + 1];
@@ -99,7 +104,8 @@ json_t *need_report(const struct range *r, const struct semver *rel, const struc
 
 	memset(sum, 0, sizeof(*sum));
 	sum->converged = true;
-	json_array_foreach(registered, i, it) {
+	json_array_foreach(registered, i, it)
+	{
 		const char *id = json_string_value(it);
 		bool found = false;
 
@@ -116,7 +122,9 @@ json_t *need_report(const struct range *r, const struct semver *rel, const struc
 			if (strcasecmp(id, hex))
 				continue;
 			add(arr, sum, hex, v->peers[j].version,
-			    need_classify(r, rel, v->peers[j].version, v->peers[j].role), false);
+			    need_classify(r, rel, v->peers[j].version,
+					  v->peers[j].role),
+			    false);
 			if (seen)
 				seen[j] = true;
 			found = true;
@@ -133,7 +141,9 @@ json_t *need_report(const struct range *r, const struct semver *rel, const struc
 			continue;
 		to_hex(v->peers[j].id, hex);
 		add(NULL, sum, hex, v->peers[j].version,
-		    need_classify(r, rel, v->peers[j].version, v->peers[j].role), false);
+		    need_classify(r, rel, v->peers[j].version,
+				  v->peers[j].role),
+		    false);
 	}
 	free(seen);
 	return arr;

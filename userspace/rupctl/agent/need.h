@@ -15,7 +15,7 @@
 
 /* The region as the RVS sees it: itself plus its version table. */
 struct need_view {
-	const char *self_hex;		/* 32 hex digits */
+	const char *self_hex; /* 32 hex digits */
 	const char *self_version;
 	const struct kpeer *peers;
 	size_t n;
@@ -23,12 +23,12 @@ struct need_view {
 
 /* Per-node verdicts in a report. */
 enum need_state {
-	NEED_CURRENT,		/* at or above the release */
-	NEED_PENDING,		/* eligible, not upgraded yet */
-	NEED_HOOK_FAILED,	/* eligible; its last install hook failed */
-	NEED_NOT_APPLICABLE,	/* lower, but outside the range */
-	NEED_UNREACHABLE,	/* registered, not in the version table */
-	NEED_BAD_VERSION,	/* announces an unparsable version */
+	NEED_CURRENT, /* at or above the release */
+	NEED_PENDING, /* eligible, not upgraded yet */
+	NEED_HOOK_FAILED, /* eligible; its last install hook failed */
+	NEED_NOT_APPLICABLE, /* lower, but outside the range */
+	NEED_UNREACHABLE, /* registered, not in the version table */
+	NEED_BAD_VERSION, /* announces an unparsable version */
 };
 
 const char *need_state_name(enum need_state s);
@@ -36,11 +36,13 @@ const char *need_state_name(enum need_state s);
 enum need_state need_classify(const struct range *r, const struct semver *rel,
 			      const char *version, uint32_t role);
 /* How many nodes (itself included) are eligible for the release. */
-size_t need_count(const struct range *r, const struct semver *rel, const struct need_view *v);
+size_t need_count(const struct range *r, const struct semver *rel,
+		  const struct need_view *v);
 
 struct need_summary {
-	size_t total, current, pending, hook_failed, not_applicable, unreachable;
-	bool converged;		/* no member pending/failed, none unreachable */
+	size_t total, current, pending, hook_failed, not_applicable,
+		unreachable;
+	bool converged; /* no member pending/failed, none unreachable */
 };
 
 /*
@@ -51,7 +53,8 @@ struct need_summary {
  * listed (the server refuses unknown nodes). The RVS itself is counted but
  * does not stop convergence (it installs last). New reference.
  */
-json_t *need_report(const struct range *r, const struct semver *rel, const struct need_view *v,
-		    const json_t *registered, struct need_summary *sum);
+json_t *need_report(const struct range *r, const struct semver *rel,
+		    const struct need_view *v, const json_t *registered,
+		    struct need_summary *sum);
 
 #endif

@@ -53,13 +53,15 @@ static bool admit(struct pkgsrv *s, struct evhttp_request *req)
 	return true;
 }
 
-static void reply_err(struct pkgsrv *s, struct evhttp_request *req, int code, const char *why)
+static void reply_err(struct pkgsrv *s, struct evhttp_request *req, int code,
+		      const char *why)
 {
 	struct evbuffer *b = evbuffer_new();
 
 	s->st.errors++;
 	evbuffer_add_printf(b, "%s\n", why);
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "text/plain");
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+			  "Content-Type", "text/plain");
 	evhttp_send_reply(req, code, why, b);
 	evbuffer_free(b);
 }
@@ -131,7 +133,8 @@ static void handle(struct evhttp_request *req, void *arg)
 	}
 	memcpy(ver, name, n);
 	ver[n] = '\0';
-	if (semver_parse(ver, &sv, NULL, 0) || store_path(s->store, ver, kind, path, sizeof(path))) {
+	if (semver_parse(ver, &sv, NULL, 0) ||
+	    store_path(s->store, ver, kind, path, sizeof(path))) {
 		reply_err(s, req, 404, "Not Found");
 		return;
 	}
@@ -150,9 +153,11 @@ static void handle(struct evhttp_request *req, void *arg)
 	}
 	size = (uint64_t)st.st_size;
 	evhttp_add_header(out, "Accept-Ranges", "bytes");
-	evhttp_add_header(out, "Content-Type", kind == STORE_PKG ? "application/octet-stream"
-								  : "text/plain");
-	range = evhttp_find_header(evhttp_request_get_input_headers(req), "Range");
+	evhttp_add_header(out, "Content-Type",
+			  kind == STORE_PKG ? "application/octet-stream" :
+					      "text/plain");
+	range = evhttp_find_header(evhttp_request_get_input_headers(req),
+				   "Range");
 	if (range && kind == STORE_PKG) {
 		if (parse_range(range, size, &a, &b)) {
 			close(fd);
@@ -161,7 +166,8 @@ static void handle(struct evhttp_request *req, void *arg)
 			reply_err(s, req, 416, "Range Not Satisfiable");
 			return;
 		}
-		snprintf(hdr, sizeof(hdr), "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64, a, b, size);
+		snprintf(hdr, sizeof(hdr),
+			 "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64, a, b, size);
 		evhttp_add_header(out, "Content-Range", hdr);
 		code = 206;
 	} else {
@@ -169,7 +175,8 @@ static void handle(struct evhttp_request *req, void *arg)
 	}
 	body = evbuffer_new();
 	if (size && evhttp_request_get_command(req) == EVHTTP_REQ_GET) {
-		if (evbuffer_add_file(body, fd, (ev_off_t)a, (ev_off_t)(b - a + 1))) {
+		if (evbuffer_add_file(body, fd, (ev_off_t)a,
+				      (ev_off_t)(b - a + 1))) {
 			evbuffer_free(body);
 			reply_err(s, req, 500, "Internal Server Error");
 			return;
@@ -178,12 +185,14 @@ static void handle(struct evhttp_request *req, void *arg)
 	} else {
 		close(fd);
 	}
-	evhttp_send_reply(req, code, code == 206 ? "Partial Content" : "OK", body);
+	evhttp_send_reply(req, code, code == 206 ? "Partial Content" : "OK",
+			  body);
 	evbuffer_free(body);
 }
 
-struct pkgsrv *pkgsrv_start(struct event_base *base, const char *store, uint16_t port,
-			    unsigned int max_conns, char *err, size_t errlen)
+struct pkgsrv *pkgsrv_start(struct event_base *base, const char *store,
+			    uint16_t port, unsigned int max_conns, char *err,
+			    size_t errlen)
 {
 	struct pkgsrv *s = calloc(1, sizeof(*s));
 
@@ -203,7 +212,8 @@ struct pkgsrv *pkgsrv_start(struct event_base *base, const char *store, uint16_t
 	evhttp_set_max_body_size(s->http, 0);
 	evhttp_set_gencb(s->http, handle, s);
 	if (evhttp_bind_socket(s->http, "0.0.0.0", port)) {
-		snprintf(err, errlen, "package service: cannot listen on port %u: %s", port,
+		snprintf(err, errlen,
+			 "package service: cannot listen on port %u: %s", port,
 			 strerror(errno));
 		goto fail;
 	}

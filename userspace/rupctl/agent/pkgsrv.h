@@ -18,8 +18,9 @@ struct pkgsrv_stats {
 	uint64_t requests, served_bytes, rejected, errors;
 };
 
-struct pkgsrv *pkgsrv_start(struct event_base *base, const char *store, uint16_t port,
-			    unsigned int max_conns, char *err, size_t errlen);
+struct pkgsrv *pkgsrv_start(struct event_base *base, const char *store,
+			    uint16_t port, unsigned int max_conns, char *err,
+			    size_t errlen);
 void pkgsrv_stop(struct pkgsrv *s);
 const struct pkgsrv_stats *pkgsrv_stats(const struct pkgsrv *s);
 

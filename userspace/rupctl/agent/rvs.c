@@ -46,17 +46,20 @@ static void on_report(struct fetch *f, void *arg)
 	a->report_fetch = NULL;
 	if (!ok) {
 		if (r->curl_code)
-			agent_error(a, "report to %s: %s", a->cfg.url, r->error);
+			agent_error(a, "report to %s: %s", a->cfg.url,
+				    r->error);
 		else
-			agent_error(a, "report refused: HTTP %ld: %.200s", r->http_code,
-				    r->body ? r->body : "");
+			agent_error(a, "report refused: HTTP %ld: %.200s",
+				    r->http_code, r->body ? r->body : "");
 		/* 4xx will not get better by repeating; the server or network may. */
-		resend = rep.final && !rep.pending && (r->curl_code || r->http_code >= 500);
+		resend = rep.final && !rep.pending &&
+			 (r->curl_code || r->http_code >= 500);
 	}
 	fetch_free(f);
 	if (resend) {
 		rep.pending = true;
-		rep.retry_ms = agent_now_ms() + backoff_next(&rep.bo, agent_rand());
+		rep.retry_ms =
+			agent_now_ms() + backoff_next(&rep.bo, agent_rand());
 	} else if (ok) {
 		backoff_reset(&rep.bo);
 	}
@@ -69,14 +72,17 @@ static void send_pending_report(struct agent *a)
 	char url[700], *body;
 	json_t *j;
 	struct fetch_opts o = {
-		.url = url, .ca = a->cfg.ca, .bearer = a->st.reg.token,
-		.node_hex = a->cfg.node_hex, .timeout_s = a->cfg.timeout_s,
+		.url = url,
+		.ca = a->cfg.ca,
+		.bearer = a->st.reg.token,
+		.node_hex = a->cfg.node_hex,
+		.timeout_s = a->cfg.timeout_s,
 	};
 
 	if (!rep.pending || a->report_fetch || agent_now_ms() < rep.retry_ms)
 		return;
-	j = json_pack("{s:I, s:I, s:s}", "task_id", (json_int_t)rep.task, "term",
-		      (json_int_t)a->eo.term, "state", rep.state);
+	j = json_pack("{s:I, s:I, s:s}", "task_id", (json_int_t)rep.task,
+		      "term", (json_int_t)a->eo.term, "state", rep.state);
 	if (rep.reason[0])
 		json_object_set_new(j, "reason", json_string(rep.reason));
 	if (rep.nodes)
@@ -95,23 +101,26 @@ static void send_pending_report(struct agent *a)
 }
 
 /* Queue a report (replacing an older pending one) and send it when the line is free. */
-static void report(struct agent *a, const char *state, const char *reason, json_t *nodes)
+static void report(struct agent *a, const char *state, const char *reason,
+		   json_t *nodes)
 {
-	if (rep.pending && rep.final && strcmp(state, rep.state) && a->task.id == rep.task)
-		ainfo("task %" PRId64 ": report %s replaces unsent %s", a->task.id, state,
-		      rep.state);
+	if (rep.pending && rep.final && strcmp(state, rep.state) &&
+	    a->task.id == rep.task)
+		ainfo("task %" PRId64 ": report %s replaces unsent %s",
+		      a->task.id, state, rep.state);
 	json_decref(rep.nodes);
 	rep.pending = true;
 	rep.task = a->task.id;
-	rep.final = !strcmp(state, "up_to_date") || !strcmp(state, "complete") ||
-		    !strcmp(state, "partial") || !strcmp(state, "failed");
+	rep.final = !strcmp(state, "up_to_date") ||
+		    !strcmp(state, "complete") || !strcmp(state, "partial") ||
+		    !strcmp(state, "failed");
 	snprintf(rep.state, sizeof(rep.state), "%s", state);
 	snprintf(rep.reason, sizeof(rep.reason), "%s", reason ? reason : "");
 	rep.nodes = nodes;
 	rep.retry_ms = 0;
 	snprintf(a->task.last_state, sizeof(a->task.last_state), "%s", state);
-	ainfo("task %" PRId64 " (%s): report %s%s%s", a->task.id, a->task.version, state,
-	      reason ? ": " : "", reason ? reason : "");
+	ainfo("task %" PRId64 " (%s): report %s%s%s", a->task.id,
+	      a->task.version, state, reason ? ": " : "", reason ? reason : "");
 	a->status_dirty = true;
 	send_pending_report(a);
 }
@@ -131,8 +140,8 @@ static void abnormal(struct agent *a, int rc, const char *detail)
 	char reason[256];
 
 	snprintf(reason, sizeof(reason), "%s: %s", release_reason(rc), detail);
-	agent_error(a, "task %" PRId64 ": package %s refused: %s", a->task.id, a->task.version,
-		    reason);
+	agent_error(a, "task %" PRId64 ": package %s refused: %s", a->task.id,
+		    a->task.version, reason);
 	report(a, "package_abnormal", reason, NULL);
 	task_retry(a);
 }
@@ -159,8 +168,8 @@ static bool ensure_service(struct agent *a)
 
 	if (a->srv)
 		return true;
-	a->srv = pkgsrv_start(a->base, a->cfg.store_dir, a->cfg.http_port, a->cfg.http_max_conns,
-			      err, sizeof(err));
+	a->srv = pkgsrv_start(a->base, a->cfg.store_dir, a->cfg.http_port,
+			      a->cfg.http_max_conns, err, sizeof(err));
 	if (a->srv) {
 		a->srv_failed = false;
 		return true;
@@ -175,8 +184,10 @@ static bool ensure_service(struct agent *a)
 static struct need_view view(struct agent *a)
 {
 	struct need_view v = {
-		.self_hex = a->cfg.node_hex, .self_version = a->st.version,
-		.peers = a->peers, .n = a->npeers,
+		.self_hex = a->cfg.node_hex,
+		.self_version = a->st.version,
+		.peers = a->peers,
+		.n = a->npeers,
 	};
 	return v;
 }
@@ -194,7 +205,8 @@ static void finish(struct agent *a, const char *state, json_t *nodes)
 	election_set_distributing(&a->el, false);
 	a->task.phase = TASK_DONE;
 	/* Our own upgrade comes last, once the region is served (SPEC §7 step 6). */
-	if (need_classify(&a->task.m.rng, &a->task.m.ver, a->st.version, 0) == NEED_PENDING &&
+	if (need_classify(&a->task.m.rng, &a->task.m.ver, a->st.version, 0) ==
+		    NEED_PENDING &&
 	    !member_install_stored(a, &a->task.m, on_self_installed))
 		a->task.phase = TASK_INSTALLING_SELF;
 }
@@ -223,7 +235,8 @@ static void on_download(struct fetch *f, void *arg)
 	if (r->too_big) {
 		char part[600];
 
-		store_path(a->cfg.store_dir, a->task.version, STORE_PART, part, sizeof(part));
+		store_path(a->cfg.store_dir, a->task.version, STORE_PART, part,
+			   sizeof(part));
 		unlink(part);
 		fetch_free(f);
 		abnormal(a, -EFBIG, "download went past the signed size");
@@ -234,22 +247,24 @@ static void on_download(struct fetch *f, void *arg)
 		if (r->curl_code)
 			snprintf(msg, sizeof(msg), "%s", r->error);
 		else
-			snprintf(msg, sizeof(msg), "HTTP %ld: %.200s", r->http_code,
-				 r->body ? r->body : "");
-		agent_error(a, "task %" PRId64 ": download %s: %s (will resume)", a->task.id,
-			    a->task.url, msg);
+			snprintf(msg, sizeof(msg), "HTTP %ld: %.200s",
+				 r->http_code, r->body ? r->body : "");
+		agent_error(a,
+			    "task %" PRId64 ": download %s: %s (will resume)",
+			    a->task.id, a->task.url, msg);
 		fetch_free(f);
 		task_retry(a);
 		return;
 	}
 	fetch_free(f);
-	rc = store_commit(a->cfg.store_dir, &a->task.m, a->task.manifest, a->task.manifest_len,
-			  a->task.sig, err, sizeof(err));
+	rc = store_commit(a->cfg.store_dir, &a->task.m, a->task.manifest,
+			  a->task.manifest_len, a->task.sig, err, sizeof(err));
 	if (rc) {
 		abnormal(a, rc, err);
 		return;
 	}
-	ainfo("task %" PRId64 ": %s downloaded and verified", a->task.id, a->task.version);
+	ainfo("task %" PRId64 ": %s downloaded and verified", a->task.id,
+	      a->task.version);
 	start_distributing(a);
 }
 
@@ -257,12 +272,19 @@ static void start_download(struct agent *a)
 {
 	char part[600];
 	struct fetch_opts o = {
-		.url = a->task.url, .ca = a->cfg.ca, .bearer = a->st.reg.token,
-		.node_hex = a->cfg.node_hex, .connect_timeout_s = 10, .low_speed_s = 30,
-		.out_path = part, .resume = true, .max_bytes = a->task.m.size,
+		.url = a->task.url,
+		.ca = a->cfg.ca,
+		.bearer = a->st.reg.token,
+		.node_hex = a->cfg.node_hex,
+		.connect_timeout_s = 10,
+		.low_speed_s = 30,
+		.out_path = part,
+		.resume = true,
+		.max_bytes = a->task.m.size,
 	};
 
-	if (store_path(a->cfg.store_dir, a->task.version, STORE_PART, part, sizeof(part))) {
+	if (store_path(a->cfg.store_dir, a->task.version, STORE_PART, part,
+		       sizeof(part))) {
 		abnormal(a, -ENAMETOOLONG, "store path too long");
 		return;
 	}
@@ -309,14 +331,15 @@ static void task_begin(struct agent *a)
 	char err[300];
 	int rc;
 
-	rc = store_verify_manifest(a->cfg.keys, t->manifest, t->manifest_len, t->sig, &t->m, err,
-				   sizeof(err));
+	rc = store_verify_manifest(a->cfg.keys, t->manifest, t->manifest_len,
+				   t->sig, &t->m, err, sizeof(err));
 	if (rc) {
 		abnormal(a, rc, err);
 		return;
 	}
 	if (strcmp(t->m.version, t->version)) {
-		snprintf(err, sizeof(err), "task names %s, its signed manifest %s", t->version,
+		snprintf(err, sizeof(err),
+			 "task names %s, its signed manifest %s", t->version,
 			 t->m.version);
 		abnormal(a, -EINVAL, err);
 		return;
@@ -325,8 +348,11 @@ static void task_begin(struct agent *a)
 		/* Nobody eligible. Lower than what we run is a refused downgrade. */
 		if (!semver_parse(a->st.version, &self, NULL, 0) &&
 		    semver_cmp(&t->m.ver, &self) < 0) {
-			snprintf(err, sizeof(err), "%s: release %s is lower than the installed %s",
-				 release_reason(-ESTALE), t->version, a->st.version);
+			snprintf(
+				err, sizeof(err),
+				"%s: release %s is lower than the installed %s",
+				release_reason(-ESTALE), t->version,
+				a->st.version);
 			agent_error(a, "task %" PRId64 ": %s", t->id, err);
 			report(a, "failed", err, NULL);
 		} else {
@@ -336,7 +362,8 @@ static void task_begin(struct agent *a)
 		return;
 	}
 	if (!store_has(a->cfg.store_dir, a->cfg.keys, &t->m)) {
-		ainfo("task %" PRId64 ": %s already in the store", t->id, t->version);
+		ainfo("task %" PRId64 ": %s already in the store", t->id,
+		      t->version);
 		start_distributing(a);
 		return;
 	}
@@ -354,12 +381,14 @@ static int task_parse(struct agent *a, json_t *j)
 	json_error_t je;
 	json_t *nodes = NULL;
 
-	if (json_unpack_ex(j, &je, 0, "{s:I, s:s, s:s, s:s, s:s, s?o}", "task_id", &id,
-			   "version", &ver, "url", &url, "signature", &sig, "manifest", &man,
-			   "nodes", &nodes) ||
+	if (json_unpack_ex(j, &je, 0, "{s:I, s:s, s:s, s:s, s:s, s?o}",
+			   "task_id", &id, "version", &ver, "url", &url,
+			   "signature", &sig, "manifest", &man, "nodes",
+			   &nodes) ||
 	    strlen(ver) > SEMVER_MAX_LEN || strlen(url) >= sizeof(t->url) ||
 	    strlen(sig) > RELEASE_SIG_B64_LEN) {
-		agent_error(a, "task: malformed: %s", je.text[0] ? je.text : "field too long");
+		agent_error(a, "task: malformed: %s",
+			    je.text[0] ? je.text : "field too long");
 		return -1;
 	}
 	if (id != t->id) {
@@ -395,11 +424,13 @@ static void on_poll(struct fetch *f, void *arg)
 	if (r->curl_code || (r->http_code != 200 && r->http_code != 204)) {
 		d = backoff_next(&a->poll_bo, agent_rand());
 		if (r->curl_code)
-			agent_error(a, "task poll %s: %s; retrying in %u ms", a->cfg.url, r->error,
-				    d);
+			agent_error(a, "task poll %s: %s; retrying in %u ms",
+				    a->cfg.url, r->error, d);
 		else
-			agent_error(a, "task poll: HTTP %ld: %.200s; retrying in %u ms",
-				    r->http_code, r->body ? r->body : "", d);
+			agent_error(
+				a,
+				"task poll: HTTP %ld: %.200s; retrying in %u ms",
+				r->http_code, r->body ? r->body : "", d);
 		a->poll_retry_ms = agent_now_ms() + d;
 		fetch_free(f);
 		return;
@@ -414,7 +445,8 @@ static void on_poll(struct fetch *f, void *arg)
 	fetch_free(f);
 	if (!json_is_object(j)) {
 		agent_error(a, "task poll: reply is not a JSON object");
-		a->poll_retry_ms = agent_now_ms() + backoff_next(&a->poll_bo, agent_rand());
+		a->poll_retry_ms = agent_now_ms() +
+				   backoff_next(&a->poll_bo, agent_rand());
 		json_decref(j);
 		return;
 	}
@@ -427,11 +459,12 @@ static void on_poll(struct fetch *f, void *arg)
 		return;
 	}
 	if (!task_parse(a, j)) {
-		ainfo("task %" PRId64 ": release %s for region %u", a->task.id, a->task.version,
-		      a->st.reg.region);
+		ainfo("task %" PRId64 ": release %s for region %u", a->task.id,
+		      a->task.version, a->st.reg.region);
 		task_begin(a);
 	} else {
-		a->poll_retry_ms = agent_now_ms() + backoff_next(&a->poll_bo, agent_rand());
+		a->poll_retry_ms = agent_now_ms() +
+				   backoff_next(&a->poll_bo, agent_rand());
 	}
 	json_decref(j);
 }
@@ -440,16 +473,20 @@ static void start_poll(struct agent *a)
 {
 	char url[700];
 	struct fetch_opts o = {
-		.url = url, .ca = a->cfg.ca, .bearer = a->st.reg.token,
-		.node_hex = a->cfg.node_hex, .timeout_s = POLL_TIMEOUT_S,
+		.url = url,
+		.ca = a->cfg.ca,
+		.bearer = a->st.reg.token,
+		.node_hex = a->cfg.node_hex,
+		.timeout_s = POLL_TIMEOUT_S,
 	};
 
 	/* The server holds it for its own long-poll timeout (at most an hour). */
-	snprintf(url, sizeof(url), "%s/api/v1/tasks?region=%u&term=%" PRIu64, a->cfg.url,
-		 a->st.reg.region, a->eo.term);
+	snprintf(url, sizeof(url), "%s/api/v1/tasks?region=%u&term=%" PRIu64,
+		 a->cfg.url, a->st.reg.region, a->eo.term);
 	a->poll_fetch = fetch_start(&o, on_poll, a);
 	if (!a->poll_fetch)
-		a->poll_retry_ms = agent_now_ms() + backoff_next(&a->poll_bo, agent_rand());
+		a->poll_retry_ms = agent_now_ms() +
+				   backoff_next(&a->poll_bo, agent_rand());
 }
 
 static void progress(struct agent *a)
@@ -458,10 +495,12 @@ static void progress(struct agent *a)
 	struct need_summary sum;
 	json_t *nodes;
 
-	nodes = need_report(&a->task.m.rng, &a->task.m.ver, &v, a->task.nodes, &sum);
+	nodes = need_report(&a->task.m.rng, &a->task.m.ver, &v, a->task.nodes,
+			    &sum);
 	if (sum.converged) {
 		finish(a, "complete", nodes);
-	} else if (a->now_ms - a->task.started_ms >= (uint64_t)a->cfg.deadline_s * 1000) {
+	} else if (a->now_ms - a->task.started_ms >=
+		   (uint64_t)a->cfg.deadline_s * 1000) {
 		finish(a, "partial", nodes);
 	} else {
 		report(a, "distributing", NULL, nodes);

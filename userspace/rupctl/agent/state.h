@@ -20,7 +20,7 @@
 struct agent_reg {
 	bool valid;
 	uint32_t region;
-	uint32_t group;		/* IPv4, network order */
+	uint32_t group; /* IPv4, network order */
 	uint16_t port;
 	uint32_t interval_ms, dead_ms, window_ms;
 	uint8_t key[RUP_KEY_LEN];
@@ -28,14 +28,15 @@ struct agent_reg {
 };
 
 struct agent_state {
-	char version[64];	/* installed */
-	char highest[64];	/* highest ever installed, "" when none */
+	char version[64]; /* installed */
+	char highest[64]; /* highest ever installed, "" when none */
 	struct agent_reg reg;
 };
 
 /* Read <dir>/state.json; a missing file leaves @s at @initial_version. */
-int state_load(const char *dir, struct agent_state *s, const char *initial_version,
-	       char *err, size_t errlen);
-int state_save(const char *dir, const struct agent_state *s, char *err, size_t errlen);
+int state_load(const char *dir, struct agent_state *s,
+	       const char *initial_version, char *err, size_t errlen);
+int state_save(const char *dir, const struct agent_state *s, char *err,
+	       size_t errlen);
 
 #endif

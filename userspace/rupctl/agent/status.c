@@ -22,13 +22,17 @@
 #define STATUS_MAX (64 * 1024)
 
 static const char *const task_phase_names[] = {
-	[TASK_NONE] = "none", [TASK_DOWNLOADING] = "downloading",
-	[TASK_DISTRIBUTING] = "distributing", [TASK_INSTALLING_SELF] = "installing_self",
-	[TASK_DONE] = "done", [TASK_WAIT_RETRY] = "retry_wait",
+	[TASK_NONE] = "none",
+	[TASK_DOWNLOADING] = "downloading",
+	[TASK_DISTRIBUTING] = "distributing",
+	[TASK_INSTALLING_SELF] = "installing_self",
+	[TASK_DONE] = "done",
+	[TASK_WAIT_RETRY] = "retry_wait",
 };
 static const char *const job_phase_names[] = {
-	[MEM_IDLE] = "idle", [MEM_MANIFEST] = "manifest", [MEM_SIG] = "signature",
-	[MEM_PAYLOAD] = "payload", [MEM_HOOK] = "installing", [MEM_WAIT] = "retry_wait",
+	[MEM_IDLE] = "idle",	   [MEM_MANIFEST] = "manifest",
+	[MEM_SIG] = "signature",   [MEM_PAYLOAD] = "payload",
+	[MEM_HOOK] = "installing", [MEM_WAIT] = "retry_wait",
 };
 
 void status_write(struct agent *a)
@@ -42,12 +46,16 @@ void status_write(struct agent *a)
 	json_object_set_new(j, "node_id", json_string(a->cfg.node_hex));
 	json_object_set_new(j, "pid", json_integer(getpid()));
 	json_object_set_new(j, "updated", json_integer(ts.tv_sec));
-	json_object_set_new(j, "module", json_string(a->kernel_ok ? "ok" : "not loaded"));
+	json_object_set_new(j, "module",
+			    json_string(a->kernel_ok ? "ok" : "not loaded"));
 	json_object_set_new(j, "registered", json_boolean(a->registered));
 	if (a->st.reg.valid)
-		json_object_set_new(j, "region", json_integer(a->st.reg.region));
-	json_object_set_new(j, "role", json_string(a->el_running ?
-						   election_state_name(a->eo.state) : "none"));
+		json_object_set_new(j, "region",
+				    json_integer(a->st.reg.region));
+	json_object_set_new(
+		j, "role",
+		json_string(a->el_running ? election_state_name(a->eo.state) :
+					    "none"));
 	json_object_set_new(j, "term", json_integer((json_int_t)a->eo.term));
 	json_object_set_new(j, "score", json_integer(a->score));
 	if (a->el_running && a->eo.have_rvs) {
@@ -57,27 +65,34 @@ void status_write(struct agent *a)
 	json_object_set_new(j, "version", json_string(a->st.version));
 	if (a->st.highest[0])
 		json_object_set_new(j, "highest", json_string(a->st.highest));
-	json_object_set_new(j, "hook_failed", json_boolean(a->role_flags & RUP_ROLE_HOOK_FAILED));
+	json_object_set_new(j, "hook_failed",
+			    json_boolean(a->role_flags & RUP_ROLE_HOOK_FAILED));
 	json_object_set_new(j, "peers", json_integer((json_int_t)a->npeers));
 	if (a->offering && a->eo.self_rvs)
-		json_object_set_new(j, "offer", json_pack("{s:s, s:I, s:i, s:s}", "version",
-							  a->offer.version, "size",
-							  (json_int_t)a->offer.size, "port",
-							  (int)a->offer.port, "path",
-							  a->offer.path));
+		json_object_set_new(j, "offer",
+				    json_pack("{s:s, s:I, s:i, s:s}", "version",
+					      a->offer.version, "size",
+					      (json_int_t)a->offer.size, "port",
+					      (int)a->offer.port, "path",
+					      a->offer.path));
 	if (a->task.id) {
-		t = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)a->task.id, "version",
-			      a->task.version, "phase", task_phase_names[a->task.phase],
-			      "reported", a->task.last_state);
+		t = json_pack("{s:I, s:s, s:s, s:s}", "id",
+			      (json_int_t)a->task.id, "version",
+			      a->task.version, "phase",
+			      task_phase_names[a->task.phase], "reported",
+			      a->task.last_state);
 		json_object_set_new(j, "task", t);
 	}
 	if (a->job.phase != MEM_IDLE)
-		json_object_set_new(j, "upgrade",
-				    json_pack("{s:s, s:s, s:s}", "version", a->job.version,
-					      "phase", job_phase_names[a->job.phase], "from",
-					      a->job.from_server ? "server" : "rvs"));
+		json_object_set_new(
+			j, "upgrade",
+			json_pack("{s:s, s:s, s:s}", "version", a->job.version,
+				  "phase", job_phase_names[a->job.phase],
+				  "from",
+				  a->job.from_server ? "server" : "rvs"));
 	if (a->last_error[0])
-		json_object_set_new(j, "last_error", json_string(a->last_error));
+		json_object_set_new(j, "last_error",
+				    json_string(a->last_error));
 	txt = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(j);
 	if (!txt)
@@ -90,8 +105,9 @@ void status_write(struct agent *a)
 
 static void print_human(json_t *j)
 {
-	const char *keys[] = { "node_id", "module", "region", "role", "term", "rvs", "version",
-			       "highest", "score", "peers", NULL };
+	const char *keys[] = { "node_id", "module", "region",  "role",
+			       "term",	  "rvs",    "version", "highest",
+			       "score",	  "peers",  NULL };
 	json_t *v, *o;
 
 	for (int i = 0; keys[i]; i++) {
@@ -101,19 +117,23 @@ static void print_human(json_t *j)
 		if (json_is_string(v))
 			printf("%-10s %s\n", keys[i], json_string_value(v));
 		else
-			printf("%-10s %" JSON_INTEGER_FORMAT "\n", keys[i], json_integer_value(v));
+			printf("%-10s %" JSON_INTEGER_FORMAT "\n", keys[i],
+			       json_integer_value(v));
 	}
 	o = json_object_get(j, "offer");
 	if (o)
-		printf("%-10s %s (%" JSON_INTEGER_FORMAT " bytes) port %" JSON_INTEGER_FORMAT
-		       " path %s\n", "offer", json_string_value(json_object_get(o, "version")),
+		printf("%-10s %s (%" JSON_INTEGER_FORMAT
+		       " bytes) port %" JSON_INTEGER_FORMAT " path %s\n",
+		       "offer",
+		       json_string_value(json_object_get(o, "version")),
 		       json_integer_value(json_object_get(o, "size")),
 		       json_integer_value(json_object_get(o, "port")),
 		       json_string_value(json_object_get(o, "path")));
 	o = json_object_get(j, "task");
 	if (o)
-		printf("%-10s %" JSON_INTEGER_FORMAT " release %s, %s (last report %s)\n", "task",
-		       json_integer_value(json_object_get(o, "id")),
+		printf("%-10s %" JSON_INTEGER_FORMAT
+		       " release %s, %s (last report %s)\n",
+		       "task", json_integer_value(json_object_get(o, "id")),
 		       json_string_value(json_object_get(o, "version")),
 		       json_string_value(json_object_get(o, "phase")),
 		       json_string_value(json_object_get(o, "reported")));

@@ -11,26 +11,30 @@
 
 static const char *const suffix[] = { ".pkg", ".manifest", ".sig", ".part" };
 
-int store_path(const char *dir, const char *version, enum store_kind k, char *out, size_t len)
+int store_path(const char *dir, const char *version, enum store_kind k,
+	       char *out, size_t len)
 {
 	int n = snprintf(out, len, "%s/%s%s", dir, version, suffix[k]);
 
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-int store_verify_manifest(const char *keys, const void *man, size_t len, const char *sig,
-			  struct release_manifest *m, char *err, size_t errlen)
+int store_verify_manifest(const char *keys, const void *man, size_t len,
+			  const char *sig, struct release_manifest *m,
+			  char *err, size_t errlen)
 {
 	char used[512];
-	int rc = release_verify(man, len, sig, keys, used, sizeof(used), err, errlen);
+	int rc = release_verify(man, len, sig, keys, used, sizeof(used), err,
+				errlen);
 
 	if (rc)
 		return rc;
 	return release_manifest_parse(man, len, m, err, errlen);
 }
 
-int store_commit(const char *dir, const struct release_manifest *m, const void *man,
-		 size_t manlen, const char *sig, char *err, size_t errlen)
+int store_commit(const char *dir, const struct release_manifest *m,
+		 const void *man, size_t manlen, const char *sig, char *err,
+		 size_t errlen)
 {
 	char part[600], pkg[600], mp[600], sp[600];
 	int rc;
@@ -49,10 +53,12 @@ int store_commit(const char *dir, const struct release_manifest *m, const void *
 	}
 	rc = release_write_file(mp, man, manlen, 0644, err, errlen);
 	if (!rc)
-		rc = release_write_file(sp, sig, strlen(sig), 0644, err, errlen);
+		rc = release_write_file(sp, sig, strlen(sig), 0644, err,
+					errlen);
 	if (!rc && rename(part, pkg)) {
 		rc = -errno;
-		snprintf(err, errlen, "store: rename %s: %s", part, strerror(errno));
+		snprintf(err, errlen, "store: rename %s: %s", part,
+			 strerror(errno));
 	}
 	return rc;
 }
@@ -69,11 +75,14 @@ static int load_stored(const char *dir, const char *keys, const char *version,
 	    store_path(dir, version, STORE_SIG, sp, sizeof(sp)) ||
 	    store_path(dir, version, STORE_PKG, pkg, sizeof(pkg)))
 		return -ENAMETOOLONG;
-	rc = release_read_file(mp, RELEASE_MANIFEST_MAX, &man, &manlen, err, sizeof(err));
+	rc = release_read_file(mp, RELEASE_MANIFEST_MAX, &man, &manlen, err,
+			       sizeof(err));
 	if (!rc)
-		rc = release_read_file(sp, 1024, &sig, &siglen, err, sizeof(err));
+		rc = release_read_file(sp, 1024, &sig, &siglen, err,
+				       sizeof(err));
 	if (!rc)
-		rc = store_verify_manifest(keys, man, manlen, sig, m, err, sizeof(err));
+		rc = store_verify_manifest(keys, man, manlen, sig, m, err,
+					   sizeof(err));
 	if (!rc && strcmp(m->version, version))
 		rc = -EINVAL;
 	if (!rc)
@@ -83,15 +92,18 @@ static int load_stored(const char *dir, const char *keys, const char *version,
 	return rc;
 }
 
-int store_has(const char *dir, const char *keys, const struct release_manifest *want)
+int store_has(const char *dir, const char *keys,
+	      const struct release_manifest *want)
 {
 	struct release_manifest m;
 	int rc = load_stored(dir, keys, want->version, &m);
 
 	if (rc)
 		return rc;
-	return memcmp(m.sha256, want->sha256, sizeof(m.sha256)) || m.size != want->size ?
-		       -EBADMSG : 0;
+	return memcmp(m.sha256, want->sha256, sizeof(m.sha256)) ||
+			       m.size != want->size ?
+		       -EBADMSG :
+		       0;
 }
 
 int store_best(const char *dir, const char *keys, struct release_manifest *best)
@@ -107,7 +119,8 @@ int store_best(const char *dir, const char *keys, struct release_manifest *best)
 		char ver[SEMVER_MAX_LEN + 1];
 		size_t n = strlen(e->d_name);
 
-		if (n <= 4 || strcmp(e->d_name + n - 4, ".pkg") || n - 4 > SEMVER_MAX_LEN)
+		if (n <= 4 || strcmp(e->d_name + n - 4, ".pkg") ||
+		    n - 4 > SEMVER_MAX_LEN)
 			continue;
 		memcpy(ver, e->d_name, n - 4);
 		ver[n - 4] = '\0';

@@ -15,20 +15,24 @@
 enum store_kind { STORE_PKG, STORE_MANIFEST, STORE_SIG, STORE_PART };
 
 /* "<dir>/<version><suffix>"; -1 when it does not fit. */
-int store_path(const char *dir, const char *version, enum store_kind k, char *out, size_t len);
+int store_path(const char *dir, const char *version, enum store_kind k,
+	       char *out, size_t len);
 /* Verify manifest bytes + signature against @keys and parse it. */
-int store_verify_manifest(const char *keys, const void *man, size_t len, const char *sig,
-			  struct release_manifest *m, char *err, size_t errlen);
+int store_verify_manifest(const char *keys, const void *man, size_t len,
+			  const char *sig, struct release_manifest *m,
+			  char *err, size_t errlen);
 /*
  * Verify <version>.part against @m and move it to <version>.pkg, writing the
  * manifest and signature beside it. On a bad payload the part is deleted.
  * Returns 0 or release.h's codes.
  */
-int store_commit(const char *dir, const struct release_manifest *m, const void *man,
-		 size_t manlen, const char *sig, char *err, size_t errlen);
+int store_commit(const char *dir, const struct release_manifest *m,
+		 const void *man, size_t manlen, const char *sig, char *err,
+		 size_t errlen);
 /* The highest stored version that still verifies; 0 with @m filled, -ENOENT if none. */
 int store_best(const char *dir, const char *keys, struct release_manifest *m);
 /* Is a verified payload of @m stored? 0 yes. */
-int store_has(const char *dir, const char *keys, const struct release_manifest *m);
+int store_has(const char *dir, const char *keys,
+	      const struct release_manifest *m);
 
 #endif
