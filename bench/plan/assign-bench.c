@@ -33,10 +33,12 @@ static uint32_t *scores(uint32_t n)
 }
 
 /* The scan: no removals, so only steps 1 and 2 and growth on S > N*M. */
-static double naive(uint32_t T, uint32_t M, uint32_t n, const uint32_t *s, const uint32_t *want)
+static double naive(uint32_t T, uint32_t M, uint32_t n, const uint32_t *s,
+		    const uint32_t *want)
 {
 	uint32_t N = (T + M - 1) / M, cap = N + n / M + 2, i, j, a, b, r, t;
-	uint32_t *sc = calloc(cap, 4), *rg = calloc(cap, 4), *sz = calloc(cap, 4);
+	uint32_t *sc = calloc(cap, 4), *rg = calloc(cap, 4),
+		 *sz = calloc(cap, 4);
 	double t0 = now();
 
 	for (j = 0; j < N; j++)
@@ -53,7 +55,8 @@ static double naive(uint32_t T, uint32_t M, uint32_t n, const uint32_t *s, const
 			a = i % N;
 			b = UINT32_MAX;
 			for (j = 0; j < N; j++)
-				if (sc[j] < s[i] && sz[rg[j]] < M && (b == UINT32_MAX || sc[j] < sc[b]))
+				if (sc[j] < s[i] && sz[rg[j]] < M &&
+				    (b == UINT32_MAX || sc[j] < sc[b]))
 					b = j;
 			if (b == UINT32_MAX) {
 				for (j = a; sz[rg[j]] >= M; j = (j + 1) % N)
@@ -70,7 +73,8 @@ static double naive(uint32_t T, uint32_t M, uint32_t n, const uint32_t *s, const
 		}
 		sz[r]++;
 		if (r != want[i]) {
-			fprintf(stderr, "naive and fast differ at node %u\n", i);
+			fprintf(stderr, "naive and fast differ at node %u\n",
+				i);
 			exit(1);
 		}
 	}
@@ -98,10 +102,12 @@ int main(void)
 			if (assign_add(as, s[i], &got[i]))
 				return 1;
 		dt = now() - t0;
-		printf("| %u | %u | %.0f |", assign_nregions(as), Ms[k], dt * 1e9 / n);
+		printf("| %u | %u | %.0f |", assign_nregions(as), Ms[k],
+		       dt * 1e9 / n);
 		assign_free(as);
 		if (Ms[k] >= 50)
-			printf(" %.0f |\n", naive(n, Ms[k], 200000, s, got) * 1e9 / 200000);
+			printf(" %.0f |\n",
+			       naive(n, Ms[k], 200000, s, got) * 1e9 / 200000);
 		else
 			printf(" (skipped: hours) |\n");
 		fflush(stdout);

@@ -53,7 +53,8 @@ int main(int argc, char **argv)
 			n = (r >> 8) % i;
 		hi = base ^ (n * 0x9e3779b97f4a7c15ull);
 		lo = n;
-		printf("%016" PRIx64 "%016" PRIx64 " %" PRIu64 "\n", hi, lo, (r >> 40) % 1000000);
+		printf("%016" PRIx64 "%016" PRIx64 " %" PRIu64 "\n", hi, lo,
+		       (r >> 40) % 1000000);
 	}
 	return fflush(stdout) ? 1 : 0;
 }

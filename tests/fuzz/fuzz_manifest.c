@@ -21,7 +21,8 @@ static void check_version(const char *s)
 	if (semver_parse(s, &v, NULL, 0))
 		return;
 	semver_format(&v, buf, sizeof(buf));
-	if (strcmp(buf, s) || semver_parse(buf, &w, NULL, 0) || semver_cmp(&v, &w))
+	if (strcmp(buf, s) || semver_parse(buf, &w, NULL, 0) ||
+	    semver_cmp(&v, &w))
 		abort();
 }
 
@@ -37,7 +38,8 @@ static void check_pair(const char *a, const char *b)
 
 static void check_manifest(const uint8_t *data, size_t size)
 {
-	struct release_manifest *m = malloc(sizeof(*m)), *m2 = malloc(sizeof(*m2));
+	struct release_manifest *m = malloc(sizeof(*m)),
+				*m2 = malloc(sizeof(*m2));
 	char err[256];
 	char *text;
 	size_t len;
@@ -46,9 +48,11 @@ static void check_manifest(const uint8_t *data, size_t size)
 		abort();
 	if (!release_manifest_parse(data, size, m, err, sizeof(err))) {
 		text = release_manifest_dump(m, &len, err, sizeof(err));
-		if (!text || release_manifest_parse(text, len, m2, err, sizeof(err)) ||
-		    strcmp(m->version, m2->version) || strcmp(m->range, m2->range) ||
-		    m->size != m2->size || memcmp(m->sha256, m2->sha256, sizeof(m->sha256)) ||
+		if (!text ||
+		    release_manifest_parse(text, len, m2, err, sizeof(err)) ||
+		    strcmp(m->version, m2->version) ||
+		    strcmp(m->range, m2->range) || m->size != m2->size ||
+		    memcmp(m->sha256, m2->sha256, sizeof(m->sha256)) ||
 		    m->n_args != m2->n_args || strcmp(m->summary, m2->summary))
 			abort();
 		free(text);

@@ -63,7 +63,7 @@ static uint32_t naive_add(struct naive *n, uint32_t s)
 	int have_b = 0;
 
 	n->S++;
-	if (k < n->N) {				/* step 1 */
+	if (k < n->N) { /* step 1 */
 		n->score[k] = s;
 		n->region[k] = k;
 		r = k;
@@ -72,14 +72,14 @@ static uint32_t naive_add(struct naive *n, uint32_t s)
 	for (j = 0; j < n->N; j++)
 		if (n->size[j] < n->M)
 			full = 0;
-	if (full) {				/* step 3 */
+	if (full) { /* step 3 */
 		assert_true(n->N < 4096);
 		n->score[n->N] = s;
 		n->region[n->N] = n->N;
 		r = n->N++;
 		goto out;
 	}
-	a = k % n->N;				/* step 2 */
+	a = k % n->N; /* step 2 */
 	b = 0;
 	for (j = 0; j < n->N; j++) {
 		if (n->score[j] < s && n->size[n->region[j]] < n->M &&
@@ -132,7 +132,8 @@ static void assert_same(const struct assign *as, const struct naive *n)
 
 /* --- the SPEC's worked example --- */
 
-static const uint32_t ex_score[] = { 50, 80, 30, 90, 20, 60, 85, 10, 40, 95, 70, 25, 99 };
+static const uint32_t ex_score[] = { 50, 80, 30, 90, 20, 60, 85,
+				     10, 40, 95, 70, 25, 99 };
 static const uint32_t ex_region[] = { 0, 1, 2, 2, 1, 0, 0, 1, 2, 1, 0, 2, 3 };
 
 static void test_spec_example(void **state)
@@ -146,8 +147,8 @@ static void test_spec_example(void **state)
 	for (i = 0; i < 13; i++) {
 		assert_int_equal(assign_add(as, ex_score[i], &r), 0);
 		if (r != ex_region[i])
-			fail_msg("n%02u score %u: region %u, SPEC says %u", i + 1, ex_score[i], r,
-				 ex_region[i]);
+			fail_msg("n%02u score %u: region %u, SPEC says %u",
+				 i + 1, ex_score[i], r, ex_region[i]);
 	}
 	assert_int_equal(assign_nregions(as), 4);
 	assert_int_equal(assign_arrivals(as), 13);
@@ -182,7 +183,8 @@ static void run_random(uint64_t seed, int with_removals)
 	rng_seed(seed);
 	M = 1 + rng_below(12);
 	T = 1 + rng_below(200);
-	score_range = rng_below(2) ? 8 : UINT32_MAX; /* many ties, or almost none */
+	score_range = rng_below(2) ? 8 :
+				     UINT32_MAX; /* many ties, or almost none */
 	count = rng_below(3 * T + 10);
 	naive_init(&n, T, M);
 	as = assign_new(T, M);
@@ -195,18 +197,23 @@ static void run_random(uint64_t seed, int with_removals)
 			naive_remove(&n, r);
 			assert_int_equal(assign_remove(as, r), 0);
 		} else {
-			uint32_t s = score_range == UINT32_MAX ? rng() : rng_below(score_range);
+			uint32_t s = score_range == UINT32_MAX ?
+					     rng() :
+					     rng_below(score_range);
 
 			rn = naive_add(&n, s);
 			assert_int_equal(assign_add(as, s, &r), 0);
 			if (r != rn)
-				fail_msg("seed %llu T %u M %u step %u score %u: fast %u naive %u",
-					 (unsigned long long)seed, T, M, i, s, r, rn);
+				fail_msg(
+					"seed %llu T %u M %u step %u score %u: fast %u naive %u",
+					(unsigned long long)seed, T, M, i, s, r,
+					rn);
 			/* The slots it says it changed are the only ones that did. */
 			nch = assign_last_changed(as, ch);
 			assert_true(nch <= 2);
 			for (c = 0; c < nch; c++) {
-				assert_int_equal(assign_slot(as, ch[c], &sc, &rg), 0);
+				assert_int_equal(
+					assign_slot(as, ch[c], &sc, &rg), 0);
 				assert_int_equal(sc, n.score[ch[c]]);
 			}
 		}
@@ -251,7 +258,8 @@ static void test_sizes_within_M(void **state)
 		as = assign_new(T, M);
 		assert_non_null(as);
 		for (i = 0; i < T; i++) {
-			assert_int_equal(assign_add(as, rng_below(1000), &r), 0);
+			assert_int_equal(assign_add(as, rng_below(1000), &r),
+					 0);
 			assert_true(r < N);
 			assert_true(assign_region_size(as, r) <= M);
 		}
@@ -279,7 +287,8 @@ static void test_growth_past_T(void **state)
 		assert_int_equal(assign_nregions(as), expect_N);
 		assert_true(assign_region_size(as, r) <= M);
 		if (i + 1 == T + 1)
-			assert_int_equal(r, 10); /* S > T: the first new region */
+			assert_int_equal(r,
+					 10); /* S > T: the first new region */
 	}
 	assert_int_equal(assign_nregions(as), 100);
 	assign_free(as);
@@ -360,13 +369,18 @@ static void test_vs_round_robin(void **state)
 		sum_mean_rr += mean_rr;
 		trials++;
 	}
-	print_message("# vs round robin, %u trials (S = T = N*M, scores 0..999999):\n", trials);
-	print_message("#   weakest region's best: mean %.0f (round robin %.0f), lower in %u trials\n",
-		      sum_min_a / trials, sum_min_rr / trials, lower_min);
-	print_message("#   mean of regions' best: %.0f (round robin %.0f), lower in %u trials\n",
-		      sum_mean_a / trials, sum_mean_rr / trials, lower_mean);
-	print_message("#   k-th weakest below round robin's k-th weakest for some k: %u trials\n",
-		      lower_sorted);
+	print_message(
+		"# vs round robin, %u trials (S = T = N*M, scores 0..999999):\n",
+		trials);
+	print_message(
+		"#   weakest region's best: mean %.0f (round robin %.0f), lower in %u trials\n",
+		sum_min_a / trials, sum_min_rr / trials, lower_min);
+	print_message(
+		"#   mean of regions' best: %.0f (round robin %.0f), lower in %u trials\n",
+		sum_mean_a / trials, sum_mean_rr / trials, lower_mean);
+	print_message(
+		"#   k-th weakest below round robin's k-th weakest for some k: %u trials\n",
+		lower_sorted);
 	/*
 	 * Per input the SPEC's "never below" does not hold (see the counter-
 	 * example below); on the whole the assignment must clearly beat it.
@@ -386,7 +400,8 @@ static void test_vs_round_robin(void **state)
  */
 static void test_rr_counterexample(void **state)
 {
-	static const uint32_t sc[] = { 30, 10, 20, 30 }, want[] = { 0, 1, 1, 0 };
+	static const uint32_t sc[] = { 30, 10, 20, 30 },
+			      want[] = { 0, 1, 1, 0 };
 	struct assign *as = assign_new(4, 2);
 	uint32_t i, r;
 
@@ -477,21 +492,21 @@ static void test_import_rejects_bad_state(void **state)
 	assert_int_equal(assign_export(as, &st), 0);
 
 	r = st.slot_region[1];
-	st.slot_region[1] = st.slot_region[0];	/* not a permutation */
+	st.slot_region[1] = st.slot_region[0]; /* not a permutation */
 	bad = assign_import(&st, err, sizeof(err));
 	assert_null(bad);
 	assert_non_null(strstr(err, "repeated"));
 	st.slot_region[1] = r;
 
-	st.region_size[2] = 5;			/* above M */
+	st.region_size[2] = 5; /* above M */
 	assert_null(assign_import(&st, err, sizeof(err)));
 	assert_non_null(strstr(err, "above M"));
 	st.region_size[2] = assign_region_size(as, 2);
 
-	st.N = 2;				/* fewer than ceil(T/M) */
+	st.N = 2; /* fewer than ceil(T/M) */
 	assert_null(assign_import(&st, err, sizeof(err)));
 	st.N = 3;
-	st.S = 2;				/* more nodes than arrivals */
+	st.S = 2; /* more nodes than arrivals */
 	assert_null(assign_import(&st, err, sizeof(err)));
 	st.S = 8;
 	bad = assign_import(&st, err, sizeof(err));
@@ -533,9 +548,9 @@ static void test_remove_frees_place(void **state)
 	assert_int_equal(r, 3);
 	assert_int_equal(assign_nregions(as), 4);
 
-	assert_int_equal(assign_remove(as, 4), -EINVAL);	/* no such region */
+	assert_int_equal(assign_remove(as, 4), -EINVAL); /* no such region */
 	assert_int_equal(assign_remove(as, 3), 0);
-	assert_int_equal(assign_remove(as, 3), -EINVAL);	/* empty */
+	assert_int_equal(assign_remove(as, 3), -EINVAL); /* empty */
 	assign_free(as);
 }
 
@@ -556,25 +571,51 @@ static void test_groups(void **state)
 	assert_int_equal(assign_group(NULL, 65536, g, sizeof(g)), -ENOSPC);
 	assert_int_equal(assign_group("239.1.2.0/30", 3, g, sizeof(g)), 0);
 	assert_string_equal(g, "239.1.2.3");
-	assert_int_equal(assign_group("239.1.2.0/30", 4, g, sizeof(g)), -ENOSPC);
+	assert_int_equal(assign_group("239.1.2.0/30", 4, g, sizeof(g)),
+			 -ENOSPC);
 	assert_int_equal(assign_group(NULL, 1, g, 4), -EINVAL);
 
-	assert_int_equal(assign_pool_parse("239.192.0.0/16", &pool, err, sizeof(err)), 0);
+	assert_int_equal(assign_pool_parse("239.192.0.0/16", &pool, err,
+					   sizeof(err)),
+			 0);
 	assert_int_equal(assign_pool_regions(&pool), 65536);
-	assert_int_equal(assign_pool_parse("239.192.0.1/16", &pool, err, sizeof(err)), -EINVAL);
+	assert_int_equal(assign_pool_parse("239.192.0.1/16", &pool, err,
+					   sizeof(err)),
+			 -EINVAL);
 	assert_non_null(strstr(err, "239.192.0.0/16"));
-	assert_int_equal(assign_pool_parse("10.0.0.0/8", &pool, err, sizeof(err)), -EINVAL);
+	assert_int_equal(assign_pool_parse("10.0.0.0/8", &pool, err,
+					   sizeof(err)),
+			 -EINVAL);
 	assert_non_null(strstr(err, "224.0.0.0/4"));
-	assert_int_equal(assign_pool_parse("224.0.0.0/16", &pool, err, sizeof(err)), -EINVAL);
-	assert_int_equal(assign_pool_parse("224.0.0.128/25", &pool, err, sizeof(err)), -EINVAL);
-	assert_int_equal(assign_pool_parse("224.0.1.0/24", &pool, err, sizeof(err)), 0);
-	assert_int_equal(assign_pool_parse("239.192.0.0", &pool, err, sizeof(err)), -EINVAL);
-	assert_int_equal(assign_pool_parse("239.192.0.0/33", &pool, err, sizeof(err)), -EINVAL);
-	assert_int_equal(assign_pool_parse("239.192.0.0/", &pool, err, sizeof(err)), -EINVAL);
-	assert_int_equal(assign_pool_parse("239.192.0.0/-1", &pool, err, sizeof(err)), -EINVAL);
-	assert_int_equal(assign_pool_parse("239.192.0/16", &pool, err, sizeof(err)), -EINVAL);
-	assert_int_equal(assign_pool_parse("239.192.0.0/16x", &pool, err, sizeof(err)), -EINVAL);
-	assert_int_equal(assign_pool_parse("239.255.255.255/32", &pool, err, sizeof(err)), 0);
+	assert_int_equal(assign_pool_parse("224.0.0.0/16", &pool, err,
+					   sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(assign_pool_parse("224.0.0.128/25", &pool, err,
+					   sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(
+		assign_pool_parse("224.0.1.0/24", &pool, err, sizeof(err)), 0);
+	assert_int_equal(assign_pool_parse("239.192.0.0", &pool, err,
+					   sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(assign_pool_parse("239.192.0.0/33", &pool, err,
+					   sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(assign_pool_parse("239.192.0.0/", &pool, err,
+					   sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(assign_pool_parse("239.192.0.0/-1", &pool, err,
+					   sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(assign_pool_parse("239.192.0/16", &pool, err,
+					   sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(assign_pool_parse("239.192.0.0/16x", &pool, err,
+					   sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(assign_pool_parse("239.255.255.255/32", &pool, err,
+					   sizeof(err)),
+			 0);
 	assert_int_equal(assign_pool_regions(&pool), 1);
 }
 

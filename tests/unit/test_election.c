@@ -15,17 +15,17 @@
 
 #include "../../userspace/rupctl/election.h"
 
-#define MAXN	8
-#define TICK	100
-#define IVAL	1000
-#define DEAD	3500
+#define MAXN 8
+#define TICK 100
+#define IVAL 1000
+#define DEAD 3500
 
 struct node {
-	bool started;		/* agent has run at least once */
-	bool kernel;		/* kernel beacons (what it last published) */
-	bool agent;		/* agent runs the election */
-	int side;		/* partition side; nodes see only their side */
-	uint64_t gone_at;	/* when the kernel stopped beaconing */
+	bool started; /* agent has run at least once */
+	bool kernel; /* kernel beacons (what it last published) */
+	bool agent; /* agent runs the election */
+	int side; /* partition side; nodes see only their side */
+	uint64_t gone_at; /* when the kernel stopped beaconing */
 	uint32_t score;
 	uint8_t id[RUP_NODE_ID_LEN];
 	struct election e;
@@ -45,7 +45,7 @@ static void sim_init(struct sim *s, uint64_t period_ms)
 	memset(s, 0, sizeof(*s));
 	election_config_default(&s->cfg, IVAL, DEAD);
 	s->cfg.period_ms = period_ms;
-	s->now = 1000000;	/* the clock is arbitrary; not zero */
+	s->now = 1000000; /* the clock is arbitrary; not zero */
 }
 
 /* Start node @i (id = i + 1) with @score now. */
@@ -141,9 +141,10 @@ static void assert_all_follow(const struct sim *s, int rvs)
 
 		if (!nd->agent)
 			continue;
-		if (!nd->out.have_rvs || memcmp(nd->out.rvs_id, s->n[rvs].id, RUP_NODE_ID_LEN))
-			fail_msg("node %d does not follow node %d (state %s)", i, rvs,
-				 election_state_name(nd->out.state));
+		if (!nd->out.have_rvs ||
+		    memcmp(nd->out.rvs_id, s->n[rvs].id, RUP_NODE_ID_LEN))
+			fail_msg("node %d does not follow node %d (state %s)",
+				 i, rvs, election_state_name(nd->out.state));
 		if (i != rvs)
 			assert_int_equal(nd->out.role, RUP_ROLE_MEMBER);
 	}
@@ -178,14 +179,15 @@ static void test_start_without_rvs(void **state)
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(s.n[i].out.state, ELECTION_LISTEN);
 	took = until_one_rvs(&s, 5 * IVAL);
-	assert_int_equal(the_rvs(&s), 3);	/* the highest score */
+	assert_int_equal(the_rvs(&s), 3); /* the highest score */
 	assert_true(took <= 2 * IVAL);
 	assert_int_equal(s.n[3].out.term, 1);
 	run(&s, 10 * IVAL);
 	assert_int_equal(the_rvs(&s), 3);
 	assert_all_follow(&s, 3);
 	for (int i = 0; i < 4; i++)
-		assert_int_equal(s.n[i].out.term, 1);	/* members publish it too */
+		assert_int_equal(s.n[i].out.term,
+				 1); /* members publish it too */
 }
 
 static void test_equal_scores_node_id_breaks_tie(void **state)
@@ -197,7 +199,7 @@ static void test_equal_scores_node_id_breaks_tie(void **state)
 	for (int i = 0; i < 3; i++)
 		start(&s, i, 70);
 	until_one_rvs(&s, DEAD + 5 * IVAL);
-	assert_int_equal(the_rvs(&s), 2);	/* highest node id */
+	assert_int_equal(the_rvs(&s), 2); /* highest node id */
 }
 
 static void test_start_with_live_rvs(void **state)
@@ -241,7 +243,7 @@ static void test_rvs_lost(void **state)
 	/* SPEC §6 target: a new RVS within dead interval + 2 intervals. */
 	took = until_one_rvs(&s, DEAD + 4 * IVAL);
 	assert_true(took <= DEAD + 2 * IVAL);
-	assert_int_equal(the_rvs(&s), 1);	/* next best */
+	assert_int_equal(the_rvs(&s), 1); /* next best */
 	assert_int_equal(s.n[1].out.term, 2);
 	run(&s, 10 * IVAL);
 	assert_int_equal(the_rvs(&s), 1);
@@ -257,9 +259,9 @@ static void test_best_agent_dead_fallback(void **state)
 	start(&s, 0, 10);
 	start(&s, 1, 20);
 	start(&s, 2, 99);
-	s.n[2].agent = false;	/* its kernel beacons "member"; it never claims */
+	s.n[2].agent = false; /* its kernel beacons "member"; it never claims */
 	until_one_rvs(&s, DEAD + 6 * IVAL);
-	assert_int_equal(the_rvs(&s), 1);	/* second best, after its wait */
+	assert_int_equal(the_rvs(&s), 1); /* second best, after its wait */
 	run(&s, 10 * IVAL);
 	assert_int_equal(the_rvs(&s), 1);
 	assert_int_equal(s.n[0].role_changes, 0);
@@ -280,7 +282,7 @@ static void test_split_then_heal_equal_terms(void **state)
 	run(&s, DEAD + 3 * IVAL);
 	assert_int_equal(s.n[1].out.role, RUP_ROLE_RVS);
 	assert_int_equal(s.n[2].out.role, RUP_ROLE_RVS);
-	assert_int_equal(s.n[1].out.term, s.n[2].out.term);	/* equal terms */
+	assert_int_equal(s.n[1].out.term, s.n[2].out.term); /* equal terms */
 	assert_int_equal(the_rvs(&s), -2);
 	/* Healed: the higher rank wins, the other steps down. */
 	s.n[2].side = s.n[3].side = 0;
@@ -371,8 +373,9 @@ static void test_higher_rank_answers_claim(void **state)
 	struct election e;
 	struct election_config cfg;
 	struct election_out o;
-	struct election_peer low = { .id = { 1 }, .score = 10,
-				     .role = RUP_ROLE_CANDIDATE, .term = 4 };
+	struct election_peer low = {
+		.id = { 1 }, .score = 10, .role = RUP_ROLE_CANDIDATE, .term = 4
+	};
 	uint8_t id[RUP_NODE_ID_LEN] = { 9 };
 
 	(void)state;
@@ -418,7 +421,7 @@ static void test_abnormal_step_down(void **state)
 	assert_int_equal(s.n[3].out.role, RUP_ROLE_ABNORMAL);
 	assert_int_equal(s.n[3].out.state, ELECTION_ABNORMAL);
 	took = until_one_rvs(&s, 3 * IVAL);
-	assert_true(took <= 2 * IVAL);	/* no dead interval to wait for */
+	assert_true(took <= 2 * IVAL); /* no dead interval to wait for */
 	assert_int_equal(the_rvs(&s), 1);
 	assert_true(s.n[1].out.term > 1);
 	/* Healthy again: it follows, it does not grab the role back. */
@@ -444,7 +447,7 @@ static void test_abnormal_never_claims(void **state)
 	run(&s, 10 * IVAL);
 	assert_int_equal(the_rvs(&s), 0);
 	assert_int_equal(s.n[1].out.role, RUP_ROLE_ABNORMAL);
-	assert_true(s.n[1].out.have_rvs);	/* it still follows */
+	assert_true(s.n[1].out.have_rvs); /* it still follows */
 }
 
 /* RVS node 0 elected first (score 100), then node 1 joins with @score. */
@@ -468,7 +471,8 @@ static void test_periodic_handover(void **state)
 	handover_setup(&s, 110);
 	run(&s, 3 * 60000);
 	assert_int_equal(the_rvs(&s), 0);
-	assert_int_equal(s.n[0].role_changes, 2);	/* member -> candidate -> rvs, once */
+	assert_int_equal(s.n[0].role_changes,
+			 2); /* member -> candidate -> rvs, once */
 	/* 111 beats it by more: handed over at the next period, not before. */
 	s.n[1].score = 111;
 	run(&s, 30000);
@@ -534,7 +538,8 @@ static void test_no_flapping(void **state)
 	 */
 	for (int t = 0; t < 12000; t++) {
 		for (int i = 0; i < s.count; i++)
-			s.n[i].score = 1000 + 2 * (uint32_t)i - 40 + (uint32_t)(rand_r(&seed) % 81);
+			s.n[i].score = 1000 + 2 * (uint32_t)i - 40 +
+				       (uint32_t)(rand_r(&seed) % 81);
 		tick(&s);
 		if (the_rvs(&s) != 5)
 			fail_msg("tick %d: RVS %d", t, the_rvs(&s));
@@ -560,7 +565,7 @@ static void test_staggered_start(void **state)
 	assert_int_equal(s.n[1].out.state, ELECTION_LISTEN);
 	until_one_rvs(&s, 4 * IVAL);
 	assert_int_equal(the_rvs(&s), 1);
-	assert_int_equal(s.n[0].role_changes, 0);	/* never claimed */
+	assert_int_equal(s.n[0].role_changes, 0); /* never claimed */
 	assert_int_equal(s.n[1].out.term, 1);
 	run(&s, 10 * IVAL);
 	assert_all_follow(&s, 1);

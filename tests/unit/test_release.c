@@ -30,7 +30,7 @@ static const char good[] =
 	"  \"sha256\": \"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824\",\n"
 	"  \"size\": 5,\n"
 	"  \"created\": \"2026-11-25T14:16:53Z\"\n"
-	"}\n";	/* sha256 and size of "hello" */
+	"}\n"; /* sha256 and size of "hello" */
 
 static char *path(const char *name)
 {
@@ -44,7 +44,9 @@ static char *path(const char *name)
 
 static void put(const char *name, const char *text, size_t len)
 {
-	assert_int_equal(release_write_file(path(name), text, len, 0644, err, sizeof(err)), 0);
+	assert_int_equal(release_write_file(path(name), text, len, 0644, err,
+					    sizeof(err)),
+			 0);
 }
 
 static int setup(void **state)
@@ -52,7 +54,8 @@ static int setup(void **state)
 	(void)state;
 	if (!mkdtemp(tmpdir))
 		return -1;
-	if (mkdir(path("keys"), 0755) || mkdir(path("other"), 0755) || mkdir(path("empty"), 0755))
+	if (mkdir(path("keys"), 0755) || mkdir(path("other"), 0755) ||
+	    mkdir(path("empty"), 0755))
 		return -1;
 	if (release_keygen(path("keys"), err, sizeof(err)) ||
 	    release_keygen(path("other"), err, sizeof(err)))
@@ -79,7 +82,8 @@ static void test_keygen(void **state)
 	assert_int_equal(stat(path("keys/release.pub"), &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0644);
 	/* Never overwrites an existing key. */
-	assert_int_equal(release_keygen(path("keys"), err, sizeof(err)), -EEXIST);
+	assert_int_equal(release_keygen(path("keys"), err, sizeof(err)),
+			 -EEXIST);
 	assert_non_null(strstr(err, "release.key"));
 }
 
@@ -90,7 +94,9 @@ static void test_parse_good(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(release_manifest_parse(good, strlen(good), &m, err, sizeof(err)), 0);
+	assert_int_equal(release_manifest_parse(good, strlen(good), &m, err,
+						sizeof(err)),
+			 0);
 	assert_string_equal(m.name, "appliance-fw");
 	assert_string_equal(m.version, "2.0.5");
 	assert_int_equal(m.ver.patch, 5);
@@ -119,12 +125,15 @@ static void test_install_args(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(release_manifest_parse(txt, strlen(txt), &m, err, sizeof(err)), 0);
+	assert_int_equal(release_manifest_parse(txt, strlen(txt), &m, err,
+						sizeof(err)),
+			 0);
 	assert_int_equal(m.n_args, 2);
 	assert_string_equal(m.args[1], "x y");
 	text = release_manifest_dump(&m, &len, err, sizeof(err));
 	assert_non_null(text);
-	assert_int_equal(release_manifest_parse(text, len, &m2, err, sizeof(err)), 0);
+	assert_int_equal(
+		release_manifest_parse(text, len, &m2, err, sizeof(err)), 0);
 	assert_int_equal(m2.n_args, 2);
 	assert_string_equal(m2.args[0], "--reboot");
 	free(text);
@@ -138,7 +147,8 @@ static int parse_edit(const char *from, const char *to)
 	const char *at = strstr(good, from);
 
 	assert_non_null(at);
-	snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(at - good), good, to, at + strlen(from));
+	snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(at - good), good, to,
+		 at + strlen(from));
 	err[0] = '\0';
 	return release_manifest_parse(buf, strlen(buf), &m, err, sizeof(err));
 }
@@ -150,39 +160,54 @@ static void expect_bad(const char *from, const char *to, const char *msg)
 	if (rc != -EINVAL)
 		fail_msg("edit %s -> %s: rc %d", from, to, rc);
 	if (!strstr(err, msg))
-		fail_msg("edit %s -> %s: message \"%s\" lacks \"%s\"", from, to, err, msg);
+		fail_msg("edit %s -> %s: message \"%s\" lacks \"%s\"", from, to,
+			 err, msg);
 }
 
 static void test_parse_bad(void **state)
 {
 	(void)state;
 	expect_bad("\"format\": 1", "\"format\": 2", "\"format\" must be 1");
-	expect_bad("\"format\": 1", "\"format\": \"1\"", "\"format\" must be 1");
+	expect_bad("\"format\": 1", "\"format\": \"1\"",
+		   "\"format\" must be 1");
 	expect_bad("\"format\": 1,", "", "missing field \"format\"");
 	expect_bad("\"size\": 5,", "", "missing field \"size\"");
 	expect_bad("\"size\": 5", "\"size\": 0", "\"size\" must be an integer");
-	expect_bad("\"size\": 5", "\"size\": -5", "\"size\" must be an integer");
-	expect_bad("\"size\": 5", "\"size\": 5.0", "\"size\" must be an integer");
-	expect_bad("\"size\": 5", "\"size\": 9007199254740992", "\"size\" must be an integer");
-	expect_bad("\"name\": \"appliance-fw\"", "\"name\": \"../etc\"", "\"name\"");
+	expect_bad("\"size\": 5", "\"size\": -5",
+		   "\"size\" must be an integer");
+	expect_bad("\"size\": 5", "\"size\": 5.0",
+		   "\"size\" must be an integer");
+	expect_bad("\"size\": 5", "\"size\": 9007199254740992",
+		   "\"size\" must be an integer");
+	expect_bad("\"name\": \"appliance-fw\"", "\"name\": \"../etc\"",
+		   "\"name\"");
 	expect_bad("\"name\": \"appliance-fw\"", "\"name\": \"\"", "\"name\"");
-	expect_bad("\"name\": \"appliance-fw\"", "\"name\": 7", "\"name\" must be a string");
-	expect_bad("\"version\": \"2.0.5\"", "\"version\": \"2.0\"", "version \"2.0\"");
-	expect_bad("\"range\": \">=2.0.0,<2.1.0\"", "\"range\": \"~2\"", "range \"~2\"");
+	expect_bad("\"name\": \"appliance-fw\"", "\"name\": 7",
+		   "\"name\" must be a string");
+	expect_bad("\"version\": \"2.0.5\"", "\"version\": \"2.0\"",
+		   "version \"2.0\"");
+	expect_bad("\"range\": \">=2.0.0,<2.1.0\"", "\"range\": \"~2\"",
+		   "range \"~2\"");
 	expect_bad("\"sha256\": \"2c", "\"sha256\": \"2C", "64 lowercase hex");
 	expect_bad("9824\"", "98\"", "64 lowercase hex");
 	expect_bad("9824\"", "9824aa\"", "longer than 64");
 	expect_bad("2026-11-25T14:16:53Z", "2026-11-25 14:16:53Z", "RFC 3339");
 	expect_bad("2026-11-25T14:16:53Z", "2026-13-25T14:16:53Z", "RFC 3339");
-	expect_bad("\"format\": 1,", "\"format\": 1, \"extra\": true,", "unknown field \"extra\"");
-	expect_bad("\"format\": 1,", "\"format\": 1, \"format\": 1,", "duplicate");
-	expect_bad("\"summary\": \"fixes", "\"summary\": \"\\u0007fixes", "control characters");
-	expect_bad("\"size\": 5,", "\"size\": 5, \"install_args\": \"--x\",", "array of strings");
-	expect_bad("\"size\": 5,", "\"size\": 5, \"install_args\": [1],", "must be a string");
-	expect_bad("\"size\": 5,",
-		   "\"size\": 5, \"install_args\": [\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\","
-		   "\"9\",\"10\",\"11\",\"12\",\"13\",\"14\",\"15\",\"16\",\"17\"],",
-		   "more than 16");
+	expect_bad("\"format\": 1,", "\"format\": 1, \"extra\": true,",
+		   "unknown field \"extra\"");
+	expect_bad("\"format\": 1,", "\"format\": 1, \"format\": 1,",
+		   "duplicate");
+	expect_bad("\"summary\": \"fixes", "\"summary\": \"\\u0007fixes",
+		   "control characters");
+	expect_bad("\"size\": 5,", "\"size\": 5, \"install_args\": \"--x\",",
+		   "array of strings");
+	expect_bad("\"size\": 5,", "\"size\": 5, \"install_args\": [1],",
+		   "must be a string");
+	expect_bad(
+		"\"size\": 5,",
+		"\"size\": 5, \"install_args\": [\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\","
+		"\"9\",\"10\",\"11\",\"12\",\"13\",\"14\",\"15\",\"16\",\"17\"],",
+		"more than 16");
 	expect_bad("}\n", "} x", "line");
 	expect_bad("{", "[", "");
 }
@@ -197,12 +222,17 @@ static void test_parse_limits(void **state)
 	assert_non_null(big);
 	memset(big, ' ', n);
 	memcpy(big, good, strlen(good));
-	assert_int_equal(release_manifest_parse(big, n, &m, err, sizeof(err)), -E2BIG);
+	assert_int_equal(release_manifest_parse(big, n, &m, err, sizeof(err)),
+			 -E2BIG);
 	/* Whitespace up to the limit is still fine. */
-	assert_int_equal(release_manifest_parse(big, n - 1, &m, err, sizeof(err)), 0);
+	assert_int_equal(
+		release_manifest_parse(big, n - 1, &m, err, sizeof(err)), 0);
 	free(big);
-	assert_int_equal(release_manifest_parse("", 0, &m, err, sizeof(err)), -EINVAL);
-	assert_int_equal(release_manifest_parse("{}\0{}", 5, &m, err, sizeof(err)), -EINVAL);
+	assert_int_equal(release_manifest_parse("", 0, &m, err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(release_manifest_parse("{}\0{}", 5, &m, err,
+						sizeof(err)),
+			 -EINVAL);
 }
 
 static void test_rfc3339(void **state)
@@ -212,16 +242,22 @@ static void test_rfc3339(void **state)
 	assert_int_equal(release_check_rfc3339("2026-11-25T14:16:53.5Z"), 0);
 	assert_int_equal(release_check_rfc3339("2026-11-25T14:16:53-05:30"), 0);
 	assert_int_equal(release_check_rfc3339("2026-11-25T14:16:53"), -EINVAL);
-	assert_int_equal(release_check_rfc3339("2026-11-25T24:16:53Z"), -EINVAL);
-	assert_int_equal(release_check_rfc3339("2026-11-25T14:16:53.Z"), -EINVAL);
-	assert_int_equal(release_check_rfc3339("2026-11-25T14:16:53+0530"), -EINVAL);
-	assert_int_equal(release_check_rfc3339("2026-11-25T14:16:53ZZ"), -EINVAL);
+	assert_int_equal(release_check_rfc3339("2026-11-25T24:16:53Z"),
+			 -EINVAL);
+	assert_int_equal(release_check_rfc3339("2026-11-25T14:16:53.Z"),
+			 -EINVAL);
+	assert_int_equal(release_check_rfc3339("2026-11-25T14:16:53+0530"),
+			 -EINVAL);
+	assert_int_equal(release_check_rfc3339("2026-11-25T14:16:53ZZ"),
+			 -EINVAL);
 }
 
 static void sign_good(char sig[RELEASE_SIG_B64_LEN + 1])
 {
-	assert_int_equal(release_sign(good, strlen(good), path("keys/release.key"), sig,
-				      err, sizeof(err)), 0);
+	assert_int_equal(release_sign(good, strlen(good),
+				      path("keys/release.key"), sig, err,
+				      sizeof(err)),
+			 0);
 	assert_int_equal(strlen(sig), RELEASE_SIG_B64_LEN);
 }
 
@@ -232,26 +268,34 @@ static void test_sign_verify(void **state)
 	(void)state;
 	sign_good(sig);
 	/* One key file, the folder, and the folder's key reported back. */
-	assert_int_equal(release_verify_key(good, strlen(good), sig, path("keys/release.pub"),
-					    err, sizeof(err)), 0);
-	assert_int_equal(release_verify(good, strlen(good), sig, path("keys"), used,
-					sizeof(used), err, sizeof(err)), 0);
+	assert_int_equal(release_verify_key(good, strlen(good), sig,
+					    path("keys/release.pub"), err,
+					    sizeof(err)),
+			 0);
+	assert_int_equal(release_verify(good, strlen(good), sig, path("keys"),
+					used, sizeof(used), err, sizeof(err)),
+			 0);
 	assert_string_equal(used, path("keys/release.pub"));
 	/* Another key does not verify it. */
-	assert_int_equal(release_verify(good, strlen(good), sig, path("other"), NULL, 0,
-					err, sizeof(err)), -EKEYREJECTED);
+	assert_int_equal(release_verify(good, strlen(good), sig, path("other"),
+					NULL, 0, err, sizeof(err)),
+			 -EKEYREJECTED);
 	assert_non_null(strstr(err, "any of the 1 trusted keys"));
-	assert_int_equal(release_verify(good, strlen(good), sig, path("other/release.pub"),
-					NULL, 0, err, sizeof(err)), -EKEYREJECTED);
+	assert_int_equal(release_verify(good, strlen(good), sig,
+					path("other/release.pub"), NULL, 0, err,
+					sizeof(err)),
+			 -EKEYREJECTED);
 	/* One changed byte of the manifest (even whitespace) breaks it. */
 	memcpy(bad, good, sizeof(good));
 	bad[1] = '\t';
-	assert_int_equal(release_verify(bad, strlen(bad), sig, path("keys"), NULL, 0,
-					err, sizeof(err)), -EKEYREJECTED);
+	assert_int_equal(release_verify(bad, strlen(bad), sig, path("keys"),
+					NULL, 0, err, sizeof(err)),
+			 -EKEYREJECTED);
 	/* A changed signature byte breaks it. */
 	sig[10] = sig[10] == 'A' ? 'B' : 'A';
-	assert_int_equal(release_verify(good, strlen(good), sig, path("keys"), NULL, 0,
-					err, sizeof(err)), -EKEYREJECTED);
+	assert_int_equal(release_verify(good, strlen(good), sig, path("keys"),
+					NULL, 0, err, sizeof(err)),
+			 -EKEYREJECTED);
 }
 
 static void test_sig_text(void **state)
@@ -262,17 +306,24 @@ static void test_sig_text(void **state)
 	(void)state;
 	sign_good(sig);
 	snprintf(text, sizeof(text), "  %s\r\n", sig);
-	assert_int_equal(release_sig_decode(text, strlen(text), raw, err, sizeof(err)), 0);
-	assert_int_equal(release_sig_decode(sig, 87, raw, err, sizeof(err)), -EKEYREJECTED);
-	assert_int_equal(release_sig_decode("", 0, raw, err, sizeof(err)), -EKEYREJECTED);
+	assert_int_equal(release_sig_decode(text, strlen(text), raw, err,
+					    sizeof(err)),
+			 0);
+	assert_int_equal(release_sig_decode(sig, 87, raw, err, sizeof(err)),
+			 -EKEYREJECTED);
+	assert_int_equal(release_sig_decode("", 0, raw, err, sizeof(err)),
+			 -EKEYREJECTED);
 	memcpy(text, sig, sizeof(sig));
 	text[40] = '*';
-	assert_int_equal(release_sig_decode(text, strlen(text), raw, err, sizeof(err)),
+	assert_int_equal(release_sig_decode(text, strlen(text), raw, err,
+					    sizeof(err)),
 			 -EKEYREJECTED);
 	assert_non_null(strstr(err, "base64"));
 	/* Garbage where a signature belongs is a bad signature. */
-	assert_int_equal(release_verify(good, strlen(good), "nonsense", path("keys"), NULL, 0,
-					err, sizeof(err)), -EKEYREJECTED);
+	assert_int_equal(release_verify(good, strlen(good), "nonsense",
+					path("keys"), NULL, 0, err,
+					sizeof(err)),
+			 -EKEYREJECTED);
 }
 
 static void test_trust_folder(void **state)
@@ -284,10 +335,13 @@ static void test_trust_folder(void **state)
 	(void)state;
 	sign_good(sig);
 	/* No keys at all. */
-	assert_int_equal(release_verify(good, strlen(good), sig, path("empty"), NULL, 0,
-					err, sizeof(err)), -ENOKEY);
-	assert_int_equal(release_verify(good, strlen(good), sig, path("missing"), NULL, 0,
-					err, sizeof(err)), -ENOKEY);
+	assert_int_equal(release_verify(good, strlen(good), sig, path("empty"),
+					NULL, 0, err, sizeof(err)),
+			 -ENOKEY);
+	assert_int_equal(release_verify(good, strlen(good), sig,
+					path("missing"), NULL, 0, err,
+					sizeof(err)),
+			 -ENOKEY);
 	assert_non_null(strstr(err, "missing"));
 	/* Broken and non-Ed25519 keys are skipped; the good one still verifies. */
 	mkdir(path("mixed"), 0755);
@@ -299,21 +353,29 @@ static void test_trust_folder(void **state)
 	assert_int_equal(PEM_write_PUBKEY(f, ec), 1);
 	fclose(f);
 	EVP_PKEY_free(ec);
-	assert_int_equal(release_verify(good, strlen(good), sig, path("mixed"), NULL, 0,
-					err, sizeof(err)), -ENOKEY);
+	assert_int_equal(release_verify(good, strlen(good), sig, path("mixed"),
+					NULL, 0, err, sizeof(err)),
+			 -ENOKEY);
 	assert_non_null(strstr(err, "no usable Ed25519 keys"));
-	assert_int_equal(link(path("other/release.pub"), path("mixed/c-other.pub")), 0);
-	assert_int_equal(release_verify(good, strlen(good), sig, path("mixed"), NULL, 0,
-					err, sizeof(err)), -EKEYREJECTED);
-	assert_int_equal(link(path("keys/release.pub"), path("mixed/d-good.pub")), 0);
+	assert_int_equal(
+		link(path("other/release.pub"), path("mixed/c-other.pub")), 0);
+	assert_int_equal(release_verify(good, strlen(good), sig, path("mixed"),
+					NULL, 0, err, sizeof(err)),
+			 -EKEYREJECTED);
+	assert_int_equal(
+		link(path("keys/release.pub"), path("mixed/d-good.pub")), 0);
 	/* Files not ending in .pub are not keys. */
-	assert_int_equal(link(path("keys/release.key"), path("mixed/e-priv.key")), 0);
-	assert_int_equal(release_verify(good, strlen(good), sig, path("mixed"), used,
-					sizeof(used), err, sizeof(err)), 0);
+	assert_int_equal(
+		link(path("keys/release.key"), path("mixed/e-priv.key")), 0);
+	assert_int_equal(release_verify(good, strlen(good), sig, path("mixed"),
+					used, sizeof(used), err, sizeof(err)),
+			 0);
 	assert_string_equal(used, path("mixed/d-good.pub"));
 	/* A private key file is not a public key. */
-	assert_int_equal(release_verify_key(good, strlen(good), sig, path("keys/release.key"),
-					    err, sizeof(err)), -ENOKEY);
+	assert_int_equal(release_verify_key(good, strlen(good), sig,
+					    path("keys/release.key"), err,
+					    sizeof(err)),
+			 -ENOKEY);
 }
 
 static void test_payload(void **state)
@@ -322,22 +384,35 @@ static void test_payload(void **state)
 	struct release_hash h;
 
 	(void)state;
-	assert_int_equal(release_manifest_parse(good, strlen(good), &m, err, sizeof(err)), 0);
+	assert_int_equal(release_manifest_parse(good, strlen(good), &m, err,
+						sizeof(err)),
+			 0);
 	put("p-good", "hello", 5);
 	put("p-tampered", "hellO", 5);
 	put("p-long", "hello!", 6);
 	put("p-short", "hell", 4);
-	assert_int_equal(release_verify_payload(&m, path("p-good"), err, sizeof(err)), 0);
-	assert_int_equal(release_verify_payload(&m, path("p-tampered"), err, sizeof(err)),
+	assert_int_equal(release_verify_payload(&m, path("p-good"), err,
+						sizeof(err)),
+			 0);
+	assert_int_equal(release_verify_payload(&m, path("p-tampered"), err,
+						sizeof(err)),
 			 -EBADMSG);
 	assert_non_null(strstr(err, "SHA-256 differs"));
-	assert_int_equal(release_verify_payload(&m, path("p-long"), err, sizeof(err)), -EFBIG);
-	assert_int_equal(release_verify_payload(&m, path("p-short"), err, sizeof(err)),
+	assert_int_equal(release_verify_payload(&m, path("p-long"), err,
+						sizeof(err)),
+			 -EFBIG);
+	assert_int_equal(release_verify_payload(&m, path("p-short"), err,
+						sizeof(err)),
 			 -ENODATA);
-	assert_int_equal(release_verify_payload(&m, path("p-none"), err, sizeof(err)), -ENOENT);
-	assert_int_equal(release_verify_payload(&m, tmpdir, err, sizeof(err)), -EINVAL);
+	assert_int_equal(release_verify_payload(&m, path("p-none"), err,
+						sizeof(err)),
+			 -ENOENT);
+	assert_int_equal(release_verify_payload(&m, tmpdir, err, sizeof(err)),
+			 -EINVAL);
 	assert_int_equal(mkfifo(path("p-fifo"), 0600), 0);
-	assert_int_equal(release_verify_payload(&m, path("p-fifo"), err, sizeof(err)), -EINVAL);
+	assert_int_equal(release_verify_payload(&m, path("p-fifo"), err,
+						sizeof(err)),
+			 -EINVAL);
 
 	/* Streamed: the byte past the signed size is refused as it arrives. */
 	assert_int_equal(release_hash_init(&h, m.size), 0);
@@ -358,7 +433,9 @@ static void test_hash_file(void **state)
 
 	(void)state;
 	put("p-hash", "hello", 5);
-	assert_int_equal(release_hash_file(path("p-hash"), sha, &size, err, sizeof(err)), 0);
+	assert_int_equal(release_hash_file(path("p-hash"), sha, &size, err,
+					   sizeof(err)),
+			 0);
 	assert_int_equal(size, 5);
 	assert_int_equal(sha[0], 0x2c);
 	assert_int_equal(sha[31], 0x24);
@@ -374,11 +451,15 @@ static void test_rollback(void **state)
 	semver_parse("2.0.4", &h, NULL, 0);
 	assert_int_equal(release_check_rollback(&r, &h, err, sizeof(err)), 0);
 	semver_parse("2.0.5", &h, NULL, 0);
-	assert_int_equal(release_check_rollback(&r, &h, err, sizeof(err)), -EALREADY);
+	assert_int_equal(release_check_rollback(&r, &h, err, sizeof(err)),
+			 -EALREADY);
 	semver_parse("2.1.0-rc.1", &h, NULL, 0);
-	assert_int_equal(release_check_rollback(&r, &h, err, sizeof(err)), -ESTALE);
-	assert_string_equal(err, "release 2.0.5: lower than 2.1.0-rc.1, the highest version "
-				 "installed (rollback refused)");
+	assert_int_equal(release_check_rollback(&r, &h, err, sizeof(err)),
+			 -ESTALE);
+	assert_string_equal(
+		err,
+		"release 2.0.5: lower than 2.1.0-rc.1, the highest version "
+		"installed (rollback refused)");
 }
 
 static void test_reasons(void **state)
@@ -401,26 +482,38 @@ static void test_files(void **state)
 	struct stat st;
 
 	(void)state;
-	assert_int_equal(release_write_file(path("f"), "abcdef", 6, 0600, err, sizeof(err)), 0);
+	assert_int_equal(release_write_file(path("f"), "abcdef", 6, 0600, err,
+					    sizeof(err)),
+			 0);
 	assert_int_equal(stat(path("f"), &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
-	assert_int_equal(release_read_file(path("f"), 6, &buf, &len, err, sizeof(err)), 0);
+	assert_int_equal(release_read_file(path("f"), 6, &buf, &len, err,
+					   sizeof(err)),
+			 0);
 	assert_int_equal(len, 6);
 	assert_string_equal(buf, "abcdef");
 	free(buf);
-	assert_int_equal(release_read_file(path("f"), 5, &buf, &len, err, sizeof(err)), -E2BIG);
-	assert_int_equal(release_write_file(path("nodir/f"), "x", 1, 0600, err, sizeof(err)),
+	assert_int_equal(release_read_file(path("f"), 5, &buf, &len, err,
+					   sizeof(err)),
+			 -E2BIG);
+	assert_int_equal(release_write_file(path("nodir/f"), "x", 1, 0600, err,
+					    sizeof(err)),
 			 -ENOENT);
 	assert_non_null(strstr(err, "nodir/f"));
 	/* Replacing keeps no temporary behind and takes the new mode. */
-	assert_int_equal(release_write_file(path("f"), "xy", 2, 0644, err, sizeof(err)), 0);
+	assert_int_equal(release_write_file(path("f"), "xy", 2, 0644, err,
+					    sizeof(err)),
+			 0);
 	assert_int_equal(stat(path("f"), &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0644);
 	assert_int_equal(st.st_size, 2);
-	assert_int_equal(system("ls /tmp/rup-test-release.*/f.* 2>/dev/null | grep -q ."), 256);
+	assert_int_equal(
+		system("ls /tmp/rup-test-release.*/f.* 2>/dev/null | grep -q ."),
+		256);
 	/* A FIFO where a file belongs is refused at once, never waited on. */
 	assert_int_equal(mkfifo(path("fifo"), 0600), 0);
-	assert_int_equal(release_read_file(path("fifo"), 100, &buf, &len, err, sizeof(err)),
+	assert_int_equal(release_read_file(path("fifo"), 100, &buf, &len, err,
+					   sizeof(err)),
 			 -EINVAL);
 	assert_non_null(strstr(err, "not a regular file"));
 }

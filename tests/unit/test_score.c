@@ -30,12 +30,20 @@ static int setup(void **state)
 static struct score_inputs best(void)
 {
 	struct score_inputs in = {
-		.cpu_known = true, .cpus = 16,
-		.mem_known = true, .mem_avail_kb = 8ULL << 20,
-		.disk_known = true, .disk_free_bytes = 32ULL << 30,
-		.link_known = true, .link_up = true, .link_mbps = 10000,
-		.load_known = true, .load1 = 0,
-		.rtt_known = true, .rtt_ms = 0, .loss_pct = 0,
+		.cpu_known = true,
+		.cpus = 16,
+		.mem_known = true,
+		.mem_avail_kb = 8ULL << 20,
+		.disk_known = true,
+		.disk_free_bytes = 32ULL << 30,
+		.link_known = true,
+		.link_up = true,
+		.link_mbps = 10000,
+		.load_known = true,
+		.load1 = 0,
+		.rtt_known = true,
+		.rtt_ms = 0,
+		.loss_pct = 0,
 	};
 	return in;
 }
@@ -61,7 +69,7 @@ static void test_best_and_scaling(void **state)
 	(void)state;
 	score_combine(&cfg, &in, &r);
 	assert_int_equal(r.score, 1000000);
-	in.cpus = 64;	/* above the reference: capped */
+	in.cpus = 64; /* above the reference: capped */
 	in.mem_avail_kb = 1ULL << 40;
 	score_combine(&cfg, &in, &r);
 	assert_int_equal(r.score, 1000000);
@@ -85,7 +93,7 @@ static void test_link(void **state)
 	in.link_mbps = 1000;
 	score_combine(&cfg, &in, &r);
 	assert_int_equal(r.points[SCORE_LINK], 100);
-	in.link_mbps = -1;	/* veth and friends: unknown speed */
+	in.link_mbps = -1; /* veth and friends: unknown speed */
 	score_combine(&cfg, &in, &r);
 	assert_int_equal(r.points[SCORE_LINK], 500);
 	/* 5 % bad packets halve it; 10 % and more zero it. */
@@ -174,7 +182,7 @@ static void test_config(void **state)
 	assert_int_equal(score_config_set(&c, "cpu", "12x"), -EINVAL);
 	assert_int_equal(score_config_set(&c, "cpu", ""), -EINVAL);
 	assert_int_equal(score_config_set(&c, "gpu", "5"), -ENOENT);
-	in.mem_avail_kb = 0;	/* weight 0: does not matter */
+	in.mem_avail_kb = 0; /* weight 0: does not matter */
 	score_combine(&c, &in, &r);
 	assert_int_equal(r.score, (1000 + 150 + 200 + 100 + 150) * 1000);
 	/* Out-of-range weights in the struct are capped, never overflow. */
@@ -215,11 +223,12 @@ static void test_proc_parsers(void **state)
 	char *p;
 
 	(void)state;
-	p = fixture("MemTotal:       16000000 kB\nMemFree:  100 kB\nMemAvailable:    1234567 kB\n");
+	p = fixture(
+		"MemTotal:       16000000 kB\nMemFree:  100 kB\nMemAvailable:    1234567 kB\n");
 	assert_int_equal(score_read_meminfo(p, &kb), 0);
 	assert_int_equal(kb, 1234567);
 	unlink(p);
-	p = fixture("MemTotal:       16000000 kB\n");	/* kernels before 3.14 */
+	p = fixture("MemTotal:       16000000 kB\n"); /* kernels before 3.14 */
 	assert_int_equal(score_read_meminfo(p, &kb), -ENODATA);
 	unlink(p);
 	p = fixture("0.75 0.50 0.25 1/123 4567\n");
@@ -275,7 +284,8 @@ static void test_linkwatch_netns(void **state)
 
 	(void)state;
 	if (unshare(CLONE_NEWNET)) {
-		print_message("no network namespace (%s): skipped\n", strerror(errno));
+		print_message("no network namespace (%s): skipped\n",
+			      strerror(errno));
 		skip();
 	}
 	assert_int_equal(score_read_link("lo", &li), 0);

@@ -10,8 +10,7 @@
 
 #include "semver.h"
 
-static struct semver V(const char *s)
-{
+static struct semver V(const char *s) {
 	struct semver v;
 	char err[160];
 
@@ -20,13 +19,23 @@ static struct semver V(const char *s)
 	return v;
 }
 
-static void test_parse_valid(void **state)
+static void
+test_parse_valid(void **state)
 {
 	static const char *const ok[] = {
-		"0.0.0", "1.2.3", "10.20.30", "1.0.0-alpha", "1.0.0-alpha.1",
-		"1.0.0-0.3.7", "1.0.0-x.7.z.92", "1.0.0+20130313144700",
-		"1.0.0-beta+exp.sha.5114f85", "1.0.0+21AF26D3---117B344092BD",
-		"1.0.0-x-y-z.--", "18446744073709551615.0.0", "1.0.0+001",
+		"0.0.0",
+		"1.2.3",
+		"10.20.30",
+		"1.0.0-alpha",
+		"1.0.0-alpha.1",
+		"1.0.0-0.3.7",
+		"1.0.0-x.7.z.92",
+		"1.0.0+20130313144700",
+		"1.0.0-beta+exp.sha.5114f85",
+		"1.0.0+21AF26D3---117B344092BD",
+		"1.0.0-x-y-z.--",
+		"18446744073709551615.0.0",
+		"1.0.0+001",
 	};
 	struct semver v;
 	char buf[SEMVER_MAX_LEN + 1];
@@ -35,7 +44,7 @@ static void test_parse_valid(void **state)
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		assert_int_equal(semver_parse(ok[i], &v, NULL, 0), 0);
 		semver_format(&v, buf, sizeof(buf));
-		assert_string_equal(buf, ok[i]);	/* round trip */
+		assert_string_equal(buf, ok[i]); /* round trip */
 	}
 	v = V("1.0.0-beta+exp.sha.5114f85");
 	assert_int_equal(v.major, 1);
@@ -46,10 +55,28 @@ static void test_parse_valid(void **state)
 static void test_parse_invalid(void **state)
 {
 	static const char *const bad[] = {
-		"", "1", "1.2", "1.2.3.4", "01.2.3", "1.02.3", "1.2.03", "v1.2.3",
-		"1.2.3-", "1.2.3+", "1.2.3-01", "1.2.3-a..b", "1.2.3-a.",
-		"1.2.3-a_b", "1.2.3+a+b", " 1.2.3", "1.2.3 ", "-1.2.3", "1.-2.3",
-		"18446744073709551616.0.0", "1.2.x", "1.2.3-\xc3\xa9",
+		"",
+		"1",
+		"1.2",
+		"1.2.3.4",
+		"01.2.3",
+		"1.02.3",
+		"1.2.03",
+		"v1.2.3",
+		"1.2.3-",
+		"1.2.3+",
+		"1.2.3-01",
+		"1.2.3-a..b",
+		"1.2.3-a.",
+		"1.2.3-a_b",
+		"1.2.3+a+b",
+		" 1.2.3",
+		"1.2.3 ",
+		"-1.2.3",
+		"1.-2.3",
+		"18446744073709551616.0.0",
+		"1.2.x",
+		"1.2.3-\xc3\xa9",
 		"1.2.3-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 	};
 	struct semver v;
@@ -63,7 +90,8 @@ static void test_parse_invalid(void **state)
 		assert_true(err[0] != '\0');
 	}
 	assert_int_equal(semver_parse("01.2.3", &v, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "version \"01.2.3\": major has a leading zero");
+	assert_string_equal(err,
+			    "version \"01.2.3\": major has a leading zero");
 	assert_int_equal(semver_parse(NULL, &v, err, sizeof(err)), -EINVAL);
 }
 
@@ -71,9 +99,11 @@ static void test_precedence(void **state)
 {
 	/* SemVer 2.0 §11's example chain, plus numeric (not text) ordering. */
 	static const char *const chain[] = {
-		"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta",
-		"1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1",
-		"1.1.0", "1.9.0", "1.10.0", "2.0.0",
+		"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta",
+		"1.0.0-beta",  "1.0.0-beta.2",	"1.0.0-beta.11",
+		"1.0.0-rc.1",  "1.0.0",		"1.0.1",
+		"1.1.0",       "1.9.0",		"1.10.0",
+		"2.0.0",
 	};
 	size_t n = sizeof(chain) / sizeof(chain[0]);
 
@@ -83,8 +113,10 @@ static void test_precedence(void **state)
 			struct semver a = V(chain[i]), b = V(chain[j]);
 			int c = semver_cmp(&a, &b);
 
-			if ((i < j && c >= 0) || (i > j && c <= 0) || (i == j && c))
-				fail_msg("%s vs %s gave %d", chain[i], chain[j], c);
+			if ((i < j && c >= 0) || (i > j && c <= 0) ||
+			    (i == j && c))
+				fail_msg("%s vs %s gave %d", chain[i], chain[j],
+					 c);
 		}
 	}
 	/* Build metadata does not count. */
@@ -117,7 +149,7 @@ static void test_ranges(void **state)
 	assert_true(match(">=2.0.0,<2.1.0", "2.0.9"));
 	assert_false(match(">=2.0.0,<2.1.0", "2.1.0"));
 	assert_false(match(">=2.0.0,<2.1.0", "1.9.9"));
-	assert_false(match(">=2.0.0,<2.1.0", "2.0.0-rc.1"));	/* pre < release */
+	assert_false(match(">=2.0.0,<2.1.0", "2.0.0-rc.1")); /* pre < release */
 	assert_true(match(">1.0.0", "1.0.1"));
 	assert_false(match(">1.0.0", "1.0.0"));
 	assert_true(match("<=1.0.0", "1.0.0"));
@@ -133,8 +165,18 @@ static void test_ranges(void **state)
 static void test_range_invalid(void **state)
 {
 	static const char *const bad[] = {
-		"", ",", ">=1.0.0,", ",<2.0.0", ">=", "=>1.0.0", "~1.0.0", "^1.0.0",
-		">=1.0", "1.0.0 || 2.0.0", ">=1.0.0,,<2.0.0", "**",
+		"",
+		",",
+		">=1.0.0,",
+		",<2.0.0",
+		">=",
+		"=>1.0.0",
+		"~1.0.0",
+		"^1.0.0",
+		">=1.0",
+		"1.0.0 || 2.0.0",
+		">=1.0.0,,<2.0.0",
+		"**",
 		"1.0.0,1.0.0,1.0.0,1.0.0,1.0.0,1.0.0,1.0.0,1.0.0,1.0.0",
 	};
 	struct range r;
@@ -148,7 +190,9 @@ static void test_range_invalid(void **state)
 		assert_true(err[0] != '\0');
 	}
 	assert_int_equal(range_parse(">=1.0", &r, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "range \">=1.0\": version \"1.0\": expected MAJOR.MINOR.PATCH");
+	assert_string_equal(
+		err,
+		"range \">=1.0\": version \"1.0\": expected MAJOR.MINOR.PATCH");
 }
 
 static void test_release_applies(void **state)
@@ -160,11 +204,11 @@ static void test_release_applies(void **state)
 	assert_int_equal(range_parse(">=2.0.0,<2.1.0", &r, NULL, 0), 0);
 	node = V("2.0.1");
 	assert_true(release_applies(&r, &node, &rel));
-	node = V("2.0.5");	/* already there */
+	node = V("2.0.5"); /* already there */
 	assert_false(release_applies(&r, &node, &rel));
-	node = V("2.0.7");	/* in range but newer: never a downgrade */
+	node = V("2.0.7"); /* in range but newer: never a downgrade */
 	assert_false(release_applies(&r, &node, &rel));
-	node = V("1.9.0");	/* outside the range */
+	node = V("1.9.0"); /* outside the range */
 	assert_false(release_applies(&r, &node, &rel));
 }
 

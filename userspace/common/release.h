@@ -31,18 +31,18 @@
 
 #include "semver.h"
 
-#define RELEASE_FORMAT		1
-#define RELEASE_MANIFEST_MAX	(16 * 1024)	/* bytes of manifest JSON */
-#define RELEASE_NAME_MAX	64
-#define RELEASE_SUMMARY_MAX	1024
-#define RELEASE_CREATED_MAX	40
-#define RELEASE_ARGS_MAX	16		/* install_args entries */
-#define RELEASE_ARG_MAX		256		/* bytes per install_args entry */
-#define RELEASE_SIZE_MAX	((1ULL << 53) - 1) /* exact in every JSON parser */
-#define RELEASE_SHA256_LEN	32
-#define RELEASE_SIG_LEN		64		/* raw Ed25519 signature */
-#define RELEASE_SIG_B64_LEN	88		/* its base64 text, without NUL */
-#define RELEASE_KEYS_DIR	"/etc/rup/keys"	/* default trust: *.pub in here */
+#define RELEASE_FORMAT 1
+#define RELEASE_MANIFEST_MAX (16 * 1024) /* bytes of manifest JSON */
+#define RELEASE_NAME_MAX 64
+#define RELEASE_SUMMARY_MAX 1024
+#define RELEASE_CREATED_MAX 40
+#define RELEASE_ARGS_MAX 16 /* install_args entries */
+#define RELEASE_ARG_MAX 256 /* bytes per install_args entry */
+#define RELEASE_SIZE_MAX ((1ULL << 53) - 1) /* exact in every JSON parser */
+#define RELEASE_SHA256_LEN 32
+#define RELEASE_SIG_LEN 64 /* raw Ed25519 signature */
+#define RELEASE_SIG_B64_LEN 88 /* its base64 text, without NUL */
+#define RELEASE_KEYS_DIR "/etc/rup/keys" /* default trust: *.pub in here */
 
 struct release_manifest {
 	int format;
@@ -70,7 +70,8 @@ const char *release_reason(int rc);
  * duplicate keys.
  */
 int release_manifest_parse(const void *buf, size_t len,
-			   struct release_manifest *m, char *err, size_t errlen);
+			   struct release_manifest *m, char *err,
+			   size_t errlen);
 /*
  * Serialise @m (its text fields) as the canonical manifest text, ending in a
  * newline; malloc'd, *len set. Only the signer uses this: verification always
@@ -92,7 +93,8 @@ int release_write_file(const char *path, const void *buf, size_t len,
 /* Signatures (Ed25519, OpenSSL EVP with no digest). */
 int release_keygen(const char *dir, char *err, size_t errlen);
 int release_sign(const void *buf, size_t len, const char *key_path,
-		 char sig_b64[RELEASE_SIG_B64_LEN + 1], char *err, size_t errlen);
+		 char sig_b64[RELEASE_SIG_B64_LEN + 1], char *err,
+		 size_t errlen);
 /* Decode base64 text (surrounding whitespace allowed) into 64 bytes;
  * -EKEYREJECTED when it is not one. */
 int release_sig_decode(const char *text, size_t len,
@@ -107,8 +109,8 @@ int release_verify_key(const void *buf, size_t len, const char *sig_b64,
  * into @used (may be NULL).
  */
 int release_verify(const void *buf, size_t len, const char *sig_b64,
-		   const char *trust, char *used, size_t usedlen,
-		   char *err, size_t errlen);
+		   const char *trust, char *used, size_t usedlen, char *err,
+		   size_t errlen);
 
 /*
  * Streamed payload check: feed bytes as they arrive; update fails with
@@ -117,7 +119,7 @@ int release_verify(const void *buf, size_t len, const char *sig_b64,
  * (call release_hash_free instead when abandoning).
  */
 struct release_hash {
-	void *ctx;		/* EVP_MD_CTX */
+	void *ctx; /* EVP_MD_CTX */
 	uint64_t got;
 	uint64_t limit;
 };
@@ -140,6 +142,7 @@ int release_hash_file(const char *path, uint8_t sha[RELEASE_SHA256_LEN],
  * version ever installed (NULL when nothing was).
  */
 int release_check_rollback(const struct semver *release,
-			   const struct semver *highest, char *err, size_t errlen);
+			   const struct semver *highest, char *err,
+			   size_t errlen);
 
 #endif

@@ -6,10 +6,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-static inline int rel_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static inline int rel_err(char *err, size_t errlen, int rc, const char *fmt,
+			  ...) __attribute__((format(printf, 4, 5)));
 
-static inline int rel_err(char *err, size_t errlen, int rc, const char *fmt, ...)
+static inline int rel_err(char *err, size_t errlen, int rc, const char *fmt,
+			  ...)
 {
 	va_list ap;
 

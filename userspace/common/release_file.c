@@ -23,10 +23,12 @@ int release_read_file(const char *path, size_t max, char **buf, size_t *len,
 	/* O_NONBLOCK: a FIFO in place of the file must not hang us. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
-		return rel_err(err, errlen, -errno, "%s: %s", path, strerror(errno));
+		return rel_err(err, errlen, -errno, "%s: %s", path,
+			       strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return rel_err(err, errlen, -EINVAL, "%s: not a regular file", path);
+		return rel_err(err, errlen, -EINVAL, "%s: not a regular file",
+			       path);
 	}
 	p = malloc(max + 2);
 	if (!p) {
@@ -44,7 +46,8 @@ int release_read_file(const char *path, size_t max, char **buf, size_t *len,
 
 			close(fd);
 			free(p);
-			return rel_err(err, errlen, -e, "%s: %s", path, strerror(e));
+			return rel_err(err, errlen, -e, "%s: %s", path,
+				       strerror(e));
 		}
 		if (n == 0)
 			break;
@@ -53,7 +56,8 @@ int release_read_file(const char *path, size_t max, char **buf, size_t *len,
 	close(fd);
 	if (got > max) {
 		free(p);
-		return rel_err(err, errlen, -E2BIG, "%s: larger than %zu bytes", path, max);
+		return rel_err(err, errlen, -E2BIG, "%s: larger than %zu bytes",
+			       path, max);
 	}
 	p[got] = '\0';
 	*buf = p;
@@ -70,11 +74,13 @@ int release_write_file(const char *path, const void *buf, size_t len,
 	int fd, dfd, e;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
-		return rel_err(err, errlen, -ENAMETOOLONG, "%s: path too long", path);
+		return rel_err(err, errlen, -ENAMETOOLONG, "%s: path too long",
+			       path);
 	/* A fresh, exclusive temporary name: never follows a planted link. */
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
-		return rel_err(err, errlen, -errno, "%s: %s", tmp, strerror(errno));
+		return rel_err(err, errlen, -errno, "%s: %s", tmp,
+			       strerror(errno));
 	while (done < len) {
 		ssize_t n = write(fd, p + done, len - done);
 

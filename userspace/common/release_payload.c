@@ -36,7 +36,7 @@ int release_hash_update(struct release_hash *h, const void *data, size_t n)
 	if (!h->ctx)
 		return -EINVAL;
 	if (n > h->limit - h->got)
-		return -EFBIG;	/* endless data: stop before hashing any of it */
+		return -EFBIG; /* endless data: stop before hashing any of it */
 	if (EVP_DigestUpdate(h->ctx, data, n) != 1)
 		return -EIO;
 	h->got += n;
@@ -57,22 +57,27 @@ int release_hash_final(struct release_hash *h, const struct release_manifest *m,
 	int ok;
 
 	if (!h->ctx)
-		return rel_err(err, errlen, -EINVAL, "payload: hash not started");
+		return rel_err(err, errlen, -EINVAL,
+			       "payload: hash not started");
 	ok = EVP_DigestFinal_ex(h->ctx, md, &mdlen) == 1;
 	release_hash_free(h);
 	if (!ok)
 		return rel_err(err, errlen, -EIO, "payload: SHA-256 failed");
 	if (h->got < m->size)
-		return rel_err(err, errlen, -ENODATA,
-			       "payload: %llu bytes, shorter than the signed size %llu",
-			       (unsigned long long)h->got, (unsigned long long)m->size);
+		return rel_err(
+			err, errlen, -ENODATA,
+			"payload: %llu bytes, shorter than the signed size %llu",
+			(unsigned long long)h->got,
+			(unsigned long long)m->size);
 	if (h->got > m->size)
 		return rel_err(err, errlen, -EFBIG,
 			       "payload: larger than the signed size %llu",
 			       (unsigned long long)m->size);
-	if (mdlen != RELEASE_SHA256_LEN || CRYPTO_memcmp(md, m->sha256, RELEASE_SHA256_LEN))
+	if (mdlen != RELEASE_SHA256_LEN ||
+	    CRYPTO_memcmp(md, m->sha256, RELEASE_SHA256_LEN))
 		return rel_err(err, errlen, -EBADMSG,
-			       "payload: SHA-256 differs from the signed %s", m->sha256_hex);
+			       "payload: SHA-256 differs from the signed %s",
+			       m->sha256_hex);
 	return 0;
 }
 
@@ -84,40 +89,51 @@ int release_verify_payload(const struct release_manifest *m, const char *path,
 	struct stat st;
 	int fd, rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);	/* a FIFO must not hang us */
+	fd = open(path, O_RDONLY | O_CLOEXEC |
+				O_NONBLOCK); /* a FIFO must not hang us */
 	if (fd < 0)
-		return rel_err(err, errlen, -errno, "payload %s: %s", path, strerror(errno));
+		return rel_err(err, errlen, -errno, "payload %s: %s", path,
+			       strerror(errno));
 	buf = malloc(CHUNK);
 	if (!buf) {
 		close(fd);
-		return rel_err(err, errlen, -ENOMEM, "payload %s: out of memory", path);
+		return rel_err(err, errlen, -ENOMEM,
+			       "payload %s: out of memory", path);
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		free(buf);
 		close(fd);
-		return rel_err(err, errlen, -EINVAL, "payload %s: not a regular file", path);
+		return rel_err(err, errlen, -EINVAL,
+			       "payload %s: not a regular file", path);
 	}
 	if ((uint64_t)st.st_size > m->size) {
 		free(buf);
 		close(fd);
-		return rel_err(err, errlen, -EFBIG,
-			       "payload %s: %lld bytes, larger than the signed size %llu",
-			       path, (long long)st.st_size, (unsigned long long)m->size);
+		return rel_err(
+			err, errlen, -EFBIG,
+			"payload %s: %lld bytes, larger than the signed size %llu",
+			path, (long long)st.st_size,
+			(unsigned long long)m->size);
 	}
 	rc = release_hash_init(&h, m->size);
 	if (rc) {
 		free(buf);
 		close(fd);
-		return rel_err(err, errlen, rc, "payload %s: cannot start SHA-256", path);
+		return rel_err(err, errlen, rc,
+			       "payload %s: cannot start SHA-256", path);
 	}
 	while (h.got < m->size) {
-		size_t want = m->size - h.got < CHUNK ? (size_t)(m->size - h.got) : CHUNK;
-		ssize_t n = read(fd, buf, want);	/* never past the signed size */
+		size_t want = m->size - h.got < CHUNK ?
+				      (size_t)(m->size - h.got) :
+				      CHUNK;
+		ssize_t n =
+			read(fd, buf, want); /* never past the signed size */
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = rel_err(err, errlen, -errno, "payload %s: %s", path, strerror(errno));
+			rc = rel_err(err, errlen, -errno, "payload %s: %s",
+				     path, strerror(errno));
 			break;
 		}
 		if (n == 0)
@@ -153,10 +169,12 @@ int release_hash_file(const char *path, uint8_t sha[RELEASE_SHA256_LEN],
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return rel_err(err, errlen, -errno, "%s: %s", path, strerror(errno));
+		return rel_err(err, errlen, -errno, "%s: %s", path,
+			       strerror(errno));
 	ctx = EVP_MD_CTX_new();
 	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		rc = rel_err(err, errlen, -EIO, "%s: cannot start SHA-256", path);
+		rc = rel_err(err, errlen, -EIO, "%s: cannot start SHA-256",
+			     path);
 		goto out;
 	}
 	for (;;) {
@@ -165,18 +183,21 @@ int release_hash_file(const char *path, uint8_t sha[RELEASE_SHA256_LEN],
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = rel_err(err, errlen, -errno, "%s: %s", path, strerror(errno));
+			rc = rel_err(err, errlen, -errno, "%s: %s", path,
+				     strerror(errno));
 			goto out;
 		}
 		if (n == 0)
 			break;
 		if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1) {
-			rc = rel_err(err, errlen, -EIO, "%s: SHA-256 failed", path);
+			rc = rel_err(err, errlen, -EIO, "%s: SHA-256 failed",
+				     path);
 			goto out;
 		}
 		total += (uint64_t)n;
 	}
-	if (EVP_DigestFinal_ex(ctx, sha, &mdlen) != 1 || mdlen != RELEASE_SHA256_LEN) {
+	if (EVP_DigestFinal_ex(ctx, sha, &mdlen) != 1 ||
+	    mdlen != RELEASE_SHA256_LEN) {
 		rc = rel_err(err, errlen, -EIO, "%s: SHA-256 failed", path);
 		goto out;
 	}

@@ -29,8 +29,8 @@ static bool is_digit(char c)
 
 static bool is_ident_char(char c)
 {
-	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       c == '-';
+	return is_digit(c) || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z') || c == '-';
 }
 
 /* Parse one numeric core field; *p advances past its digits. */
@@ -41,12 +41,15 @@ static int parse_num(const char **p, uint64_t *out, const char *what,
 	uint64_t n = 0;
 
 	if (!is_digit(*q))
-		return fail(err, errlen, "version \"%s\": %s is not a number", s, what);
+		return fail(err, errlen, "version \"%s\": %s is not a number",
+			    s, what);
 	if (*q == '0' && is_digit(q[1]))
-		return fail(err, errlen, "version \"%s\": %s has a leading zero", s, what);
+		return fail(err, errlen,
+			    "version \"%s\": %s has a leading zero", s, what);
 	for (; is_digit(*q); q++) {
 		if (n > (UINT64_MAX - (uint64_t)(*q - '0')) / 10)
-			return fail(err, errlen, "version \"%s\": %s is too large", s, what);
+			return fail(err, errlen,
+				    "version \"%s\": %s is too large", s, what);
 		n = n * 10 + (uint64_t)(*q - '0');
 	}
 	*out = n;
@@ -70,21 +73,24 @@ static int check_idents(const char *q, size_t len, bool prerelease,
 
 		while (i < len && q[i] != '.') {
 			if (!is_ident_char(q[i]))
-				return fail(err, errlen,
-					    "version \"%s\": invalid character '%c' in %s",
-					    s, q[i], what);
+				return fail(
+					err, errlen,
+					"version \"%s\": invalid character '%c' in %s",
+					s, q[i], what);
 			if (!is_digit(q[i]))
 				numeric = false;
 			i++;
 		}
 		if (i == start)
-			return fail(err, errlen, "version \"%s\": empty %s identifier",
-				    s, what);
-		if (prerelease && numeric && q[start] == '0' && i - start > 1)
 			return fail(err, errlen,
-				    "version \"%s\": pre-release identifier has a leading zero",
-				    s);
-		i++;	/* past '.' or the end */
+				    "version \"%s\": empty %s identifier", s,
+				    what);
+		if (prerelease && numeric && q[start] == '0' && i - start > 1)
+			return fail(
+				err, errlen,
+				"version \"%s\": pre-release identifier has a leading zero",
+				s);
+		i++; /* past '.' or the end */
 	}
 	return 0;
 }
@@ -101,7 +107,8 @@ int semver_parse(const char *s, struct semver *v, char *err, size_t errlen)
 	if (len == 0)
 		return fail(err, errlen, "version is empty");
 	if (len > SEMVER_MAX_LEN)
-		return fail(err, errlen, "version \"%.20s...\" is longer than %d characters",
+		return fail(err, errlen,
+			    "version \"%.20s...\" is longer than %d characters",
 			    s, SEMVER_MAX_LEN);
 	memset(v, 0, sizeof(*v));
 
@@ -109,12 +116,14 @@ int semver_parse(const char *s, struct semver *v, char *err, size_t errlen)
 	if (rc)
 		return rc;
 	if (*p++ != '.')
-		return fail(err, errlen, "version \"%s\": expected MAJOR.MINOR.PATCH", s);
+		return fail(err, errlen,
+			    "version \"%s\": expected MAJOR.MINOR.PATCH", s);
 	rc = parse_num(&p, &v->minor, "minor", s, err, errlen);
 	if (rc)
 		return rc;
 	if (*p++ != '.')
-		return fail(err, errlen, "version \"%s\": expected MAJOR.MINOR.PATCH", s);
+		return fail(err, errlen,
+			    "version \"%s\": expected MAJOR.MINOR.PATCH", s);
 	rc = parse_num(&p, &v->patch, "patch", s, err, errlen);
 	if (rc)
 		return rc;
@@ -141,8 +150,10 @@ int semver_parse(const char *s, struct semver *v, char *err, size_t errlen)
 		p += build_len;
 	}
 	if (*p)
-		return fail(err, errlen, "version \"%s\": unexpected '%c' after the patch number",
-			    s, *p);
+		return fail(
+			err, errlen,
+			"version \"%s\": unexpected '%c' after the patch number",
+			s, *p);
 	if (pre)
 		memcpy(v->pre, pre, pre_len);
 	if (build)
@@ -177,7 +188,7 @@ static int cmp_ident(const char *a, size_t an, const char *b, size_t bn)
 		return c < 0 ? -1 : c > 0;
 	}
 	if (anum != bnum)
-		return anum ? -1 : 1;	/* numeric < alphanumeric */
+		return anum ? -1 : 1; /* numeric < alphanumeric */
 	c = memcmp(a, b, an < bn ? an : bn);
 	if (c)
 		return c < 0 ? -1 : 1;
@@ -198,7 +209,9 @@ static int cmp_pre(const char *a, const char *b)
 		a += an;
 		b += bn;
 		if (!*a || !*b)
-			return !*a && !*b ? 0 : (!*a ? -1 : 1); /* more fields wins */
+			return !*a && !*b ?
+				       0 :
+				       (!*a ? -1 : 1); /* more fields wins */
 		a++;
 		b++;
 	}
@@ -220,9 +233,10 @@ int semver_cmp(const struct semver *a, const struct semver *b)
 int semver_format(const struct semver *v, char *buf, size_t len)
 {
 	return snprintf(buf, len, "%llu.%llu.%llu%s%s%s%s",
-			(unsigned long long)v->major, (unsigned long long)v->minor,
-			(unsigned long long)v->patch, *v->pre ? "-" : "", v->pre,
-			*v->build ? "+" : "", v->build);
+			(unsigned long long)v->major,
+			(unsigned long long)v->minor,
+			(unsigned long long)v->patch, *v->pre ? "-" : "",
+			v->pre, *v->build ? "+" : "", v->build);
 }
 
 static const struct {
@@ -231,7 +245,7 @@ static const struct {
 } range_ops[] = {
 	/* Two-character operators first so ">=" is not read as ">". */
 	{ ">=", RANGE_GE }, { "<=", RANGE_LE }, { ">", RANGE_GT },
-	{ "<", RANGE_LT }, { "=", RANGE_EQ },
+	{ "<", RANGE_LT },  { "=", RANGE_EQ },
 };
 
 static int parse_comparator(const char *s, size_t n, struct range_cmp *c,
@@ -256,9 +270,12 @@ static int parse_comparator(const char *s, size_t n, struct range_cmp *c,
 		n--;
 	}
 	if (!n)
-		return fail(err, errlen, "range \"%s\": comparator without a version", range);
+		return fail(err, errlen,
+			    "range \"%s\": comparator without a version",
+			    range);
 	if (n > SEMVER_MAX_LEN)
-		return fail(err, errlen, "range \"%s\": version longer than %d characters",
+		return fail(err, errlen,
+			    "range \"%s\": version longer than %d characters",
 			    range, SEMVER_MAX_LEN);
 	memcpy(vbuf, s, n);
 	vbuf[n] = '\0';
@@ -276,7 +293,8 @@ int range_parse(const char *s, struct range *r, char *err, size_t errlen)
 		return fail(err, errlen, "range is missing");
 	len = strnlen(s, RANGE_MAX_LEN + 1);
 	if (len > RANGE_MAX_LEN)
-		return fail(err, errlen, "range is longer than %d characters", RANGE_MAX_LEN);
+		return fail(err, errlen, "range is longer than %d characters",
+			    RANGE_MAX_LEN);
 	memset(r, 0, sizeof(*r));
 	p = s;
 	while (*p == ' ')
@@ -295,10 +313,12 @@ int range_parse(const char *s, struct range *r, char *err, size_t errlen)
 		while (n && p[n - 1] == ' ')
 			n--;
 		if (!n)
-			return fail(err, errlen, "range \"%s\": empty comparator", s);
+			return fail(err, errlen,
+				    "range \"%s\": empty comparator", s);
 		if (r->n == RANGE_MAX_COMPARATORS)
-			return fail(err, errlen, "range \"%s\": more than %d comparators",
-				    s, RANGE_MAX_COMPARATORS);
+			return fail(err, errlen,
+				    "range \"%s\": more than %d comparators", s,
+				    RANGE_MAX_COMPARATORS);
 		rc = parse_comparator(p, n, &r->c[r->n], s, err, errlen);
 		if (rc)
 			return rc;
@@ -316,12 +336,24 @@ int range_match(const struct range *r, const struct semver *v)
 		bool ok;
 
 		switch (r->c[i].op) {
-		case RANGE_EQ: ok = c == 0; break;
-		case RANGE_GT: ok = c > 0; break;
-		case RANGE_GE: ok = c >= 0; break;
-		case RANGE_LT: ok = c < 0; break;
-		case RANGE_LE: ok = c <= 0; break;
-		default: ok = false; break;
+		case RANGE_EQ:
+			ok = c == 0;
+			break;
+		case RANGE_GT:
+			ok = c > 0;
+			break;
+		case RANGE_GE:
+			ok = c >= 0;
+			break;
+		case RANGE_LT:
+			ok = c < 0;
+			break;
+		case RANGE_LE:
+			ok = c <= 0;
+			break;
+		default:
+			ok = false;
+			break;
 		}
 		if (!ok)
 			return 0;

@@ -26,8 +26,8 @@
 
 struct semver {
 	uint64_t major, minor, patch;
-	char pre[SEMVER_MAX_LEN + 1];	/* "" when none */
-	char build[SEMVER_MAX_LEN + 1];	/* "" when none */
+	char pre[SEMVER_MAX_LEN + 1]; /* "" when none */
+	char build[SEMVER_MAX_LEN + 1]; /* "" when none */
 };
 
 enum range_op { RANGE_EQ, RANGE_GT, RANGE_GE, RANGE_LT, RANGE_LE };
@@ -38,7 +38,7 @@ struct range_cmp {
 };
 
 struct range {
-	unsigned int n;			/* 0 means "*": every version */
+	unsigned int n; /* 0 means "*": every version */
 	struct range_cmp c[RANGE_MAX_COMPARATORS];
 };
 

@@ -22,14 +22,14 @@
 struct assign {
 	uint32_t T, M, N, S;
 	uint32_t max_regions;
-	uint32_t online;	/* sum of sizes */
-	uint32_t nonfull;	/* regions with room */
-	uint32_t cap;		/* slots allocated, a power of two */
-	uint32_t *score;	/* R[j].score */
-	uint32_t *region;	/* R[j].region */
-	uint32_t *pos;		/* slot of region i: region[pos[i]] == i */
-	uint32_t *size;		/* size of region i */
-	uint64_t *tree;		/* 2 * cap nodes, root at 1, leaf j at cap + j */
+	uint32_t online; /* sum of sizes */
+	uint32_t nonfull; /* regions with room */
+	uint32_t cap; /* slots allocated, a power of two */
+	uint32_t *score; /* R[j].score */
+	uint32_t *region; /* R[j].region */
+	uint32_t *pos; /* slot of region i: region[pos[i]] == i */
+	uint32_t *size; /* size of region i */
+	uint64_t *tree; /* 2 * cap nodes, root at 1, leaf j at cap + j */
 	uint32_t changed[2];
 	unsigned int nchanged;
 };
@@ -348,7 +348,8 @@ uint32_t assign_region_size(const struct assign *as, uint32_t region)
 	return region < as->N ? as->size[region] : 0;
 }
 
-int assign_slot(const struct assign *as, uint32_t slot, uint32_t *score, uint32_t *region)
+int assign_slot(const struct assign *as, uint32_t slot, uint32_t *score,
+		uint32_t *region)
 {
 	if (slot >= as->N)
 		return -EINVAL;
@@ -387,7 +388,8 @@ void assign_state_release(struct assign_state *st)
 	memset(st, 0, sizeof(*st));
 }
 
-static struct assign *import_fail(struct assign *as, char *err, size_t errlen, const char *why)
+static struct assign *import_fail(struct assign *as, char *err, size_t errlen,
+				  const char *why)
 {
 	snprintf(err, errlen, "assignment state: %s", why);
 	assign_free(as);
@@ -395,7 +397,8 @@ static struct assign *import_fail(struct assign *as, char *err, size_t errlen, c
 	return NULL;
 }
 
-struct assign *assign_import(const struct assign_state *st, char *err, size_t errlen)
+struct assign *assign_import(const struct assign_state *st, char *err,
+			     size_t errlen)
 {
 	struct assign *as;
 	uint64_t sum = 0;
@@ -403,15 +406,18 @@ struct assign *assign_import(const struct assign_state *st, char *err, size_t er
 	char why[128];
 
 	if (!st->T || !st->M)
-		return import_fail(NULL, err, errlen, "T and M must be at least 1");
+		return import_fail(NULL, err, errlen,
+				   "T and M must be at least 1");
 	N0 = st->T / st->M + (st->T % st->M != 0);
 	if (st->N < N0 || st->N > ASSIGN_MAX_REGIONS) {
-		snprintf(why, sizeof(why), "N = %u, but T = %u and M = %u need %u to %u",
-			 st->N, st->T, st->M, N0, ASSIGN_MAX_REGIONS);
+		snprintf(why, sizeof(why),
+			 "N = %u, but T = %u and M = %u need %u to %u", st->N,
+			 st->T, st->M, N0, ASSIGN_MAX_REGIONS);
 		return import_fail(NULL, err, errlen, why);
 	}
 	if (st->N > N0 && st->S < (uint64_t)(st->N - 1) * st->M + 1)
-		return import_fail(NULL, err, errlen, "more regions than arrivals can have made");
+		return import_fail(NULL, err, errlen,
+				   "more regions than arrivals can have made");
 	as = assign_alloc(st->T, st->M, st->N);
 	if (!as) {
 		snprintf(err, errlen, "assignment state: out of memory");
@@ -422,18 +428,22 @@ struct assign *assign_import(const struct assign_state *st, char *err, size_t er
 	for (j = 0; j < st->N; j++) {
 		r = st->slot_region[j];
 		if (r >= st->N || as->pos[r] != UINT32_MAX) {
-			snprintf(why, sizeof(why), "slot %u: region %u repeated or out of range", j, r);
+			snprintf(why, sizeof(why),
+				 "slot %u: region %u repeated or out of range",
+				 j, r);
 			return import_fail(as, err, errlen, why);
 		}
 		if (st->region_size[j] > st->M) {
-			snprintf(why, sizeof(why), "region %u: size %u above M = %u", j,
+			snprintf(why, sizeof(why),
+				 "region %u: size %u above M = %u", j,
 				 st->region_size[j], st->M);
 			return import_fail(as, err, errlen, why);
 		}
 		/* Slots not yet seeded by step 1 are still (0, j) and empty. */
 		if (j >= st->S && j < N0 &&
 		    (r != j || st->slot_score[j] || st->region_size[j])) {
-			snprintf(why, sizeof(why), "slot %u: not yet seeded but not empty", j);
+			snprintf(why, sizeof(why),
+				 "slot %u: not yet seeded but not empty", j);
 			return import_fail(as, err, errlen, why);
 		}
 		as->pos[r] = j;
@@ -443,7 +453,8 @@ struct assign *assign_import(const struct assign_state *st, char *err, size_t er
 		sum += st->region_size[j];
 	}
 	if (sum > st->S)
-		return import_fail(as, err, errlen, "more nodes in regions than arrivals");
+		return import_fail(as, err, errlen,
+				   "more nodes in regions than arrivals");
 	as->N = st->N;
 	as->S = st->S;
 	as->online = (uint32_t)sum;
@@ -453,7 +464,7 @@ struct assign *assign_import(const struct assign_state *st, char *err, size_t er
 	return as;
 }
 
-#define BLOB_MAGIC 0x41505552u	/* "RUPA" read as little-endian u32 */
+#define BLOB_MAGIC 0x41505552u /* "RUPA" read as little-endian u32 */
 #define BLOB_VERSION 1u
 #define BLOB_HEAD 6
 
@@ -467,7 +478,8 @@ static void put32(unsigned char *p, uint32_t v)
 
 static uint32_t get32(const unsigned char *p)
 {
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
 }
 
 void *assign_serialize(const struct assign *as, size_t *len)
@@ -496,15 +508,18 @@ void *assign_serialize(const struct assign *as, size_t *len)
 	return buf;
 }
 
-struct assign *assign_deserialize(const void *buf, size_t len, char *err, size_t errlen)
+struct assign *assign_deserialize(const void *buf, size_t len, char *err,
+				  size_t errlen)
 {
 	const unsigned char *p = buf;
 	struct assign_state st;
 	struct assign *as;
 	uint32_t j;
 
-	if (len < BLOB_HEAD * 4 || get32(p) != BLOB_MAGIC || get32(p + 4) != BLOB_VERSION) {
-		snprintf(err, errlen, "assignment state: not a version %u blob", BLOB_VERSION);
+	if (len < BLOB_HEAD * 4 || get32(p) != BLOB_MAGIC ||
+	    get32(p + 4) != BLOB_VERSION) {
+		snprintf(err, errlen, "assignment state: not a version %u blob",
+			 BLOB_VERSION);
 		errno = EINVAL;
 		return NULL;
 	}
@@ -513,8 +528,10 @@ struct assign *assign_deserialize(const void *buf, size_t len, char *err, size_t
 	st.M = get32(p + 12);
 	st.N = get32(p + 16);
 	st.S = get32(p + 20);
-	if (st.N > ASSIGN_MAX_REGIONS || len != (BLOB_HEAD + 3 * (size_t)st.N) * 4) {
-		snprintf(err, errlen, "assignment state: %zu bytes do not hold %u regions",
+	if (st.N > ASSIGN_MAX_REGIONS ||
+	    len != (BLOB_HEAD + 3 * (size_t)st.N) * 4) {
+		snprintf(err, errlen,
+			 "assignment state: %zu bytes do not hold %u regions",
 			 len, st.N);
 		errno = EINVAL;
 		return NULL;
@@ -540,7 +557,8 @@ struct assign *assign_deserialize(const void *buf, size_t len, char *err, size_t
 	return as;
 }
 
-int assign_pool_parse(const char *cidr, struct assign_pool *pool, char *err, size_t errlen)
+int assign_pool_parse(const char *cidr, struct assign_pool *pool, char *err,
+		      size_t errlen)
 {
 	char addr[INET_ADDRSTRLEN];
 	const char *slash;
@@ -552,7 +570,8 @@ int assign_pool_parse(const char *cidr, struct assign_pool *pool, char *err, siz
 
 	slash = strchr(cidr, '/');
 	if (!slash) {
-		snprintf(err, errlen, "pool '%s': expected ADDRESS/PREFIX", cidr);
+		snprintf(err, errlen, "pool '%s': expected ADDRESS/PREFIX",
+			 cidr);
 		return -EINVAL;
 	}
 	alen = (size_t)(slash - cidr);
@@ -563,7 +582,8 @@ int assign_pool_parse(const char *cidr, struct assign_pool *pool, char *err, siz
 	memcpy(addr, cidr, alen);
 	addr[alen] = '\0';
 	if (inet_pton(AF_INET, addr, &in) != 1) {
-		snprintf(err, errlen, "pool '%s': '%s' is not an IPv4 address", cidr, addr);
+		snprintf(err, errlen, "pool '%s': '%s' is not an IPv4 address",
+			 cidr, addr);
 		return -EINVAL;
 	}
 	errno = 0;
@@ -575,18 +595,24 @@ int assign_pool_parse(const char *cidr, struct assign_pool *pool, char *err, siz
 	base = ntohl(in.s_addr);
 	mask = prefix ? UINT32_MAX << (32 - prefix) : 0;
 	if (base & ~mask) {
-		snprintf(err, errlen, "pool '%s': host bits set (did you mean %u.%u.%u.%u/%lu?)",
-			 cidr, (base & mask) >> 24, (base & mask) >> 16 & 255,
-			 (base & mask) >> 8 & 255, base & mask & 255, prefix);
+		snprintf(
+			err, errlen,
+			"pool '%s': host bits set (did you mean %u.%u.%u.%u/%lu?)",
+			cidr, (base & mask) >> 24, (base & mask) >> 16 & 255,
+			(base & mask) >> 8 & 255, base & mask & 255, prefix);
 		return -EINVAL;
 	}
 	if (prefix < 4 || (base & 0xf0000000u) != 0xe0000000u) {
-		snprintf(err, errlen, "pool '%s': must lie inside 224.0.0.0/4 (multicast)", cidr);
+		snprintf(err, errlen,
+			 "pool '%s': must lie inside 224.0.0.0/4 (multicast)",
+			 cidr);
 		return -EINVAL;
 	}
 	/* 224.0.0.0/24 is the link-local control block (IGMP, OSPF, ...). */
-	if ((base & 0xffffff00u) == 0xe0000000u || (0xe0000000u & mask) == base) {
-		snprintf(err, errlen, "pool '%s': overlaps 224.0.0.0/24 (reserved)", cidr);
+	if ((base & 0xffffff00u) == 0xe0000000u ||
+	    (0xe0000000u & mask) == base) {
+		snprintf(err, errlen,
+			 "pool '%s': overlaps 224.0.0.0/24 (reserved)", cidr);
 		return -EINVAL;
 	}
 	pool->base = base;
@@ -597,10 +623,12 @@ int assign_pool_parse(const char *cidr, struct assign_pool *pool, char *err, siz
 
 uint32_t assign_pool_regions(const struct assign_pool *pool)
 {
-	return pool->size > ASSIGN_MAX_REGIONS ? ASSIGN_MAX_REGIONS : (uint32_t)pool->size;
+	return pool->size > ASSIGN_MAX_REGIONS ? ASSIGN_MAX_REGIONS :
+						 (uint32_t)pool->size;
 }
 
-int assign_pool_group(const struct assign_pool *pool, uint32_t region, char *out, size_t len)
+int assign_pool_group(const struct assign_pool *pool, uint32_t region,
+		      char *out, size_t len)
 {
 	struct in_addr in;
 
@@ -618,8 +646,8 @@ int assign_group(const char *pool_cidr, uint32_t region, char *out, size_t len)
 	char err[160];
 	int ret;
 
-	ret = assign_pool_parse(pool_cidr ? pool_cidr : ASSIGN_DEFAULT_POOL, &pool, err,
-				sizeof(err));
+	ret = assign_pool_parse(pool_cidr ? pool_cidr : ASSIGN_DEFAULT_POOL,
+				&pool, err, sizeof(err));
 	if (ret)
 		return ret;
 	return assign_pool_group(&pool, region, out, len);

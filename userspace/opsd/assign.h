@@ -75,15 +75,16 @@ unsigned int assign_last_changed(const struct assign *as, uint32_t slots[2]);
  * region does not exist or is empty. */
 int assign_remove(struct assign *as, uint32_t region);
 
-uint32_t assign_nregions(const struct assign *as);	/* N */
-uint32_t assign_arrivals(const struct assign *as);	/* S */
-uint32_t assign_online(const struct assign *as);	/* sum of region sizes */
-uint32_t assign_planned(const struct assign *as);	/* T */
+uint32_t assign_nregions(const struct assign *as); /* N */
+uint32_t assign_arrivals(const struct assign *as); /* S */
+uint32_t assign_online(const struct assign *as); /* sum of region sizes */
+uint32_t assign_planned(const struct assign *as); /* T */
 uint32_t assign_max_per_region(const struct assign *as); /* M */
 /* Size of @region, 0 when it does not exist. */
 uint32_t assign_region_size(const struct assign *as, uint32_t region);
 /* Slot @slot of R; -EINVAL when slot >= N. */
-int assign_slot(const struct assign *as, uint32_t slot, uint32_t *score, uint32_t *region);
+int assign_slot(const struct assign *as, uint32_t slot, uint32_t *score,
+		uint32_t *region);
 
 /*
  * Persistence: all of the state as plain arrays of N entries each. After
@@ -92,9 +93,9 @@ int assign_slot(const struct assign *as, uint32_t slot, uint32_t *score, uint32_
  */
 struct assign_state {
 	uint32_t T, M, N, S;
-	uint32_t *slot_score;	/* R[j].score, j = 0..N-1 */
-	uint32_t *slot_region;	/* R[j].region, a permutation of 0..N-1 */
-	uint32_t *region_size;	/* size of region i, i = 0..N-1 */
+	uint32_t *slot_score; /* R[j].score, j = 0..N-1 */
+	uint32_t *slot_region; /* R[j].region, a permutation of 0..N-1 */
+	uint32_t *region_size; /* size of region i, i = 0..N-1 */
 };
 
 /* Copy the state into malloc'd arrays; free them with assign_state_release(). */
@@ -106,7 +107,8 @@ void assign_state_release(struct assign_state *st);
  * R a permutation, sizes within M and S, unseeded slots untouched). NULL
  * with a reason in @err on bad state, errno set (EINVAL or ENOMEM).
  */
-struct assign *assign_import(const struct assign_state *st, char *err, size_t errlen);
+struct assign *assign_import(const struct assign_state *st, char *err,
+			     size_t errlen);
 
 /*
  * The same state as one little-endian blob (a single SQLite BLOB column):
@@ -115,7 +117,8 @@ struct assign *assign_import(const struct assign_state *st, char *err, size_t er
  * assign_deserialize() checks length and content, as assign_import().
  */
 void *assign_serialize(const struct assign *as, size_t *len);
-struct assign *assign_deserialize(const void *buf, size_t len, char *err, size_t errlen);
+struct assign *assign_deserialize(const void *buf, size_t len, char *err,
+				  size_t errlen);
 
 /*
  * Multicast groups. A pool is an IPv4 CIDR inside 224.0.0.0/4 that does not
@@ -126,17 +129,19 @@ struct assign *assign_deserialize(const void *buf, size_t len, char *err, size_t
  * 239.192.0.0/16 gives 65536 groups, 239.192.0.0 to region 0.
  */
 struct assign_pool {
-	uint32_t base;		/* first address, host byte order */
-	uint32_t prefix;	/* 4..32 */
-	uint64_t size;		/* number of addresses */
+	uint32_t base; /* first address, host byte order */
+	uint32_t prefix; /* 4..32 */
+	uint64_t size; /* number of addresses */
 };
 
-int assign_pool_parse(const char *cidr, struct assign_pool *pool, char *err, size_t errlen);
+int assign_pool_parse(const char *cidr, struct assign_pool *pool, char *err,
+		      size_t errlen);
 /* Pool size capped to ASSIGN_MAX_REGIONS, for assign_set_max_regions(). */
 uint32_t assign_pool_regions(const struct assign_pool *pool);
 /* Dotted quad of @region's group into @out; -ENOSPC when the pool is
  * exhausted, -EINVAL when @len is too small. */
-int assign_pool_group(const struct assign_pool *pool, uint32_t region, char *out, size_t len);
+int assign_pool_group(const struct assign_pool *pool, uint32_t region,
+		      char *out, size_t len);
 /* The two above in one: parse @pool_cidr (NULL: the default pool). */
 int assign_group(const char *pool_cidr, uint32_t region, char *out, size_t len);
 

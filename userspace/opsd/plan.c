@@ -51,13 +51,13 @@ static uint32_t seen_hash(const char *s, size_t len)
 	return (uint32_t)(h ^ h >> 32);
 }
 
-static struct seen_entry *seen_slot(struct seen_entry *tab, size_t cap, const char *id,
-				    size_t len, uint32_t hash)
+static struct seen_entry *seen_slot(struct seen_entry *tab, size_t cap,
+				    const char *id, size_t len, uint32_t hash)
 {
 	size_t i = hash & (cap - 1);
 
-	while (tab[i].id && (tab[i].hash != hash || strncmp(tab[i].id, id, len) ||
-			     tab[i].id[len]))
+	while (tab[i].id && (tab[i].hash != hash ||
+			     strncmp(tab[i].id, id, len) || tab[i].id[len]))
 		i = (i + 1) & (cap - 1);
 	return &tab[i];
 }
@@ -72,7 +72,8 @@ static int seen_grow(struct seen *s)
 	for (i = 0; i < s->cap; i++) {
 		if (!s->tab[i].id)
 			continue;
-		e = seen_slot(tab, cap, s->tab[i].id, strlen(s->tab[i].id), s->tab[i].hash);
+		e = seen_slot(tab, cap, s->tab[i].id, strlen(s->tab[i].id),
+			      s->tab[i].hash);
 		*e = s->tab[i];
 	}
 	free(s->tab);
@@ -140,8 +141,9 @@ static int read_line(FILE *in, char *buf, size_t *len)
 
 static int is_id_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '.' || c == '_' || c == ':' || c == '-';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' ||
+	       c == '-';
 }
 
 static int is_blank(char c)
@@ -172,8 +174,8 @@ static int parse_u32(const char *s, size_t len, uint32_t *out)
  * Split `node_id score`. 1 on a node, 0 for a blank or comment line, -1
  * with the reason printed.
  */
-static int parse_node(char *line, unsigned long lineno, const char **id, size_t *idlen,
-		      uint32_t *score)
+static int parse_node(char *line, unsigned long lineno, const char **id,
+		      size_t *idlen, uint32_t *score)
 {
 	char *p = line, *tok;
 	size_t n;
@@ -187,14 +189,19 @@ static int parse_node(char *line, unsigned long lineno, const char **id, size_t 
 		p++;
 	n = (size_t)(p - tok);
 	if (n > PLAN_ID_MAX) {
-		fprintf(stderr, PROG ": line %lu: node id '%.20s...' is longer than %d bytes\n",
+		fprintf(stderr,
+			PROG
+			": line %lu: node id '%.20s...' is longer than %d bytes\n",
 			lineno, tok, PLAN_ID_MAX);
 		return -1;
 	}
 	for (*idlen = 0; *idlen < n; (*idlen)++) {
 		if (!is_id_char(tok[*idlen])) {
-			fprintf(stderr, PROG ": line %lu: node id '%.*s' has a character outside "
-				"[A-Za-z0-9._:-]\n", lineno, (int)n, tok);
+			fprintf(stderr,
+				PROG
+				": line %lu: node id '%.*s' has a character outside "
+				"[A-Za-z0-9._:-]\n",
+				lineno, (int)n, tok);
 			return -1;
 		}
 	}
@@ -202,8 +209,10 @@ static int parse_node(char *line, unsigned long lineno, const char **id, size_t 
 	while (is_blank(*p))
 		p++;
 	if (!*p) {
-		fprintf(stderr, PROG ": line %lu: node '%.*s' has no score "
-			"(expected 'node_id score')\n", lineno, (int)n, tok);
+		fprintf(stderr,
+			PROG ": line %lu: node '%.*s' has no score "
+			     "(expected 'node_id score')\n",
+			lineno, (int)n, tok);
 		return -1;
 	}
 	tok = p;
@@ -211,15 +220,19 @@ static int parse_node(char *line, unsigned long lineno, const char **id, size_t 
 		p++;
 	n = (size_t)(p - tok);
 	if (parse_u32(tok, n, score)) {
-		fprintf(stderr, PROG ": line %lu: score '%.*s' is not an integer 0..4294967295\n",
+		fprintf(stderr,
+			PROG
+			": line %lu: score '%.*s' is not an integer 0..4294967295\n",
 			lineno, (int)(n > 40 ? 40 : n), tok);
 		return -1;
 	}
 	while (is_blank(*p))
 		p++;
 	if (*p) {
-		fprintf(stderr, PROG ": line %lu: unexpected '%.40s' after the score "
-			"(expected 'node_id score')\n", lineno, p);
+		fprintf(stderr,
+			PROG ": line %lu: unexpected '%.40s' after the score "
+			     "(expected 'node_id score')\n",
+			lineno, p);
 		return -1;
 	}
 	return 1;
@@ -233,13 +246,16 @@ static void usage(FILE *f)
 		"  assigned exactly as live registration would (SPEC section 4)\n"
 		"  -n, --nodes T            planned number of nodes (T >= 1)\n"
 		"  -m, --max-per-region M   most nodes in one region (M >= 1)\n"
-		"  -p, --pool CIDR          multicast pool (default " ASSIGN_DEFAULT_POOL ")\n");
+		"  -p, --pool CIDR          multicast pool (default " ASSIGN_DEFAULT_POOL
+		")\n");
 }
 
 static int opt_u32(const char *name, const char *arg, uint32_t *out)
 {
 	if (parse_u32(arg, strlen(arg), out) || !*out) {
-		fprintf(stderr, PROG ": %s '%s': must be an integer 1..4294967295\n", name, arg);
+		fprintf(stderr,
+			PROG ": %s '%s': must be an integer 1..4294967295\n",
+			name, arg);
 		return -1;
 	}
 	return 0;
@@ -253,28 +269,32 @@ struct plan {
 };
 
 /* One node line: look it up, assign it if new, print its region and group. */
-static int plan_node(struct plan *pl, const char *id, size_t idlen, uint32_t score,
-		     unsigned long lineno)
+static int plan_node(struct plan *pl, const char *id, size_t idlen,
+		     uint32_t score, unsigned long lineno)
 {
 	uint32_t hash = seen_hash(id, idlen), region;
 	char group[INET_ADDRSTRLEN];
 	struct seen_entry *e;
 	int ret;
 
-	if ((pl->seen.count + 1) * 10 > pl->seen.cap * 7 && seen_grow(&pl->seen))
+	if ((pl->seen.count + 1) * 10 > pl->seen.cap * 7 &&
+	    seen_grow(&pl->seen))
 		goto nomem;
 	e = seen_slot(pl->seen.tab, pl->seen.cap, id, idlen, hash);
 	if (!e->id) {
 		ret = assign_add(pl->as, score, &region);
 		if (ret == -ENOSPC) {
-			fprintf(stderr, PROG ": line %lu: every region is full and pool %s has "
-				"no address for region %u\n", lineno, pl->pool_cidr,
-				assign_nregions(pl->as));
+			fprintf(stderr,
+				PROG
+				": line %lu: every region is full and pool %s has "
+				"no address for region %u\n",
+				lineno, pl->pool_cidr, assign_nregions(pl->as));
 			return -1;
 		}
 		if (ret) {
-			fprintf(stderr, PROG ": line %lu: assignment failed: %s\n", lineno,
-				strerror(-ret));
+			fprintf(stderr,
+				PROG ": line %lu: assignment failed: %s\n",
+				lineno, strerror(-ret));
 			return -1;
 		}
 		e->id = seen_store(&pl->seen, id, idlen);
@@ -309,12 +329,15 @@ static int plan_run(struct plan *pl, FILE *in)
 		if (!ret)
 			break;
 		if (ret == -E2BIG) {
-			fprintf(stderr, PROG ": line %lu: longer than %d bytes\n", lineno,
-				PLAN_LINE_MAX - 1);
+			fprintf(stderr,
+				PROG ": line %lu: longer than %d bytes\n",
+				lineno, PLAN_LINE_MAX - 1);
 			return -1;
 		}
 		if (ret < 0) {
-			fprintf(stderr, PROG ": line %lu: contains a NUL byte\n", lineno);
+			fprintf(stderr,
+				PROG ": line %lu: contains a NUL byte\n",
+				lineno);
 			return -1;
 		}
 		ret = parse_node(line, lineno, &id, &idlen, &score);
@@ -369,12 +392,15 @@ int opsd_plan_main(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, PROG ": unexpected argument '%s' (nodes are read on stdin)\n",
+		fprintf(stderr,
+			PROG
+			": unexpected argument '%s' (nodes are read on stdin)\n",
 			argv[optind]);
 		return PLAN_EXIT_USAGE;
 	}
 	if (!T || !M) {
-		fprintf(stderr, PROG ": --nodes and --max-per-region are required\n");
+		fprintf(stderr,
+			PROG ": --nodes and --max-per-region are required\n");
 		usage(stderr);
 		return PLAN_EXIT_USAGE;
 	}
@@ -389,8 +415,11 @@ int opsd_plan_main(int argc, char **argv)
 		return PLAN_EXIT_USAGE;
 	}
 	if (assign_set_max_regions(pl.as, assign_pool_regions(&pl.pool))) {
-		fprintf(stderr, PROG ": pool %s has %u addresses, %u regions are planned\n",
-			pl.pool_cidr, assign_pool_regions(&pl.pool), assign_nregions(pl.as));
+		fprintf(stderr,
+			PROG
+			": pool %s has %u addresses, %u regions are planned\n",
+			pl.pool_cidr, assign_pool_regions(&pl.pool),
+			assign_nregions(pl.as));
 		assign_free(pl.as);
 		return PLAN_EXIT_USAGE;
 	}

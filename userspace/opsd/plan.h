@@ -13,13 +13,13 @@
 #ifndef RUP_OPSD_PLAN_H
 #define RUP_OPSD_PLAN_H
 
-#define PLAN_LINE_MAX 256	/* bytes per input line, newline included */
-#define PLAN_ID_MAX 64		/* node id: 1..64 of [A-Za-z0-9._:-] */
+#define PLAN_LINE_MAX 256 /* bytes per input line, newline included */
+#define PLAN_ID_MAX 64 /* node id: 1..64 of [A-Za-z0-9._:-] */
 
 /* Exit codes. */
 #define PLAN_EXIT_OK 0
-#define PLAN_EXIT_INPUT 1	/* bad input line, pool exhausted, write error */
-#define PLAN_EXIT_USAGE 2	/* bad or missing options */
+#define PLAN_EXIT_INPUT 1 /* bad input line, pool exhausted, write error */
+#define PLAN_EXIT_USAGE 2 /* bad or missing options */
 
 /*
  * @argv[0] is the subcommand's name ("plan"), options follow, so main.c

@@ -17,11 +17,12 @@
 
 /* Exit codes of "release", beyond rupctl's 0 ok and 1 usage. */
 enum {
-	EXIT_MANIFEST = 5,	/* malformed manifest */
-	EXIT_SIGNATURE = 6,	/* bad signature, no trusted key, unusable signing key */
-	EXIT_PAYLOAD = 7,	/* payload hash or size differs */
-	EXIT_ROLLBACK = 8,	/* not newer than --highest */
-	EXIT_IO = 9,		/* a file could not be read or written */
+	EXIT_MANIFEST = 5, /* malformed manifest */
+	EXIT_SIGNATURE =
+		6, /* bad signature, no trusted key, unusable signing key */
+	EXIT_PAYLOAD = 7, /* payload hash or size differs */
+	EXIT_ROLLBACK = 8, /* not newer than --highest */
+	EXIT_IO = 9, /* a file could not be read or written */
 };
 
 static void usage(FILE *f)
@@ -36,7 +37,8 @@ static void usage(FILE *f)
 		"keygen writes DIR/release.key (private, mode 0600) and DIR/release.pub.\n"
 		"sign writes MANIFEST and MANIFEST.sig (base64 Ed25519 over MANIFEST's bytes).\n"
 		"verify checks the signature (default MANIFEST.sig) against every *.pub in\n"
-		"DIR (default " RELEASE_KEYS_DIR ") or one key, then the manifest, the payload\n"
+		"DIR (default " RELEASE_KEYS_DIR
+		") or one key, then the manifest, the payload\n"
 		"(SHA-256 and size) and that V is older (rollback protection).\n"
 		"Exit codes: 0 ok, 1 usage, 5 malformed manifest, 6 bad signature, no\n"
 		"trusted key or unusable signing key, 7 payload differs, 8 rollback\n"
@@ -47,15 +49,20 @@ static int exit_for(int rc)
 {
 	switch (rc) {
 	case -EINVAL:
-	case -E2BIG: return EXIT_MANIFEST;
+	case -E2BIG:
+		return EXIT_MANIFEST;
 	case -EKEYREJECTED:
-	case -ENOKEY: return EXIT_SIGNATURE;
+	case -ENOKEY:
+		return EXIT_SIGNATURE;
 	case -EBADMSG:
 	case -EFBIG:
-	case -ENODATA: return EXIT_PAYLOAD;
+	case -ENODATA:
+		return EXIT_PAYLOAD;
 	case -ESTALE:
-	case -EALREADY: return EXIT_ROLLBACK;
-	default: return EXIT_IO;
+	case -EALREADY:
+		return EXIT_ROLLBACK;
+	default:
+		return EXIT_IO;
 	}
 }
 
@@ -100,8 +107,10 @@ static int keygen(int argc, char **argv)
 	if (rupctl_opts.json) {
 		json_t *j = json_object();
 
-		json_object_set_new(j, "private", json_sprintf("%s/release.key", out));
-		json_object_set_new(j, "public", json_sprintf("%s/release.pub", out));
+		json_object_set_new(j, "private",
+				    json_sprintf("%s/release.key", out));
+		json_object_set_new(j, "public",
+				    json_sprintf("%s/release.pub", out));
 		rupctl_json_print(j);
 	} else {
 		printf("wrote %s/release.key (private: keep it offline) and %s/release.pub\n",
@@ -118,7 +127,8 @@ struct sign_args {
 static int copy_field(const char *opt, char *dst, size_t size, const char *v)
 {
 	if (strlen(v) >= size) {
-		rupctl_err("release sign: %s: longer than %zu bytes", opt, size - 1);
+		rupctl_err("release sign: %s: longer than %zu bytes", opt,
+			   size - 1);
 		return -1;
 	}
 	strcpy(dst, v);
@@ -144,24 +154,36 @@ static int sign_parse(int argc, char **argv, struct sign_args *a)
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'k': a->key = optarg; break;
-		case 'p': a->payload = optarg; break;
-		case 'o': a->out = optarg; break;
+		case 'k':
+			a->key = optarg;
+			break;
+		case 'p':
+			a->payload = optarg;
+			break;
+		case 'o':
+			a->out = optarg;
+			break;
 		case 'v':
-			bad |= copy_field("--version", m->version, sizeof(m->version), optarg);
+			bad |= copy_field("--version", m->version,
+					  sizeof(m->version), optarg);
 			break;
 		case 'r':
-			bad |= copy_field("--range", m->range, sizeof(m->range), optarg);
+			bad |= copy_field("--range", m->range, sizeof(m->range),
+					  optarg);
 			break;
 		case 'n':
-			bad |= copy_field("--name", m->name, sizeof(m->name), optarg);
+			bad |= copy_field("--name", m->name, sizeof(m->name),
+					  optarg);
 			break;
 		case 's':
-			bad |= copy_field("--summary", m->summary, sizeof(m->summary), optarg);
+			bad |= copy_field("--summary", m->summary,
+					  sizeof(m->summary), optarg);
 			break;
 		case 'a':
 			if (m->n_args == RELEASE_ARGS_MAX) {
-				rupctl_err("release sign: more than %d --install-arg", RELEASE_ARGS_MAX);
+				rupctl_err(
+					"release sign: more than %d --install-arg",
+					RELEASE_ARGS_MAX);
 				return RUPCTL_EXIT_USAGE;
 			}
 			bad |= copy_field("--install-arg", m->args[m->n_args++],
@@ -177,16 +199,18 @@ static int sign_parse(int argc, char **argv, struct sign_args *a)
 	}
 	if (bad)
 		return RUPCTL_EXIT_USAGE;
-	if (optind < argc || !a->key || !a->payload || !a->out || !m->version[0] || !m->range[0]) {
-		rupctl_err("release sign: needs --key, --payload, --version, --range and --out");
+	if (optind < argc || !a->key || !a->payload || !a->out ||
+	    !m->version[0] || !m->range[0]) {
+		rupctl_err(
+			"release sign: needs --key, --payload, --version, --range and --out");
 		return RUPCTL_EXIT_USAGE;
 	}
 	if (!m->name[0]) {
 		char tmp[4096];
 
 		snprintf(tmp, sizeof(tmp), "%s", a->payload);
-		if (copy_field("--name (from the payload's file name)", m->name, sizeof(m->name),
-			       basename(tmp)))
+		if (copy_field("--name (from the payload's file name)", m->name,
+			       sizeof(m->name), basename(tmp)))
 			return RUPCTL_EXIT_USAGE;
 	}
 	return 0;
@@ -205,12 +229,15 @@ static int sign(int argc, char **argv)
 	rc = sign_parse(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? RUPCTL_EXIT_OK : rc;
-	if (snprintf(sigpath, sizeof(sigpath), "%s.sig", a.out) >= (int)sizeof(sigpath)) {
+	if (snprintf(sigpath, sizeof(sigpath), "%s.sig", a.out) >=
+	    (int)sizeof(sigpath)) {
 		rupctl_err("release sign: --out: path too long");
 		return RUPCTL_EXIT_USAGE;
 	}
-	strftime(a.m.created, sizeof(a.m.created), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	rc = release_hash_file(a.payload, a.m.sha256, &a.m.size, err, sizeof(err));
+	strftime(a.m.created, sizeof(a.m.created), "%Y-%m-%dT%H:%M:%SZ",
+		 gmtime(&now));
+	rc = release_hash_file(a.payload, a.m.sha256, &a.m.size, err,
+			       sizeof(err));
 	if (rc)
 		return fail("sign", rc, err);
 	for (int i = 0; i < RELEASE_SHA256_LEN; i++)
@@ -218,7 +245,8 @@ static int sign(int argc, char **argv)
 	text = release_manifest_dump(&a.m, &len, err, sizeof(err));
 	/* Write only what verify will accept: every field checked by the parser. */
 	if (text)
-		rc = release_manifest_parse(text, len, &check, err, sizeof(err));
+		rc = release_manifest_parse(text, len, &check, err,
+					    sizeof(err));
 	if (!text || rc) {
 		free(text);
 		rupctl_err("release sign: %s", err);
@@ -234,7 +262,8 @@ static int sign(int argc, char **argv)
 	strcat(sig, "\n");
 	rc = release_write_file(a.out, text, len, 0644, err, sizeof(err));
 	if (!rc)
-		rc = release_write_file(sigpath, sig, strlen(sig), 0644, err, sizeof(err));
+		rc = release_write_file(sigpath, sig, strlen(sig), 0644, err,
+					sizeof(err));
 	free(text);
 	if (rc) {
 		rupctl_err("release sign: %s", err);
@@ -242,13 +271,15 @@ static int sign(int argc, char **argv)
 	}
 	if (rupctl_opts.json) {
 		sig[RELEASE_SIG_B64_LEN] = '\0';
-		rupctl_json_print(json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "manifest", a.out,
-					    "signature_file", sigpath, "version", a.m.version,
-					    "sha256", a.m.sha256_hex, "size", (json_int_t)a.m.size,
-					    "signature", sig));
+		rupctl_json_print(
+			json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "manifest",
+				  a.out, "signature_file", sigpath, "version",
+				  a.m.version, "sha256", a.m.sha256_hex, "size",
+				  (json_int_t)a.m.size, "signature", sig));
 	} else {
-		printf("signed %s %s (%llu bytes, sha256 %s)\nwrote %s and %s\n", a.m.name,
-		       a.m.version, (unsigned long long)a.m.size, a.m.sha256_hex, a.out, sigpath);
+		printf("signed %s %s (%llu bytes, sha256 %s)\nwrote %s and %s\n",
+		       a.m.name, a.m.version, (unsigned long long)a.m.size,
+		       a.m.sha256_hex, a.out, sigpath);
 	}
 	return RUPCTL_EXIT_OK;
 }
@@ -264,7 +295,8 @@ static int verify(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *trust = NULL, *payload = NULL, *sigfile = NULL, *highest = NULL, *path;
+	const char *trust = NULL, *payload = NULL, *sigfile = NULL,
+		   *highest = NULL, *path;
 	char err[600], used[4096] = "", sigpath[4096];
 	struct release_manifest m;
 	struct semver hv;
@@ -277,14 +309,21 @@ static int verify(int argc, char **argv)
 		case 'k':
 		case 'K':
 			if (trust) {
-				rupctl_err("release verify: give one of --keys or --pubkey");
+				rupctl_err(
+					"release verify: give one of --keys or --pubkey");
 				return RUPCTL_EXIT_USAGE;
 			}
 			trust = optarg;
 			break;
-		case 'p': payload = optarg; break;
-		case 's': sigfile = optarg; break;
-		case 'H': highest = optarg; break;
+		case 'p':
+			payload = optarg;
+			break;
+		case 's':
+			sigfile = optarg;
+			break;
+		case 'H':
+			highest = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return RUPCTL_EXIT_OK;
@@ -306,16 +345,19 @@ static int verify(int argc, char **argv)
 		snprintf(sigpath, sizeof(sigpath), "%s.sig", path);
 		sigfile = sigpath;
 	}
-	rc = release_read_file(path, RELEASE_MANIFEST_MAX, &text, &len, err, sizeof(err));
+	rc = release_read_file(path, RELEASE_MANIFEST_MAX, &text, &len, err,
+			       sizeof(err));
 	if (rc)
 		return fail("verify", rc == -E2BIG ? rc : -EIO, err);
-	rc = release_read_file(sigfile, 4 * RELEASE_SIG_B64_LEN, &sig, &siglen, err, sizeof(err));
+	rc = release_read_file(sigfile, 4 * RELEASE_SIG_B64_LEN, &sig, &siglen,
+			       err, sizeof(err));
 	if (rc) {
 		free(text);
 		return fail("verify", rc == -E2BIG ? -EKEYREJECTED : -EIO, err);
 	}
 	/* Authenticate the bytes before parsing them. */
-	rc = release_verify(text, len, sig, trust, used, sizeof(used), err, sizeof(err));
+	rc = release_verify(text, len, sig, trust, used, sizeof(used), err,
+			    sizeof(err));
 	if (!rc)
 		rc = release_manifest_parse(text, len, &m, err, sizeof(err));
 	if (!rc && payload)
@@ -327,16 +369,18 @@ static int verify(int argc, char **argv)
 	if (rc)
 		return fail("verify", rc, err);
 	if (rupctl_opts.json) {
-		json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:b}", "name", m.name,
-				      "version", m.version, "range", m.range, "summary", m.summary,
-				      "sha256", m.sha256_hex, "size", (json_int_t)m.size,
-				      "key", used, "payload_verified", payload != NULL);
+		json_t *j = json_pack(
+			"{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:b}", "name",
+			m.name, "version", m.version, "range", m.range,
+			"summary", m.summary, "sha256", m.sha256_hex, "size",
+			(json_int_t)m.size, "key", used, "payload_verified",
+			payload != NULL);
 
 		rupctl_json_print(j);
 	} else {
-		printf("ok: %s %s (range %s, %llu bytes) signed by %s%s\n", m.name, m.version,
-		       m.range, (unsigned long long)m.size, used,
-		       payload ? "; payload matches" : "");
+		printf("ok: %s %s (range %s, %llu bytes) signed by %s%s\n",
+		       m.name, m.version, m.range, (unsigned long long)m.size,
+		       used, payload ? "; payload matches" : "");
 	}
 	return RUPCTL_EXIT_OK;
 }
@@ -347,13 +391,14 @@ int cmd_release(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? RUPCTL_EXIT_USAGE : RUPCTL_EXIT_OK;
 	}
-	optind = 0;	/* GNU getopt: start over; argv[1] is the verb */
+	optind = 0; /* GNU getopt: start over; argv[1] is the verb */
 	if (!strcmp(argv[1], "keygen"))
 		return keygen(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "sign"))
 		return sign(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "verify"))
 		return verify(argc - 1, argv + 1);
-	rupctl_err("release: unknown verb \"%s\"; try \"rupctl release help\"", argv[1]);
+	rupctl_err("release: unknown verb \"%s\"; try \"rupctl release help\"",
+		   argv[1]);
 	return RUPCTL_EXIT_USAGE;
 }

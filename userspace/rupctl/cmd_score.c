@@ -51,12 +51,14 @@ static int ini_cb(void *user, const char *sec, const char *key, const char *val)
 		rc = score_config_set(&a->cfg, key, val);
 	} else if (!strcmp(sec, "node") && !strcmp(key, "score")) {
 		rc = score_config_set(&a->cfg, "fixed", val);
-	} else if (!strcmp(sec, "node") && !strcmp(key, "interface") && !a->dev[0]) {
+	} else if (!strcmp(sec, "node") && !strcmp(key, "interface") &&
+		   !a->dev[0]) {
 		if (strlen(val) >= sizeof(a->dev))
 			rc = -EINVAL;
 		else
 			strcpy(a->dev, val);
-	} else if (!strcmp(sec, "paths") && !strcmp(key, "store") && !a->store[0]) {
+	} else if (!strcmp(sec, "paths") && !strcmp(key, "store") &&
+		   !a->store[0]) {
 		if (strlen(val) >= sizeof(a->store))
 			rc = -EINVAL;
 		else
@@ -65,7 +67,8 @@ static int ini_cb(void *user, const char *sec, const char *key, const char *val)
 	if (rc == -ENOENT)
 		snprintf(a->err, sizeof(a->err), "unknown key [score] %s", key);
 	else if (rc)
-		snprintf(a->err, sizeof(a->err), "[%s] %s: bad value \"%.100s\"", sec, key, val);
+		snprintf(a->err, sizeof(a->err),
+			 "[%s] %s: bad value \"%.100s\"", sec, key, val);
 	/* inih reports the first line whose handler returned 0. */
 	return rc ? 0 : 1;
 }
@@ -75,13 +78,18 @@ static json_t *measured_json(const struct score_inputs *in)
 {
 	json_t *m = json_object();
 
-#define OPT(key, known, val) json_object_set_new(m, key, (known) ? (val) : json_null())
+#define OPT(key, known, val) \
+	json_object_set_new(m, key, (known) ? (val) : json_null())
 	OPT("cpus", in->cpu_known, json_integer(in->cpus));
-	OPT("mem_available_kb", in->mem_known, json_integer((json_int_t)in->mem_avail_kb));
-	OPT("store_free_bytes", in->disk_known, json_integer((json_int_t)in->disk_free_bytes));
+	OPT("mem_available_kb", in->mem_known,
+	    json_integer((json_int_t)in->mem_avail_kb));
+	OPT("store_free_bytes", in->disk_known,
+	    json_integer((json_int_t)in->disk_free_bytes));
 	OPT("link_up", in->link_known, json_boolean(in->link_up));
-	OPT("link_mbps", in->link_known && in->link_mbps >= 0, json_integer(in->link_mbps));
-	OPT("link_packets", in->link_known, json_integer((json_int_t)in->link_packets));
+	OPT("link_mbps", in->link_known && in->link_mbps >= 0,
+	    json_integer(in->link_mbps));
+	OPT("link_packets", in->link_known,
+	    json_integer((json_int_t)in->link_packets));
 	OPT("link_bad", in->link_known, json_integer((json_int_t)in->link_bad));
 	OPT("load1", in->load_known, json_real(in->load1));
 	OPT("rtt_ms", in->rtt_known, json_integer(in->rtt_ms));
@@ -90,7 +98,8 @@ static json_t *measured_json(const struct score_inputs *in)
 	return m;
 }
 
-static int print_result(const struct score_args *a, const struct score_inputs *in,
+static int print_result(const struct score_args *a,
+			const struct score_inputs *in,
 			const struct score_result *r)
 {
 	int p;
@@ -99,63 +108,85 @@ static int print_result(const struct score_args *a, const struct score_inputs *i
 		json_t *j = json_object(), *parts = json_object();
 
 		for (p = 0; p < SCORE_PARTS; p++)
-			json_object_set_new(parts, score_part_name((enum score_part)p),
-					    json_pack("{s:i, s:i}", "points", r->points[p],
-						      "weight", a->cfg.weight[p]));
+			json_object_set_new(
+				parts, score_part_name((enum score_part)p),
+				json_pack("{s:i, s:i}", "points", r->points[p],
+					  "weight", a->cfg.weight[p]));
 		json_object_set_new(j, "score", json_integer(r->score));
 		json_object_set_new(j, "fixed", json_boolean(a->cfg.fixed));
 		json_object_set_new(j, "abnormal", json_boolean(r->abnormal));
-		json_object_set_new(j, "reason", r->why ? json_string(r->why) : json_null());
+		json_object_set_new(j, "reason",
+				    r->why ? json_string(r->why) : json_null());
 		json_object_set_new(j, "parts", parts);
 		json_object_set_new(j, "measured", measured_json(in));
 		rupctl_json_print(j);
 	} else {
-		printf("score %u%s%s%s\n", r->score, a->cfg.fixed ? " (fixed)" : "",
-		       r->abnormal ? ", abnormal: " : "", r->abnormal ? r->why : "");
-		printf("%-7s %6s %6s  %s\n", "part", "points", "weight", "measured");
+		printf("score %u%s%s%s\n", r->score,
+		       a->cfg.fixed ? " (fixed)" : "",
+		       r->abnormal ? ", abnormal: " : "",
+		       r->abnormal ? r->why : "");
+		printf("%-7s %6s %6s  %s\n", "part", "points", "weight",
+		       "measured");
 		for (p = 0; p < SCORE_PARTS; p++) {
 			char m[700] = "unknown";
 
 			switch (p) {
 			case SCORE_CPU:
 				if (in->cpu_known)
-					snprintf(m, sizeof(m), "%u CPUs", in->cpus);
+					snprintf(m, sizeof(m), "%u CPUs",
+						 in->cpus);
 				break;
 			case SCORE_MEM:
 				if (in->mem_known)
-					snprintf(m, sizeof(m), "%llu MiB available",
-						 (unsigned long long)(in->mem_avail_kb >> 10));
+					snprintf(
+						m, sizeof(m),
+						"%llu MiB available",
+						(unsigned long long)(in->mem_avail_kb >>
+								     10));
 				break;
 			case SCORE_DISK:
 				if (in->disk_known)
-					snprintf(m, sizeof(m), "%llu MiB free in %s",
-						 (unsigned long long)(in->disk_free_bytes >> 20),
-						 a->store);
+					snprintf(
+						m, sizeof(m),
+						"%llu MiB free in %s",
+						(unsigned long long)(in->disk_free_bytes >>
+								     20),
+						a->store);
 				break;
 			case SCORE_LINK:
 				if (in->link_known) {
 					char speed[32] = "speed unknown";
 
 					if (in->link_mbps >= 0)
-						snprintf(speed, sizeof(speed), "%lld Mbit/s",
-							 (long long)in->link_mbps);
-					snprintf(m, sizeof(m), "%s %s, %s, %llu bad of %llu packets",
-						 a->dev, in->link_up ? "up" : "down", speed,
-						 (unsigned long long)in->link_bad,
-						 (unsigned long long)in->link_packets);
+						snprintf(speed, sizeof(speed),
+							 "%lld Mbit/s",
+							 (long long)
+								 in->link_mbps);
+					snprintf(
+						m, sizeof(m),
+						"%s %s, %s, %llu bad of %llu packets",
+						a->dev,
+						in->link_up ? "up" : "down",
+						speed,
+						(unsigned long long)in->link_bad,
+						(unsigned long long)
+							in->link_packets);
 				}
 				break;
 			case SCORE_LOAD:
 				if (in->load_known)
-					snprintf(m, sizeof(m), "load %.2f", in->load1);
+					snprintf(m, sizeof(m), "load %.2f",
+						 in->load1);
 				break;
 			case SCORE_RTT:
 				if (in->rtt_known)
-					snprintf(m, sizeof(m), "%u ms, %u%% loss", in->rtt_ms,
+					snprintf(m, sizeof(m),
+						 "%u ms, %u%% loss", in->rtt_ms,
 						 in->loss_pct);
 				break;
 			}
-			printf("%-7s %6u %6u  %s\n", score_part_name((enum score_part)p),
+			printf("%-7s %6u %6u  %s\n",
+			       score_part_name((enum score_part)p),
 			       r->points[p], a->cfg.weight[p], m);
 		}
 	}
@@ -181,12 +212,14 @@ int cmd_score(int argc, char **argv)
 	int c, rc;
 
 	score_config_default(&a.cfg);
-	optind = 0;	/* GNU getopt: start over for this command */
+	optind = 0; /* GNU getopt: start over for this command */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (strlen(optarg) >= sizeof(a.dev)) {
-				rupctl_err("score: --dev: \"%s\" is not an interface name", optarg);
+				rupctl_err(
+					"score: --dev: \"%s\" is not an interface name",
+					optarg);
 				return RUPCTL_EXIT_USAGE;
 			}
 			strcpy(a.dev, optarg);
@@ -200,12 +233,14 @@ int cmd_score(int argc, char **argv)
 			break;
 		case 'r':
 			if (parse_u32(optarg, 3600000, &in.rtt_ms))
-				return rupctl_bad_value("score", "--rtt", optarg, "milliseconds");
+				return rupctl_bad_value("score", "--rtt",
+							optarg, "milliseconds");
 			in.rtt_known = true;
 			break;
 		case 'l':
 			if (parse_u32(optarg, 100, &in.loss_pct))
-				return rupctl_bad_value("score", "--loss", optarg, "0-100");
+				return rupctl_bad_value("score", "--loss",
+							optarg, "0-100");
 			break;
 		case 'c':
 			a.config = optarg;
@@ -240,8 +275,10 @@ int cmd_score(int argc, char **argv)
 		}
 	}
 	if (fixed && score_config_set(&a.cfg, "fixed", fixed))
-		return rupctl_bad_value("score", "--fixed", fixed, "0-4294967295");
-	score_measure(&in, a.store[0] ? a.store : NULL, a.dev[0] ? a.dev : NULL, NULL);
+		return rupctl_bad_value("score", "--fixed", fixed,
+					"0-4294967295");
+	score_measure(&in, a.store[0] ? a.store : NULL, a.dev[0] ? a.dev : NULL,
+		      NULL);
 	if (a.dev[0] && !in.link_known) {
 		rupctl_err("score: interface %s: not found", a.dev);
 		return RUPCTL_EXIT_USAGE;
@@ -250,8 +287,8 @@ int cmd_score(int argc, char **argv)
 		uint64_t unused;
 
 		rc = score_read_disk(a.store, &unused);
-		rupctl_err("score: store %s: %s; free disk counts as unknown", a.store,
-			   strerror(-rc));
+		rupctl_err("score: store %s: %s; free disk counts as unknown",
+			   a.store, strerror(-rc));
 	}
 	score_combine(&a.cfg, &in, &r);
 	return print_result(&a, &in, &r);

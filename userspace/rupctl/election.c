@@ -5,21 +5,20 @@
 #include <string.h>
 
 static const char *const state_names[] = {
-	[ELECTION_LISTEN] = "listen",
-	[ELECTION_MEMBER] = "member",
-	[ELECTION_CANDIDATE] = "candidate",
-	[ELECTION_RVS] = "rvs",
+	[ELECTION_LISTEN] = "listen",	    [ELECTION_MEMBER] = "member",
+	[ELECTION_CANDIDATE] = "candidate", [ELECTION_RVS] = "rvs",
 	[ELECTION_ABNORMAL] = "abnormal",
 };
 
 const char *election_state_name(enum election_state s)
 {
 	return (unsigned int)s < sizeof(state_names) / sizeof(state_names[0]) ?
-	       state_names[s] : "?";
+		       state_names[s] :
+		       "?";
 }
 
-int election_rank_cmp(uint32_t score_a, const uint8_t *id_a,
-		      uint32_t score_b, const uint8_t *id_b)
+int election_rank_cmp(uint32_t score_a, const uint8_t *id_a, uint32_t score_b,
+		      const uint8_t *id_b)
 {
 	if (score_a != score_b)
 		return score_a < score_b ? -1 : 1;
@@ -36,7 +35,8 @@ void election_config_default(struct election_config *cfg, uint32_t interval_ms,
 }
 
 void election_init(struct election *e, const struct election_config *cfg,
-		   const uint8_t id[RUP_NODE_ID_LEN], uint32_t score, uint64_t now_ms)
+		   const uint8_t id[RUP_NODE_ID_LEN], uint32_t score,
+		   uint64_t now_ms)
 {
 	memset(e, 0, sizeof(*e));
 	e->cfg = *cfg;
@@ -68,7 +68,8 @@ static bool live_claim(const struct election_peer *p, uint32_t role)
 }
 
 /* @a beats @b by (term, rank); NULL @b is beaten by anything. */
-static bool claim_beats(const struct election_peer *a, const struct election_peer *b)
+static bool claim_beats(const struct election_peer *a,
+			const struct election_peer *b)
 {
 	if (!b || a->term != b->term)
 		return !b || a->term > b->term;
@@ -107,7 +108,8 @@ static unsigned int ranked_above(const struct election *e,
 	unsigned int k = 0;
 
 	for (size_t i = 0; i < n; i++)
-		if (!(peers[i].role & RUP_ROLE_ABNORMAL) && rank_vs_self(e, &peers[i]) > 0)
+		if (!(peers[i].role & RUP_ROLE_ABNORMAL) &&
+		    rank_vs_self(e, &peers[i]) > 0)
 			k++;
 	return k;
 }
@@ -129,7 +131,8 @@ static void claim(struct election *e, uint64_t now, const char *why)
 
 static void member_step(struct election *e, uint64_t now,
 			const struct election_peer *peers, size_t n,
-			const struct election_peer *rvs, const struct election_peer *cand)
+			const struct election_peer *rvs,
+			const struct election_peer *cand)
 {
 	unsigned int k;
 
@@ -146,19 +149,23 @@ static void member_step(struct election *e, uint64_t now,
 		return;
 	k = ranked_above(e, peers, n);
 	if (k == 0) {
-		claim(e, now, cand ? "answering a lower-ranked claim" :
-				     "no RVS: top-ranked node claims");
+		claim(e, now,
+		      cand ? "answering a lower-ranked claim" :
+			     "no RVS: top-ranked node claims");
 		return;
 	}
 	if (now - e->leaderless_since >= (uint64_t)k * 2 * e->cfg.interval_ms)
-		claim(e, now, "no RVS and no better claim: claiming as fallback");
+		claim(e, now,
+		      "no RVS and no better claim: claiming as fallback");
 }
 
 static void candidate_step(struct election *e, uint64_t now,
-			   const struct election_peer *rvs, const struct election_peer *cand)
+			   const struct election_peer *rvs,
+			   const struct election_peer *cand)
 {
 	if (rvs && beats_self(e, rvs)) {
-		become(e, ELECTION_MEMBER, "candidate: an RVS of a higher term or rank");
+		become(e, ELECTION_MEMBER,
+		       "candidate: an RVS of a higher term or rank");
 		return;
 	}
 	if (cand && beats_self(e, cand)) {
@@ -192,7 +199,8 @@ static void rvs_step(struct election *e, uint64_t now,
 		     const struct election_peer *rvs)
 {
 	if (rvs && beats_self(e, rvs)) {
-		become(e, ELECTION_MEMBER, "RVS: another RVS of a higher term or rank");
+		become(e, ELECTION_MEMBER,
+		       "RVS: another RVS of a higher term or rank");
 		return;
 	}
 	if (!e->cfg.period_ms || now < e->next_period)
@@ -200,7 +208,8 @@ static void rvs_step(struct election *e, uint64_t now,
 	e->next_period = now + e->cfg.period_ms;
 	if (e->distributing || !better_node_exists(e, peers, n))
 		return;
-	become(e, ELECTION_MEMBER, "periodic re-election: handing over to a better node");
+	become(e, ELECTION_MEMBER,
+	       "periodic re-election: handing over to a better node");
 	/* The better node must claim before our own fallback timer runs out. */
 	e->leaderless = true;
 	e->leaderless_since = now;
@@ -230,7 +239,8 @@ static void fill_out(const struct election *e, const struct election_peer *rvs,
 		break;
 	}
 	out->self_rvs = e->state == ELECTION_RVS;
-	out->have_rvs = out->self_rvs || (rvs && e->state != ELECTION_CANDIDATE);
+	out->have_rvs = out->self_rvs ||
+			(rvs && e->state != ELECTION_CANDIDATE);
 	if (out->self_rvs) {
 		memcpy(out->rvs_id, e->id, RUP_NODE_ID_LEN);
 		out->rvs_term = e->term;
@@ -266,8 +276,9 @@ void election_step(struct election *e, uint64_t now_ms,
 			e->leaderless = false;
 		}
 		if (e->state == ELECTION_LISTEN && now_ms >= e->listen_until) {
-			become(e, ELECTION_MEMBER, rvs ? "listened: following the RVS" :
-							 "listened: no RVS heard");
+			become(e, ELECTION_MEMBER,
+			       rvs ? "listened: following the RVS" :
+				     "listened: no RVS heard");
 			e->leaderless = false;
 		}
 		switch (e->state) {

@@ -40,20 +40,20 @@
 #include <linux/rup.h>
 
 struct election_config {
-	uint32_t interval_ms;		/* beacon interval of the region */
-	uint32_t dead_ms;		/* the kernel's dead interval */
-	uint64_t period_ms;		/* periodic re-election; 0 = never */
-	uint32_t hysteresis_pct;	/* handover margin, percent */
+	uint32_t interval_ms; /* beacon interval of the region */
+	uint32_t dead_ms; /* the kernel's dead interval */
+	uint64_t period_ms; /* periodic re-election; 0 = never */
+	uint32_t hysteresis_pct; /* handover margin, percent */
 };
 
-#define ELECTION_PERIOD_DEFAULT_MS	(24ULL * 3600 * 1000)
-#define ELECTION_HYSTERESIS_DEFAULT	10
+#define ELECTION_PERIOD_DEFAULT_MS (24ULL * 3600 * 1000)
+#define ELECTION_HYSTERESIS_DEFAULT 10
 
 /* A live peer as the kernel's version table shows it. */
 struct election_peer {
 	uint8_t id[RUP_NODE_ID_LEN];
 	uint32_t score;
-	uint32_t role;			/* RUP_ROLE_* */
+	uint32_t role; /* RUP_ROLE_* */
 	uint64_t term;
 };
 
@@ -72,34 +72,35 @@ struct election {
 	bool abnormal;
 	bool distributing;
 	enum election_state state;
-	uint64_t term;			/* own claim (candidate / RVS) */
-	uint64_t max_term;		/* highest term seen anywhere */
-	uint64_t pub_term;		/* term of the last step's output */
+	uint64_t term; /* own claim (candidate / RVS) */
+	uint64_t max_term; /* highest term seen anywhere */
+	uint64_t pub_term; /* term of the last step's output */
 	uint64_t listen_until;
-	uint64_t claim_at;		/* when the current claim was made */
-	uint64_t next_period;		/* next periodic re-election check */
-	bool leaderless;		/* member with no RVS in sight ... */
-	uint64_t leaderless_since;	/* ... since then */
-	const char *why;		/* reason for the last transition */
+	uint64_t claim_at; /* when the current claim was made */
+	uint64_t next_period; /* next periodic re-election check */
+	bool leaderless; /* member with no RVS in sight ... */
+	uint64_t leaderless_since; /* ... since then */
+	const char *why; /* reason for the last transition */
 };
 
 /* What to publish and whom to follow after a step. */
 struct election_out {
 	enum election_state state;
-	uint32_t role;			/* RUP_ROLE_* bits for SELF_SET */
-	uint64_t term;			/* term for SELF_SET */
-	bool have_rvs;			/* an RVS to follow (maybe this node) */
+	uint32_t role; /* RUP_ROLE_* bits for SELF_SET */
+	uint64_t term; /* term for SELF_SET */
+	bool have_rvs; /* an RVS to follow (maybe this node) */
 	bool self_rvs;
 	uint8_t rvs_id[RUP_NODE_ID_LEN];
 	uint64_t rvs_term;
-	bool changed;			/* state or term differs from before */
-	const char *why;		/* why it changed (static text) */
+	bool changed; /* state or term differs from before */
+	const char *why; /* why it changed (static text) */
 };
 
 void election_config_default(struct election_config *cfg, uint32_t interval_ms,
 			     uint32_t dead_ms);
 void election_init(struct election *e, const struct election_config *cfg,
-		   const uint8_t id[RUP_NODE_ID_LEN], uint32_t score, uint64_t now_ms);
+		   const uint8_t id[RUP_NODE_ID_LEN], uint32_t score,
+		   uint64_t now_ms);
 void election_set_score(struct election *e, uint32_t score);
 void election_set_abnormal(struct election *e, bool abnormal);
 void election_set_distributing(struct election *e, bool on);
@@ -116,8 +117,8 @@ void election_step(struct election *e, uint64_t now_ms,
 		   struct election_out *out);
 
 /* <0, 0, >0 as (score a, id a) ranks below, equal to, above (score b, id b). */
-int election_rank_cmp(uint32_t score_a, const uint8_t *id_a,
-		      uint32_t score_b, const uint8_t *id_b);
+int election_rank_cmp(uint32_t score_a, const uint8_t *id_a, uint32_t score_b,
+		      const uint8_t *id_b);
 
 const char *election_state_name(enum election_state s);
 

@@ -6,21 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REF_CPUS	16
-#define REF_MEM_KB	(8ULL * 1024 * 1024)
-#define REF_DISK	(32ULL << 30)
-#define REF_LINK_MBPS	10000
-#define REF_RTT_MS	50
-#define BAD_RATIO_ZERO	10	/* percent of bad packets that zero the link */
+#define REF_CPUS 16
+#define REF_MEM_KB (8ULL * 1024 * 1024)
+#define REF_DISK (32ULL << 30)
+#define REF_LINK_MBPS 10000
+#define REF_RTT_MS 50
+#define BAD_RATIO_ZERO 10 /* percent of bad packets that zero the link */
 
 static const char *const part_names[SCORE_PARTS] = {
-	[SCORE_CPU] = "cpu", [SCORE_MEM] = "memory", [SCORE_DISK] = "disk",
-	[SCORE_LINK] = "link", [SCORE_LOAD] = "load", [SCORE_RTT] = "rtt",
+	[SCORE_CPU] = "cpu",   [SCORE_MEM] = "memory", [SCORE_DISK] = "disk",
+	[SCORE_LINK] = "link", [SCORE_LOAD] = "load",  [SCORE_RTT] = "rtt",
 };
 
 /* The same defaults as the agent's [score] section. */
 static const uint32_t default_weight[SCORE_PARTS] = {
-	[SCORE_CPU] = 200, [SCORE_MEM] = 200, [SCORE_DISK] = 150,
+	[SCORE_CPU] = 200,  [SCORE_MEM] = 200,	[SCORE_DISK] = 150,
 	[SCORE_LINK] = 200, [SCORE_LOAD] = 100, [SCORE_RTT] = 150,
 };
 
@@ -60,7 +60,8 @@ int score_config_set(struct score_config *c, const char *key, const char *value)
 	}
 	for (int p = 0; p < SCORE_PARTS; p++)
 		if (!strcmp(key, part_names[p]))
-			return parse_u32(value, SCORE_WEIGHT_MAX, &c->weight[p]);
+			return parse_u32(value, SCORE_WEIGHT_MAX,
+					 &c->weight[p]);
 	return -ENOENT;
 }
 
@@ -76,15 +77,18 @@ static uint32_t link_points(const struct score_inputs *in)
 {
 	uint64_t pts, bad_pct_x10;
 
-	pts = in->link_mbps < 0 ? SCORE_UNKNOWN_POINTS :
-	      scaled((uint64_t)in->link_mbps, REF_LINK_MBPS);
+	pts = in->link_mbps < 0 ?
+		      SCORE_UNKNOWN_POINTS :
+		      scaled((uint64_t)in->link_mbps, REF_LINK_MBPS);
 	if (in->link_packets) {
 		/* Bad packets in tenths of a percent; BAD_RATIO_ZERO % zeroes it. */
-		bad_pct_x10 = in->link_bad >= in->link_packets ? 1000 :
-			      in->link_bad * 1000 / in->link_packets;
+		bad_pct_x10 = in->link_bad >= in->link_packets ?
+				      1000 :
+				      in->link_bad * 1000 / in->link_packets;
 		if (bad_pct_x10 >= BAD_RATIO_ZERO * 10)
 			return 0;
-		pts = pts * (BAD_RATIO_ZERO * 10 - bad_pct_x10) / (BAD_RATIO_ZERO * 10);
+		pts = pts * (BAD_RATIO_ZERO * 10 - bad_pct_x10) /
+		      (BAD_RATIO_ZERO * 10);
 	}
 	return (uint32_t)pts;
 }
@@ -93,7 +97,7 @@ static uint32_t load_points(const struct score_inputs *in)
 {
 	double cpus = in->cpu_known && in->cpus ? in->cpus : 1, free;
 
-	if (!(in->load1 >= 0))	/* also NaN */
+	if (!(in->load1 >= 0)) /* also NaN */
 		return SCORE_UNKNOWN_POINTS;
 	free = 1.0 - in->load1 / cpus;
 	return free <= 0 ? 0 : (uint32_t)(free * SCORE_POINTS_MAX);
@@ -101,7 +105,8 @@ static uint32_t load_points(const struct score_inputs *in)
 
 static uint32_t rtt_points(const struct score_inputs *in)
 {
-	uint64_t pts = (uint64_t)SCORE_POINTS_MAX * REF_RTT_MS / (REF_RTT_MS + in->rtt_ms);
+	uint64_t pts = (uint64_t)SCORE_POINTS_MAX * REF_RTT_MS /
+		       (REF_RTT_MS + in->rtt_ms);
 	uint32_t loss = in->loss_pct > 100 ? 100 : in->loss_pct;
 
 	return (uint32_t)(pts * (100 - loss) / 100);
@@ -139,7 +144,9 @@ void score_combine(const struct score_config *c, const struct score_inputs *in,
 		return;
 	}
 	for (int p = 0; p < SCORE_PARTS; p++)
-		sum += (uint64_t)(c->weight[p] > SCORE_WEIGHT_MAX ? SCORE_WEIGHT_MAX :
-				  c->weight[p]) * out->points[p];
+		sum += (uint64_t)(c->weight[p] > SCORE_WEIGHT_MAX ?
+					  SCORE_WEIGHT_MAX :
+					  c->weight[p]) *
+		       out->points[p];
 	out->score = sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum;
 }

@@ -32,16 +32,21 @@
 #include <stdint.h>
 
 enum score_part {
-	SCORE_CPU, SCORE_MEM, SCORE_DISK, SCORE_LINK, SCORE_LOAD, SCORE_RTT,
+	SCORE_CPU,
+	SCORE_MEM,
+	SCORE_DISK,
+	SCORE_LINK,
+	SCORE_LOAD,
+	SCORE_RTT,
 	SCORE_PARTS
 };
 
-#define SCORE_POINTS_MAX	1000
-#define SCORE_WEIGHT_MAX	1000
-#define SCORE_UNKNOWN_POINTS	500
+#define SCORE_POINTS_MAX 1000
+#define SCORE_WEIGHT_MAX 1000
+#define SCORE_UNKNOWN_POINTS 500
 
 struct score_config {
-	uint32_t weight[SCORE_PARTS];	/* 0..SCORE_WEIGHT_MAX */
+	uint32_t weight[SCORE_PARTS]; /* 0..SCORE_WEIGHT_MAX */
 	bool fixed;
 	uint32_t fixed_score;
 };
@@ -54,28 +59,29 @@ struct score_inputs {
 	uint64_t mem_avail_kb;
 	bool disk_known;
 	uint64_t disk_free_bytes;
-	bool link_known;		/* the region's interface was found */
-	bool link_up;			/* IFF_UP and carrier */
-	int64_t link_mbps;		/* < 0: speed unknown (virtual links) */
-	uint64_t link_packets;		/* rx + tx packets in the window */
-	uint64_t link_bad;		/* errors + drops in the same window */
+	bool link_known; /* the region's interface was found */
+	bool link_up; /* IFF_UP and carrier */
+	int64_t link_mbps; /* < 0: speed unknown (virtual links) */
+	uint64_t link_packets; /* rx + tx packets in the window */
+	uint64_t link_bad; /* errors + drops in the same window */
 	bool load_known;
 	double load1;
 	bool rtt_known;
 	uint32_t rtt_ms;
-	uint32_t loss_pct;		/* 0..100 */
+	uint32_t loss_pct; /* 0..100 */
 };
 
 struct score_result {
-	uint32_t points[SCORE_PARTS];	/* 0..SCORE_POINTS_MAX each */
+	uint32_t points[SCORE_PARTS]; /* 0..SCORE_POINTS_MAX each */
 	uint32_t score;
 	bool abnormal;
-	const char *why;		/* why abnormal, else NULL */
+	const char *why; /* why abnormal, else NULL */
 };
 
 void score_config_default(struct score_config *c);
 /* Set a [score] key ("cpu", "memory", ..., or "fixed"); -EINVAL/-ENOENT. */
-int score_config_set(struct score_config *c, const char *key, const char *value);
+int score_config_set(struct score_config *c, const char *key,
+		     const char *value);
 const char *score_part_name(enum score_part p);
 
 /* The pure combination: measurements and config in, score out. */

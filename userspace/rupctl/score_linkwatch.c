@@ -15,7 +15,7 @@ struct score_linkwatch {
 	char ifname[IF_NAMESIZE];
 	score_link_cb cb;
 	void *arg;
-	int last;		/* -1 unknown/absent, 0 down, 1 up */
+	int last; /* -1 unknown/absent, 0 down, 1 up */
 };
 
 static int link_state(struct score_linkwatch *lw)
@@ -25,12 +25,14 @@ static int link_state(struct score_linkwatch *lw)
 
 	if (!link)
 		return -1;
-	up = (rtnl_link_get_flags(link) & IFF_UP) && rtnl_link_get_carrier(link);
+	up = (rtnl_link_get_flags(link) & IFF_UP) &&
+	     rtnl_link_get_carrier(link);
 	rtnl_link_put(link);
 	return up;
 }
 
-static void changed(struct nl_cache *cache, struct nl_object *obj, int action, void *arg)
+static void changed(struct nl_cache *cache, struct nl_object *obj, int action,
+		    void *arg)
 {
 	struct score_linkwatch *lw = arg;
 	int now;
@@ -60,9 +62,11 @@ int score_linkwatch_open(struct score_linkwatch **out, const char *ifname,
 	strcpy(lw->ifname, ifname);
 	lw->cb = cb;
 	lw->arg = arg;
-	rc = nl_cache_mngr_alloc(NULL, NETLINK_ROUTE, NL_AUTO_PROVIDE, &lw->mngr);
+	rc = nl_cache_mngr_alloc(NULL, NETLINK_ROUTE, NL_AUTO_PROVIDE,
+				 &lw->mngr);
 	if (!rc)
-		rc = nl_cache_mngr_add(lw->mngr, "route/link", changed, lw, &lw->cache);
+		rc = nl_cache_mngr_add(lw->mngr, "route/link", changed, lw,
+				       &lw->cache);
 	if (rc) {
 		score_linkwatch_close(lw);
 		return -EIO;
@@ -77,7 +81,7 @@ void score_linkwatch_close(struct score_linkwatch *lw)
 	if (!lw)
 		return;
 	if (lw->mngr)
-		nl_cache_mngr_free(lw->mngr);	/* frees its caches too */
+		nl_cache_mngr_free(lw->mngr); /* frees its caches too */
 	free(lw);
 }
 

@@ -75,7 +75,8 @@ int score_read_speed(const char *ifname, int64_t *mbps)
 {
 	struct {
 		struct ethtool_link_settings req;
-		uint32_t masks[3 * 127];	/* the most nwords the kernel may ask for */
+		uint32_t masks[3 *
+			       127]; /* the most nwords the kernel may ask for */
 	} ecmd;
 	struct ifreq ifr;
 	int fd, rc = 0;
@@ -93,7 +94,7 @@ int score_read_speed(const char *ifname, int64_t *mbps)
 	ecmd.req.cmd = ETHTOOL_GLINKSETTINGS;
 	if (ioctl(fd, SIOCETHTOOL, &ifr)) {
 		rc = errno == EOPNOTSUPP ? 0 : -errno;
-		*mbps = -1;	/* no ethtool: speed unknown */
+		*mbps = -1; /* no ethtool: speed unknown */
 		goto out;
 	}
 	if (ecmd.req.link_mode_masks_nwords >= 0 ||
@@ -101,14 +102,17 @@ int score_read_speed(const char *ifname, int64_t *mbps)
 		*mbps = -1;
 		goto out;
 	}
-	ecmd.req.link_mode_masks_nwords = (int8_t)-ecmd.req.link_mode_masks_nwords;
+	ecmd.req.link_mode_masks_nwords =
+		(int8_t)-ecmd.req.link_mode_masks_nwords;
 	ecmd.req.cmd = ETHTOOL_GLINKSETTINGS;
 	if (ioctl(fd, SIOCETHTOOL, &ifr)) {
 		rc = -errno;
 		goto out;
 	}
-	*mbps = ecmd.req.speed == 0 || ecmd.req.speed == (uint32_t)SPEED_UNKNOWN ?
-		-1 : (int64_t)ecmd.req.speed;
+	*mbps = ecmd.req.speed == 0 ||
+				ecmd.req.speed == (uint32_t)SPEED_UNKNOWN ?
+			-1 :
+			(int64_t)ecmd.req.speed;
 out:
 	close(fd);
 	return rc;
@@ -127,11 +131,13 @@ int score_read_link(const char *ifname, struct score_link_info *info)
 	if (!rc)
 		rc = rtnl_link_get_kernel(sk, 0, ifname, &link);
 	if (rc) {
-		rc = rc == -NLE_OBJ_NOTFOUND || rc == -NLE_NODEV ? -ENODEV : -EIO;
+		rc = rc == -NLE_OBJ_NOTFOUND || rc == -NLE_NODEV ? -ENODEV :
+								   -EIO;
 		goto out;
 	}
 	info->ifindex = rtnl_link_get_ifindex(link);
-	info->up = (rtnl_link_get_flags(link) & IFF_UP) && rtnl_link_get_carrier(link);
+	info->up = (rtnl_link_get_flags(link) & IFF_UP) &&
+		   rtnl_link_get_carrier(link);
 	info->packets = rtnl_link_get_stat(link, RTNL_LINK_RX_PACKETS) +
 			rtnl_link_get_stat(link, RTNL_LINK_TX_PACKETS);
 	info->bad = rtnl_link_get_stat(link, RTNL_LINK_RX_ERRORS) +
@@ -144,8 +150,8 @@ out:
 	return rc;
 }
 
-void score_measure(struct score_inputs *in, const char *store, const char *ifname,
-		   struct score_link_info *prev)
+void score_measure(struct score_inputs *in, const char *store,
+		   const char *ifname, struct score_link_info *prev)
 {
 	struct score_link_info li;
 
@@ -162,8 +168,8 @@ void score_measure(struct score_inputs *in, const char *store, const char *ifnam
 		in->link_mbps = -1;
 	in->link_packets = li.packets;
 	in->link_bad = li.bad;
-	if (prev && prev->ifindex == li.ifindex && li.packets >= prev->packets &&
-	    li.bad >= prev->bad) {
+	if (prev && prev->ifindex == li.ifindex &&
+	    li.packets >= prev->packets && li.bad >= prev->bad) {
 		in->link_packets = li.packets - prev->packets;
 		in->link_bad = li.bad - prev->bad;
 	}

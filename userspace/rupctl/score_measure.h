@@ -22,9 +22,9 @@ int score_read_speed(const char *ifname, int64_t *mbps);
 /* Counters of a link, as rtnetlink reports them. */
 struct score_link_info {
 	int ifindex;
-	bool up;			/* IFF_UP and carrier */
-	uint64_t packets;		/* rx + tx */
-	uint64_t bad;			/* rx/tx errors + rx/tx dropped */
+	bool up; /* IFF_UP and carrier */
+	uint64_t packets; /* rx + tx */
+	uint64_t bad; /* rx/tx errors + rx/tx dropped */
 };
 
 /* One-shot rtnetlink query (libnl-route) of @ifname. */
@@ -36,7 +36,7 @@ int score_read_link(const char *ifname, struct score_link_info *info);
  * counts are the totals since boot unless @prev holds an earlier sample,
  * in which case only the difference counts; @prev is updated.
  */
-void score_measure(struct score_inputs *in, const char *store, const char *ifname,
-		   struct score_link_info *prev);
+void score_measure(struct score_inputs *in, const char *store,
+		   const char *ifname, struct score_link_info *prev);
 
 #endif
