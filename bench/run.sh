@@ -3,10 +3,11 @@
 # `make bench`: every benchmark of issue 7 in one run on this machine, then
 # bench/RESULTS.md and the plots rewritten from this run's figures
 # (bench/report.sh). Host: the ops server (bench/host/opsd.sh) and the
-# planner (bench/plan/run.sh). QEMU guest, one boot: the beacon path, kernel
-# memory, failover and the fleet rollouts (bench/guest/*.sh).
+# planner (bench/plan/run.sh). QEMU guest, one boot per group: the beacon
+# path and kernel memory, failover, the fleet rollouts (bench/guest/*.sh).
 #   bench/run.sh                  everything (O=build/x for another tree)
-#   BENCH_GUEST="beacon memory" bench/run.sh     some guest benchmarks only
+#   BENCH_GUEST="beacon memory,failover" bench/run.sh   some guest benchmarks
+#                                 only (comma: a separate guest boot)
 #   BENCH_HOST=0 bench/run.sh     skip the host benchmarks
 # Figures land in build/bench-results/ (key=value lines, one file each).
 set -eu
@@ -14,7 +15,6 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 cd "$src"
 export O=${O:-build}
 out=$src/build/bench-results
-guest=${BENCH_GUEST:-beacon memory failover fleet-4x4 fleet-4x8 fleet-8x8}
 log() { echo "bench: $*" >&2; }
 start=$(date +%s)
 
@@ -34,19 +34,27 @@ if [ "${BENCH_HOST:-1}" = 1 ]; then
 		log "planner growth failed (see $out/plan-growth.log)"
 fi
 
-scripts=()
-for g in $guest; do scripts+=("bench/guest/$g.sh"); done
-if [ ${#scripts[@]} -gt 0 ]; then
-	log "guest: $guest"
+# One guest boot per group, so a group that hangs or fails costs only its
+# own figures; groups are separated by commas.
+groups=${BENCH_GUEST:-beacon memory,failover,fleet-4x4 fleet-4x8 fleet-8x8}
+: >"$out/guest.txt"
+mkdir -p "$out/logs"
+IFS=, read -ra glist <<<"$groups"
+for g in "${glist[@]}"; do
+	scripts=()
+	for t in $g; do scripts+=("bench/guest/$t.sh"); done
+	[ ${#scripts[@]} -gt 0 ] || continue
+	log "guest: $g"
 	# 64 node agents, their package stores and the ops server fit in 4 GiB.
-	VM_JOBS=1 VM_MEM=${VM_MEM:-4096} tests/vm/run.sh --no-build --results "$out/guest.txt" "${scripts[@]}" \
-		>"$out/vm.log" 2>&1 || log "some guest benchmarks failed (see $out/guest.txt)"
-	cat "$out/guest.txt" >&2 || true
-	# Keep the per-benchmark logs beside the figures.
+	VM_JOBS=1 VM_MEM=${VM_MEM:-4096} tests/vm/run.sh --no-build --results "$out/guest.part" \
+		"${scripts[@]}" >"$out/vm.log" 2>&1 || log "guest: some of '$g' failed"
+	cat "$out/guest.part" >>"$out/guest.txt" 2>/dev/null || true
+	grep -E '^(PASS|FAIL)' "$out/guest.part" >&2 || true
 	vmdir=$(sed -n 's/.*this run.s logs go to \(.*\)$/\1/p' "$out/vm.log" | head -n 1)
-	mkdir -p "$out/logs"
 	cp "${vmdir:-build/vm}"/shard-*/logs/*.log "$out/logs/" 2>/dev/null || true
-fi
+	cat "$out/vm.log" >>"$out/vm-all.log"
+done
+rm -f "$out/guest.part" "$out/vm.log"
 echo "$(($(date +%s) - start))" >"$out/seconds"
 bench/report.sh "$out"
 log "done in $(($(date +%s) - start)) s: bench/RESULTS.md"
