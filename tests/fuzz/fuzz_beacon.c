@@ -17,13 +17,13 @@
 
 #include <rup/beacon.h>
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "fuzz_beacon: %s:%d: %s\n",	\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
+#define CHECK(cond)                                                           \
+	do {                                                                  \
+		if (!(cond)) {                                                \
+			fprintf(stderr, "fuzz_beacon: %s:%d: %s\n", __FILE__, \
+				__LINE__, #cond);                             \
+			abort();                                              \
+		}                                                             \
 	} while (0)
 
 static bool known_err(int ret)
@@ -104,9 +104,8 @@ static void encode_direction(const uint8_t *data, size_t size)
 	CHECK(rup_beacon_decode(buf, (size_t)n, &out) == 0);
 	/* Bytes after a string's NUL are not carried: compare field-wise. */
 	CHECK(out.type == b.type && out.region == b.region &&
-	      out.term == b.term && out.seq == b.seq &&
-	      out.score == b.score && out.flags == b.flags &&
-	      out.has_offer == b.has_offer);
+	      out.term == b.term && out.seq == b.seq && out.score == b.score &&
+	      out.flags == b.flags && out.has_offer == b.has_offer);
 	CHECK(memcmp(out.node_id, b.node_id, sizeof(b.node_id)) == 0);
 	CHECK(strcmp(out.version, b.version) == 0);
 	if (b.has_offer) {

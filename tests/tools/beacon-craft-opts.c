@@ -14,43 +14,43 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: " PROG " [OPTIONS]\n"
-"Build rup beacons (valid or broken), sign and send them to a group.\n"
-"\n"
-"  --group ADDR          IPv4 multicast group (default 239.192.0.1)\n"
-"  --port N              UDP port (default 4789)\n"
-"  --ifname NAME         send on this interface\n"
-"  --src ADDR            send from this local address\n"
-"  --ttl N               multicast TTL (default 1)\n"
-"  --region N            region id (default 1)\n"
-"  --node-id HEX         32 hex digits (default: random)\n"
-"  --random-ids N        N distinct random node ids, one beacon each per round\n"
-"  --term N  --score N   election term and composite score (default 0)\n"
-"  --flags LIST          role bits: number, or member,candidate,rvs,abnormal,\n"
-"                        hook-failed joined by commas (default member)\n"
-"  --version STR         software version (default 1.0.0)\n"
-"  --seq N               first sequence (default: wall clock in ns)\n"
-"  --seq-offset-sec S    wall clock + S seconds (S may be negative)\n"
-"  --offer-version STR --offer-sha256 HEX --offer-size N --offer-port N\n"
-"  --offer-path PATH     offer (all five; version alone uses defaults)\n"
-"  --key HEX | --key-file PATH   region key, 32 bytes (64 hex digits or raw)\n"
-"  --count N             rounds to send (default 1); sequence rises each time\n"
-"  --interval-ms MS      pause between datagrams (default 0)\n"
-"breakages:\n"
-"  --truncate N          send only the first N bytes (after signing)\n"
-"  --oversize            pad with an unknown TLV to RUP_BEACON_MAX + 1 bytes\n"
-"  --bad-magic --bad-version   wrong magic / protocol version (MAC is valid)\n"
-"  --wrong-region        header says region + 1 (MAC is valid)\n"
-"  --bad-mac             flip one bit of the MAC\n"
-"  --replay              send every datagram twice (same sequence)\n"
-"  --stale SECONDS       sequence = wall clock - SECONDS\n"
-"  --unknown-tlv         add an unknown TLV (receivers must accept)\n"
-"  --no-version          omit the mandatory version TLV (malformed)\n"
-"output instead of sending:\n"
-"  --dump                print each datagram as one line of hex\n"
-"  --out FILE            write the first datagram's raw bytes to FILE\n"
-"  --list-ids            print each node id (hex) once, after its first datagram\n"
-"  -h, --help\n");
+		"usage: " PROG " [OPTIONS]\n"
+		"Build rup beacons (valid or broken), sign and send them to a group.\n"
+		"\n"
+		"  --group ADDR          IPv4 multicast group (default 239.192.0.1)\n"
+		"  --port N              UDP port (default 4789)\n"
+		"  --ifname NAME         send on this interface\n"
+		"  --src ADDR            send from this local address\n"
+		"  --ttl N               multicast TTL (default 1)\n"
+		"  --region N            region id (default 1)\n"
+		"  --node-id HEX         32 hex digits (default: random)\n"
+		"  --random-ids N        N distinct random node ids, one beacon each per round\n"
+		"  --term N  --score N   election term and composite score (default 0)\n"
+		"  --flags LIST          role bits: number, or member,candidate,rvs,abnormal,\n"
+		"                        hook-failed joined by commas (default member)\n"
+		"  --version STR         software version (default 1.0.0)\n"
+		"  --seq N               first sequence (default: wall clock in ns)\n"
+		"  --seq-offset-sec S    wall clock + S seconds (S may be negative)\n"
+		"  --offer-version STR --offer-sha256 HEX --offer-size N --offer-port N\n"
+		"  --offer-path PATH     offer (all five; version alone uses defaults)\n"
+		"  --key HEX | --key-file PATH   region key, 32 bytes (64 hex digits or raw)\n"
+		"  --count N             rounds to send (default 1); sequence rises each time\n"
+		"  --interval-ms MS      pause between datagrams (default 0)\n"
+		"breakages:\n"
+		"  --truncate N          send only the first N bytes (after signing)\n"
+		"  --oversize            pad with an unknown TLV to RUP_BEACON_MAX + 1 bytes\n"
+		"  --bad-magic --bad-version   wrong magic / protocol version (MAC is valid)\n"
+		"  --wrong-region        header says region + 1 (MAC is valid)\n"
+		"  --bad-mac             flip one bit of the MAC\n"
+		"  --replay              send every datagram twice (same sequence)\n"
+		"  --stale SECONDS       sequence = wall clock - SECONDS\n"
+		"  --unknown-tlv         add an unknown TLV (receivers must accept)\n"
+		"  --no-version          omit the mandatory version TLV (malformed)\n"
+		"output instead of sending:\n"
+		"  --dump                print each datagram as one line of hex\n"
+		"  --out FILE            write the first datagram's raw bytes to FILE\n"
+		"  --list-ids            print each node id (hex) once, after its first datagram\n"
+		"  -h, --help\n");
 }
 
 void die(const char *fmt, ...)
@@ -131,15 +131,21 @@ static void parse_str(const char *opt, char *dst, size_t max, const char *s)
 		die("%s: '%s' must be 1..%zu characters", opt, s, max - 1);
 	for (i = 0; i < l; i++)
 		if (!rup_beacon_char_ok((uint8_t)s[i]))
-			die("%s: '%s' must be visible ASCII without spaces", opt, s);
+			die("%s: '%s' must be visible ASCII without spaces",
+			    opt, s);
 	memcpy(dst, s, l + 1);
 }
 
 static uint32_t parse_flags(const char *s)
 {
-	static const struct { const char *name; uint32_t bit; } names[] = {
-		{ "member", RUP_ROLE_MEMBER }, { "candidate", RUP_ROLE_CANDIDATE },
-		{ "rvs", RUP_ROLE_RVS }, { "abnormal", RUP_ROLE_ABNORMAL },
+	static const struct {
+		const char *name;
+		uint32_t bit;
+	} names[] = {
+		{ "member", RUP_ROLE_MEMBER },
+		{ "candidate", RUP_ROLE_CANDIDATE },
+		{ "rvs", RUP_ROLE_RVS },
+		{ "abnormal", RUP_ROLE_ABNORMAL },
 		{ "hook-failed", RUP_ROLE_HOOK_FAILED },
 	};
 	char buf[128], *tok, *save = NULL;
@@ -151,7 +157,8 @@ static uint32_t parse_flags(const char *s)
 	if (strlen(s) >= sizeof(buf))
 		die("--flags: '%s' is too long", s);
 	strcpy(buf, s);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if (!strcmp(tok, names[i].name))
 				break;
@@ -180,7 +187,8 @@ static void read_key_file(const char *path, uint8_t *key)
 	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		buf[--n] = '\0';
 	if (!parse_hex(buf, key, RUP_KEY_LEN))
-		die("--key-file: %s: key must be 32 raw bytes or 64 hex digits", path);
+		die("--key-file: %s: key must be 32 raw bytes or 64 hex digits",
+		    path);
 }
 
 void fill_random(void *p, size_t n)
@@ -190,12 +198,42 @@ void fill_random(void *p, size_t n)
 }
 
 enum {
-	O_GROUP = 256, O_PORT, O_IFNAME, O_SRC, O_TTL, O_REGION, O_NODE_ID,
-	O_RANDOM_IDS, O_TERM, O_SEQ, O_SEQ_OFF, O_SCORE, O_FLAGS, O_VERSION,
-	O_OFF_VERSION, O_OFF_SHA, O_OFF_SIZE, O_OFF_PORT, O_OFF_PATH, O_KEY,
-	O_KEY_FILE, O_TRUNCATE, O_OVERSIZE, O_BAD_MAGIC, O_BAD_VERSION,
-	O_WRONG_REGION, O_BAD_MAC, O_REPLAY, O_STALE, O_UNKNOWN_TLV,
-	O_NO_VERSION, O_COUNT, O_INTERVAL, O_DUMP, O_OUT, O_LIST_IDS,
+	O_GROUP = 256,
+	O_PORT,
+	O_IFNAME,
+	O_SRC,
+	O_TTL,
+	O_REGION,
+	O_NODE_ID,
+	O_RANDOM_IDS,
+	O_TERM,
+	O_SEQ,
+	O_SEQ_OFF,
+	O_SCORE,
+	O_FLAGS,
+	O_VERSION,
+	O_OFF_VERSION,
+	O_OFF_SHA,
+	O_OFF_SIZE,
+	O_OFF_PORT,
+	O_OFF_PATH,
+	O_KEY,
+	O_KEY_FILE,
+	O_TRUNCATE,
+	O_OVERSIZE,
+	O_BAD_MAGIC,
+	O_BAD_VERSION,
+	O_WRONG_REGION,
+	O_BAD_MAC,
+	O_REPLAY,
+	O_STALE,
+	O_UNKNOWN_TLV,
+	O_NO_VERSION,
+	O_COUNT,
+	O_INTERVAL,
+	O_DUMP,
+	O_OUT,
+	O_LIST_IDS,
 };
 
 static const struct option long_opts[] = {
@@ -264,7 +302,8 @@ void parse_opts(int argc, char **argv, struct opts *o)
 		case O_GROUP:
 			if (inet_pton(AF_INET, a, &o->group) != 1 ||
 			    !IN_MULTICAST(ntohl(o->group.s_addr)))
-				die("--group: '%s' is not an IPv4 multicast address", a);
+				die("--group: '%s' is not an IPv4 multicast address",
+				    a);
 			break;
 		case O_PORT:
 			o->port = (unsigned int)parse_u("--port", a, 65535);
@@ -283,7 +322,8 @@ void parse_opts(int argc, char **argv, struct opts *o)
 			o->ttl = (unsigned int)parse_u("--ttl", a, 255);
 			break;
 		case O_REGION:
-			o->b.region = (uint32_t)parse_u("--region", a, UINT32_MAX);
+			o->b.region =
+				(uint32_t)parse_u("--region", a, UINT32_MAX);
 			break;
 		case O_NODE_ID:
 			if (!parse_hex(a, o->b.node_id, RUP_NODE_ID_LEN))
@@ -304,21 +344,25 @@ void parse_opts(int argc, char **argv, struct opts *o)
 			o->seq_offset_sec = parse_s("--seq-offset-sec", a);
 			break;
 		case O_SCORE:
-			o->b.score = (uint32_t)parse_u("--score", a, UINT32_MAX);
+			o->b.score =
+				(uint32_t)parse_u("--score", a, UINT32_MAX);
 			break;
 		case O_FLAGS:
 			o->b.flags = parse_flags(a);
 			break;
 		case O_VERSION:
-			parse_str("--version", o->b.version, sizeof(o->b.version), a);
+			parse_str("--version", o->b.version,
+				  sizeof(o->b.version), a);
 			break;
 		case O_OFF_VERSION:
-			parse_str("--offer-version", of->version, sizeof(of->version), a);
+			parse_str("--offer-version", of->version,
+				  sizeof(of->version), a);
 			o->b.has_offer = true;
 			break;
 		case O_OFF_SHA:
 			if (!parse_hex(a, of->sha256, RUP_SHA256_LEN))
-				die("--offer-sha256: '%s' must be 64 hex digits", a);
+				die("--offer-sha256: '%s' must be 64 hex digits",
+				    a);
 			break;
 		case O_OFF_SIZE:
 			of->size = parse_u("--offer-size", a, UINT64_MAX);
@@ -329,9 +373,11 @@ void parse_opts(int argc, char **argv, struct opts *o)
 				die("--offer-port: must not be 0");
 			break;
 		case O_OFF_PATH:
-			parse_str("--offer-path", of->path, sizeof(of->path), a);
+			parse_str("--offer-path", of->path, sizeof(of->path),
+				  a);
 			if (a[0] != '/')
-				die("--offer-path: '%s' must start with '/'", a);
+				die("--offer-path: '%s' must start with '/'",
+				    a);
 			break;
 		case O_KEY:
 			if (!parse_hex(a, o->key, RUP_KEY_LEN))
@@ -364,7 +410,8 @@ void parse_opts(int argc, char **argv, struct opts *o)
 			o->replay = true;
 			break;
 		case O_STALE:
-			o->stale_sec = (long long)parse_u("--stale", a, INT32_MAX);
+			o->stale_sec =
+				(long long)parse_u("--stale", a, INT32_MAX);
 			break;
 		case O_UNKNOWN_TLV:
 			o->unknown_tlv = true;

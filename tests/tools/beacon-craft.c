@@ -78,7 +78,8 @@ static size_t build(const struct opts *o, const struct rup_beacon *b,
 	len = (size_t)n;
 	if (o->no_version) {
 		/* The version TLV is first: cut it out. */
-		l = RUP_TLV_HDR_LEN + rup_get_be16(buf + RUP_BEACON_HDR_LEN + 2);
+		l = RUP_TLV_HDR_LEN +
+		    rup_get_be16(buf + RUP_BEACON_HDR_LEN + 2);
 		p = RUP_BEACON_HDR_LEN;
 		memmove(buf + p, buf + p + l, len - p - l);
 		len -= l;
@@ -127,13 +128,16 @@ static int open_socket(const struct opts *o)
 		sa.sin_family = AF_INET;
 		sa.sin_addr = o->src;
 		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-			die("--src: bind %s: %s", inet_ntoa(o->src), strerror(errno));
+			die("--src: bind %s: %s", inet_ntoa(o->src),
+			    strerror(errno));
 	}
 	if ((o->ifname || o->have_src) &&
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0)
 		die("IP_MULTICAST_IF: %s", strerror(errno));
-	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) < 0 ||
-	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &one, sizeof(one)) < 0)
+	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) <
+		    0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &one, sizeof(one)) <
+		    0)
 		die("multicast options: %s", strerror(errno));
 	return fd;
 }
@@ -162,8 +166,10 @@ static void emit(const struct opts *o, int fd, const uint8_t *buf, size_t len,
 	to.sin_family = AF_INET;
 	to.sin_port = htons((uint16_t)o->port);
 	to.sin_addr = o->group;
-	if (sendto(fd, buf, len, 0, (struct sockaddr *)&to, sizeof(to)) != (ssize_t)len)
-		die("sendto %s:%u: %s", inet_ntoa(o->group), o->port, strerror(errno));
+	if (sendto(fd, buf, len, 0, (struct sockaddr *)&to, sizeof(to)) !=
+	    (ssize_t)len)
+		die("sendto %s:%u: %s", inet_ntoa(o->group), o->port,
+		    strerror(errno));
 }
 
 static void print_id(const uint8_t *id)
@@ -177,7 +183,8 @@ static void print_id(const uint8_t *id)
 
 static void pause_ms(unsigned long ms)
 {
-	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+	struct timespec ts = { (time_t)(ms / 1000),
+			       (long)(ms % 1000) * 1000000L };
 
 	while (ms && nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -185,7 +192,7 @@ static void pause_ms(unsigned long ms)
 
 int main(int argc, char **argv)
 {
-	uint8_t (*ids)[RUP_NODE_ID_LEN] = NULL;
+	uint8_t(*ids)[RUP_NODE_ID_LEN] = NULL;
 	unsigned long nids, round, i, sent = 0;
 	uint8_t buf[DGRAM_MAX];
 	bool written = false;
@@ -215,7 +222,9 @@ int main(int argc, char **argv)
 			if (o.have_seq) {
 				b.seq = o.b.seq + sent;
 			} else {
-				now = wall_ns() + (uint64_t)(o.seq_offset_sec * 1000000000LL) -
+				now = wall_ns() +
+				      (uint64_t)(o.seq_offset_sec *
+						 1000000000LL) -
 				      (uint64_t)(o.stale_sec * 1000000000LL);
 				/* Strictly increasing even if the clock stalls. */
 				seq = now > seq ? now : seq + 1;

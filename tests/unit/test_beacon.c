@@ -116,15 +116,13 @@ static void test_round_trip(void **state)
 static void test_golden_header(void **state)
 {
 	static const uint8_t want[] = {
-		'R', 'U', 'P', 'B', 1, 1, 0, 98,
-		1, 2, 3, 4,
-		0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7,
-		0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf,
-		0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18,
-		0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28,
-		0x31, 0x32, 0x33, 0x34,
-		0, 0, 0, 5,
-		0, 1, 0, 10, '1', '.', '2', '.', '3', '-', 'r', 'c', '.', '1',
+		'R',  'U',  'P',  'B',	1,    1,    0,	  98,	1,    2,
+		3,    4,    0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7,
+		0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf, 0x11, 0x12,
+		0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x21, 0x22, 0x23, 0x24,
+		0x25, 0x26, 0x27, 0x28, 0x31, 0x32, 0x33, 0x34, 0,    0,
+		0,    5,    0,	  1,	0,    10,   '1',  '.',	'2',  '.',
+		'3',  '-',  'r',  'c',	'.',  '1',
 	};
 	struct rup_beacon b;
 	uint8_t buf[RUP_BEACON_MAX], zero[RUP_MAC_LEN] = { 0 };
@@ -262,7 +260,7 @@ static void test_tlv_overrun(void **state)
 		uint8_t off[128];
 		size_t ol = raw_offer(off, false, false);
 
-		rup_put_be16(off + ol - 2 - 2, 3);	/* path "/p" claims 3 */
+		rup_put_be16(off + ol - 2 - 2, 3); /* path "/p" claims 3 */
 		raw_tlv(&r, RUP_TLV_OFFER, off, ol);
 		raw_str(&r, 88, "after");
 	}
@@ -325,9 +323,17 @@ static void test_string_bounds(void **state)
 
 	/* Empty, embedded NUL, space, control, high byte. */
 	{
-		static const struct { const char *v; size_t l; } bad[] = {
-			{ "", 0 }, { "1.0\0" "0", 5 }, { "1 0", 3 },
-			{ "1.0\n", 4 }, { "1.\2000", 4 },
+		static const struct {
+			const char *v;
+			size_t l;
+		} bad[] = {
+			{ "", 0 },
+			{ "1.0\0"
+			  "0",
+			  5 },
+			{ "1 0", 3 },
+			{ "1.0\n", 4 },
+			{ "1.\2000", 4 },
 		};
 		size_t i;
 
@@ -342,7 +348,7 @@ static void test_string_bounds(void **state)
 
 	/* Encoder refuses what the decoder would refuse. */
 	fill_beacon(&b, false);
-	memset(b.version, 'v', sizeof(b.version));	/* unterminated */
+	memset(b.version, 'v', sizeof(b.version)); /* unterminated */
 	assert_int_equal(rup_beacon_encode(&b, buf, sizeof(buf)), -EINVAL);
 	fill_beacon(&b, false);
 	b.version[0] = '\0';
