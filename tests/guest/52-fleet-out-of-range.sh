@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 420
+# Issue 6 scenario 3: 1.1.0 applies to ">=1.0.0,<1.1.0". Node 1 (region 0)
+# and node 2 (region 1) run 0.9.0, below the range: they are left alone (no
+# fetch, no hook, still 0.9.0) and the ops server's status shows them
+# `not_applicable`, while every other node upgrades and every region's
+# task ends `complete`.
+. "$RUP_SRC/tests/guest/lib.sh"
+. "$RUP_SRC/tests/guest/lib-fleet.sh"
+. "$RUP_SRC/tests/guest/lib-scenario.sh"
+
+SC_START_VERSION[1]=0.9.0
+SC_START_VERSION[2]=0.9.0
+sc_fleet
+fleet_release 1.1.0 200000 "" ">=1.0.0,<1.1.0"
+fleet_publish 1.1.0
+id=$(fleet_rollout 1.1.0)
+rest=$(seq 3 "$FLEET_N")
+sc_wait_at 90 1.1.0 $rest || ffail "not every in-range node at 1.1.0: $(sc_versions)"
+fwait 20 sc_tasks_are complete || ffail "tasks: $(sc_task_line), want complete"
+fwait 10 eval '[ "$(sc_rollout_state "$id")" = done ]' ||
+	ffail "rollout $id is $(sc_rollout_state "$id"), want done"
+for i in 1 2; do
+	assert_eq "$(nstat $i .version)" 0.9.0 "node $i's version"
+	sc_assert_hook_never $i
+	[ -z "$(ls "$FLEET/n$i/store")" ] || ffail "node $i fetched: $(ls "$FLEET/n$i/store")"
+	assert_eq "$(sc_member_state "${NODE_REGION[$i]}" $i)" not_applicable \
+		"node $i's state in the ops server's status"
+done
+st=$(ops_status)
+for i in $rest; do
+	assert_eq "$(echo "$st" | jq -r --arg id "$(node_hex $i)" \
+		'.regions[].members[] | select(.node_id == $id) | "\(.state) \(.version)"')" \
+		"upgraded 1.1.0" "node $i in the ops server's status"
+done

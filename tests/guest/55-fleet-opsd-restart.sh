@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 420
+# Issue 6 scenario 6: rup-opsd is stopped in the middle of a rollout of
+# 1.1.0 (its link slowed, so the RVSs are still downloading or
+# distributing) and started again 3 s later on the same database. The
+# rollout completes: every node at 1.1.0, every task `complete`, the
+# rollout `done`; nothing was lost (12 nodes, the release, the rollout's
+# audit record, the regions and their members as before).
+. "$RUP_SRC/tests/guest/lib.sh"
+. "$RUP_SRC/tests/guest/lib-fleet.sh"
+. "$RUP_SRC/tests/guest/lib-scenario.sh"
+
+size=1000000
+sc_fleet
+# 3 downloads x 1 MB through 16 Mbit/s: the first seconds of the rollout
+# are the RVSs' downloads.
+sc_shape ops 16mbit
+fleet_release 1.1.0 $size
+fleet_publish 1.1.0
+before=$(ops_status | jq -c '[.regions[] | {region_id, group, size}]')
+id=$(fleet_rollout 1.1.0)
+started() {
+	ops_status | jq -e '[.regions[].tasks[] | select(.state == "downloading" or
+		.state == "distributing")] | length > 0' >/dev/null
+}
+fwait 30 started || ffail "no task started: $(sc_task_line)"
+mid=$(sc_task_line)
+open=$(ops_status | jq '[.regions[].tasks[] | select(.state |
+	IN("up_to_date", "complete", "partial", "failed") | not)] | length')
+fleet_opsd_stop
+log "rup-opsd stopped mid-rollout: $mid$(sc_versions)"
+[ "$open" -gt 0 ] || ffail "every task was final before the restart: $mid"
+sleep 3
+fleet_opsd_start "$SC_T" "$SC_M"
+log "rup-opsd started again"
+all=$(seq 1 "$FLEET_N")
+sc_wait_at 120 1.1.0 $all || ffail "not every node at 1.1.0: $(sc_versions)"
+fwait 30 sc_tasks_are complete || ffail "tasks: $(sc_task_line), want complete"
+fwait 10 eval '[ "$(sc_rollout_state "$id")" = done ]' ||
+	ffail "rollout $id is $(sc_rollout_state "$id"), want done"
+st=$(ops_status)
+assert_eq "$(echo "$st" | jq .nodes)" 12 "nodes after the restart"
+assert_eq "$(echo "$st" | jq '[.regions[].members[] | select(.version == "1.1.0")] | length')" 12 \
+	"members at 1.1.0 in the ops server's status"
+assert_eq "$(echo "$st" | jq '.rollouts | length')" 1 "rollouts"
+assert_eq "$(echo "$st" | jq '[.regions[].tasks[]] | length')" 3 "tasks (one per region, none duplicated)"
+assert_eq "$(echo "$st" | jq -c '[.regions[] | {region_id, group, size}]')" "$before" \
+	"regions, groups and sizes after the restart"
+assert_eq "$(echo "$st" | jq '[.regions[] | select(.rvs != null and .term > 0)] | length')" 3 \
+	"regions with an RVS after the restart"
+assert_eq "$(ops_admin GET /api/v1/releases | jq -r '.releases[] | "\(.version) \(.payload)"')" \
+	"1.1.0 true" "releases after the restart"
+ops_admin GET /api/v1/audit | jq -e '.audit[] | select(.action | test("rollout"))' >/dev/null ||
+	ffail "the rollout's audit record is gone: $(ops_admin GET /api/v1/audit)"
