@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 60
+# timeout: 180
 # Issue 3, point 1: three namespaces in one region; every version table holds
 # the other two, with their version and score, within two beacon intervals
 # (timed by the peer-new events of each node's monitor). Own beacons come

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 90
+# timeout: 180
 # Issue 3, point 2: with a 10 s beacon interval, `rupctl self set version` on
 # one node reaches the others' tables and their `rupctl monitor` within 1 s:
 # the change went out in a triggered beacon, not on the timer.
@@ -25,7 +25,7 @@ full() {
 		[ "$(peer_count n$i 7)" = 2 ] || return 1
 	done
 }
-wait_until 5 full || fail "tables not complete 5 s after the first self set"
+wait_until 15 full || fail "tables not complete 15 s after the first self set"
 rupctl_monitor_start n2 "$RUP_TMP/mon2"
 rupctl_monitor_start n3 "$RUP_TMP/mon3"
 tx0=$(stat n1 7 tx)
@@ -36,6 +36,7 @@ t0=$(now_ms)
 nsenter --net=/run/netns/n1 rupctl self set version 2.0.0 ||
 	fail "n1: self set version 2.0.0"
 t1=$(now_ms)
+tx_after=$(stat n1 7 tx)
 log "self set returned after $((t1 - t0)) ms"
 # Times count from the command's return: starting rupctl (its libraries
 # come over 9p, uncached) takes 0.5-1.5 s under emulation, which is not the
@@ -68,7 +69,7 @@ for i in 2 3; do
 	[ $took -le 1000 ] || fail "n$i: monitor event after ${took} ms"
 	case $line in *version*) ;; *) fail "n$i: event does not name the version" ;; esac
 done
-# One beacon more than before, long before the 10 s timer.
-tx1=$(stat n1 7 tx)
-[ $((tx1 - tx0)) -eq 1 ] || fail "n1 sent $((tx1 - tx0)) beacons, want 1 triggered"
+# The command itself made n1 send (the 10 s timer may rarely add one).
+sent=$((tx_after - tx0))
+[ $sent -ge 1 ] && [ $sent -le 2 ] || fail "n1 sent $sent beacons during self set, want 1"
 echo "version change seen within 1 s by tables and monitors"

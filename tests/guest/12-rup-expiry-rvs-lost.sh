@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 90
+# timeout: 180
 # Issue 3, point 3: when a node deletes its region, the others expire it
 # after the dead interval and emit peer-gone; when it held RVS at the highest
 # term, they also emit rvs-lost. A member leaving emits no rvs-lost, nor does

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 120
+# timeout: 180
 # Issue 3, point 4: two regions with different groups and keys on one bridge
 # (same UDP port) do not hear each other: a1 is in region 1, b1 in region 2,
 # x in both. Each table holds only its own region's nodes, and no beacon of

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 90
+# timeout: 180
 # Issue 3, point 6: netlink misuse. Mutations without CAP_NET_ADMIN are
 # refused (reads are allowed); missing or malformed attributes, a wrong key
 # length, bad values and unknown flags are refused with an extack message,
