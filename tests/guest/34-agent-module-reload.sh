@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 240
+# Issue 5 (f): one ops server namespace, one region of 4 node agents. The
+# rup module is unloaded under the running agents: each says "rup module not
+# loaded; waiting" (log and rupctl status) and keeps running. When the
+# module is loaded again every agent configures its region again, the
+# version tables fill up and the region elects one RVS again.
+. "$RUP_SRC/tests/guest/lib.sh"
+. "$RUP_SRC/tests/guest/lib-fleet.sh"
+
+fleet_init
+fleet_opsd_start 4 4
+fleet_nodes 30 90 50 70
+one_rvs() { [ "$(rvs_of 0 | wc -l)" = 1 ]; }
+fwait 30 one_rvs || ffail "no single RVS: $(rvs_of 0 | tr '\n' ' ')"
+
+rmmod rup || ffail "rmmod rup under running agents"
+log "module unloaded"
+module_is() {
+	local i
+	for i in 1 2 3 4; do
+		[ "$(nstat $i .module)" = "$1" ] || return 1
+	done
+}
+fwait 10 module_is "not loaded" || ffail "agents' status does not say the module is gone"
+for i in 1 2 3 4; do
+	grep -q 'rup module not loaded; waiting' "$FLEET/n$i/agent.log" ||
+		ffail "node $i did not log the missing module"
+	in_ns fn$i rupctl status --state "$FLEET/n$i/state" | grep -q '^module *not loaded' ||
+		ffail "node $i: rupctl status does not show the missing module"
+done
+sleep 2
+for i in 1 2 3 4; do
+	kill -0 "${AGENT_PID[$i]}" || ffail "node $i's agent exited without the module"
+done
+
+rup_load
+log "module loaded again"
+fwait 20 module_is ok || ffail "agents did not reconfigure after the module came back"
+tables_full() {
+	local i
+	for i in 1 2 3 4; do
+		[ "$(in_ns fn$i "$RUP_BUILD/rupctl" -j peers | jq length)" = 3 ] || return 1
+	done
+}
+fwait 20 tables_full || ffail "version tables not full after the reload"
+fwait 30 one_rvs || ffail "no single RVS after the reload: $(rvs_of 0 | tr '\n' ' ')"
+for i in 1 2 3 4; do
+	grep -q 'rup module is back' "$FLEET/n$i/agent.log" || ffail "node $i did not log the return"
+done
+log "all agents recovered; RVS node $(rvs_of 0)"
