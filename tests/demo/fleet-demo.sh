@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 400
+# timeout: 600
 # The demo, run inside the guest by `make demo` (tests/demo.sh streams its
 # output over the serial console). A 3 x 4 fleet: one ops server, three
 # regions of four `rupctl agent` nodes. Release 1.1.0 is published and

@@ -40,7 +40,7 @@ table_node_read() {
 table_part() {
 	local f=$FLEET/n$1/store/$VER.part s
 	[ -e "$f" ] || { echo 0; return; }
-	s=$(stat -c %s "$f" 2>/dev/null || echo 0)
+	s=$(command stat -c %s "$f" 2>/dev/null || echo 0)
 	echo $((s * 100 / SIZE))
 }
 

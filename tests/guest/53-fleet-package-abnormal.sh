@@ -16,7 +16,7 @@ sc_count_region_tcp
 fleet_release 1.1.0 $size
 fleet_publish 1.1.0
 pkg=$(find "$FLEET/opsd-pkg" -type f -name '1.1.0*' | head -n 1)
-[ -n "$pkg" ] && [ "$(stat -c %s "$pkg")" = $size ] || fail "no stored payload: $(ls -l "$FLEET/opsd-pkg")"
+[ -n "$pkg" ] && [ "$(command stat -c %s "$pkg")" = $size ] || fail "no stored payload: $(ls -l "$FLEET/opsd-pkg")"
 # Flip 16 bytes in the middle, without changing the size.
 head -c 16 /dev/zero | tr '\0' 'X' | dd of="$pkg" bs=1 seek=$((size / 2)) conv=notrunc status=none
 [ "$(sha256sum <"$pkg" | cut -d' ' -f1)" != "$(jq -r .sha256 "$FLEET/rel/1.1.0/manifest")" ] ||
