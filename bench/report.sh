@@ -43,8 +43,9 @@ $(cat "$in/seconds" 2>/dev/null || echo "?") s. Both sides of every comparison r
 that machine, one after the other. Raw figures: \`build/bench-results/*.txt\`.
 
 Machine: $(nproc) CPUs ($cpu), $memg GiB RAM, host kernel $(uname -r),
-load average at the end $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared with other builds and
-guest runs; absolute figures move with that load, ratios much less).
+load average at the end $(cut -d' ' -f1-3 /proc/loadavg), $(pgrep -c -x qemu-system-x86_64 || echo 0) QEMU guests running at the end (the
+machine is shared with other builds and guest runs; absolute figures move with
+that load, ratios much less).
 Guest: QEMU **TCG (software emulation, no KVM)**, 2 vCPUs,
 $(calc "\"%.0f\", ${gmem:-0} / 1024") MiB, Debian kernel $gk. Everything in the guest runs several times slower
 than it would on hardware; the comparisons are what these figures are for.
@@ -103,10 +104,16 @@ echo "SIGKILLed); measured from the kill to the sequence (sender's wall clock at
 echo "send) of the first beacon with the RVS role from another node, as a surviving"
 echo "member's kernel reports it. The dead node rejoins as a member before the next trial."
 echo
-if have failover; then
+if [ -n "$(v failover iv100_n)$(v failover iv1000_n)" ]; then
+	have failover || echo "Partial: $(why failover | sed 's/^\*\*Not measured in this run\*\*: //') Rows below are the intervals that finished."
+	echo
 	echo "| interval ms | dead interval ms | trials | median ms | p95 ms | max ms | median intervals | p95 intervals | target p95 <= dead + 2 intervals |"
 	echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- |"
 	for iv in 100 1000; do
+		if [ -z "$(v failover iv${iv}_n)" ]; then
+			echo "| $iv | | not measured (the run ended before this interval finished) | | | | | | |"
+			continue
+		fi
 		dead=$(v failover iv${iv}_dead_ms) p95=$(v failover iv${iv}_p95_ms)
 		tgt=$((dead + 2 * iv))
 		ok=$(awk -v a="$p95" -v b="$tgt" 'BEGIN { print (a <= b) ? "met" : "missed" }')
@@ -124,27 +131,30 @@ echo
 echo "## 3. Beacon path: rup.ko against a userspace receiver"
 echo
 if have beacon; then
-	s0=$(v beacon sender_alone_rate) k=$(v beacon k_rate) u=$(v beacon u_rate) up=$(v beacon up_rate)
+	s0=$(v beacon sender_alone_best) k=$(v beacon k_best) u=$(v beacon u_best) up=$(v beacon up_best)
 	n=$(v beacon tput_offered)
 	echo "Same guest, same sender (\`bflood --pregen\`: $n beacons from 1,000 node ids, signed"
-	echo "before the clock starts, sendmmsg, pinned to CPU 0), median of $(v beacon tput_trials) trials."
+	echo "before the clock starts, sendmmsg, pinned to CPU 0), $(v beacon tput_trials) trials each, interleaved."
 	echo "Kernel: rx counter (beacons authenticated and applied to the table) over the"
 	echo "window from its first to its last change. Userspace: \`bench/tools/urecv\`"
 	echo "(recvmmsg, the same codec, OpenSSL HMAC-SHA256 with the key set once, a hash"
 	echo "table with the kernel's replay/window/size rules). The kernel receives in softirq"
 	echo "on the sender's CPU, so urecv is shown both on its own CPU and pinned to CPU 0."
-	echo "Receive cost = 1/rate - 1/(sender alone), the CPU time one beacon adds on CPU 0."
+	echo "Receive cost = 1/rate - 1/(sender alone), the CPU time one beacon adds on CPU 0,"
+	echo "from the best trial of each (the least disturbed on this shared machine)."
 	echo
-	echo "| receiver | accepted of $n | beacons/s | receive cost us/beacon (CPU 0) | ratio to kernel |"
-	echo "| :--- | ---: | ---: | ---: | ---: |"
+	echo "| receiver | accepted of $n (median) | best beacons/s | median beacons/s | receive cost us/beacon (CPU 0) | ratio to kernel |"
+	echo "| :--- | ---: | ---: | ---: | ---: | ---: |"
 	kc=$(calc "\"%.1f\", 1e6 / $k - 1e6 / $s0")
 	upc=$(calc "\"%.1f\", 1e6 / $up - 1e6 / $s0")
-	echo "| sender alone (nobody listening) | - | $s0 | 0 | |"
-	echo "| rup.ko (softirq, CPU 0) | $(v beacon k_accepted) | $k | $kc | 1 |"
-	echo "| urecv pinned to CPU 0 | $(v beacon up_accepted) | $up | $upc | cost x$(calc "\"%.1f\", $upc / $kc"), rate x$(calc "\"%.2f\", $up / $k") |"
-	echo "| urecv on its own CPU | $(v beacon u_accepted) | $u | (other CPU) | rate x$(calc "\"%.2f\", $u / $k") |"
+	echo "| sender alone (nobody listening) | - | $s0 | $(v beacon sender_alone_rate) | 0 | |"
+	echo "| rup.ko (softirq, CPU 0) | $(v beacon k_accepted) | $k | $(v beacon k_rate) | $kc | 1 |"
+	costx=$(awk -v a="$upc" -v b="$kc" 'BEGIN { if (b > 0) printf "cost x%.1f, ", a / b; else printf "cost: kernel below the noise, " }')
+	echo "| urecv pinned to CPU 0 | $(v beacon up_accepted) | $up | $(v beacon up_rate) | $upc | ${costx}rate x$(calc "\"%.2f\", $up / $k") |"
+	echo "| urecv on its own CPU | $(v beacon u_accepted) | $u | $(v beacon u_rate) | (other CPU) | rate x$(calc "\"%.2f\", $u / $k") |"
 	echo
-	echo "Per-trial rates: kernel $(v beacon k_rates | tr ',' ' '); urecv pinned $(v beacon up_rates | tr ',' ' ');"
+	echo "Per-trial rates: sender alone $(v beacon sender_alone_rates | tr ',' ' '); kernel $(v beacon k_rates | tr ',' ' ');"
+	echo "urecv pinned $(v beacon up_rates | tr ',' ' ');"
 	echo "urecv free $(v beacon u_rates | tr ',' ' '); sender rate with the kernel receiving: $(v beacon sender_rate)/s."
 	echo "The kernel accepted everything the sender could send: its rate is bounded by the"
 	echo "sender sharing its CPU, so it is a lower bound of what the kernel path can take."
@@ -235,8 +245,15 @@ if have fleet-4x8; then
 	echo "Agent RSS (\`rupctl agent\`, after the 4 x 8 rollout): median $(v fleet-4x8 agent_rss_kb_median) KiB,"
 	echo "max $(v fleet-4x8 agent_rss_kb_max) KiB (the RVS holds the package in its store on disk, not in memory);"
 	echo "ops server RSS after that rollout: $(v fleet-4x8 opsd_rss_kb) KiB."
-else
-	echo "Agent RSS: from the fleet benchmark, which did not produce figures in this run."
+fi
+for iv in 100 1000; do
+	[ -n "$(v failover iv${iv}_agent_rss_kb)" ] || continue
+	echo "Agent RSS (\`rupctl agent\`, the 4 agents of the failover region after $(v failover iv${iv}_n) failovers at"
+	echo "$iv ms): $(v failover iv${iv}_agent_rss_kb | sed 's/,/, /g') KiB."
+	echo
+done
+if ! have fleet-4x8 && [ -z "$(v failover iv100_agent_rss_kb)$(v failover iv1000_agent_rss_kb)" ]; then
+	echo "Agent RSS: not measured in this run (neither the fleet nor the failover benchmark finished)."
 fi
 echo
 echo "## Reproduce"

@@ -67,6 +67,10 @@ run_interval() {
 			ffail "trial $t: node $victim did not rejoin"
 		sleep "$(awk -v d="$dead" 'BEGIN { print d / 1000 }')"
 	done
+	AGENT_RSS=()
+	for i in 1 2 3 4; do
+		AGENT_RSS+=("$(awk '/^VmRSS:/ { print $2 }' "/proc/${AGENT_PID[$i]}/status")")
+	done
 	fleet_cleanup
 	$IP -all netns delete 2>/dev/null
 	for b in brm br-r0; do $IP link del "$b" 2>/dev/null; done
@@ -86,6 +90,7 @@ for iv in 100 1000; do
 		END { printf "n=%d median_ms=%.1f p95_ms=%.1f median_iv=%.2f p95_iv=%.2f max_ms=%.1f",
 			NR, rank(0.5), rank(0.95), rank(0.5) / iv, rank(0.95) / iv, v[NR] }')
 	bench_put "iv${iv}_dead_ms=$dead iv${iv}_$(echo "$stats" | sed "s/ / iv${iv}_/g")" \
-		"iv${iv}_all=\"$(echo "$RES" | tr ' ' ',')\""
+		"iv${iv}_all=\"$(echo "$RES" | tr ' ' ',')\"" \
+		"iv${iv}_agent_rss_kb=$(IFS=,; echo "${AGENT_RSS[*]}")"
 done
 echo "failover measured"

@@ -11,7 +11,8 @@
  *       counted after the first change over the window).
  *   knl events EXPECT [IDLE_MS]           join the "events" group; for every
  *       PEER_NEW/PEER_CHANGED, latency = receipt - PEER_SEQ (the sender's
- *       wall clock at send); prints count, p50 and p99.
+ *       wall clock at send); stops at EXPECT events, IDLE_MS after the
+ *       last or 120 s without any; prints count, p50 and p99.
  *   knl log                               join the "events" group and print
  *       every event as it arrives, one line each:
  *       "CMD node HEX role ROLE term TERM seq SEQ rx RECEIPT_NS".
@@ -299,7 +300,8 @@ static int events(uint64_t expect, uint64_t idle_ms)
 	printf("monitoring\n");
 	fflush(stdout);
 	while (e.n < e.cap) {
-		int r = poll(&pfd, 1, (int)idle_ms);
+		/* Before the first event the sender may still be starting. */
+		int r = poll(&pfd, 1, e.n ? (int)idle_ms : 120000);
 		ssize_t n;
 
 		if (r <= 0)
