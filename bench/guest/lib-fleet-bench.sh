@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Fleet rollout against direct download (issue 7, item 1), sourced by
 # bench/guest/fleet-RxM.sh after setting R (regions) and M (nodes each).
 # A fleet of R x M node agents (tests/guest/lib-fleet.sh); the ops server's
@@ -33,7 +34,7 @@ bench_fleet_nodes() {
 	for s in "$@"; do
 		i=$((i + 1))
 		r=$(echo "$plan" | awk -v id="$(node_hex $i)" '$1 == id { print $2 }')
-		NODE_REGION[$i]=$r
+		NODE_REGION[i]=$r
 		$IP link show "br-r$r" >/dev/null 2>&1 || bridge_add "br-r$r"
 		ns_add "fn$i"
 		ns_attach "fn$i" "br-r$r" "10.$((r + 10)).0.$i/16" eth0
@@ -64,7 +65,7 @@ scores=()
 for i in $(seq "$N"); do scores+=($(((i * 37) % 97 + 1))); done
 bench_fleet_nodes "${scores[@]}"
 SC_REGIONS=$(printf '%s\n' "${NODE_REGION[@]}" | sort -un | tr '\n' ' ')
-assert_eq "$(echo $SC_REGIONS | wc -w)" "$R" "regions"
+assert_eq "$(echo "$SC_REGIONS" | wc -w)" "$R" "regions"
 sc_wait_rvs 120 || ffail "not one RVS per region: $(sc_rvs_line)"
 log "fleet of $N nodes up in $(($(ms_now) - t0)) ms"
 modprobe sch_tbf 2>/dev/null
@@ -99,6 +100,7 @@ tx0=$(ops_tx)
 start=$(ms_now)
 fleet_rollout 2.0.0 >/dev/null
 all=$(seq 1 "$N")
+# shellcheck disable=SC2086 # node numbers
 fwait 900 sc_all_at 2.0.0 $all || ffail "not every node at 2.0.0: $(sc_versions)"
 last=0
 for i in $all; do
