@@ -40,11 +40,13 @@ some_fetching() {
 	return 1
 }
 fwait 60 some_fetching || ffail "no member of region 0 fetching mid-distribution: $(sc_versions)"
+# Who still lacks 1.1.0 at the kill (checked before it: this slow guest
+# takes seconds per line, and the new RVS serves quickly).
+pending=$(for i in $members; do sc_node_at $i 1.1.0 || echo $i; done | tr '\n' ' ')
 t0=$(now_ms)
 sc_kill_node "$v"
-log "node $v (RVS of region 0) killed at $t0 mid-distribution: $(sc_versions)"
-before=$(for i in $members; do sc_node_at $i 1.1.0 && echo $i; done | wc -l)
-[ "$before" -lt 3 ] || ffail "every member already upgraded when the RVS died"
+[ -n "$pending" ] || ffail "every member already upgraded when the RVS died"
+log "node $v (RVS of region 0) killed at $t0 mid-distribution; members without 1.1.0: $pending"
 # The first beacon of another node as RVS, as the watcher's kernel got it.
 rvs_beacon() {
 	grep '"event"' "$RUP_TMP/mon" | jq -s -r --arg id "$(node_hex "$v")" \
