@@ -65,10 +65,6 @@ static void check_done(void)
 	while (done) {
 		f = done;
 		done = f->next_done;
-		/* Bodies end up in log lines: no trailing newline. */
-		while (f->r.body_len && (f->r.body[f->r.body_len - 1] == '\n' ||
-					 f->r.body[f->r.body_len - 1] == '\r'))
-			f->r.body[--f->r.body_len] = '\0';
 		if (f->out) {
 			fflush(f->out);
 			f->r.file_bytes = (uint64_t)ftello(f->out);
