@@ -421,6 +421,26 @@ static void on_poll(struct fetch *f, void *arg)
 	uint32_t d;
 
 	a->poll_fetch = NULL;
+	/*
+	 * Two nodes claimed the same term at once; the server took the other's
+	 * claim, the region kept ours (higher rank). Claim again above it, as
+	 * a fresh claim would; the server then fences the other node.
+	 */
+	if (!r->curl_code && r->http_code == 409 && r->body &&
+	    strstr(r->body, "is held by node") && a->eo.self_rvs &&
+	    a->el.term == a->eo.term) {
+		a->el.term = (a->el.max_term > a->el.term ? a->el.max_term :
+							    a->el.term) +
+			     1;
+		a->el.max_term = a->el.term;
+		ainfo("region %u: term %" PRIu64
+		      " is held by another node at the ops server: "
+		      "claiming term %" PRIu64,
+		      a->st.reg.region, a->eo.term, a->el.term);
+		fetch_free(f);
+		agent_kick(a);
+		return;
+	}
 	if (r->curl_code || (r->http_code != 200 && r->http_code != 204)) {
 		d = backoff_next(&a->poll_bo, agent_rand());
 		if (r->curl_code)
