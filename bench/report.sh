@@ -28,6 +28,9 @@ why() { # why NAME: the harness's line for a benchmark that produced nothing
 }
 mb() { calc "\"%.1f\", $1 / 1048576"; }
 
+# Load at the end of the run (bench/run.sh records it), else now.
+read -r load guests <"$in/machine" 2>/dev/null ||
+	{ load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /); guests=$(pgrep -c -x qemu-system-x86_64 || true); }
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 memg=$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)
 gk=$(v beacon guest_kernel)
@@ -47,7 +50,7 @@ $(cat "$in/seconds" 2>/dev/null || echo "?") s. Both sides of every comparison r
 that machine, one after the other. Raw figures: \`build/bench-results/*.txt\`.
 
 Machine: $(nproc) CPUs ($cpu), $memg GiB RAM, host kernel $(uname -r),
-load average at the end $(cut -d' ' -f1-3 /proc/loadavg), $(pgrep -c -x qemu-system-x86_64 || echo 0) QEMU guests running at the end (the
+load average at the end $load, $guests QEMU guests running at the end (the
 machine is shared with other builds and guest runs; absolute figures move with
 that load, ratios much less).
 Guest: QEMU **TCG (software emulation, no KVM)**, 2 vCPUs,

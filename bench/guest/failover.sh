@@ -25,7 +25,7 @@ rvs_now() {
 
 # run_interval MS: TRIALS failovers at beacon interval MS; prints the ms.
 run_interval() {
-	local iv=$1 dead=$(($1 * 7 / 2)) t victim prev=0 watcher new ms out=()
+	local iv=$1 dead=$(($1 * 7 / 2)) t victim watcher new ms out=()
 	FLEET_INTERVAL=$iv FLEET_DEAD=$dead
 	fleet_init
 	fleet_opsd_start 4 4
@@ -33,10 +33,11 @@ run_interval() {
 	fwait 60 rvs_now || ffail "no single RVS"
 	for t in $(seq "$TRIALS"); do
 		victim=$(rvs_now) || { fwait 30 rvs_now || ffail "trial $t: no single RVS"; victim=$(rvs_now); }
-		# A surviving member that is not the node revived last time.
+		# The lowest-scored survivor (scores fall with the node number): it
+		# never wins the election, and a node does not see its own beacons.
 		watcher=
-		for i in 1 2 3 4; do
-			[ "$i" != "$victim" ] && [ "$i" != "$prev" ] && { watcher=$i; break; }
+		for i in 4 3 2 1; do
+			[ "$i" != "$victim" ] && { watcher=$i; break; }
 		done
 		$IP netns exec "fn$watcher" "$BT/knl" log >"$RUP_TMP/ev.$t" 2>&1 &
 		local lp=$!
@@ -61,7 +62,6 @@ run_interval() {
 		log "interval $iv ms, trial $t: node $victim killed, new RVS ${new##* } beacons after $ms ms"
 		out+=("$ms")
 		sc_revive_node "$victim"
-		prev=$victim
 		# Back as a member that follows the new RVS before the next kill.
 		fwait 60 eval '[ -n "$(nstat "$victim" .rvs)" ] && [ "$(nstat "$victim" .role)" != rvs ]' ||
 			ffail "trial $t: node $victim did not rejoin"
