@@ -29,8 +29,12 @@ why() { # why NAME: the harness's line for a benchmark that produced nothing
 mb() { calc "\"%.1f\", $1 / 1048576"; }
 
 # Load at the end of the run (bench/run.sh records it), else now.
-read -r load guests <"$in/machine" 2>/dev/null ||
-	{ load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /); guests=$(pgrep -c -x qemu-system-x86_64 || true); }
+if [ -r "$in/machine" ]; then
+	read -r load guests <"$in/machine"
+else
+	load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /)
+	guests=$(pgrep -c '^qemu-system-x86' || true)
+fi
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 memg=$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)
 gk=$(v beacon guest_kernel)

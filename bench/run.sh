@@ -56,6 +56,6 @@ for g in "${glist[@]}"; do
 done
 rm -f "$out/guest.part" "$out/vm.log"
 echo "$(($(date +%s) - start))" >"$out/seconds"
-echo "$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /) $(pgrep -c -x qemu-system-x86_64 || true)" >"$out/machine"
+echo "$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /) $(pgrep -c '^qemu-system-x86' || true)" >"$out/machine"
 bench/report.sh "$out"
 log "done in $(($(date +%s) - start)) s: bench/RESULTS.md"
