@@ -234,7 +234,7 @@ if [ -s "$in/plan-growth.txt" ]; then
 		c=$(v plan-growth plan_${n}_cpu_us)
 		echo "| $n | $(calc "\"%.0f\", $c / 1000") | ${prev:+x$(calc "\"%.1f\", $c / $prev")} |" \
 			"$(calc "\"%.0f\", $(v plan-growth plan_${n}_us) / 1000") | $(calc "\"%.0f\", $(v plan-growth plan_${n}_rss_kb) / 1024") |" \
-			"$(calc "\"%.0f\", $c * 1000 / $n") | $(calc "\"%.1f\", $c * 1000 / $n / (log($n) / log(2)))") |"
+			"$(calc "\"%.0f\", $c * 1000 / $n") | $(calc "\"%.1f\", $c * 1000 / $n / (log($n) / log(2))") |"
 		prev=$c
 	done
 else
@@ -257,6 +257,10 @@ if have memory; then
 	echo "| per peer, MemAvailable delta | $(v memory peer_avail_delta_b) |"
 	echo "| per region, Slab delta | $(v memory region_slab_delta_b) |"
 	echo "| per region, MemAvailable delta | $(v memory region_avail_delta_b) |"
+	echo
+	echo "The rup_peer object and the Slab delta are the kernel's own figures; MemAvailable"
+	echo "also moves with page cache and reclaim in the guest (it can even rise), so it"
+	echo "is shown only as a cross-check."
 else
 	why memory
 fi
