@@ -10,7 +10,9 @@
 . "$RUP_SRC/bench/guest/lib-bench.sh"
 PEERS=1000
 REGIONS=64
-[ -x "$BT/bflood" ] && [ -x "$BT/knl" ] || fail "bench tools not built (make tests)"
+if [ ! -x "$BT/bflood" ] || [ ! -x "$BT/knl" ]; then
+	fail "bench tools not built (make tests)"
+fi
 bench_open memory
 rup_load
 rup_nodes br0 10.0.78 rx tx

@@ -26,7 +26,8 @@ void bench_die(const char *fmt, ...)
 	exit(1);
 }
 
-unsigned long long bench_parse_u(const char *what, const char *s, unsigned long long max)
+unsigned long long bench_parse_u(const char *what, const char *s,
+				 unsigned long long max)
 {
 	unsigned long long v;
 	char *end;
@@ -34,7 +35,8 @@ unsigned long long bench_parse_u(const char *what, const char *s, unsigned long 
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno || end == s || *end || *s == '-' || v > max)
-		bench_die("%s: '%s' is not a number from 0 to %llu", what, s, max);
+		bench_die("%s: '%s' is not a number from 0 to %llu", what, s,
+			  max);
 	return v;
 }
 
@@ -43,10 +45,13 @@ void bench_parse_key(const char *s, uint8_t key[32])
 	unsigned int i, b;
 
 	if (strlen(s) != 64)
-		bench_die("--key: key must be 32 bytes (64 hex digits), got %zu digits", strlen(s));
+		bench_die(
+			"--key: key must be 32 bytes (64 hex digits), got %zu digits",
+			strlen(s));
 	for (i = 0; i < 32; i++) {
 		if (sscanf(s + 2 * i, "%2x", &b) != 1)
-			bench_die("--key: '%.2s' at digit %u is not hex", s + 2 * i, 2 * i);
+			bench_die("--key: '%.2s' at digit %u is not hex",
+				  s + 2 * i, 2 * i);
 		key[i] = (uint8_t)b;
 	}
 }
@@ -62,7 +67,8 @@ uint64_t bench_now_ns(void)
 void bench_hmac_init(struct bench_hmac *h, const uint8_t key[32])
 {
 	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+						 (char *)"SHA256", 0),
 		OSSL_PARAM_construct_end(),
 	};
 
@@ -73,11 +79,13 @@ void bench_hmac_init(struct bench_hmac *h, const uint8_t key[32])
 }
 
 /* EVP_MAC_init without a key restarts with the key already set. */
-void bench_hmac(struct bench_hmac *h, const uint8_t *data, size_t len, uint8_t out[32])
+void bench_hmac(struct bench_hmac *h, const uint8_t *data, size_t len,
+		uint8_t out[32])
 {
 	size_t olen = 0;
 
-	if (!EVP_MAC_init(h->ctx, NULL, 0, NULL) || !EVP_MAC_update(h->ctx, data, len) ||
+	if (!EVP_MAC_init(h->ctx, NULL, 0, NULL) ||
+	    !EVP_MAC_update(h->ctx, data, len) ||
 	    !EVP_MAC_final(h->ctx, out, &olen, 32) || olen != 32)
 		bench_die("OpenSSL: HMAC failed");
 }

@@ -15,8 +15,10 @@
 
 extern const char *bench_prog;
 
-void bench_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-unsigned long long bench_parse_u(const char *what, const char *s, unsigned long long max);
+void bench_die(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+unsigned long long bench_parse_u(const char *what, const char *s,
+				 unsigned long long max);
 void bench_parse_key(const char *s, uint8_t key[32]);
 uint64_t bench_now_ns(void);
 
@@ -26,7 +28,8 @@ struct bench_hmac {
 };
 
 void bench_hmac_init(struct bench_hmac *h, const uint8_t key[32]);
-void bench_hmac(struct bench_hmac *h, const uint8_t *data, size_t len, uint8_t out[32]);
+void bench_hmac(struct bench_hmac *h, const uint8_t *data, size_t len,
+		uint8_t out[32]);
 void bench_hmac_free(struct bench_hmac *h);
 
 /* Sorts @v in place; p in 0..100. 0 for an empty set. */

@@ -47,12 +47,12 @@ static void usage(void)
 static void parse(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
-		{ "group", 1, NULL, 'g' }, { "port", 1, NULL, 'p' },
+		{ "group", 1, NULL, 'g' },  { "port", 1, NULL, 'p' },
 		{ "region", 1, NULL, 'r' }, { "key", 1, NULL, 'k' },
 		{ "ifname", 1, NULL, 'i' }, { "ids", 1, NULL, 'n' },
-		{ "count", 1, NULL, 'c' }, { "rate", 1, NULL, 'R' },
+		{ "count", 1, NULL, 'c' },  { "rate", 1, NULL, 'R' },
 		{ "pregen", 0, NULL, 'P' }, { "bump-score", 0, NULL, 'b' },
-		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "help", 0, NULL, 'h' },   { NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -64,13 +64,17 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'g':
 			if (inet_pton(AF_INET, optarg, &o->group) != 1 ||
 			    !IN_MULTICAST(ntohl(o->group.s_addr)))
-				bench_die("--group: '%s' is not an IPv4 multicast address", optarg);
+				bench_die(
+					"--group: '%s' is not an IPv4 multicast address",
+					optarg);
 			break;
 		case 'p':
-			o->port = (unsigned int)bench_parse_u("--port", optarg, 65535);
+			o->port = (unsigned int)bench_parse_u("--port", optarg,
+							      65535);
 			break;
 		case 'r':
-			o->region = (unsigned int)bench_parse_u("--region", optarg, UINT32_MAX);
+			o->region = (unsigned int)bench_parse_u(
+				"--region", optarg, UINT32_MAX);
 			break;
 		case 'k':
 			bench_parse_key(optarg, o->key);
@@ -79,7 +83,8 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'i':
 			o->ifindex = if_nametoindex(optarg);
 			if (!o->ifindex)
-				bench_die("--ifname: no interface '%s'", optarg);
+				bench_die("--ifname: no interface '%s'",
+					  optarg);
 			break;
 		case 'n':
 			o->ids = bench_parse_u("--ids", optarg, 1000000);
@@ -105,12 +110,14 @@ static void parse(int argc, char **argv, struct opts *o)
 		}
 	}
 	if (!o->group.s_addr || !o->port || !o->have_key || !o->ids)
-		bench_die("--group, --port, --key and a non-zero --ids are required");
+		bench_die(
+			"--group, --port, --key and a non-zero --ids are required");
 }
 
 /* Encode beacon @i (peer i % ids) with sequence @seq into @buf; signs it. */
-static int build(const struct opts *o, struct bench_hmac *h, const uint8_t *salt,
-		 unsigned long i, uint64_t seq, uint8_t *buf)
+static int build(const struct opts *o, struct bench_hmac *h,
+		 const uint8_t *salt, unsigned long i, uint64_t seq,
+		 uint8_t *buf)
 {
 	struct rup_beacon b;
 	unsigned long peer = i % o->ids;
@@ -168,7 +175,8 @@ int main(int argc, char **argv)
 	if (o.ifindex) {
 		struct ip_mreqn mr = { .imr_ifindex = (int)o.ifindex };
 
-		if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)))
+		if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr,
+			       sizeof(mr)))
 			bench_die("IP_MULTICAST_IF: %m");
 	}
 	setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &one, sizeof(one));
@@ -182,7 +190,8 @@ int main(int argc, char **argv)
 			bench_die("out of memory for %lu beacons", o.count);
 		base = bench_now_ns();
 		for (i = 0; i < o.count; i++)
-			plen[i] = build(&o, &h, salt, i, base + i, pre + i * RUP_BEACON_MAX);
+			plen[i] = build(&o, &h, salt, i, base + i,
+					pre + i * RUP_BEACON_MAX);
 	}
 	memset(msgs, 0, sizeof(msgs));
 	t0 = bench_now_ns();
@@ -194,14 +203,17 @@ int main(int argc, char **argv)
 			sleep_until(t0 + sent * 1000000000ull / o.rate);
 		for (i = 0; i < n; i++) {
 			if (o.pregen) {
-				iov[i].iov_base = pre + (sent + i) * RUP_BEACON_MAX;
+				iov[i].iov_base =
+					pre + (sent + i) * RUP_BEACON_MAX;
 				iov[i].iov_len = (size_t)plen[sent + i];
 			} else {
 				uint64_t s = bench_now_ns();
 
 				last_seq = s > last_seq ? s : last_seq + 1;
 				iov[i].iov_base = live[i];
-				iov[i].iov_len = (size_t)build(&o, &h, salt, sent + i, last_seq, live[i]);
+				iov[i].iov_len =
+					(size_t)build(&o, &h, salt, sent + i,
+						      last_seq, live[i]);
 			}
 			msgs[i].msg_hdr.msg_name = &dst;
 			msgs[i].msg_hdr.msg_namelen = sizeof(dst);

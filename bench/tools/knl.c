@@ -43,12 +43,14 @@ static int fam_grp_cb(const struct nlattr *a, void *data)
 	struct fam *f = data;
 	struct nlattr *g;
 
-	mnl_attr_for_each_nested(g, a) {
+	mnl_attr_for_each_nested(g, a)
+	{
 		const char *name = NULL;
 		uint32_t id = 0;
 		struct nlattr *x;
 
-		mnl_attr_for_each_nested(x, g) {
+		mnl_attr_for_each_nested(x, g)
+		{
 			if (mnl_attr_get_type(x) == CTRL_ATTR_MCAST_GRP_NAME)
 				name = mnl_attr_get_str(x);
 			else if (mnl_attr_get_type(x) == CTRL_ATTR_MCAST_GRP_ID)
@@ -65,7 +67,8 @@ static int fam_cb(const struct nlmsghdr *nlh, void *data)
 	struct fam *f = data;
 	struct nlattr *a;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+	{
 		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
 			f->id = mnl_attr_get_u16(a);
 		else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GROUPS)
@@ -74,7 +77,8 @@ static int fam_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static struct nlmsghdr *req(char *buf, uint16_t type, uint8_t cmd, uint16_t flags)
+static struct nlmsghdr *req(char *buf, uint16_t type, uint8_t cmd,
+			    uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct genlmsghdr *g;
@@ -89,7 +93,8 @@ static struct nlmsghdr *req(char *buf, uint16_t type, uint8_t cmd, uint16_t flag
 }
 
 /* Send @nlh and run @cb over the replies until the ack. */
-static void talk(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+static void talk(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+		 void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	unsigned int port = mnl_socket_get_portid(nl);
@@ -107,7 +112,9 @@ static void talk(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void 
 	} while (r > 0);
 	if (r < 0)
 		bench_die("genl request %u: %s", nlh->nlmsg_type,
-			  errno == ENOENT ? "no such family or region (module loaded?)" : strerror(errno));
+			  errno == ENOENT ?
+				  "no such family or region (module loaded?)" :
+				  strerror(errno));
 }
 
 static struct mnl_socket *open_rup(struct fam *f)
@@ -123,7 +130,8 @@ static struct mnl_socket *open_rup(struct fam *f)
 	memset(f, 0, sizeof(*f));
 	talk(nl, nlh, fam_cb, f);
 	if (!f->id || !f->group)
-		bench_die("genl family '%s' or its events group not found", RUP_GENL_NAME);
+		bench_die("genl family '%s' or its events group not found",
+			  RUP_GENL_NAME);
 	return nl;
 }
 
@@ -131,17 +139,19 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nlattr *a, *s;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+	{
 		if (mnl_attr_get_type(a) != RUP_A_STATS)
 			continue;
-		mnl_attr_for_each_nested(s, a)
-			if (mnl_attr_get_type(s) == RUP_STAT_RX)
-				*(uint64_t *)data = mnl_attr_get_u64(s);
+		mnl_attr_for_each_nested(s, a) if (mnl_attr_get_type(s) ==
+						   RUP_STAT_RX) *
+			(uint64_t *)data = mnl_attr_get_u64(s);
 	}
 	return MNL_CB_OK;
 }
 
-static uint64_t rx_of(struct mnl_socket *nl, const struct fam *f, uint32_t region)
+static uint64_t rx_of(struct mnl_socket *nl, const struct fam *f,
+		      uint32_t region)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = req(buf, f->id, RUP_CMD_STATS_GET, 0);
@@ -159,11 +169,13 @@ static int rxwatch(uint32_t region, uint64_t expect, uint64_t idle_ms)
 	struct timespec pause = { .tv_nsec = 500000 };
 	struct fam f;
 	struct mnl_socket *nl = open_rup(&f);
-	uint64_t base = rx_of(nl, &f, region), cur = base, prev = base, first = 0, last = 0;
+	uint64_t base = rx_of(nl, &f, region), cur = base, prev = base,
+		 first = 0, last = 0;
 	uint64_t first_rx = base;
 	uint64_t start = bench_now_ns(), now;
 
-	printf("watching region %u from rx %llu\n", region, (unsigned long long)base);
+	printf("watching region %u from rx %llu\n", region,
+	       (unsigned long long)base);
 	fflush(stdout);
 	for (;;) {
 		nanosleep(&pause, NULL);
@@ -180,12 +192,15 @@ static int rxwatch(uint32_t region, uint64_t expect, uint64_t idle_ms)
 		if (cur - base >= expect)
 			break;
 		/* Before the first beacon the sender may still be signing. */
-		if (first ? now - last > idle_ms * 1000000ull : now - start > 120000000000ull)
+		if (first ? now - last > idle_ms * 1000000ull :
+			    now - start > 120000000000ull)
 			break;
 	}
-	printf("accepted %llu window_s %.6f rate %.0f\n", (unsigned long long)(cur - base),
-	       (double)(last - first) / 1e9,
-	       last > first ? (double)(cur - first_rx) * 1e9 / (double)(last - first) : 0.0);
+	printf("accepted %llu window_s %.6f rate %.0f\n",
+	       (unsigned long long)(cur - base), (double)(last - first) / 1e9,
+	       last > first ?
+		       (double)(cur - first_rx) * 1e9 / (double)(last - first) :
+		       0.0);
 	mnl_socket_close(nl);
 	return 0;
 }
@@ -204,7 +219,8 @@ static int ev_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (g->cmd != RUP_CMD_PEER_NEW && g->cmd != RUP_CMD_PEER_CHANGED)
 		return MNL_CB_OK;
-	mnl_attr_for_each(a, nlh, sizeof(*g)) {
+	mnl_attr_for_each(a, nlh, sizeof(*g))
+	{
 		if (mnl_attr_get_type(a) == RUP_A_PEER_SEQ && e->n < e->cap)
 			e->lat[e->n++] = e->now - mnl_attr_get_u64(a);
 	}
@@ -214,8 +230,10 @@ static int ev_cb(const struct nlmsghdr *nlh, void *data)
 static int log_cb(const struct nlmsghdr *nlh, void *data)
 {
 	static const char *const names[] = {
-		[RUP_CMD_PEER_NEW] = "new", [RUP_CMD_PEER_CHANGED] = "changed",
-		[RUP_CMD_PEER_GONE] = "gone", [RUP_CMD_RVS_LOST] = "rvs_lost",
+		[RUP_CMD_PEER_NEW] = "new",
+		[RUP_CMD_PEER_CHANGED] = "changed",
+		[RUP_CMD_PEER_GONE] = "gone",
+		[RUP_CMD_RVS_LOST] = "rvs_lost",
 	};
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 	uint64_t term = 0, seq = 0, rx = *(uint64_t *)data;
@@ -226,11 +244,13 @@ static int log_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (g->cmd < RUP_CMD_PEER_NEW || g->cmd > RUP_CMD_RVS_LOST)
 		return MNL_CB_OK;
-	mnl_attr_for_each(a, nlh, sizeof(*g)) {
+	mnl_attr_for_each(a, nlh, sizeof(*g))
+	{
 		switch (mnl_attr_get_type(a)) {
 		case RUP_A_NODE_ID:
 			if (mnl_attr_get_payload_len(a) == RUP_NODE_ID_LEN)
-				memcpy(id, mnl_attr_get_payload(a), RUP_NODE_ID_LEN);
+				memcpy(id, mnl_attr_get_payload(a),
+				       RUP_NODE_ID_LEN);
 			break;
 		case RUP_A_ROLE:
 			role = mnl_attr_get_u32(a);
@@ -246,8 +266,9 @@ static int log_cb(const struct nlmsghdr *nlh, void *data)
 	printf("%s node ", names[g->cmd]);
 	for (i = 0; i < RUP_NODE_ID_LEN; i++)
 		printf("%02x", id[i]);
-	printf(" role %u term %llu seq %llu rx %llu\n", role, (unsigned long long)term,
-	       (unsigned long long)seq, (unsigned long long)rx);
+	printf(" role %u term %llu seq %llu rx %llu\n", role,
+	       (unsigned long long)term, (unsigned long long)seq,
+	       (unsigned long long)rx);
 	fflush(stdout);
 	return MNL_CB_OK;
 }
@@ -261,7 +282,8 @@ static int log_events(void)
 	uint64_t now;
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
-	if (mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &f.group, sizeof(f.group)))
+	if (mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &f.group,
+				  sizeof(f.group)))
 		bench_die("join events group: %m");
 	printf("monitoring\n");
 	fflush(stdout);
@@ -295,7 +317,8 @@ static int events(uint64_t expect, uint64_t idle_ms)
 	if (!e.lat)
 		bench_die("out of memory");
 	setsockopt(pfd.fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
-	if (mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &f.group, sizeof(f.group)))
+	if (mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &f.group,
+				  sizeof(f.group)))
 		bench_die("join events group: %m");
 	printf("monitoring\n");
 	fflush(stdout);
@@ -317,8 +340,8 @@ static int events(uint64_t expect, uint64_t idle_ms)
 		}
 		mnl_cb_run(buf, (size_t)n, 0, 0, ev_cb, &e);
 	}
-	printf("events %zu overruns %lu lat_p50_us %.1f lat_p99_us %.1f\n", e.n, overruns,
-	       (double)bench_percentile(e.lat, e.n, 50) / 1e3,
+	printf("events %zu overruns %lu lat_p50_us %.1f lat_p99_us %.1f\n", e.n,
+	       overruns, (double)bench_percentile(e.lat, e.n, 50) / 1e3,
 	       (double)bench_percentile(e.lat, e.n, 99) / 1e3);
 	free(e.lat);
 	mnl_socket_close(nl);
@@ -329,14 +352,19 @@ int main(int argc, char **argv)
 {
 	bench_prog = "knl";
 	if (argc >= 4 && !strcmp(argv[1], "rxwatch"))
-		return rxwatch((uint32_t)bench_parse_u("REGION", argv[2], UINT32_MAX),
-			       bench_parse_u("EXPECT", argv[3], UINT64_MAX),
-			       argc > 4 ? bench_parse_u("IDLE_MS", argv[4], 3600000) : 2000);
+		return rxwatch(
+			(uint32_t)bench_parse_u("REGION", argv[2], UINT32_MAX),
+			bench_parse_u("EXPECT", argv[3], UINT64_MAX),
+			argc > 4 ? bench_parse_u("IDLE_MS", argv[4], 3600000) :
+				   2000);
 	if (argc >= 3 && !strcmp(argv[1], "events"))
 		return events(bench_parse_u("EXPECT", argv[2], 100000000),
-			      argc > 3 ? bench_parse_u("IDLE_MS", argv[3], 3600000) : 2000);
+			      argc > 3 ? bench_parse_u("IDLE_MS", argv[3],
+						       3600000) :
+					 2000);
 	if (argc == 2 && !strcmp(argv[1], "log"))
 		return log_events();
-	fprintf(stderr, "usage: knl rxwatch REGION EXPECT [IDLE_MS] | knl events EXPECT [IDLE_MS] | knl log\n");
+	fprintf(stderr,
+		"usage: knl rxwatch REGION EXPECT [IDLE_MS] | knl events EXPECT [IDLE_MS] | knl log\n");
 	return 2;
 }

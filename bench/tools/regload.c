@@ -78,14 +78,16 @@ static bool member(const char *json, const char *name, char *out, size_t len)
 	return i > 0;
 }
 
-static void start_register(CURLM *m, struct xfer *x, const char *url, const uint8_t salt[8],
-			   unsigned long i)
+static void start_register(CURLM *m, struct xfer *x, const char *url,
+			   const uint8_t salt[8], unsigned long i)
 {
-	snprintf(x->id, sizeof(x->id), "%02x%02x%02x%02x%02x%02x%02x%02x%016lx", salt[0], salt[1],
-		 salt[2], salt[3], salt[4], salt[5], salt[6], salt[7], i);
-	snprintf(x->body, sizeof(x->body),
-		 "{\"node_id\":\"%s\",\"score\":%lu,\"version\":\"1.0.0\",\"addresses\":[\"10.1.%lu.%lu\"]}",
-		 x->id, (i * 2654435761ul) % 1000000, (i >> 8) & 255, i & 255);
+	snprintf(x->id, sizeof(x->id), "%02x%02x%02x%02x%02x%02x%02x%02x%016lx",
+		 salt[0], salt[1], salt[2], salt[3], salt[4], salt[5], salt[6],
+		 salt[7], i);
+	snprintf(
+		x->body, sizeof(x->body),
+		"{\"node_id\":\"%s\",\"score\":%lu,\"version\":\"1.0.0\",\"addresses\":[\"10.1.%lu.%lu\"]}",
+		x->id, (i * 2654435761ul) % 1000000, (i >> 8) & 255, i & 255);
 	x->rlen = 0;
 	x->t0 = bench_now_ns();
 	curl_easy_setopt(x->e, CURLOPT_URL, url);
@@ -124,7 +126,8 @@ static int do_register(char **a)
 	for (i = 0; i < conc; i++) {
 		xs[i].e = easy(ca, &xs[i]);
 		xs[i].hdr = curl_slist_append(NULL, auth);
-		xs[i].hdr = curl_slist_append(xs[i].hdr, "Content-Type: application/json");
+		xs[i].hdr = curl_slist_append(xs[i].hdr,
+					      "Content-Type: application/json");
 	}
 	t0 = bench_now_ns();
 	for (i = 0; i < conc && started < count; i++)
@@ -141,20 +144,29 @@ static int do_register(char **a)
 
 			if (msg->msg != CURLMSG_DONE)
 				continue;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &code);
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+					  (char **)&x);
+			curl_easy_getinfo(msg->easy_handle,
+					  CURLINFO_RESPONSE_CODE, &code);
 			curl_multi_remove_handle(m, x->e);
 			lat[done++] = bench_now_ns() - x->t0;
 			if (msg->data.result != CURLE_OK || code != 201 ||
-			    !member(x->resp, "region_id", region, sizeof(region))) {
+			    !member(x->resp, "region_id", region,
+				    sizeof(region))) {
 				if (failed++ < 3)
-					fprintf(stderr, "regload: register %s: %s, HTTP %ld: %s\n", x->id,
-						curl_easy_strerror(msg->data.result), code, x->resp);
+					fprintf(stderr,
+						"regload: register %s: %s, HTTP %ld: %s\n",
+						x->id,
+						curl_easy_strerror(
+							msg->data.result),
+						code, x->resp);
 			} else {
 				char tok[80];
 
-				if (member(x->resp, "node_token", tok, sizeof(tok)))
-					fprintf(out, "%s %s %s\n", x->id, region, tok);
+				if (member(x->resp, "node_token", tok,
+					   sizeof(tok)))
+					fprintf(out, "%s %s %s\n", x->id,
+						region, tok);
 			}
 			if (started < count)
 				start_register(m, x, url, salt, started++);
@@ -208,7 +220,9 @@ static int do_longpoll(char **a)
 		x->hdr = curl_slist_append(NULL, h);
 		snprintf(h, sizeof(h), "X-Rup-Node: %s", id);
 		x->hdr = curl_slist_append(x->hdr, h);
-		snprintf(url, sizeof(url), "%s/api/v1/tasks?region=%s&term=1&wait=3600", base, region);
+		snprintf(url, sizeof(url),
+			 "%s/api/v1/tasks?region=%s&term=1&wait=3600", base,
+			 region);
 		curl_easy_setopt(x->e, CURLOPT_URL, url);
 		curl_easy_setopt(x->e, CURLOPT_HTTPHEADER, x->hdr);
 		curl_easy_setopt(x->e, CURLOPT_FORBID_REUSE, 1L);
@@ -232,7 +246,8 @@ static int do_longpoll(char **a)
 			if (msg->msg != CURLMSG_DONE)
 				continue;
 			done++;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &code);
+			curl_easy_getinfo(msg->easy_handle,
+					  CURLINFO_RESPONSE_CODE, &code);
 			if (msg->data.result != CURLE_OK)
 				errors++;
 			else if (code >= 100 && code < 600)
@@ -266,8 +281,9 @@ int main(int argc, char **argv)
 	else if (argc == 7 && !strcmp(argv[1], "longpoll"))
 		r = do_longpoll(argv + 2);
 	else {
-		fprintf(stderr, "usage: regload register URL CA TOKEN COUNT CONC OUT\n"
-				"       regload longpoll URL CA NODES COUNT HOLD_S\n");
+		fprintf(stderr,
+			"usage: regload register URL CA TOKEN COUNT CONC OUT\n"
+			"       regload longpoll URL CA NODES COUNT HOLD_S\n");
 		r = 2;
 	}
 	curl_global_cleanup();

@@ -46,7 +46,8 @@ struct table {
 };
 
 struct stats {
-	unsigned long rx, bad, wrong_region, bad_mac, own, replay, stale, full, changed;
+	unsigned long rx, bad, wrong_region, bad_mac, own, replay, stale, full,
+		changed;
 };
 
 static struct peer *lookup(struct table *t, const uint8_t *id, bool *found)
@@ -68,9 +69,9 @@ static struct peer *lookup(struct table *t, const uint8_t *id, bool *found)
 }
 
 /* One datagram, checks cheapest first as in kmod/receive.c. */
-static bool handle(const uint8_t *buf, size_t len, uint32_t src, uint32_t region,
-		   struct bench_hmac *h, const uint8_t *self, struct table *t,
-		   struct stats *st, uint64_t now)
+static bool handle(const uint8_t *buf, size_t len, uint32_t src,
+		   uint32_t region, struct bench_hmac *h, const uint8_t *self,
+		   struct table *t, struct stats *st, uint64_t now)
 {
 	struct rup_beacon b;
 	uint8_t mac[RUP_MAC_LEN];
@@ -114,8 +115,10 @@ static bool handle(const uint8_t *buf, size_t len, uint32_t src, uint32_t region
 		st->replay++;
 		return false;
 	}
-	changed = found && (p->score != b.score || p->flags != b.flags || p->term != b.term ||
-			    strcmp(p->version, b.version) || p->has_offer != b.has_offer);
+	changed = found &&
+		  (p->score != b.score || p->flags != b.flags ||
+		   p->term != b.term || strcmp(p->version, b.version) ||
+		   p->has_offer != b.has_offer);
 	p->addr = src;
 	p->seq = b.seq;
 	p->score = b.score;
@@ -135,11 +138,11 @@ static bool handle(const uint8_t *buf, size_t len, uint32_t src, uint32_t region
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "group", 1, NULL, 'g' }, { "port", 1, NULL, 'p' },
-		{ "region", 1, NULL, 'r' }, { "key", 1, NULL, 'k' },
-		{ "ifname", 1, NULL, 'i' }, { "expect", 1, NULL, 'e' },
+		{ "group", 1, NULL, 'g' },   { "port", 1, NULL, 'p' },
+		{ "region", 1, NULL, 'r' },  { "key", 1, NULL, 'k' },
+		{ "ifname", 1, NULL, 'i' },  { "expect", 1, NULL, 'e' },
 		{ "idle-ms", 1, NULL, 'I' }, { "max-peers", 1, NULL, 'm' },
-		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "help", 0, NULL, 'h' },    { NULL, 0, NULL, 0 },
 	};
 	static uint8_t bufs[BATCH][RUP_BEACON_MAX + 1];
 	struct sockaddr_in from[BATCH], sa = { .sin_family = AF_INET };
@@ -151,7 +154,8 @@ int main(int argc, char **argv)
 	struct stats st = { 0 };
 	struct table t = { 0 };
 	uint8_t key[32], self[RUP_NODE_ID_LEN] = { 0 };
-	unsigned long expect = 0, idle_ms = 2000, max_peers = 1024, nlat = 0, cap = 1 << 20;
+	unsigned long expect = 0, idle_ms = 2000, max_peers = 1024, nlat = 0,
+		      cap = 1 << 20;
 	unsigned int port = 0, region = 0, ifindex = 0;
 	uint64_t first = 0, last = 0, *lat;
 	bool have_key = false;
@@ -162,15 +166,20 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'g':
-			if (inet_pton(AF_INET, optarg, &mr.imr_multiaddr) != 1 ||
+			if (inet_pton(AF_INET, optarg, &mr.imr_multiaddr) !=
+				    1 ||
 			    !IN_MULTICAST(ntohl(mr.imr_multiaddr.s_addr)))
-				bench_die("--group: '%s' is not an IPv4 multicast address", optarg);
+				bench_die(
+					"--group: '%s' is not an IPv4 multicast address",
+					optarg);
 			break;
 		case 'p':
-			port = (unsigned int)bench_parse_u("--port", optarg, 65535);
+			port = (unsigned int)bench_parse_u("--port", optarg,
+							   65535);
 			break;
 		case 'r':
-			region = (unsigned int)bench_parse_u("--region", optarg, UINT32_MAX);
+			region = (unsigned int)bench_parse_u("--region", optarg,
+							     UINT32_MAX);
 			break;
 		case 'k':
 			bench_parse_key(optarg, key);
@@ -179,7 +188,8 @@ int main(int argc, char **argv)
 		case 'i':
 			ifindex = if_nametoindex(optarg);
 			if (!ifindex)
-				bench_die("--ifname: no interface '%s'", optarg);
+				bench_die("--ifname: no interface '%s'",
+					  optarg);
 			break;
 		case 'e':
 			expect = bench_parse_u("--expect", optarg, 1000000000);
@@ -188,7 +198,8 @@ int main(int argc, char **argv)
 			idle_ms = bench_parse_u("--idle-ms", optarg, 3600000);
 			break;
 		case 'm':
-			max_peers = bench_parse_u("--max-peers", optarg, 1000000);
+			max_peers =
+				bench_parse_u("--max-peers", optarg, 1000000);
 			break;
 		case 'h':
 			printf("usage: urecv --group ADDR --port N --region N --key HEX [--ifname IF]\n"
@@ -252,24 +263,27 @@ int main(int argc, char **argv)
 		for (i = 0; i < n; i++) {
 			const uint8_t *b = bufs[i];
 
-			if (!handle(b, msgs[i].msg_len, from[i].sin_addr.s_addr, region, &h, self,
-				    &t, &st, now))
+			if (!handle(b, msgs[i].msg_len, from[i].sin_addr.s_addr,
+				    region, &h, self, &t, &st, now))
 				continue;
 			now = bench_now_ns();
 			if (!first)
 				first = now;
 			last = now;
 			if (nlat < cap)
-				lat[nlat++] = now - rup_get_be64(b + RUP_BOFF_SEQ);
+				lat[nlat++] =
+					now - rup_get_be64(b + RUP_BOFF_SEQ);
 		}
 		if (expect && st.rx >= expect)
 			break;
 	}
 	printf("accepted %lu peers %zu changed %lu drops bad %lu wrong_region %lu bad_mac %lu "
 	       "replay %lu stale %lu full %lu window_s %.6f rate %.0f lat_p50_us %.1f lat_p99_us %.1f\n",
-	       st.rx, t.count, st.changed, st.bad, st.wrong_region, st.bad_mac, st.replay,
-	       st.stale, st.full, (double)(last - first) / 1e9,
-	       last > first ? (double)(st.rx - 1) * 1e9 / (double)(last - first) : 0.0,
+	       st.rx, t.count, st.changed, st.bad, st.wrong_region, st.bad_mac,
+	       st.replay, st.stale, st.full, (double)(last - first) / 1e9,
+	       last > first ?
+		       (double)(st.rx - 1) * 1e9 / (double)(last - first) :
+		       0.0,
 	       (double)bench_percentile(lat, nlat, 50) / 1e3,
 	       (double)bench_percentile(lat, nlat, 99) / 1e3);
 	bench_hmac_free(&h);
