@@ -15,15 +15,17 @@
 
 interval=250
 dead=1500
-FLEET_INTERVAL=$interval FLEET_DEAD=$dead
+# Agents start as their registrations finish (seconds apart when emulated):
+# a lower node may claim first, and SPEC 6's periodic re-election (every 3 s
+# here, hysteresis 10 %) hands the role to the best node.
+FLEET_INTERVAL=$interval FLEET_DEAD=$dead FLEET_PERIOD=3
 fleet_init
 fleet_opsd_start 4 4
 fleet_nodes 30 90 50 70
 
 one_rvs() { [ "$(rvs_of 0 | wc -l)" = 1 ]; }
-fwait 30 one_rvs || ffail "no single RVS: $(rvs_of 0 | tr '\n' ' ')"
-rvs=$(rvs_of 0)
-assert_eq "$rvs" 2 "RVS (highest score 90)"
+rvs_is_2() { [ "$(rvs_of 0)" = 2 ]; }
+fwait 40 rvs_is_2 || ffail "RVS is '$(rvs_of 0 | tr '\n' ' ')', want node 2 (highest score 90)"
 # rvs_in_table I J: node I's kernel version table has node J with the RVS role.
 rvs_in_table() {
 	in_ns "fn$1" "$RUP_BUILD/rupctl" -j peers | jq -e --arg id "$(node_hex "$2")" \
@@ -35,11 +37,11 @@ for i in 1 3 4; do
 	fwait 5 rvs_in_table $i 2 ||
 		ffail "node $i's kernel table does not show node 2 as RVS: $(in_ns fn$i rupctl -j peers)"
 done
-# Stable: no flapping over 20 intervals.
+# Stable: no flapping over 16 intervals and a re-election period.
 term=$(nstat 2 .term)
-sleep 2
-assert_eq "$(rvs_of 0)" 2 "RVS after 2 s"
-assert_eq "$(nstat 2 .term)" "$term" "term after 2 s (no re-election)"
+sleep 4
+assert_eq "$(rvs_of 0)" 2 "RVS after 4 s"
+assert_eq "$(nstat 2 .term)" "$term" "term after 4 s (no re-election)"
 
 # Failover 1: the RVS's agent stops.
 fleet_agent_stop 2 TERM
