@@ -73,7 +73,8 @@ fleet_dump() {
 	for i in $(seq 1 "$FLEET_N"); do
 		echo "--- n$i agent.log (tail)"
 		tail -n 25 "$FLEET/n$i/agent.log" 2>/dev/null
-		timeout 5 $IP netns exec "fn$i" "$RUP_BUILD/rupctl" stats 2>&1 | head -n 5
+		timeout 5 $IP netns exec "fn$i" "$RUP_BUILD/rupctl" stats 2>&1 | grep -v ' 0$' | tr -s ' ' | tr '\n' ' '
+		echo
 	done
 	echo "--- ops.log (tail)"
 	tail -n 25 "$FLEET/ops.log" 2>/dev/null
