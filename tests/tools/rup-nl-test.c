@@ -33,8 +33,10 @@
 #define PROG "rup-nl-test"
 
 static const char *const stat_names[] = {
-	[RUP_STAT_TX] = "tx", [RUP_STAT_TX_ERR] = "tx_err",
-	[RUP_STAT_RX] = "rx", [RUP_STAT_DROP_SHORT] = "drop_short",
+	[RUP_STAT_TX] = "tx",
+	[RUP_STAT_TX_ERR] = "tx_err",
+	[RUP_STAT_RX] = "rx",
+	[RUP_STAT_DROP_SHORT] = "drop_short",
 	[RUP_STAT_DROP_TOO_BIG] = "drop_too_big",
 	[RUP_STAT_DROP_BAD_MAGIC] = "drop_bad_magic",
 	[RUP_STAT_DROP_MALFORMED] = "drop_malformed",
@@ -43,16 +45,23 @@ static const char *const stat_names[] = {
 	[RUP_STAT_DROP_REPLAY] = "drop_replay",
 	[RUP_STAT_DROP_STALE] = "drop_stale",
 	[RUP_STAT_DROP_TABLE_FULL] = "drop_table_full",
-	[RUP_STAT_DROP_OWN] = "drop_own", [RUP_STAT_EXPIRED] = "expired",
+	[RUP_STAT_DROP_OWN] = "drop_own",
+	[RUP_STAT_EXPIRED] = "expired",
 };
 
 static const char *const cmd_names[] = {
-	[RUP_CMD_REGION_NEW] = "region-new", [RUP_CMD_REGION_DEL] = "region-del",
-	[RUP_CMD_REGION_GET] = "region-get", [RUP_CMD_REGION_SET] = "region-set",
-	[RUP_CMD_SELF_SET] = "self-set", [RUP_CMD_SELF_GET] = "self-get",
-	[RUP_CMD_PEER_GET] = "peer-get", [RUP_CMD_STATS_GET] = "stats-get",
-	[RUP_CMD_PEER_NEW] = "peer-new", [RUP_CMD_PEER_CHANGED] = "peer-changed",
-	[RUP_CMD_PEER_GONE] = "peer-gone", [RUP_CMD_RVS_LOST] = "rvs-lost",
+	[RUP_CMD_REGION_NEW] = "region-new",
+	[RUP_CMD_REGION_DEL] = "region-del",
+	[RUP_CMD_REGION_GET] = "region-get",
+	[RUP_CMD_REGION_SET] = "region-set",
+	[RUP_CMD_SELF_SET] = "self-set",
+	[RUP_CMD_SELF_GET] = "self-get",
+	[RUP_CMD_PEER_GET] = "peer-get",
+	[RUP_CMD_STATS_GET] = "stats-get",
+	[RUP_CMD_PEER_NEW] = "peer-new",
+	[RUP_CMD_PEER_CHANGED] = "peer-changed",
+	[RUP_CMD_PEER_GONE] = "peer-gone",
+	[RUP_CMD_RVS_LOST] = "rvs-lost",
 };
 
 static void die(const char *fmt, const char *arg)
@@ -98,10 +107,12 @@ static void put_offer(struct nlmsghdr *nlh, char *v)
 		for (i = 0; i < 5; i++) {
 			f[i] = strsep(&v, ",");
 			if (!f[i])
-				die("offer needs 5 fields: %s", "VERSION,SHA,SIZE,PORT,PATH");
+				die("offer needs 5 fields: %s",
+				    "VERSION,SHA,SIZE,PORT,PATH");
 		}
 		mnl_attr_put_strz(nlh, RUP_OFFER_A_VERSION, f[0]);
-		mnl_attr_put(nlh, RUP_OFFER_A_SHA256, hex2bin(f[1], sha, sizeof(sha)), sha);
+		mnl_attr_put(nlh, RUP_OFFER_A_SHA256,
+			     hex2bin(f[1], sha, sizeof(sha)), sha);
 		mnl_attr_put_u64(nlh, RUP_OFFER_A_SIZE, num(f[2]));
 		mnl_attr_put_u16(nlh, RUP_OFFER_A_PORT, num(f[3]));
 		mnl_attr_put_strz(nlh, RUP_OFFER_A_PATH, f[4]);
@@ -137,9 +148,11 @@ static void put_attr(struct nlmsghdr *nlh, char *arg)
 	} else if (!strcmp(arg, "ifindex")) {
 		mnl_attr_put_u32(nlh, RUP_A_REGION_IFINDEX, num(v));
 	} else if (!strcmp(arg, "key")) {
-		mnl_attr_put(nlh, RUP_A_REGION_KEY, hex2bin(v, bin, sizeof(bin)), bin);
+		mnl_attr_put(nlh, RUP_A_REGION_KEY,
+			     hex2bin(v, bin, sizeof(bin)), bin);
 	} else if (!strcmp(arg, "next-key")) {
-		mnl_attr_put(nlh, RUP_A_REGION_NEXT_KEY, hex2bin(v, bin, sizeof(bin)), bin);
+		mnl_attr_put(nlh, RUP_A_REGION_NEXT_KEY,
+			     hex2bin(v, bin, sizeof(bin)), bin);
 	} else if (!strcmp(arg, "interval")) {
 		mnl_attr_put_u32(nlh, RUP_A_REGION_INTERVAL_MS, num(v));
 	} else if (!strcmp(arg, "dead")) {
@@ -147,7 +160,8 @@ static void put_attr(struct nlmsghdr *nlh, char *arg)
 	} else if (!strcmp(arg, "window")) {
 		mnl_attr_put_u32(nlh, RUP_A_REGION_WINDOW_MS, num(v));
 	} else if (!strcmp(arg, "node")) {
-		mnl_attr_put(nlh, RUP_A_NODE_ID, hex2bin(v, bin, sizeof(bin)), bin);
+		mnl_attr_put(nlh, RUP_A_NODE_ID, hex2bin(v, bin, sizeof(bin)),
+			     bin);
 	} else if (!strcmp(arg, "version")) {
 		mnl_attr_put_strz(nlh, RUP_A_VERSION, v);
 	} else if (!strcmp(arg, "score")) {
@@ -184,7 +198,8 @@ static void print_offer(const struct nlattr *nest)
 {
 	const struct nlattr *a;
 
-	mnl_attr_for_each_nested(a, nest) {
+	mnl_attr_for_each_nested(a, nest)
+	{
 		switch (mnl_attr_get_type(a)) {
 		case RUP_OFFER_A_VERSION:
 			printf(" offer_version=%s", mnl_attr_get_str(a));
@@ -218,8 +233,10 @@ static int print_attr(const struct nlattr *a, void *data)
 	case RUP_A_REGION_GROUP4:
 	case RUP_A_PEER_ADDR4:
 		inet_ntop(AF_INET, mnl_attr_get_payload(a), buf, sizeof(buf));
-		printf(" %s=%s", mnl_attr_get_type(a) == RUP_A_PEER_ADDR4 ?
-		       "addr" : "group", buf);
+		printf(" %s=%s",
+		       mnl_attr_get_type(a) == RUP_A_PEER_ADDR4 ? "addr" :
+								  "group",
+		       buf);
 		break;
 	case RUP_A_REGION_PORT:
 		printf(" port=%u", mnl_attr_get_u16(a));
@@ -273,7 +290,8 @@ static int print_attr(const struct nlattr *a, void *data)
 		printf(" changed=%#x", mnl_attr_get_u32(a));
 		break;
 	case RUP_A_STATS:
-		mnl_attr_for_each_nested(s, a) {
+		mnl_attr_for_each_nested(s, a)
+		{
 			unsigned int t = mnl_attr_get_type(s);
 
 			if (t < sizeof(stat_names) / sizeof(stat_names[0]) &&
@@ -292,7 +310,9 @@ static int print_msg(const struct nlmsghdr *nlh, void *data)
 
 	(void)data;
 	printf("%s", g->cmd < sizeof(cmd_names) / sizeof(cmd_names[0]) &&
-	       cmd_names[g->cmd] ? cmd_names[g->cmd] : "?");
+				     cmd_names[g->cmd] ?
+			     cmd_names[g->cmd] :
+			     "?");
 	mnl_attr_parse(nlh, sizeof(*g), print_attr, NULL);
 	printf("\n");
 	fflush(stdout);
@@ -308,10 +328,12 @@ static int family_attr(const struct nlattr *a, void *data)
 		ids[0] = mnl_attr_get_u16(a);
 	if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
 		return MNL_CB_OK;
-	mnl_attr_for_each_nested(grp, a) {
+	mnl_attr_for_each_nested(grp, a)
+	{
 		int id = -1, match = 0;
 
-		mnl_attr_for_each_nested(ga, grp) {
+		mnl_attr_for_each_nested(ga, grp)
+		{
 			if (mnl_attr_get_type(ga) == CTRL_ATTR_MCAST_GRP_ID)
 				id = mnl_attr_get_u32(ga);
 			if (mnl_attr_get_type(ga) == CTRL_ATTR_MCAST_GRP_NAME &&
@@ -326,7 +348,8 @@ static int family_attr(const struct nlattr *a, void *data)
 
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
-	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr, data);
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr,
+			      data);
 }
 
 /* mnl_cb_run() hides the extack; read it from the error message here. */
@@ -343,10 +366,11 @@ static int err_cb(const struct nlmsghdr *nlh, void *data)
 
 			if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 				off += e->msg.nlmsg_len - sizeof(e->msg);
-			mnl_attr_for_each(a, nlh, off)
-				if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
-					fprintf(stderr, PROG ": extack: %s\n",
-						mnl_attr_get_str(a));
+			mnl_attr_for_each(a, nlh,
+					  off) if (mnl_attr_get_type(a) ==
+						   NLMSGERR_ATTR_MSG)
+				fprintf(stderr, PROG ": extack: %s\n",
+					mnl_attr_get_str(a));
 		}
 		return MNL_CB_ERROR;
 	}
@@ -363,10 +387,9 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(int)) || !*err)
 		return MNL_CB_STOP;
 	errno = -*err;
-	mnl_attr_for_each(a, nlh, sizeof(int))
-		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
-			fprintf(stderr, PROG ": extack: %s\n",
-				mnl_attr_get_str(a));
+	mnl_attr_for_each(a, nlh, sizeof(int)) if (mnl_attr_get_type(a) ==
+						   NLMSGERR_ATTR_MSG)
+		fprintf(stderr, PROG ": extack: %s\n", mnl_attr_get_str(a));
 	return MNL_CB_ERROR;
 }
 
@@ -457,7 +480,8 @@ int main(int argc, char **argv)
 
 	flags = NLM_F_REQUEST | NLM_F_ACK;
 	if ((cmd == RUP_CMD_PEER_GET || cmd == RUP_CMD_REGION_GET ||
-	     cmd == RUP_CMD_STATS_GET) && !(argc > 2 && cmd != RUP_CMD_PEER_GET))
+	     cmd == RUP_CMD_STATS_GET) &&
+	    !(argc > 2 && cmd != RUP_CMD_PEER_GET))
 		flags |= NLM_F_DUMP;
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = ids[0];
