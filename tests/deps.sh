@@ -9,7 +9,7 @@ jq libmnl-dev libnl-3-dev libnl-route-3-dev libssl-dev openssl
 libcurl4-openssl-dev curl libevent-dev libjansson-dev libsqlite3-dev sqlite3
 libinih-dev libcmocka-dev clang libclang-rt-14-dev
 linux-headers-amd64 qemu-system-x86 busybox-static kmod cpio dkms
-iproute2 procps psmisc coreutils util-linux time xz-utils zstd sparse gnuplot-nox"
+iproute2 procps psmisc coreutils util-linux time xz-utils zstd sparse clang-format linux-source-6.1 gnuplot-nox"
 
 missing=""
 for p in $PKGS; do

@@ -134,16 +134,16 @@ static inline __u64 rup_get_be64(const __u8 *p)
 
 static inline void rup_put_be16(__u8 *p, __u16 v)
 {
-	p[0] = (__u8)(v >> 8);
-	p[1] = (__u8)v;
+	p[0] = (v >> 8) & 0xff;
+	p[1] = v & 0xff;
 }
 
 static inline void rup_put_be32(__u8 *p, __u32 v)
 {
-	p[0] = (__u8)(v >> 24);
-	p[1] = (__u8)(v >> 16);
-	p[2] = (__u8)(v >> 8);
-	p[3] = (__u8)v;
+	p[0] = (v >> 24) & 0xff;
+	p[1] = (v >> 16) & 0xff;
+	p[2] = (v >> 8) & 0xff;
+	p[3] = v & 0xff;
 }
 
 static inline void rup_put_be64(__u8 *p, __u64 v)
