@@ -57,8 +57,9 @@ $(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# O= : our O (the userspace build folder) must not become kbuild's.
 module:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) O= modules
 
 deps:
 	tests/deps.sh
@@ -93,7 +94,7 @@ demo: deps
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
 	for p in $(PROGRAMS); do install -m 0755 $$p $(DESTDIR)$(PREFIX)/sbin/; done
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR) O= modules_install
 
 # Not kbuild's "clean" with M=: it deletes every *.ko and *.o below this
 # folder, and the guest kernels cached in .cache/ hold thousands.

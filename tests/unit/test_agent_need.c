@@ -100,6 +100,7 @@ static void test_report_states_and_convergence(void **state)
 				    json_array_get(arr, 3), "node_id")),
 			    SELF);
 	assert_false(sum.converged);
+	assert_false(sum.settled);
 	assert_int_equal(sum.unreachable, 1);
 	assert_int_equal(sum.pending, 2);
 	json_decref(arr);
@@ -109,18 +110,31 @@ static void test_report_states_and_convergence(void **state)
 	json_array_remove(reg, 2);
 	arr = need_report(&rng, &rel, &v, reg, &sum);
 	assert_true(sum.converged);
+	assert_true(sum.settled);
 	assert_int_equal(sum.current, 2);
 	json_decref(arr);
 
-	/* A member whose hook failed keeps the region from converging. */
+	/*
+	 * A member whose hook failed keeps the region from converging, but
+	 * with everyone else upgraded the region is settled (the RVS reports
+	 * it failed at once).
+	 */
 	strcpy(p[1].version, "1.0.0");
 	p[1].role = RUP_ROLE_HOOK_FAILED;
 	arr = need_report(&rng, &rel, &v, reg, &sum);
 	assert_false(sum.converged);
+	assert_true(sum.settled);
 	assert_int_equal(sum.hook_failed, 1);
 	assert_string_equal(json_string_value(json_object_get(
 				    json_array_get(arr, 1), "state")),
 			    "failed");
+	json_decref(arr);
+
+	/* ... but not while another member is still pending. */
+	strcpy(p[0].version, "1.0.0");
+	arr = need_report(&rng, &rel, &v, reg, &sum);
+	assert_false(sum.settled);
+	assert_int_equal(sum.hook_failed, 1);
 	json_decref(arr);
 	json_decref(reg);
 }

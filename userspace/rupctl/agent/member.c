@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/sha.h>
+
 #include "../parse.h"
 #include "agent.h"
 #include "fetch.h"
@@ -197,7 +199,15 @@ static void on_fetched(struct fetch *f, void *arg)
 					   sizeof(err));
 		fetch_free(f);
 		if (rc) {
-			job_fail(a, "%s: %s", release_reason(rc), err);
+			uint8_t md[RELEASE_SHA256_LEN];
+
+			/* What we got, to compare with the published manifest. */
+			SHA256((const unsigned char *)j->manifest,
+			       j->manifest_len, md);
+			job_fail(a,
+				 "%s: %s (manifest %zu bytes, sha256 %02x%02x%02x%02x..., signature %.12s...)",
+				 release_reason(rc), err, j->manifest_len,
+				 md[0], md[1], md[2], md[3], j->sig);
 			return;
 		}
 		if (strcmp(j->m.version, j->version) ||

@@ -75,7 +75,7 @@ static void add(json_t *arr, struct need_summary *sum, const char *id,
 	case NEED_BAD_VERSION:
 		sum->pending++;
 		if (!self)
-			sum->converged = false;
+			sum->converged = sum->settled = false;
 		break;
 	case NEED_HOOK_FAILED:
 		sum->hook_failed++;
@@ -86,7 +86,7 @@ static void add(json_t *arr, struct need_summary *sum, const char *id,
 		break;
 	case NEED_UNREACHABLE:
 		sum->unreachable++;
-		sum->converged = false;
+		sum->converged = sum->settled = false;
 		break;
 	}
 }
@@ -103,7 +103,7 @@ json_t *need_report(const struct range *r, const struct semver *rel,
 	json_t *it;
 
 	memset(sum, 0, sizeof(*sum));
-	sum->converged = true;
+	sum->converged = sum->settled = true;
 	json_array_foreach(registered, i, it)
 	{
 		const char *id = json_string_value(it);

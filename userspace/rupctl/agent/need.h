@@ -43,6 +43,7 @@ struct need_summary {
 	size_t total, current, pending, hook_failed, not_applicable,
 		unreachable;
 	bool converged; /* no member pending/failed, none unreachable */
+	bool settled; /* no member pending or unreachable: only hook failures left */
 };
 
 /*

@@ -199,9 +199,10 @@ static void on_self_installed(struct agent *a, bool ok)
 		a->task.phase = TASK_DONE;
 }
 
-static void finish(struct agent *a, const char *state, json_t *nodes)
+static void finish_why(struct agent *a, const char *state, const char *reason,
+		       json_t *nodes)
 {
-	report(a, state, NULL, nodes);
+	report(a, state, reason, nodes);
 	election_set_distributing(&a->el, false);
 	a->task.phase = TASK_DONE;
 	/* Our own upgrade comes last, once the region is served (SPEC §7 step 6). */
@@ -209,6 +210,11 @@ static void finish(struct agent *a, const char *state, json_t *nodes)
 		    NEED_PENDING &&
 	    !member_install_stored(a, &a->task.m, on_self_installed))
 		a->task.phase = TASK_INSTALLING_SELF;
+}
+
+static void finish(struct agent *a, const char *state, json_t *nodes)
+{
+	finish_why(a, state, NULL, nodes);
 }
 
 static void start_distributing(struct agent *a)
@@ -513,12 +519,25 @@ static void progress(struct agent *a)
 {
 	struct need_view v = view(a);
 	struct need_summary sum;
+	char why[64];
 	json_t *nodes;
 
 	nodes = need_report(&a->task.m.rng, &a->task.m.ver, &v, a->task.nodes,
 			    &sum);
 	if (sum.converged) {
 		finish(a, "complete", nodes);
+	} else if (sum.hook_failed &&
+		   (sum.settled || a->now_ms - a->task.started_ms >=
+					   (uint64_t)a->cfg.deadline_s * 1000)) {
+		/*
+		 * A failed install hook fails the region (it counts toward a
+		 * rollout's failure threshold), as soon as nothing else is
+		 * outstanding. The offer stays: a member whose hook later
+		 * succeeds still shows as upgraded.
+		 */
+		snprintf(why, sizeof(why), "hook_failed on %zu node%s",
+			 sum.hook_failed, sum.hook_failed == 1 ? "" : "s");
+		finish_why(a, "failed", why, nodes);
 	} else if (a->now_ms - a->task.started_ms >=
 		   (uint64_t)a->cfg.deadline_s * 1000) {
 		finish(a, "partial", nodes);
