@@ -124,7 +124,7 @@ int rup_region_new(struct rup_net *rn, const struct rup_region_cfg *cfg,
 		atomic64_set(&r->stats[i], 0);
 	INIT_DELAYED_WORK(&r->send_work, rup_send_work);
 	INIT_DELAYED_WORK(&r->expire_work, rup_peer_expire_work);
-	r->last_tx = jiffies - HZ;
+	r->last_trig = jiffies - HZ;
 
 	/* From here on beacons can arrive: @r must be complete. */
 	err = rup_socket_open(r, extack);

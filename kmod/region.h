@@ -62,8 +62,8 @@ struct rup_region {
 
 	/* Sending: the work is the only user of the scratch beacon. */
 	struct delayed_work send_work;
-	spinlock_t send_lock;		/* trigger vs. last_tx */
-	unsigned long last_tx;
+	spinlock_t send_lock;		/* protects last_trig */
+	unsigned long last_trig;	/* when the last triggered beacon is due */
 	struct rup_beacon tx_beacon;
 	u8 tx_buf[RUP_BEACON_MAX];
 

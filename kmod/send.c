@@ -79,9 +79,6 @@ static void rup_send_beacon(struct rup_region *r)
 	iov.iov_base = r->tx_buf;
 	iov.iov_len = len;
 	err = kernel_sendmsg(r->sock, &msg, &iov, 1, len);
-	spin_lock_bh(&r->send_lock);
-	r->last_tx = jiffies;
-	spin_unlock_bh(&r->send_lock);
 	if (err < 0) {
 		net_dbg_ratelimited("rup: region %u: send failed (%d)\n",
 				    r->id, err);
@@ -111,7 +108,9 @@ void rup_send_start(struct rup_region *r)
 /*
  * Own state changed: send now, or as soon as the rate limit allows (one
  * triggered beacon per min(interval, RUP_TRIGGER_GAP_MS)). A periodic beacon
- * already due earlier carries the change just as well.
+ * already due earlier carries the change just as well. Periodic beacons do
+ * not count toward the limit: a new RVS's first beacon must not wait behind
+ * one that just went out (it counts toward the failover time).
  */
 void rup_send_trigger(struct rup_region *r)
 {
@@ -122,12 +121,14 @@ void rup_send_trigger(struct rup_region *r)
 	gap = msecs_to_jiffies(min_t(u32, READ_ONCE(r->interval_ms),
 				     RUP_TRIGGER_GAP_MS));
 	spin_lock_bh(&r->send_lock);
-	due = r->last_tx + gap;
+	due = r->last_trig + gap;
 	if (time_before(due, now))
 		due = now;
 	if (!delayed_work_pending(&r->send_work) ||
-	    time_after(r->send_work.timer.expires, due))
+	    time_after(r->send_work.timer.expires, due)) {
+		r->last_trig = due;
 		mod_delayed_work(system_power_efficient_wq, &r->send_work,
 				 due - now);
+	}
 	spin_unlock_bh(&r->send_lock);
 }

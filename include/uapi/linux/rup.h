@@ -46,7 +46,8 @@
  *   otherwise OFFER_VERSION, OFFER_SHA256, OFFER_SIZE, OFFER_PORT and
  *   OFFER_PATH are all required). Any change sends a beacon at once (to the
  *   one region, or to all for namespace-wide changes), rate-limited to one
- *   per min(interval, RUP_TRIGGER_GAP_MS) per region.
+ *   triggered beacon per min(interval, RUP_TRIGGER_GAP_MS) per region
+ *   (periodic beacons do not count).
  * RUP_CMD_SELF_GET     reply: NODE_ID, VERSION, SCORE; with REGION_ID also
  *   REGION_ID, ROLE, TERM and OFFER (if any).
  *

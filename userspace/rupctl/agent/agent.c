@@ -241,6 +241,7 @@ static void kernel_up(struct agent *a)
 			     on_nl, a);
 	event_add(a->nl_ev, NULL);
 	a->kernel_ok = true;
+	a->peers_stale = true;
 	if (a->said_no_module)
 		ainfo("rup module is back: region %u configured again",
 		      a->st.reg.region);
@@ -275,6 +276,8 @@ static void on_nl(evutil_socket_t fd, short what, void *arg)
 	}
 	if (ev & KNL_EV_RVS_LOST)
 		ainfo("region %u: RVS lost", a->st.reg.region);
+	if (ev & KNL_EV_TABLE)
+		a->peers_stale = true;
 	if (ev)
 		agent_kick(a);
 }
@@ -472,21 +475,37 @@ static void step_election(struct agent *a)
 	struct kpeer *peers = NULL;
 	enum election_state before = a->eo.state;
 	bool was_rvs = a->eo.self_rvs;
-	size_t n = 0;
+	size_t n;
 	int err;
 
-	err = knl_peers(&a->k, a->st.reg.region, &peers, &n);
-	if (err) {
-		if (family_gone(err))
-			kernel_down(a, "peer dump");
-		else
-			agent_error(a, "region %u: peer dump: %s",
-				    a->st.reg.region, knl_errstr(&a->k, err));
-		return;
+	/*
+	 * The kernel reports every change of the table (PEER_NEW/CHANGED/GONE,
+	 * RVS_LOST; an overrun marks it stale too): dump it only then, and once
+	 * a dead interval as a safety net. Dumping at every tick cost a whole
+	 * CPU for a dozen agents in an emulated guest.
+	 */
+	if (a->peers_stale ||
+	    a->now_ms - a->peers_ms >= a->st.reg.dead_ms) {
+		a->peers_stale = false;
+		a->peers_ms = a->now_ms;
+		n = 0;
+		err = knl_peers(&a->k, a->st.reg.region, &peers, &n);
+		if (err) {
+			a->peers_stale = true;
+			if (family_gone(err))
+				kernel_down(a, "peer dump");
+			else
+				agent_error(a, "region %u: peer dump: %s",
+					    a->st.reg.region,
+					    knl_errstr(&a->k, err));
+			return;
+		}
+		free(a->peers);
+		a->peers = peers;
+		a->npeers = n;
 	}
-	free(a->peers);
-	a->peers = peers;
-	a->npeers = n;
+	peers = a->peers;
+	n = a->npeers;
 	ep = n ? calloc(n, sizeof(*ep)) : NULL;
 	for (size_t i = 0; i < n && ep; i++) {
 		memcpy(ep[i].id, peers[i].id, RUP_NODE_ID_LEN);

@@ -90,8 +90,10 @@ struct agent {
 	bool kernel_ok; /* genl family present and our region set up */
 	bool said_no_module;
 	uint32_t ifindex;
-	struct kpeer *peers;
+	struct kpeer *peers; /* the region's table, as of peers_ms */
 	size_t npeers;
+	bool peers_stale; /* a table event came: dump it again */
+	uint64_t peers_ms;
 
 	/* Registration with the ops server. */
 	bool registered; /* this run (a cached registration may be in use) */
