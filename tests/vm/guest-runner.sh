@@ -18,12 +18,16 @@ bad='WARNING:|BUG:|Oops|general protection|KASAN|refcount_t|lockdep|UBSAN|kmemle
 
 # Kill everything but PID 1, ourselves and kernel threads.
 kill_strays() {
-	local p pp
+	local p pp k v
 	for p in /proc/[0-9]*; do
 		p=${p#/proc/}
 		# $BASHPID: this may run in a $(...) subshell of the runner.
 		[ "$p" = 1 ] || [ "$p" = $$ ] || [ "$p" = "$BASHPID" ] && continue
-		pp=$(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null) || continue
+		# No fork per process (awk): under emulation that took seconds.
+		pp=
+		while read -r k v; do
+			[ "$k" = PPid: ] && { pp=$v; break; }
+		done <"/proc/$p/status" 2>/dev/null || continue
 		[ -z "$pp" ] || [ "$pp" = 0 ] || [ "$pp" = 2 ] || [ "$p" = 2 ] && continue
 		kill -9 "$p" 2>/dev/null
 	done

@@ -1,7 +1,0 @@
-#!/bin/bash
-# SPDX-License-Identifier: GPL-2.0
-# timeout: 684
-# Fleet rollout against direct download, 4 regions x 8 nodes
-# (see bench/guest/lib-fleet-bench.sh).
-R=4 M=8
-. "$RUP_SRC/bench/guest/lib-fleet-bench.sh"
