@@ -29,10 +29,16 @@ run_kernel() {
 	local name=$1 kver=$2 kdir=$3 kcache=$4 append=${5:-}
 	log "== $name: $kver"
 	make -s module-clean
-	if ! make -s module KVER="$kver" KDIR="$kdir" >"$out/$name.build.log" 2>&1; then
+	# W=1: the extra warnings must stay clean on every kernel generation.
+	if ! make -s module KVER="$kver" KDIR="$kdir" W=1 >"$out/$name.build.log" 2>&1; then
 		cat "$out/$name.build.log" >&2
 		echo "FAIL guest@$name/build (module did not build for $kver)" >"$out/$name.txt"
 		return
+	fi
+	if grep -E '(kmod|include)/[^:]+:[0-9]+:[0-9]*:? ?(warning|error)' "$out/$name.build.log" >&2; then
+		echo "FAIL guest@$name/w1 (W=1 warnings building for $kver: $out/$name.build.log)" >"$out/$name-w1.txt"
+	else
+		echo "PASS guest@$name/w1" >"$out/$name-w1.txt"
 	fi
 	KVER=$kver KDIR=$kdir VM_KERNEL_CACHE=$kcache VM_APPEND=$append VM_TIMEOUT_FACTOR=${factor:-1} \
 		tests/vm/run.sh --no-build --tag "$name" --results "$out/$name.txt" >&2
