@@ -36,7 +36,7 @@ fi
 
 # One guest boot per group, so a group that hangs or fails costs only its
 # own figures; groups are separated by commas.
-groups=${BENCH_GUEST:-beacon memory,failover,fleet-4x4 fleet-4x8 fleet-8x8}
+groups=${BENCH_GUEST:-beacon memory,failover,fleet}
 : >"$out/guest.txt"
 mkdir -p "$out/logs"
 IFS=, read -ra glist <<<"$groups"
