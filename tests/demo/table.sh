@@ -129,10 +129,11 @@ table_region_done_but() {
 	done
 }
 
-# table_note TEXT...: print a line once.
+# table_note KEY TEXT...: print TEXT once per KEY.
 table_note() {
 	[ -z "${TABLE_NOTED[$1]:-}" ] || return 0
 	TABLE_NOTED[$1]=1
+	shift
 	printf '\n== %s\n' "$*"
 }
 
