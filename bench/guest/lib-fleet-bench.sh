@@ -108,6 +108,13 @@ step() {
 	log "rup: $n nodes at $v after $r_ms ms, ops egress $r_bytes bytes," \
 		"server downloads $(($(sc_m rup_downloads_total) - dl0)), elections $elections"
 
+	# The agents' and the ops server's logs, for a step that needs explaining.
+	mkdir -p "$BENCH_OUT/logs/fleet-${s}x${M}"
+	for i in "${nodes[@]}"; do
+		cp "$FLEET/n$i/agent.log" "$BENCH_OUT/logs/fleet-${s}x${M}/n$i.log"
+	done
+	cp "$FLEET/ops.log" "$BENCH_OUT/logs/fleet-${s}x${M}/ops.log"
+
 	# Agent RSS after the rollout: RVS and members.
 	rss=()
 	for i in "${nodes[@]}"; do
