@@ -71,6 +71,7 @@ static const struct nla_policy rup_self_policy[RUP_A_MAX + 1] = {
 	[RUP_A_ROLE]		= { .type = NLA_U32 },
 	[RUP_A_TERM]		= { .type = NLA_U64 },
 	[RUP_A_OFFER]		= NLA_POLICY_NESTED(rup_offer_policy),
+	[RUP_A_BIND]		= { .type = NLA_FLAG },
 };
 
 static struct rup_net *rup_info_net(struct genl_info *info)
@@ -491,10 +492,10 @@ static int rup_self_set_doit(struct sk_buff *skb, struct genl_info *info)
 			return -EINVAL;
 		}
 	}
-	if ((a[RUP_A_ROLE] || a[RUP_A_TERM] || a[RUP_A_OFFER]) &&
-	    !a[RUP_A_REGION_ID]) {
+	if ((a[RUP_A_ROLE] || a[RUP_A_TERM] || a[RUP_A_OFFER] ||
+	     a[RUP_A_BIND]) && !a[RUP_A_REGION_ID]) {
 		NL_SET_ERR_MSG_MOD(info->extack,
-				   "role, term and offer are per region: region id missing");
+				   "role, term, offer and bind are per region: region id missing");
 		NL_SET_ERR_ATTR_MISS(info->extack, NULL, RUP_A_REGION_ID);
 		return -EINVAL;
 	}
@@ -535,6 +536,9 @@ static int rup_self_set_doit(struct sk_buff *skb, struct genl_info *info)
 		err = rup_region_set_self(r, a[RUP_A_ROLE] ? &role : NULL,
 					  a[RUP_A_TERM] ? &term : NULL,
 					  offer, clear_offer);
+	if (!err && r &&
+	    (a[RUP_A_ROLE] || a[RUP_A_TERM] || a[RUP_A_OFFER] || a[RUP_A_BIND]))
+		r->owner_portid = a[RUP_A_BIND] ? info->snd_portid : 0;
 out:
 	mutex_unlock(&rn->lock);
 out_free:
@@ -723,12 +727,45 @@ struct genl_family rup_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(rup_genl_mcgrps),
 };
 
+/* A generic netlink socket closed: drop what it bound (SELF_SET ... BIND). */
+static int rup_netlink_notify(struct notifier_block *nb, unsigned long state,
+			      void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct rup_region *r;
+	struct rup_net *rn;
+
+	if (state != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+	/* The socket held its namespace, so our state there is still up. */
+	rn = rup_net(n->net);
+	mutex_lock(&rn->lock);
+	list_for_each_entry(r, &rn->regions, list)
+		if (r->owner_portid == n->portid)
+			rup_region_orphan(r);
+	mutex_unlock(&rn->lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block rup_netlink_nb = {
+	.notifier_call = rup_netlink_notify,
+};
+
 int rup_genl_init(void)
 {
-	return genl_register_family(&rup_genl_family);
+	int err = netlink_register_notifier(&rup_netlink_nb);
+
+	if (err)
+		return err;
+	err = genl_register_family(&rup_genl_family);
+	if (err)
+		netlink_unregister_notifier(&rup_netlink_nb);
+	return err;
 }
 
 void rup_genl_exit(void)
 {
 	genl_unregister_family(&rup_genl_family);
+	netlink_unregister_notifier(&rup_netlink_nb);
 }

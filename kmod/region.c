@@ -8,6 +8,7 @@
  */
 #include <linux/slab.h>
 #include <linux/err.h>
+#include <linux/net.h>
 #include "region.h"
 #include "peer.h"
 #include "socket.h"
@@ -264,4 +265,23 @@ int rup_region_set_self(struct rup_region *r, const u32 *role,
 	kfree_rcu(old, rcu);
 	rup_send_trigger(r);
 	return 0;
+}
+
+/*
+ * The socket that bound the role and offer is gone: the agent died. Step
+ * down as abnormal (not electable, HOOK_FAILED kept) and withdraw the offer,
+ * so members re-elect instead of following a node that cannot serve.
+ */
+void rup_region_orphan(struct rup_region *r)
+{
+	const struct rup_rself *rs;
+	u32 role;
+
+	lockdep_assert_held(&r->rn->lock);
+	r->owner_portid = 0;
+	rs = rcu_dereference_protected(r->self, lockdep_is_held(&r->rn->lock));
+	role = RUP_ROLE_ABNORMAL | (rs->role & RUP_ROLE_HOOK_FAILED);
+	if (rup_region_set_self(r, &role, NULL, NULL, true))
+		net_warn_ratelimited("rup: region %u: owner gone, role kept (no memory)\n",
+				     r->id);
 }

@@ -59,6 +59,7 @@ struct rup_region {
 	struct socket *sock;
 	struct rup_keys __rcu *keys;
 	struct rup_rself __rcu *self;
+	u32 owner_portid;	/* SELF_SET ... BIND socket, 0: none; rn->lock */
 
 	/* Sending: the work is the only user of the scratch beacon. */
 	struct delayed_work send_work;
@@ -92,6 +93,7 @@ int rup_region_set_keys(struct rup_region *r, const u8 *key,
 int rup_region_set_self(struct rup_region *r, const u32 *role,
 			const u64 *term, const struct rup_offer *offer,
 			bool clear_offer);
+void rup_region_orphan(struct rup_region *r);
 struct crypto_shash *rup_key_alloc(const u8 *key);
 
 #endif /* _RUP_REGION_H */

@@ -71,4 +71,17 @@ rvs_is_3() { [ "$(rvs_of 0)" = 3 ] && [ "$(nstat 1 .rvs)" = "$(node_hex 3)" ]; }
 fwait 10 rvs_is_3 || ffail "RVS is $(rvs_of 0), want 3 (node 1 follows $(nstat 1 .rvs))"
 log "RVS now node 3 at term $(nstat 3 .term)"
 grep -q 'RVS lost' "$FLEET/n1/agent.log" || ffail "node 1 never logged the RVS loss"
+
+# Failover 3: node 3's agent is SIGKILLed, its link stays up. The kernel
+# turns node 3 abnormal when the agent's netlink socket closes (the role was
+# bound to it), so node 1 does not follow a node that cannot serve: it takes
+# over within the dead interval + 2 intervals of the kill.
+t0=$(now_ms)
+fleet_agent_stop 3 KILL
+rvs_is_1() { [ "$(rvs_of 0)" = 1 ] && [ "$(nstat 1 .rvs)" = "$(node_hex 1)" ]; }
+fwait 10 rvs_is_1 || ffail "RVS is $(rvs_of 0) after node 3's agent was killed, want 1"
+took=$(($(logms 1 'election: candidate -> rvs') - t0))
+log "node 1 became RVS ${took} ms after node 3's agent was killed (link up)"
+[ $took -le $((dead + 2 * interval)) ] ||
+	ffail "failover after an agent kill took ${took} ms > dead + 2 intervals"
 log "done; cleaning up"

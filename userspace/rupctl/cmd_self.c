@@ -16,11 +16,14 @@ static void usage(FILE *f)
 		"Usage: rupctl self set [node-id HEX] [version VERSION] [score N]\n"
 		"                       [region ID [role ROLE[,ROLE...]] [term N]\n"
 		"                        [offer VERSION sha256 HEX size BYTES port PORT path PATH\n"
-		"                         | offer none]]\n"
+		"                         | offer none] [bind]]\n"
 		"       rupctl self show [REGION]\n"
 		"node-id is %d hex digits; ROLE is one of: " RUP_ROLE_NAMES
 		".\n"
-		"role, term and offer are per region and need \"region ID\".\n"
+		"role, term, offer and bind are per region and need \"region ID\".\n"
+		"bind: the role and offer belong to this command's netlink socket; when it\n"
+		"closes (here: when rupctl exits) the node turns abnormal and withdraws\n"
+		"the offer (the agent binds them, so a dead agent is re-elected away).\n"
 		"An offer needs all of version, sha256 (%d hex digits), size, port and path.\n",
 		2 * RUP_NODE_ID_LEN, 2 * RUP_SHA256_LEN);
 }
@@ -78,6 +81,10 @@ static int parse_set(int argc, char **argv, const char *what,
 	for (i = 0; i < argc; i++) {
 		const char *k = argv[i];
 
+		if (!strcmp(k, "bind")) {
+			s->mask |= RUP_NL_BIT(RUP_A_BIND);
+			continue;
+		}
 		v = rupctl_arg(&i, argc, argv, what);
 		if (!v)
 			return RUPCTL_EXIT_USAGE;

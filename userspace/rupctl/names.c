@@ -168,6 +168,7 @@ const char *rup_attr_name(unsigned int attr)
 		[RUP_A_ROLE] = "role",
 		[RUP_A_TERM] = "term",
 		[RUP_A_OFFER] = "offer",
+		[RUP_A_BIND] = "bind",
 	};
 
 	return attr <= RUP_A_MAX ? names[attr] : NULL;

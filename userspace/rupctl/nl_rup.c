@@ -304,6 +304,8 @@ int rup_nl_self_set(struct rup_nl *nl, const struct rup_self *s)
 		mnl_attr_put_u64(nlh, RUP_A_TERM, s->term);
 	if (m & RUP_NL_BIT(RUP_A_OFFER))
 		put_offer(nlh, &s->offer);
+	if (m & RUP_NL_BIT(RUP_A_BIND))
+		mnl_attr_put(nlh, RUP_A_BIND, 0, NULL);
 	return rup_nl_talk(nl, nlh, NULL, NULL);
 }
 

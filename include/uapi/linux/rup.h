@@ -44,7 +44,12 @@
  *   REGION_ID): ROLE u32 (RUP_ROLE_* bits within __RUP_ROLE_ALL), TERM u64,
  *   OFFER (nest of enum rup_offer_attr; an empty nest withdraws the offer;
  *   otherwise OFFER_VERSION, OFFER_SHA256, OFFER_SIZE, OFFER_PORT and
- *   OFFER_PATH are all required). Any change sends a beacon at once (to the
+ *   OFFER_PATH are all required), BIND (flag, with REGION_ID): the region's
+ *   role and offer belong to the sending socket; when it is closed (the
+ *   agent died) the role becomes RUP_ROLE_ABNORMAL (HOOK_FAILED kept) and the
+ *   offer is withdrawn, so the region re-elects instead of following a node
+ *   that can no longer serve. A role, term or offer change without BIND
+ *   unbinds. Any change sends a beacon at once (to the
  *   one region, or to all for namespace-wide changes), rate-limited to one
  *   triggered beacon per min(interval, RUP_TRIGGER_GAP_MS) per region
  *   (periodic beacons do not count).
@@ -163,6 +168,7 @@ enum rup_attr {
 	RUP_A_PEER_RX,			/* u64 */
 	RUP_A_CHANGED,			/* u32, RUP_CHANGED_* */
 	RUP_A_STATS,			/* nest, enum rup_stat */
+	RUP_A_BIND,			/* flag, SELF_SET */
 	__RUP_A_MAX
 };
 

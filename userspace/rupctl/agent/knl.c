@@ -173,6 +173,8 @@ int knl_self_region(struct knl *k, uint32_t region, uint32_t role,
 	mnl_attr_put_u32(nlh, RUP_A_REGION_ID, region);
 	mnl_attr_put_u32(nlh, RUP_A_ROLE, role);
 	mnl_attr_put_u64(nlh, RUP_A_TERM, term);
+	/* If we die, the kernel turns the node abnormal and drops the offer. */
+	mnl_attr_put(nlh, RUP_A_BIND, 0, NULL);
 	nest = mnl_attr_nest_start(nlh, RUP_A_OFFER);
 	if (offer) {
 		mnl_attr_put_strz(nlh, RUP_OFFER_A_VERSION, offer->version);
