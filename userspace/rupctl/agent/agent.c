@@ -484,8 +484,7 @@ static void step_election(struct agent *a)
 	 * a dead interval as a safety net. Dumping at every tick cost a whole
 	 * CPU for a dozen agents in an emulated guest.
 	 */
-	if (a->peers_stale ||
-	    a->now_ms - a->peers_ms >= a->st.reg.dead_ms) {
+	if (a->peers_stale || a->now_ms - a->peers_ms >= a->st.reg.dead_ms) {
 		a->peers_stale = false;
 		a->peers_ms = a->now_ms;
 		n = 0;

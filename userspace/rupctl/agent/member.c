@@ -204,10 +204,11 @@ static void on_fetched(struct fetch *f, void *arg)
 			/* What we got, to compare with the published manifest. */
 			SHA256((const unsigned char *)j->manifest,
 			       j->manifest_len, md);
-			job_fail(a,
-				 "%s: %s (manifest %zu bytes, sha256 %02x%02x%02x%02x..., signature %.12s...)",
-				 release_reason(rc), err, j->manifest_len,
-				 md[0], md[1], md[2], md[3], j->sig);
+			job_fail(
+				a,
+				"%s: %s (manifest %zu bytes, sha256 %02x%02x%02x%02x..., signature %.12s...)",
+				release_reason(rc), err, j->manifest_len, md[0],
+				md[1], md[2], md[3], j->sig);
 			return;
 		}
 		if (strcmp(j->m.version, j->version) ||

@@ -527,8 +527,9 @@ static void progress(struct agent *a)
 	if (sum.converged) {
 		finish(a, "complete", nodes);
 	} else if (sum.hook_failed &&
-		   (sum.settled || a->now_ms - a->task.started_ms >=
-					   (uint64_t)a->cfg.deadline_s * 1000)) {
+		   (sum.settled ||
+		    a->now_ms - a->task.started_ms >=
+			    (uint64_t)a->cfg.deadline_s * 1000)) {
 		/*
 		 * A failed install hook fails the region (it counts toward a
 		 * rollout's failure threshold), as soon as nothing else is
