@@ -147,16 +147,16 @@ echo
 # ---------------------------------------------------------------- failover
 echo "## 2. Failover"
 echo
-echo "One region of 4 agents (\`bench/guest/failover.sh\`). The RVS dies outright: its"
-echo "region link goes down (an \`ip -batch\` already running reads the command from a"
-echo "fifo, so no process start lies in between) and its agent is SIGKILLed. Measured"
+echo "One region of 6 agents (\`bench/guest/failover.sh\`). The RVS dies outright: its"
+echo "region link goes down (at the bridge port, by an \`ip -batch\` already running that"
+echo "reads the command from a fifo, so no process start lies in between), then its"
+echo "agent is SIGKILLed. Up to 3 RVSs die in a row, then the dead rejoin together. Measured"
 echo "from the death to the sequence (sender's wall clock at send) of the first beacon"
 echo "with the RVS role from another node, as a surviving member's kernel reports it"
 echo "(genl events). The death is taken as the later of the kill command and the"
 echo "victim's last beacon (from the member's \"gone\" event): the node was alive at"
 echo "both, so a figure can only be longer than the truth (by less than one interval)."
-echo "Dead interval 3.5 intervals (the ops server's default ratio). The dead node"
-echo "rejoins as a member before the next trial. A trial is taken again when the"
+echo "Dead interval 3.5 intervals (the ops server's default ratio). A trial is taken again when the"
 echo "region re-elected on its own (a beacon stalled past the dead interval in the"
 echo "emulated guest) between picking the victim and the kill."
 echo
