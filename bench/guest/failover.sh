@@ -89,7 +89,7 @@ link_set() {
 # the "gone" event): the node was alive at both, so the figure can only be
 # longer than the truth, by less than one interval.
 run_interval() {
-	local iv=$1 dead=$(($1 * 7 / 2)) t victim new ms last ref lp ip end vid skip f
+	local iv=$1 dead=$(($1 * 7 / 2)) t victim new ms last ref lp ip end vid skip f tstart
 	local out=() fromcmd=() tries=0 fifo=$RUP_TMP/down.fifo ev=$RUP_TMP/ev.$1 dead_nodes=()
 	FLEET_INTERVAL=$iv FLEET_DEAD=$dead
 	fleet_init
@@ -109,6 +109,7 @@ run_interval() {
 	t=0
 	while [ "$t" -lt "$TRIALS" ]; do
 		t=$((t + 1))
+		tstart=${EPOCHREALTIME/./}
 		fwait 30 rvs_now || ffail "trial $t: no single RVS"
 		victim=$(rvs_now)
 		[ "$victim" != 6 ] || ffail "trial $t: the watcher is the RVS"
@@ -144,7 +145,7 @@ run_interval() {
 		ms=$(awk -v ns="$((${new%% *} - ref))" 'BEGIN { printf "%.1f", ns / 1e6 }')
 		f=$(awk -v ns="$((${new%% *} - t0))" 'BEGIN { printf "%.1f", ns / 1e6 }')
 		log "interval $iv ms, trial $t: node $victim killed, new RVS ${new##* } beacons after $ms ms" \
-			"($f ms after the kill command)"
+			"($f ms after the kill command; trial started $(((t0 / 1000 - tstart) / 1000)) ms before it)"
 		out+=("$ms")
 		fromcmd+=("$f")
 		if [ ${#dead_nodes[@]} -ge 3 ] || [ "$t" -ge "$TRIALS" ]; then
