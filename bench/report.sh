@@ -74,7 +74,7 @@ fleet_n=
 steps=$(for f in $fl; do v "$f" R; done | tr '\n' ' ' | sed 's/ *$//; s/ /, /g')
 stepn=$(for f in $fl; do v "$f" nodes; done | tr '\n' ' ' | sed 's/ *$//; s/ /, /g')
 echo "One fleet of ${fleet_n:-64} nodes ($(v "$lastf" fleet_regions) regions x $(v "$lastf" M), one namespace and one \`rupctl agent\` per node,"
-echo "\`bench/guest/fleet.sh\`), brought up once; the comparison runs on its first ${steps:-2, 4, 8}"
+echo "\`bench/guest/$([ "$(v "$lastf" fleet_regions)" = 8 ] && echo fleet-8x8.sh || echo fleet.sh)\`), brought up once; the comparison runs on its first ${steps:-2, 4, 8}"
 echo "regions in turn (${stepn:-16, 32, 64} nodes), a new release each time, while the other agents"
 echo "idle on the same 2 vCPUs (the same for both sides). The ops server's link is shaped"
 echo "to 100 Mbit/s (tc tbf). Package of $(mb "$(v "$lastf" package_bytes)") MiB."
@@ -313,7 +313,7 @@ if [ -n "$lastf" ] && [ -n "$(v "$lastf" agent_rss_kb_median)" ]; then
 fi
 for iv in 100 1000; do
 	[ -n "$(v failover iv${iv}_agent_rss_kb)" ] || continue
-	echo "Agent RSS (\`rupctl agent\`, the 4 agents of the failover region after $(v failover iv${iv}_n) failovers at"
+	echo "Agent RSS (\`rupctl agent\`, the 6 agents of the failover region after $(v failover iv${iv}_n) failovers at"
 	echo "$iv ms): $(v failover iv${iv}_agent_rss_kb | sed 's/,/, /g') KiB."
 	echo
 done
