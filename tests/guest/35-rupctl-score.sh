@@ -67,8 +67,10 @@ link = 1000
 CONF
 sc --config "$T/conf"
 assert_eq "$rc" 0 "exit with config"
-assert_eq "$(jv '[.parts.cpu.weight, .score] | @tsv')" "0	1000000" \
-	"cpu weight 0 and score = link weight x link points"
+# (Link points, not 1000: after the down and up above, 6.12 counts the
+# packets dropped meanwhile on va, and bad packets lower the link's points.)
+assert_eq "$(jv '[.parts.cpu.weight, .score == 1000 * .parts.link.points, .parts.link.points > 0] | @tsv')" \
+	"0	true	true" "cpu weight 0 and score = link weight x link points"
 printf '[node]\nscore = 42\n' >"$T/conf2"
 sc --config "$T/conf2"
 assert_eq "$(jv .score)" 42 "[node] score is a fixed score"
