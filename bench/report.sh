@@ -122,8 +122,17 @@ if [ -n "$f32" ] && [ -n "$(v $f32 rup_ms)" ]; then
 	tr32=$(calc "\"%.2f\", $(v $f32 direct_ms) / $(v $f32 rup_ms)")
 	pk=$(calc "\"%.2f\", $(v $f32 rup_egress) / $(v $f32 package_bytes) / $(v $f32 R)")
 	echo "At 32 nodes: completion **x$tr32** ($(awk -v a="$tr32" 'BEGIN { print (a >= 3) ? "target met" : "target missed" }'));"
-	echo "rup's server egress **$pk packages per region** ($(v $f32 rup_server_downloads) payload downloads for $(v $f32 R) regions;"
-	echo "the rest is TLS, TCP and the API traffic of the rollout)."
+	echo "rup's server egress **$pk packages per region** ($(v $f32 rup_server_downloads) payload downloads for $(v $f32 R) regions,"
+	echo "$(v $f32 rup_elections) elections during the rollout: an RVS elected while its region's task is open"
+	echo "downloads again; the rest is TLS, TCP and the API traffic of the rollout)."
+	echo
+	echo "Read with care: the direct side reached only $(for f in $fl; do v $f direct_mbit; done | sort -g | head -n 1)-$(for f in $fl; do v $f direct_mbit; done | sort -g | tail -n 1) Mbit/s of the"
+	echo "100 Mbit/s link. In the emulated guest, TLS on 2 vCPUs shared by the ops server,"
+	echo "every client and every agent bounds it, not the link (at 100 Mbit/s the 32-node"
+	echo "direct download would take $(calc "\"%.1f\", $(v $f32 direct_egress) * 8 / 1e8") s of link time). Both sides are CPU-bound here, so the"
+	echo "time ratio moves with the host's load: the more the guest is starved, the more"
+	echo "the direct side's simultaneous TLS downloads stall (resumed downloads above; the"
+	echo "ops server drops a connection it could not write to for 15 s)."
 fi
 if [ -s "$in/fleet.dat" ] && command -v gnuplot >/dev/null; then
 	gnuplot <<EOG
