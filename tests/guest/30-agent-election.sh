@@ -23,7 +23,6 @@ fleet_init
 fleet_opsd_start 4 4
 fleet_nodes 30 90 50 70
 
-one_rvs() { [ "$(rvs_of 0 | wc -l)" = 1 ]; }
 rvs_is_2() { [ "$(rvs_of 0)" = 2 ]; }
 fwait 40 rvs_is_2 || ffail "RVS is '$(rvs_of 0 | tr '\n' ' ')', want node 2 (highest score 90)"
 # rvs_in_table I J: node I's kernel version table has node J with the RVS role.

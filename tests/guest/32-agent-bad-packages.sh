@@ -12,11 +12,7 @@
 . "$RUP_SRC/tests/guest/lib.sh"
 . "$RUP_SRC/tests/guest/lib-fleet.sh"
 
-fleet_init
-fleet_opsd_start 4 4
-fleet_nodes 30 90 50 70
-one_rvs() { [ "$(rvs_of 0 | wc -l)" = 1 ]; }
-fwait 30 one_rvs || ffail "no single RVS: $(rvs_of 0 | tr '\n' ' ')"
+fleet_one_region 30 90 50 70
 rvs=$(rvs_of 0)
 
 # state_reason: "STATE REASON" of region 0's newest task.

@@ -298,11 +298,30 @@ fleet_nodes() {
 		[ "$regions" = 1 ] && continue
 		fwait 60 registered "$i" || ffail "node $i did not register"
 	done
-	for i in $(seq "$first" "$FLEET_N"); do
-		fwait 60 registered "$i" || ffail "node $i did not register"
+	fleet_wait_registered "$first" 60
+}
+
+# fleet_wait_registered FIRST SECONDS: nodes FIRST..FLEET_N registered, each
+# in its planned region.
+fleet_wait_registered() {
+	local i
+	for i in $(seq "$1" "$FLEET_N"); do
+		fwait "$2" registered "$i" || ffail "node $i did not register"
 		[ "$(nstat "$i" .region)" = "${NODE_REGION[$i]}" ] ||
 			ffail "node $i: region $(nstat "$i" .region), planned ${NODE_REGION[$i]}"
 	done
+}
+
+# one_rvs [REGION]: exactly one agent of REGION (default 0) says it is RVS.
+one_rvs() { [ "$(rvs_of "${1:-0}" | wc -l)" = 1 ]; }
+
+# fleet_one_region SCORE...: PKI, ops server and one region of nodes with
+# these scores, then wait until exactly one of them is RVS.
+fleet_one_region() {
+	fleet_init
+	fleet_opsd_start $# $#
+	fleet_nodes "$@"
+	fwait 30 one_rvs || ffail "no single RVS: $(rvs_of 0 | tr '\n' ' ')"
 }
 
 # rvs_of REGION: the node numbers whose agent says it is RVS there.

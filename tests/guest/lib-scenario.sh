@@ -94,11 +94,7 @@ sc_nodes() {
 	for i in $(seq 1 "$FLEET_N"); do
 		fleet_agent_start "$i"
 	done
-	for i in $(seq 1 "$FLEET_N"); do
-		fwait 120 registered "$i" || ffail "node $i did not register"
-		[ "$(nstat "$i" .region)" = "${NODE_REGION[$i]}" ] ||
-			ffail "node $i: region $(nstat "$i" .region), planned ${NODE_REGION[$i]}"
-	done
+	fleet_wait_registered 1 120
 }
 
 # sc_region_nodes R: node numbers of region R.
