@@ -333,6 +333,7 @@ static void task_begin(struct agent *a)
 {
 	struct rvs_task *t = &a->task;
 	struct need_view v = view(a);
+	struct need_summary sum;
 	struct semver self;
 	char err[300];
 	int rc;
@@ -350,7 +351,9 @@ static void task_begin(struct agent *a)
 		abnormal(a, -EINVAL, err);
 		return;
 	}
-	if (!need_count(&t->m.rng, &t->m.ver, &v)) {
+	/* A registered node missing from the table may still need it. */
+	json_decref(need_report(&t->m.rng, &t->m.ver, &v, t->nodes, &sum));
+	if (!need_count(&t->m.rng, &t->m.ver, &v) && !sum.unreachable) {
 		/* Nobody eligible. Lower than what we run is a refused downgrade. */
 		if (!semver_parse(a->st.version, &self, NULL, 0) &&
 		    semver_cmp(&t->m.ver, &self) < 0) {
