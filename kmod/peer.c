@@ -146,6 +146,21 @@ static bool rup_seq_fresh(struct rup_region *r, u64 seq)
 	return seq > now ? seq - now <= window : now - seq <= window;
 }
 
+/*
+ * Expiry wakes at most one interval ahead. The timer wheel fires a long
+ * timeout up to an eighth of it late (256 ms at the default 3.5 s dead
+ * interval, seconds at longer ones), which the failover bound of dead + 2
+ * intervals cannot absorb; a lap of one interval is late by at most an
+ * eighth of an interval.
+ */
+static void rup_expire_arm(struct rup_region *r, unsigned long delay)
+{
+	unsigned long lap = msecs_to_jiffies(READ_ONCE(r->interval_ms));
+
+	queue_delayed_work(system_power_efficient_wq, &r->expire_work,
+			   clamp(delay, 1UL, max(lap, 1UL)));
+}
+
 /* Called from the receive path (softirq) for an authentic beacon. */
 enum rup_stat rup_peer_receive(struct rup_region *r,
 			       const struct rup_beacon *b, __be32 addr)
@@ -188,8 +203,7 @@ enum rup_stat rup_peer_receive(struct rup_region *r,
 	atomic_inc(&r->rn->gen);
 	/* Region deletion cancels this only after an RCU grace period. */
 	if (!delayed_work_pending(&r->expire_work))
-		queue_delayed_work(system_power_efficient_wq, &r->expire_work,
-				   msecs_to_jiffies(READ_ONCE(r->dead_ms)));
+		rup_expire_arm(r, msecs_to_jiffies(READ_ONCE(r->dead_ms)));
 	ev = rup_event_peer(r, &np->st, RUP_CMD_PEER_NEW, 0);
 	spin_unlock(&r->peers_lock);
 	rup_event_send(r, ev);
@@ -276,8 +290,7 @@ void rup_peer_expire_work(struct work_struct *work)
 		spin_unlock(&p->lock);
 	}
 	if (r->npeers)
-		queue_delayed_work(system_power_efficient_wq, &r->expire_work,
-				   time_after(next, now) ? next - now : 1);
+		rup_expire_arm(r, time_after(next, now) ? next - now : 1);
 	spin_unlock_bh(&r->peers_lock);
 
 	atomic64_add(n, &r->stats[RUP_STAT_EXPIRED]);

@@ -11,7 +11,7 @@
 . "$RUP_SRC/tests/guest/lib-fleet.sh"
 . "$RUP_SRC/tests/guest/lib-scenario.sh"
 
-size=100000
+size=30000
 sc_fleet
 term0=$(ops_status | jq '.regions[] | select(.region_id == 2) | .term')
 sc_netem_region 2 loss 30%

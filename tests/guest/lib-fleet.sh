@@ -88,11 +88,14 @@ fail() {
 }
 ffail() { fail "$@"; }
 
-fleet_init() {
-	local p=$FLEET/pki
-	mkdir -p "$p" "$FLEET/keys" "$FLEET/rel"
-	modprobe -a bridge veth 2>/dev/null
-	lsmod | grep -q '^rup ' || rup_load
+# Keys and certificates are fixtures: made once per guest boot (seven
+# openssl runs cost seconds under emulation) and copied into each fleet.
+FLEET_FIXTURES=/tmp/rup-fleet-fixtures
+fleet_fixtures() {
+	local d=$FLEET_FIXTURES.$$ p
+	[ -d "$FLEET_FIXTURES" ] && return 0
+	p=$d/pki
+	mkdir -p "$p" "$d/keys" "$d/opsd-keys"
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 		-subj /CN=rup-fleet-ca -keyout "$p/ca.key" -out "$p/ca.pem" 2>/dev/null ||
 		fail "fleet: CA"
@@ -103,14 +106,23 @@ fleet_init() {
 		-CAcreateserial -days 2 -extfile "$p/ext" -out "$p/server.pem" 2>/dev/null ||
 		fail "fleet: server certificate"
 	# The trusted release key, and one nobody trusts (for bad-signature tests).
-	openssl genpkey -algorithm ed25519 -out "$FLEET/release.key" 2>/dev/null
-	openssl pkey -in "$FLEET/release.key" -pubout -out "$FLEET/keys/release.pub"
-	openssl genpkey -algorithm ed25519 -out "$FLEET/untrusted.key" 2>/dev/null
+	openssl genpkey -algorithm ed25519 -out "$d/release.key" 2>/dev/null
+	openssl pkey -in "$d/release.key" -pubout -out "$d/keys/release.pub"
+	openssl genpkey -algorithm ed25519 -out "$d/untrusted.key" 2>/dev/null
 	# The ops server accepts both (it holds no trust decision of the nodes'),
 	# so a release signed with the untrusted key reaches the agents.
-	mkdir -p "$FLEET/opsd-keys"
-	cp "$FLEET/keys/release.pub" "$FLEET/opsd-keys/"
-	openssl pkey -in "$FLEET/untrusted.key" -pubout -out "$FLEET/opsd-keys/untrusted.pub"
+	cp "$d/keys/release.pub" "$d/opsd-keys/"
+	openssl pkey -in "$d/untrusted.key" -pubout -out "$d/opsd-keys/untrusted.pub" ||
+		fail "fleet: release keys"
+	mv "$d" "$FLEET_FIXTURES"
+}
+
+fleet_init() {
+	mkdir -p "$FLEET/rel"
+	modprobe -a bridge veth 2>/dev/null
+	lsmod | grep -q '^rup ' || rup_load
+	fleet_fixtures
+	cp -a "$FLEET_FIXTURES/." "$FLEET/" || fail "fleet: copy fixtures"
 	bridge_add brm
 	ns_add ops
 	ns_attach ops brm "$OPS_IP/16"

@@ -41,7 +41,7 @@ run_kernel() {
 		echo "PASS guest@$name/w1" >"$out/$name-w1.txt"
 	fi
 	KVER=$kver KDIR=$kdir VM_KERNEL_CACHE=$kcache VM_APPEND=$append VM_TIMEOUT_FACTOR=${factor:-1} \
-		tests/vm/run.sh --no-build --tag "$name" --results "$out/$name.txt" >&2
+		tests/vm/run.sh --no-build --jobs "${VM_JOBS:-2}" --tag "$name" --results "$out/$name.txt" >&2
 	log "$name: $(grep -c '^PASS' "$out/$name.txt") passed, $(grep -c '^FAIL' "$out/$name.txt") failed"
 }
 
@@ -53,7 +53,7 @@ debug_selftest() {
 	log "== debug self-test: a deliberately broken module"
 	make -s -C "$tree" M="$m" modules >"$out/debug-selftest.build.log" 2>&1
 	KVER=$kver KDIR=$tree VM_KERNEL_CACHE=$kcache VM_TIMEOUT_FACTOR=4 \
-		tests/vm/run.sh --no-build --tag debug-selftest --results "$r" \
+		tests/vm/run.sh --no-build --jobs 1 --tag debug-selftest --results "$r" \
 		tests/vm/selftest/debug-guest/uaf.sh tests/vm/selftest/debug-guest/abba.sh >&2
 	local dm=$src/build/vm/shard-0/logs/dmesg.log st=PASS why=""
 	grep -q '^FAIL guest@debug-selftest/uaf (.*kernel warning' "$r" || { st=FAIL; why="uaf not reported"; }

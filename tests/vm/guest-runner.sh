@@ -39,9 +39,10 @@ reset_state() {
 	kill_strays
 	sleep 0.2
 	ip -all netns delete 2>/dev/null
-	for l in $(ip -o link show 2>/dev/null | awk -F': ' '{ print $2 }' | cut -d@ -f1); do
-		[ "$l" = lo ] || ip link del "$l" 2>/dev/null
-	done
+	# One ip for all links (a fleet leaves ~30): a process each took seconds.
+	ip -o link show 2>/dev/null |
+		awk -F': ' '{ sub(/@.*/, "", $2) } $2 != "lo" { print "link del " $2 }' |
+		ip -force -batch - >/dev/null 2>&1
 	if [ -d /sys/module/rup ]; then
 		timeout 30 rmmod rup 2>/dev/null || why="rmmod rup failed after the test"
 	fi
