@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Install every Debian package that building, testing and the demo need.
+# Install every Debian package that building, testing and the demo need
+# (flex, bison, bc, libelf-dev: the debug kernel of make check-kernels).
 # Idempotent: when everything is present it only asks dpkg.
 set -eu
 
@@ -9,7 +10,8 @@ jq libmnl-dev libnl-3-dev libnl-route-3-dev libssl-dev openssl
 libcurl4-openssl-dev curl libevent-dev libjansson-dev libsqlite3-dev sqlite3
 libinih-dev libcmocka-dev clang libclang-rt-14-dev
 linux-headers-amd64 qemu-system-x86 busybox-static kmod cpio dkms
-iproute2 procps psmisc coreutils util-linux time xz-utils zstd sparse clang-format linux-source-6.1 gnuplot-nox"
+iproute2 procps psmisc coreutils util-linux time xz-utils zstd sparse clang-format linux-source-6.1 gnuplot-nox
+flex bison bc libelf-dev"
 
 missing=""
 for p in $PKGS; do
