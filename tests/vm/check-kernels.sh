@@ -7,8 +7,10 @@
 #   6.12   Debian's 6.12 LTS from bookworm-backports
 #   debug  6.1 from linux-source-6.1 with KASAN, UBSAN, lockdep, DEBUG_OBJECTS,
 #          kmemleak, booted with panic_on_warn; kmemleak scanned at the end
-# KERNELS="stock rt" limits the list. Results: build/results-kernels/*.txt,
-# then one line "N passed, N failed".
+# KERNELS="stock rt" limits the list; test paths as arguments limit the
+# suite (as tests/vm/run.sh takes them). Results: build/results-kernels/*.txt,
+# each kernel's guest logs in build/vm-NAME/ (the tail of every failed test's
+# log is printed), then one line "N passed, N failed".
 set -uo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$src"
@@ -41,8 +43,26 @@ run_kernel() {
 		echo "PASS guest@$name/w1" >"$out/$name-w1.txt"
 	fi
 	KVER=$kver KDIR=$kdir VM_KERNEL_CACHE=$kcache VM_APPEND=$append VM_TIMEOUT_FACTOR=${factor:-1} \
-		tests/vm/run.sh --no-build --jobs "${VM_JOBS:-2}" --tag "$name" --results "$out/$name.txt" >&2
+		tests/vm/run.sh --no-build --jobs "${VM_JOBS:-2}" --tag "$name" --results "$out/$name.txt" \
+		"${suite[@]}" >&2
+	keep_logs "$name"
 	log "$name: $(grep -c '^PASS' "$out/$name.txt") passed, $(grep -c '^FAIL' "$out/$name.txt") failed"
+}
+
+# keep_logs NAME: the guest logs of NAME's run to build/vm-NAME (the next
+# kernel's run reuses build/vm), and the tail of each failed test's log.
+keep_logs() {
+	local keep=$src/build/vm-$1 t f
+	rm -rf "$keep"
+	cp -r "$src/build/vm" "$keep" 2>/dev/null || return 0
+	[ -f "$out/$1.txt" ] || return 0
+	for t in $(sed -n 's#^FAIL guest@[^/]*/\([^ ]*\).*#\1#p' "$out/$1.txt"); do
+		for f in "$keep"/shard-*/logs/"$t".log; do
+			[ -f "$f" ] || continue
+			log "$1: $t failed; the end of ${f#"$src"/}:"
+			tail -n 40 "$f" | sed "s/^/  $1 $t| /" >&2
+		done
+	done
 }
 
 # The debug kernel must catch what it is there for: a broken module's
@@ -55,7 +75,8 @@ debug_selftest() {
 	KVER=$kver KDIR=$tree VM_KERNEL_CACHE=$kcache VM_TIMEOUT_FACTOR=4 \
 		tests/vm/run.sh --no-build --jobs 1 --tag debug-selftest --results "$r" \
 		tests/vm/selftest/debug-guest/uaf.sh tests/vm/selftest/debug-guest/abba.sh >&2
-	local dm=$src/build/vm/shard-0/logs/dmesg.log st=PASS why=""
+	keep_logs debug-selftest
+	local dm=$src/build/vm-debug-selftest/shard-0/logs/dmesg.log st=PASS why=""
 	grep -q '^FAIL guest@debug-selftest/uaf (.*kernel warning' "$r" || { st=FAIL; why="uaf not reported"; }
 	grep -q '^FAIL guest@debug-selftest/abba (.*kernel warning' "$r" || { st=FAIL; why="$why abba not reported"; }
 	grep -q 'BUG: KASAN: .*use-after-free' "$dm" || { st=FAIL; why="$why no KASAN report"; }
@@ -66,6 +87,7 @@ debug_selftest() {
 }
 
 kernels=${KERNELS:-stock rt 6.12 debug}
+suite=("$@")
 # The debug kernel takes 12+ minutes to build the first time: build it in
 # the background at the lowest priority while the other kernels' suites run
 # (their guests leave CPU idle between steps), and wait for it when its turn
