@@ -159,14 +159,20 @@ sc_task() {
 		'.regions[] | select(.region_id == $r) | .tasks | max_by(.task_id) | .state // empty'
 }
 
+# sc_task_states: "0=complete 1=distributing ..." (each region's newest
+# task) from one status query and one jq.
+sc_task_states() {
+	ops_status | jq -j '.regions[] |
+		"\(.region_id)=\(.tasks | max_by(.task_id) | .state // "") "'
+}
+
 # sc_tasks_are STATE [REGION...]: the newest task of every named region (all
 # by default) is in STATE.
 sc_tasks_are() {
 	local want=$1 got r
 	shift
 	[ $# -gt 0 ] || set -- $SC_REGIONS
-	got=$(ops_status | jq -j '.regions[] |
-		"\(.region_id)=\(.tasks | max_by(.task_id) | .state // "") "') || return 1
+	got=$(sc_task_states) || return 1
 	for r in "$@"; do
 		[[ " $got" == *" $r=$want "* ]] || return 1
 	done
@@ -174,11 +180,11 @@ sc_tasks_are() {
 
 # sc_task_line: "r0=complete r1=..." from the ops server.
 sc_task_line() {
-	local st r
-	st=$(ops_status)
-	for r in $SC_REGIONS; do
-		printf 'r%s=%s ' "$r" "$(sc_task "$st" "$r")"
-	done
+	local got
+	got=$(sc_task_states)
+	[ -n "$got" ] || return 0
+	got=r${got% }
+	printf '%s ' "${got// / r}"
 }
 
 # sc_member_state R NODE: the per-node state the region's RVS last reported.
