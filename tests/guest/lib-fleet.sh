@@ -36,7 +36,7 @@ reap() {
 	for p in "$@"; do
 		for n in $(seq 50); do
 			kill -0 "$p" 2>/dev/null || break
-			sleep 0.1
+			nap 0.1
 		done
 		if kill -0 "$p" 2>/dev/null; then
 			echo "# pid $p ignored TERM for 5 s: killing it" >&2
@@ -272,13 +272,14 @@ nstat() {
 # registered I: node I's agent has registered in this run.
 registered() { [ "$(nstat "$1" .registered)" = true ]; }
 
-# fwait SECONDS CMD...: wait_until without a process per poll.
+# fwait SECONDS CMD...: wait_until with a try every 100 ms (a fleet
+# check runs several processes).
 fwait() {
-	local end=$((${EPOCHREALTIME/./} + $1 * 1000000))
+	local end=$((${EPOCHREALTIME/./} + $1 * ${RUP_VM_TIMEOUT_FACTOR:-1} * 1000000))
 	shift
 	until "$@" >/dev/null 2>&1; do
 		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
-		sleep 0.1
+		nap 0.1
 	done
 }
 
@@ -402,7 +403,7 @@ task_reason() {
 fleet_monitor() {
 	$IP netns exec "fn$1" "$RUP_BUILD/rupctl" -j monitor >"$2" 2>&1 &
 	MONITORS="${MONITORS:-} $!"
-	sleep 0.5
+	nap 0.5
 }
 
 # installed I: what node I's hook recorded ("" before any install).

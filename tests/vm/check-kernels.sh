@@ -66,7 +66,8 @@ keep_logs() {
 }
 
 # The debug kernel must catch what it is there for: a broken module's
-# use-after-free (KASAN) and lock inversion (lockdep) each fail their test.
+# use-after-free (KASAN) and lock inversion (lockdep) each fail their test,
+# and its leak fails the kmemleak scan after the last test.
 debug_selftest() {
 	local kver=$1 tree=$2 kcache=$3 r=$out/debug-selftest.run
 	local m=$src/tests/vm/selftest/bugs
@@ -74,15 +75,20 @@ debug_selftest() {
 	make -s -C "$tree" M="$m" modules >"$out/debug-selftest.build.log" 2>&1
 	KVER=$kver KDIR=$tree VM_KERNEL_CACHE=$kcache VM_TIMEOUT_FACTOR=4 \
 		tests/vm/run.sh --no-build --jobs 1 --tag debug-selftest --results "$r" \
-		tests/vm/selftest/debug-guest/uaf.sh tests/vm/selftest/debug-guest/abba.sh >&2
+		tests/vm/selftest/debug-guest/uaf.sh tests/vm/selftest/debug-guest/abba.sh \
+		tests/vm/selftest/debug-guest/leak.sh >&2
 	keep_logs debug-selftest
 	local dm=$src/build/vm-debug-selftest/shard-0/logs/dmesg.log st=PASS why=""
+	local kl=$src/build/vm-debug-selftest/shard-0/logs/kmemleak-rup.log
 	grep -q '^FAIL guest@debug-selftest/uaf (.*kernel warning' "$r" || { st=FAIL; why="uaf not reported"; }
 	grep -q '^FAIL guest@debug-selftest/abba (.*kernel warning' "$r" || { st=FAIL; why="$why abba not reported"; }
 	grep -q 'BUG: KASAN: .*use-after-free' "$dm" || { st=FAIL; why="$why no KASAN report"; }
 	grep -q 'possible circular locking dependency detected' "$dm" || { st=FAIL; why="$why no lockdep report"; }
+	grep -q '^FAIL guest@debug-selftest/kmemleak-0 (leaks pointing into rup' "$r" || { st=FAIL; why="$why leak not reported"; }
+	grep -q '^    .*\] 0x[0-9a-f]*$' "$kl" || { st=FAIL; why="$why no kmemleak report"; }
 	grep -E -A3 'BUG: KASAN|possible circular locking' "$dm" | head -n 12 | sed 's/^/  debug-selftest| /' >&2
-	echo "$st guest@debug/selftest-catches-kasan-and-lockdep${why:+ ($why)}" >"$out/debug-selftest.txt"
+	head -n 12 "$kl" 2>/dev/null | sed 's/^/  debug-selftest| /' >&2
+	echo "$st guest@debug/selftest-catches-kasan-lockdep-kmemleak${why:+ ($why)}" >"$out/debug-selftest.txt"
 	make -s -C "$tree" M="$m" clean >/dev/null 2>&1
 }
 
@@ -121,7 +127,11 @@ for k in $kernels; do
 		log "waiting for the debug kernel build (log: $out/debug-kernel.log)"
 		wait "$debug_pid"
 		if read -r kcache kver tree <"$out/debug-kernel.out" && [ -n "${tree:-}" ]; then
-			factor=4 run_kernel debug "$kver" "$tree" "$kcache" "panic_on_warn=1"
+			# tsc=reliable: the slow kernel's late ticks made the clocksource
+			# watchdog drop the TSC for jiffies (4 ms clock, no vDSO) ~100 s in.
+			factor=4 run_kernel debug "$kver" "$tree" "$kcache" "panic_on_warn=1 tsc=reliable"
+			grep -q '^[A-Z]* guest@debug/kmemleak-' "$out/debug.txt" ||
+				echo "FAIL guest@debug/kmemleak (no guest ran the kmemleak scan)" >>"$out/debug.txt"
 			debug_selftest "$kver" "$tree" "$kcache"
 		else
 			tail -n 30 "$out/debug-kernel.log" >&2

@@ -2,7 +2,9 @@
 /*
  * Deliberately broken module for the debug-kernel self-test: bug=uaf reads
  * freed memory (KASAN must report it), bug=abba takes two mutexes in both
- * orders (lockdep must report a possible circular dependency).
+ * orders (lockdep must report a possible circular dependency), bug=leak
+ * drops its only pointer to an allocation (kmemleak must report it after the
+ * module is gone, as it would a leak of rup's).
  */
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -10,7 +12,7 @@
 
 static char *bug = "";
 module_param(bug, charp, 0444);
-MODULE_PARM_DESC(bug, "uaf or abba");
+MODULE_PARM_DESC(bug, "uaf, abba or leak");
 
 static DEFINE_MUTEX(lock_a);
 static DEFINE_MUTEX(lock_b);
@@ -38,12 +40,23 @@ static noinline void selftest_abba(void)
 	mutex_unlock(&lock_b);
 }
 
+static noinline void selftest_leak(void)
+{
+	char *p = kmalloc(128, GFP_KERNEL);
+
+	if (p)
+		memset(p, 0x5a, 128);
+	pr_info("rup selftest: leaked 128 bytes\n");
+}
+
 static int __init selftest_bugs_init(void)
 {
 	if (!strcmp(bug, "uaf"))
 		selftest_uaf();
 	else if (!strcmp(bug, "abba"))
 		selftest_abba();
+	else if (!strcmp(bug, "leak"))
+		selftest_leak();
 	return 0;
 }
 
@@ -54,4 +67,4 @@ static void __exit selftest_bugs_exit(void)
 module_init(selftest_bugs_init);
 module_exit(selftest_bugs_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("rup debug-kernel self-test: a use-after-free and a lock inversion");
+MODULE_DESCRIPTION("rup debug-kernel self-test: a use-after-free, a lock inversion, a leak");
