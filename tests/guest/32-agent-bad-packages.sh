@@ -51,7 +51,10 @@ refused() { # refused VERSION STATE REASON
 # 1. Tampered payload: same size, one byte different.
 fleet_release 2.0.0 100000
 fleet_publish 2.0.0
-printf '\xff' | dd of="$(opsd_payload 2.0.0)" bs=1 seek=5000 conv=notrunc 2>/dev/null
+# Byte 5000 becomes 255 minus itself: never the same value (a fixed 0xff
+# was already there one run in 256).
+b=$(od -An -tu1 -j5000 -N1 "$(opsd_payload 2.0.0)")
+printf "\\$(printf %03o $((255 - b)))" | dd of="$(opsd_payload 2.0.0)" bs=1 seek=5000 conv=notrunc 2>/dev/null
 cmp -s "$(opsd_payload 2.0.0)" "$FLEET/rel/2.0.0/payload" && fail "payload not tampered"
 rid=$(fleet_rollout 2.0.0)
 refused "$rid" package_abnormal hash_mismatch "tampered payload"

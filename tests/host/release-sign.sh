@@ -40,6 +40,9 @@ grep -q "BEGIN PRIVATE KEY" keys/release.key && grep -q "BEGIN PUBLIC KEY" keys/
 
 # 2. Sign; the manifest carries the payload's real hash and size.
 head -c 300000 /dev/urandom >pkg.bin
+# Byte 1000 is 'A', so the tampered copy below ('X' there) surely differs
+# (a random byte was 'X' one run in 256).
+printf 'A' | dd of=pkg.bin bs=1 seek=1000 conv=notrunc status=none
 expect 0 "" -- release sign --key keys/release.key --payload pkg.bin --version 2.0.5 \
 	--range '>=2.0.0,<2.1.0' --summary "fixes" --install-arg --reboot --out m.json
 grep -q "\"sha256\": \"$(sha256sum pkg.bin | cut -d' ' -f1)\"" m.json && ok "sha256 in manifest" ||
