@@ -46,7 +46,7 @@ for i in 1 2 3; do
 		both=$((created[i] > created[j] ? created[i] : created[j]))
 		took=$((${ev%% *} - both))
 		log "n$i heard n$j ${took} ms after both joined"
-		[ $took -le $((2 * interval)) ] || fail "n$i heard n$j after ${took} ms"
+		[ $took -le "$(bound_ms $((2 * interval)))" ] || fail "n$i heard n$j after ${took} ms"
 	done
 	peer_line n$i 7 "${id[$i]}" && fail "n$i lists itself"
 	own=$(stat n$i 7 drop_own)

@@ -24,7 +24,16 @@ fwait 10 eval '[ "$(sc_rollout_state "$id")" = done ]' ||
 for i in 1 2; do
 	assert_eq "$(nstat $i .version)" 0.9.0 "node $i's version"
 	sc_assert_hook_never $i
-	[ -z "$(ls "$FLEET/n$i/store")" ] || ffail "node $i fetched: $(ls "$FLEET/n$i/store")"
+	# An out-of-range RVS still downloads the release for its members, so
+	# only a member must have fetched nothing. Started together, the
+	# regions elect nodes 7, 10 and 4; on a kernel slow enough that node 2
+	# claims region 1 before node 10 is up, node 2 stays RVS (SPEC 6: a
+	# starting node follows a live RVS).
+	if [ "$(rvs_of "${NODE_REGION[$i]}")" = "$i" ]; then
+		log "node $i is region ${NODE_REGION[$i]}'s RVS: it downloaded 1.1.0 for its members ($(ls "$FLEET/n$i/store" | tr '\n' ' ')) and did not install it"
+	else
+		[ -z "$(ls "$FLEET/n$i/store")" ] || ffail "node $i fetched: $(ls "$FLEET/n$i/store")"
+	fi
 	assert_eq "$(sc_member_state "${NODE_REGION[$i]}" $i)" not_applicable \
 		"node $i's state in the ops server's status"
 done

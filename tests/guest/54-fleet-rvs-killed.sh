@@ -68,7 +68,7 @@ took=$((seq / 1000000 - t0))
 log "node $n beaconed as RVS ${took} ms after node $v died"
 # Its view of the failover (epoch ms in the agent's log).
 grep -E 'RVS lost|election: ' "$FLEET/n$n/agent.log" | tail -n 3 | sed 's/^/# /'
-[ $took -le $((FLEET_DEAD + 2 * FLEET_INTERVAL)) ] ||
+[ $took -le "$(bound_ms $((FLEET_DEAD + 2 * FLEET_INTERVAL)))" ] ||
 	ffail "failover took ${took} ms > dead + 2 intervals ($((FLEET_DEAD + 2 * FLEET_INTERVAL)) ms)"
 fwait 10 eval '[ "$(rvs_of 0)" = "$n" ]' || ffail "region 0's agents: RVS '$(rvs_of 0)', want $n"
 [ "$(nstat $n .term)" -gt "$term" ] || ffail "new term $(nstat $n .term) not above $term"

@@ -35,6 +35,13 @@ wait_until() {
 	done
 }
 
+# bound_ms MS: an upper timing bound a test asserts (the SPEC's failover in
+# dead + 2 intervals, a triggered beacon within 1 s). As written on every
+# kernel but the debug one, whose KASAN and kmemleak make the guest 5-8
+# times slower: there the harness's timeout factor stretches it, since that
+# run checks memory and locking, not speed.
+bound_ms() { echo $(($1 * ${RUP_VM_TIMEOUT_FACTOR:-1})); }
+
 # rup_load [PARAM=VALUE...]: insmod the module under test.
 rup_load() {
 	insmod "$RUP_KO" "$@" || fail "insmod $RUP_KO $*"

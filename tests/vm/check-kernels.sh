@@ -94,7 +94,7 @@ debug_selftest() {
 
 kernels=${KERNELS:-stock rt 6.12 debug}
 suite=("$@")
-# The debug kernel takes 12+ minutes to build the first time: build it in
+# The debug kernel takes minutes to build the first time: build it in
 # the background at the lowest priority while the other kernels' suites run
 # (their guests leave CPU idle between steps), and wait for it when its turn
 # comes.
