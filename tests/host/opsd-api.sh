@@ -91,8 +91,14 @@ check "report on a final task -> 409" code_is 409
 node "$n2" GET "/api/v1/tasks?region=1&term=1"
 check "wave 2 task handed to region 1's RVS" [ "$CODE/$(jbody .region_id)" = 200/1 ]
 task2=$(jbody .task_id)
-report "$n2" "$task2" 1 complete "[{\"node_id\":\"$n2\",\"version\":\"2.0.0\",\"state\":\"upgraded\"},{\"node_id\":\"$n4\",\"version\":\"2.0.0\",\"state\":\"upgraded\"}]"
+# The RVS reports complete before it installs the release itself.
+report "$n2" "$task2" 1 complete "[{\"node_id\":\"$n2\",\"version\":\"1.0.0\",\"state\":\"pending\"},{\"node_id\":\"$n4\",\"version\":\"2.0.0\",\"state\":\"upgraded\"}]"
 check "region 1 complete" code_is 200
+check "the RVS is pending in its own final report" [ "$(sq "SELECT state FROM nodes WHERE id = '$n2'")" = pending ]
+register "$n2" 80 1.0.0
+check "re-registration at an older version leaves the state" [ "$(sq "SELECT state FROM nodes WHERE id = '$n2'")" = pending ]
+register "$n2" 80 2.0.0
+check "re-registration at the task's version -> upgraded" [ "$(sq "SELECT state FROM nodes WHERE id = '$n2'")" = upgraded ]
 
 admin GET /api/v1/status
 check "status -> 200" code_is 200

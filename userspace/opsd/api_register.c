@@ -148,6 +148,23 @@ void h_register(struct opsd *o, struct evhttp_request *req, const char *arg)
 	sqlite3_bind_text(st, 8, node, -1, SQLITE_STATIC);
 	if (db_run(st))
 		goto dberr;
+	/*
+	 * A node's state is what its RVS last reported for the region's newest
+	 * task. A node that registers with that task's version has it, even if
+	 * no RVS reports again: the RVS that installs itself after reporting
+	 * complete, or a node that comes back to a task already complete.
+	 */
+	st = db_prep(
+		o->db,
+		"UPDATE nodes SET state = 'upgraded' WHERE id = ?1 AND state IS NOT NULL "
+		"AND state != 'upgraded' AND version = (SELECT ro.version FROM tasks t "
+		"JOIN rollouts ro ON ro.id = t.rollout WHERE t.region = nodes.region "
+		"ORDER BY t.id DESC LIMIT 1)");
+	if (!st)
+		goto dberr;
+	sqlite3_bind_text(st, 1, node, -1, SQLITE_STATIC);
+	if (db_run(st))
+		goto dberr;
 	st = db_prep(o->db, "SELECT grp FROM regions WHERE id = ?");
 	if (!st)
 		goto dberr;
