@@ -43,7 +43,7 @@ not_upgraded() { # the in-range nodes not at 1.1.0 and upgraded in the status
 	local st
 	st=$(ops_status) || { echo "(no status)"; return; }
 	echo "$st" | jq -r --arg ids " $(for i in $rest; do node_hex $i; done | tr '\n' ' ')" \
-		'[.regions[].members[] | select(($ids | contains(" " + .node_id + " ")) and
+		'[.regions[].members[] | select(.node_id as $n | ($ids | contains(" " + $n + " ")) and
 			(.state != "upgraded" or .version != "1.1.0")) | "\(.node_id[-2:]):\(.state):\(.version)"] | join(" ")' || echo "(bad status)"
 }
 fwait 20 eval '[ -z "$(not_upgraded)" ]' ||
