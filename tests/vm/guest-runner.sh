@@ -68,6 +68,9 @@ while read -r t; do
 	mkdir -p "$RUP_TMP"
 	echo "RUP-VM: start $name (timeout ${tmo}s)"
 	start=$(date +%s.%N)
+	# The newest PID before and after: the tasks (processes and threads) a
+	# test started, which is most of what it costs on a slow kernel.
+	read -r _ _ _ _ pid0 </proc/loadavg
 	if [ "${RUP_VM_LIVE:-0}" = 1 ]; then
 		(cd "$RUP_TMP" && exec setsid timeout -k 5 "$tmo" bash "$src/$t") > >(tee "$logs/$name.log") 2>&1 </dev/null &
 	else
@@ -94,6 +97,9 @@ while read -r t; do
 	wait $tpid
 	rc=$?
 	dur=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+	read -r _ _ _ _ pid1 </proc/loadavg
+	tasks=$((pid1 - pid0))
+	[ $tasks -ge 0 ] || tasks=$((tasks + $(cat /proc/sys/kernel/pid_max) - 300))
 	why=""
 	[ $rc -eq 124 ] && why="timed out after ${tmo}s"
 	[ $rc -ne 0 ] && [ -z "$why" ] && why="exit $rc"
@@ -106,7 +112,7 @@ while read -r t; do
 	fi
 	if [ -z "$why" ]; then
 		echo "PASS $name" >>"$results"
-		echo "RUP-VM: PASS $name (${dur}s)"
+		echo "RUP-VM: PASS $name (${dur}s, $tasks tasks)"
 	else
 		echo "FAIL $name ($why)" >>"$results"
 		echo "RUP-VM: FAIL $name ($why)"
