@@ -3,7 +3,8 @@
 # make lint: static checks, one PASS/FAIL line each into build/results/lint.txt
 #   checkpatch  checkpatch.pl --strict (from linux-source-6.1) on kmod/, include/
 #   sparse      the module built with C=2 CHECK=sparse: no warning in our files
-#   w1          the module built with W=1: no warning in our files
+#   w1-6.1      the module built with W=1 for Debian 12's 6.1 and
+#   w1-6.12     for the 6.12 LTS of bookworm-backports: no warning in our files
 #   clang-format userspace, tests' C and tools match .clang-format
 # Env: KVER/KDIR as for make.
 set -u
@@ -47,9 +48,21 @@ make -s -C "$kdir" M="$src" C=2 CHECK="sparse -Wno-unknown-attribute" modules 2>
 	sed "s|$src/||" | grep -E "$ours" >"$logs/sparse.log"
 result sparse "$logs/sparse.log"
 
-make -s module-clean
-make -s -C "$kdir" M="$src" W=1 modules 2>&1 | sed "s|$src/||" | grep -E "$ours" >"$logs/w1.log"
-result w1 "$logs/w1.log"
+# W=1 on both kernel generations: the compat code for each is compiled.
+w1() { # NAME KDIR
+	make -s module-clean
+	make -s -C "$2" M="$src" W=1 modules 2>&1 | sed "s|$src/||" | grep -E "$ours" >"$logs/$1.log"
+	result "$1" "$logs/$1.log"
+}
+w1 w1-6.1 "$kdir"
+if kver612=$(tests/vm/kver-6.12.sh 2>"$logs/w1-6.12-headers.log") &&
+	kdir612=$(tests/vm/headers.sh "$kver612" 2>>"$logs/w1-6.12-headers.log"); then
+	w1 w1-6.12 "$kdir612"
+else
+	cp "$logs/w1-6.12-headers.log" "$logs/w1-6.12.log"
+	echo "no 6.12 headers (see above)" >>"$logs/w1-6.12.log"
+	result w1-6.12 "$logs/w1-6.12.log"
+fi
 make -s module-clean
 make -s module >/dev/null 2>&1
 

@@ -36,7 +36,10 @@ t0=$(now_ms)
 nsenter --net=/run/netns/n1 rupctl self set version 2.0.0 ||
 	fail "n1: self set version 2.0.0"
 t1=$(now_ms)
-tx_after=$(stat n1 7 tx)
+# n1's beacon count at once, in one process (the 10 s timer must not add).
+st=$(rnl n1 stats-get id=7)
+[[ $st =~ (^| )tx=([0-9]+) ]] || fail "n1: no tx counter in '$st'"
+tx_after=${BASH_REMATCH[2]}
 log "self set returned after $((t1 - t0)) ms"
 # Times count from the command's return: starting rupctl (its libraries
 # come over 9p, uncached) takes 0.5-1.5 s under emulation, which is not the
@@ -44,19 +47,38 @@ log "self set returned after $((t1 - t0)) ms"
 # while the command ran, long before the 10 s timer.
 # When did each table get it? The read time minus the peer's last_seen_ms
 # (no other beacon comes from n1 for 10 s), so slow polling adds nothing.
+# Both tables are read first, one process each: a table keeps only the
+# newest beacon, so a read after n1's next timer beacon cannot date the
+# triggered one.
+table_has_v2() { # table_has_v2 I: n1's entry in nI's table (TL[I]) shows 2.0.0
+	local out x
+	out=$(rnl "n$1" peer-get id=7) || return 1
+	TL[$1]=
+	while read -r x; do
+		[[ $x == *" node=${id[1]} "* ]] && TL[$1]=$x
+	done <<<"$out"
+	[[ ${TL[$1]} == *" version=2.0.0 "* ]]
+}
 for i in 2 3; do
-	wait_until 3 eval 'peer_line n$i 7 "${id[1]}" | grep -q " version=2.0.0 "' ||
-		fail "n$i: table does not show n1 at 2.0.0 after 3 s"
-	line=$(peer_line n$i 7 "${id[1]}")
-	read_at=$(now_ms)
+	wait_until 3 table_has_v2 $i || fail "n$i: table does not show n1 at 2.0.0 after 3 s"
+	read_at[$i]=$(now_ms)
+done
+for i in 2 3; do
+	line=${TL[$i]}
 	seen=$(echo "$line" | sed -n 's/.* last_seen_ms=\([0-9]*\).*/\1/p')
-	took=$((read_at - seen - t1))
-	log "n$i table: $line"
 	seq=$(echo "$line" | sed -n 's/.* seq=\([0-9]*\).*/\1/p')
 	sent=$((seq / 1000000))
+	took=$((read_at[i] - seen - t1))
+	log "n$i table: $line"
 	log "n$i table got 2.0.0 ${took} ms after self set returned; beacon sent at +$((sent - t0)) ms"
+	if [ $sent -gt $t1 ]; then
+		# Only a kernel slow enough to take 10 s for one read gets here;
+		# the monitor below still dates the change.
+		log "n$i: table read after n1's next timer beacon; its monitor dates the change"
+		continue
+	fi
 	[ $took -le "$(bound_ms 1000)" ] || fail "n$i: table took ${took} ms"
-	[ $sent -ge $t0 ] && [ $sent -le $t1 ] || fail "n$i: beacon not sent during self set"
+	[ $sent -ge $t0 ] || fail "n$i: beacon not sent during self set"
 done
 
 for i in 2 3; do

@@ -20,13 +20,6 @@ mkdir -p "$out"
 stock=$(tests/vm/kver.sh)
 log() { echo "check-kernels: $*" >&2; }
 
-need_headers() {
-	[ -d "/lib/modules/$1/build" ] && return 0
-	log "installing linux-headers-$1"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "linux-headers-$1" >&2 ||
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "linux-headers-$1" >&2; }
-}
-
 run_kernel() {
 	local name=$1 kver=$2 kdir=$3 kcache=$4 append=${5:-}
 	log "== $name: $kver"
@@ -113,15 +106,14 @@ for k in $kernels; do
 		;;
 	rt)
 		kver=${stock%-amd64}-rt-amd64
-		need_headers "$kver" && run_kernel rt "$kver" "/lib/modules/$kver/build" "$(tests/vm/kernel.sh "$kver")"
+		kdir=$(tests/vm/headers.sh "$kver") ||
+			{ echo "FAIL guest@rt/headers (no linux-headers-$kver)" >"$out/rt.txt"; continue; }
+		run_kernel rt "$kver" "$kdir" "$(tests/vm/kernel.sh "$kver")"
 		;;
 	6.12)
-		tests/vm/backports.sh
-		pkg=$(apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |
-			awk '{ print $1 }' | sort -V | tail -n 1)
-		[ -n "$pkg" ] || { echo "FAIL guest@6.12/headers (no 6.12 headers in backports)" >"$out/6.12.txt"; continue; }
-		kver=${pkg#linux-headers-}
-		need_headers "$kver" && run_kernel 6.12 "$kver" "/lib/modules/$kver/build" "$(tests/vm/kernel.sh "$kver")"
+		kver=$(tests/vm/kver-6.12.sh) && kdir=$(tests/vm/headers.sh "$kver") ||
+			{ echo "FAIL guest@6.12/headers (no 6.12 headers from bookworm-backports)" >"$out/6.12.txt"; continue; }
+		run_kernel 6.12 "$kver" "$kdir" "$(tests/vm/kernel.sh "$kver")"
 		;;
 	debug)
 		log "waiting for the debug kernel build (log: $out/debug-kernel.log)"
