@@ -18,7 +18,9 @@
 # its region's bridge br-r<R> (10.<R+10>.0.i) and eth1 on brm (10.99.1.i).
 # Knobs (env, before fleet_opsd_start): FLEET_INTERVAL (ms, 200),
 # FLEET_DEAD (ms, 2000: generous, emulated guests stall), FLEET_BUDGET (server downloads, 8),
-# FLEET_FALLBACK (s, 30), FLEET_DEADLINE (s, 60), FLEET_VERSION (1.0.0),
+# FLEET_FALLBACK (s, 30), FLEET_DEADLINE (s, 60; the region's budget, and
+# the install hook's 20 s, stretched by the timeout factor on the debug
+# kernel, where a region took over 60 s to converge), FLEET_VERSION (1.0.0),
 # FLEET_PERIOD (election period, s, 86400), FLEET_LOG (agent log level).
 FLEET=$RUP_TMP/fleet
 OPS_IP=10.99.0.1
@@ -226,13 +228,13 @@ store = $d/store
 keys = $FLEET/keys
 [install]
 hook = $d/hook
-timeout = 20
+timeout = $((20 * ${RUP_VM_TIMEOUT_FACTOR:-1}))
 [election]
 period = ${FLEET_PERIOD:-86400}
 [upgrade]
 fallback_wait = ${FLEET_FALLBACK:-30}
 fallback_jitter = 2
-deadline = ${FLEET_DEADLINE:-60}
+deadline = $((${FLEET_DEADLINE:-60} * ${RUP_VM_TIMEOUT_FACTOR:-1}))
 report_ms = 300
 retry_max = 5
 [http]
