@@ -36,10 +36,7 @@ t0=$(now_ms)
 nsenter --net=/run/netns/n1 rupctl self set version 2.0.0 ||
 	fail "n1: self set version 2.0.0"
 t1=$(now_ms)
-# n1's beacon count at once, in one process (the 10 s timer must not add).
-st=$(rnl n1 stats-get id=7)
-[[ $st =~ (^| )tx=([0-9]+) ]] || fail "n1: no tx counter in '$st'"
-tx_after=${BASH_REMATCH[2]}
+tx_after=$(stat n1 7 tx)
 log "self set returned after $((t1 - t0)) ms"
 # Times count from the command's return: starting rupctl (its libraries
 # come over 9p, uncached) takes 0.5-1.5 s under emulation, which is not the
@@ -51,13 +48,7 @@ log "self set returned after $((t1 - t0)) ms"
 # newest beacon, so a read after n1's next timer beacon cannot date the
 # triggered one.
 table_has_v2() { # table_has_v2 I: n1's entry in nI's table (TL[I]) shows 2.0.0
-	local out x
-	out=$(rnl "n$1" peer-get id=7) || return 1
-	TL[$1]=
-	while read -r x; do
-		[[ $x == *" node=${id[1]} "* ]] && TL[$1]=$x
-	done <<<"$out"
-	[[ ${TL[$1]} == *" version=2.0.0 "* ]]
+	TL[$1]=$(peer_line "n$1" 7 "${id[1]}") && [[ ${TL[$1]} == *" version=2.0.0 "* ]]
 }
 for i in 2 3; do
 	wait_until 3 table_has_v2 $i || fail "n$i: table does not show n1 at 2.0.0 after 3 s"

@@ -42,14 +42,8 @@ done
 # The status shows every node at 1.1.0 and `upgraded`: members as their RVS
 # reported them, each RVS by registering again after it installed itself
 # (it does that after its final report).
-not_upgraded() {
-	local st
-	st=$(ops_status) || { echo "(no status)"; return; }
-	echo "$st" | jq -r '[.regions[].members[] | select(.state != "upgraded" or .version != "1.1.0") |
-		"\(.node_id[-2:]):\(.state):\(.version)"] | join(" ")' || echo "(bad status)"
-}
-fwait 20 eval '[ -z "$(not_upgraded)" ]' ||
-	ffail "nodes not at 1.1.0 and upgraded in the ops server's status: $(not_upgraded)"
+fwait 20 eval '[ -z "$(sc_not_upgraded 1.1.0 $all)" ]' ||
+	ffail "nodes not at 1.1.0 and upgraded in the ops server's status: $(sc_not_upgraded 1.1.0 $all)"
 assert_eq "$(ops_status | jq '[.regions[].members[]] | length')" 12 "nodes in the ops server's status"
 # Every hook ran exactly once.
 for i in $all; do

@@ -39,12 +39,5 @@ for i in 1 2; do
 done
 # In-range nodes: at 1.1.0 and `upgraded` in the status (an RVS, which
 # installs itself after its final report, once it has registered again).
-not_upgraded() { # the in-range nodes not at 1.1.0 and upgraded in the status
-	local st
-	st=$(ops_status) || { echo "(no status)"; return; }
-	echo "$st" | jq -r --arg ids " $(for i in $rest; do node_hex $i; done | tr '\n' ' ')" \
-		'[.regions[].members[] | select(.node_id as $n | ($ids | contains(" " + $n + " ")) and
-			(.state != "upgraded" or .version != "1.1.0")) | "\(.node_id[-2:]):\(.state):\(.version)"] | join(" ")' || echo "(bad status)"
-}
-fwait 20 eval '[ -z "$(not_upgraded)" ]' ||
-	ffail "in-range nodes not at 1.1.0 and upgraded in the ops server's status: $(not_upgraded)"
+fwait 20 eval '[ -z "$(sc_not_upgraded 1.1.0 $rest)" ]' ||
+	ffail "in-range nodes not at 1.1.0 and upgraded in the ops server's status: $(sc_not_upgraded 1.1.0 $rest)"

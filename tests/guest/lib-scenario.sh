@@ -193,6 +193,22 @@ sc_member_state() {
 		'.regions[] | select(.region_id == $r) | .members[] | select(.node_id == $id) | .state // empty'
 }
 
+# sc_not_upgraded VERSION NODE...: "NN:state:version" for each named node
+# the ops server's status does not show at VERSION and `upgraded`; nothing
+# when all are.
+sc_not_upgraded() {
+	local v=$1 st ids=" " i
+	shift
+	for i in "$@"; do
+		ids+="$(node_hex "$i") "
+	done
+	st=$(ops_status) || { echo "(no status)"; return; }
+	echo "$st" | jq -r --arg v "$v" --arg ids "$ids" '[.regions[].members[] |
+		select(.node_id as $n | ($ids | contains(" " + $n + " ")) and
+			(.state != "upgraded" or .version != $v)) |
+		"\(.node_id[-2:]):\(.state):\(.version)"] | join(" ")' || echo "(bad status)"
+}
+
 # sc_rollout_state ID: a rollout's state at the ops server.
 sc_rollout_state() {
 	ops_status | jq -r --argjson id "$1" '.rollouts[] | select(.rollout_id == $id) | .state'
