@@ -27,7 +27,7 @@ CC ?= gcc
 PKGS := libmnl libnl-route-3.0 libnl-3.0 openssl libcurl libevent libevent_openssl jansson sqlite3 inih
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude/uapi -Iinclude -Iuserspace/common \
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude/uapi -Iinclude -Iuserspace/lib \
 	  -DRUP_VERSION=\"$(VERSION)\" $(PKG_CFLAGS) -MMD -MP
 ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -47,7 +47,7 @@ TEST_TOOLS :=
 	demo clean install help lint fuzz bench check-kernels
 all: module userspace
 
-include mk/common.mk
+include mk/lib.mk
 -include $(sort $(wildcard userspace/*/*.mk tests/*/*.mk bench/*.mk))
 
 userspace: $(PROGRAMS)

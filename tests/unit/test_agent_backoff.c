@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../userspace/rupctl/agent/backoff.h"
+#include "../../userspace/agent/backoff.h"
 
 static void test_doubles_and_caps(void **state)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../userspace/rupctl/agent/need.h"
+#include "../../userspace/agent/need.h"
 
 static struct range rng;
 static struct semver rel;

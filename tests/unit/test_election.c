@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../userspace/rupctl/election.h"
+#include "../../userspace/agent/election.h"
 
 #define MAXN 8
 #define TICK 100

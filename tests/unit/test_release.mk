@@ -1,4 +1,4 @@
 # SPDX-License-Identifier: GPL-2.0
-$(O)/tests/unit/test_release: $(call objs,tests/unit/test_release.c) $(COMMON_LIB)
+$(O)/tests/unit/test_release: $(call objs,tests/unit/test_release.c) $(RUP_LIB)
 	$(call link_prog,cmocka openssl jansson)
 UNIT_TESTS += $(O)/tests/unit/test_release

@@ -12,9 +12,9 @@
 #include <cmocka.h>
 #include <linux/genetlink.h>
 
-#include "../../userspace/rupctl/names.h"
-#include "../../userspace/rupctl/nl.h"
-#include "../../userspace/rupctl/parse.h"
+#include "../../userspace/lib/names.h"
+#include "../../userspace/lib/nl.h"
+#include "../../userspace/lib/parse.h"
 
 static void test_numbers(void **state)
 {

@@ -13,9 +13,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../../userspace/rupctl/score.h"
-#include "../../userspace/rupctl/score_linkwatch.h"
-#include "../../userspace/rupctl/score_measure.h"
+#include "../../userspace/agent/score.h"
+#include "../../userspace/agent/score_linkwatch.h"
+#include "../../userspace/agent/score_measure.h"
 
 static struct score_config cfg;
 

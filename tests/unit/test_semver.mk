@@ -1,4 +1,4 @@
 # SPDX-License-Identifier: GPL-2.0
-$(O)/tests/unit/test_semver: $(call objs,tests/unit/test_semver.c) $(COMMON_LIB)
+$(O)/tests/unit/test_semver: $(call objs,tests/unit/test_semver.c) $(RUP_LIB)
 	$(call link_prog,cmocka)
 UNIT_TESTS += $(O)/tests/unit/test_semver

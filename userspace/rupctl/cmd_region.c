@@ -35,13 +35,14 @@ static int parse_id(const char *s, const char *what, uint32_t *id)
 static int get_key(const char *what, const char *key, const char *val,
 		   bool file, uint8_t *out, size_t *len)
 {
-	char ctx[96];
+	char err[600];
 
 	if (file) {
-		snprintf(ctx, sizeof(ctx), "%s: %s", what, key);
-		return read_hex_file(ctx, val, out, RUP_NL_KEY_MAX, len) ?
-			       RUPCTL_EXIT_USAGE :
-			       0;
+		if (!read_hex_file(val, out, RUP_NL_KEY_MAX, len, err,
+				   sizeof(err)))
+			return 0;
+		rupctl_err("%s: %s: %s", what, key, err);
+		return RUPCTL_EXIT_USAGE;
 	}
 	if (parse_hex(val, out, RUP_NL_KEY_MAX, len))
 		return rupctl_bad_value(what, key, val, "hex digits");

@@ -10,8 +10,8 @@
 
 #include "parse.h"
 #include "rupctl.h"
-#include "score.h"
-#include "score_measure.h"
+#include "../agent/score.h"
+#include "../agent/score_measure.h"
 
 #define DEFAULT_CONFIG "/etc/rup/rupctl.conf"
 

@@ -16,7 +16,7 @@
 
 #include <openssl/sha.h>
 
-#include "../parse.h"
+#include "parse.h"
 #include "agent.h"
 #include "fetch.h"
 #include "hook.h"

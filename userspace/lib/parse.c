@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Bounded, checked parsers for rupctl's command-line values. */
+/* Bounded, checked parsers for command-line and config values. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "parse.h"
-#include "rupctl.h"
 
 int parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
@@ -93,21 +92,21 @@ int parse_hex(const char *s, uint8_t *out, size_t max, size_t *len)
 	return 0;
 }
 
-int read_hex_file(const char *what, const char *path, uint8_t *out, size_t max,
-		  size_t *len)
+int read_hex_file(const char *path, uint8_t *out, size_t max, size_t *len,
+		  char *err, size_t errlen)
 {
 	char buf[512];
 	size_t n, start = 0;
 	FILE *f = fopen(path, "r");
 
 	if (!f) {
-		rupctl_err("%s: %s: %s", what, path, strerror(errno));
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	if (ferror(f) || !feof(f)) {
-		rupctl_err("%s: %s: %s", what, path,
-			   ferror(f) ? "read error" : "file too long");
+		snprintf(err, errlen, "%s: %s", path,
+			 ferror(f) ? "read error" : "file too long");
 		fclose(f);
 		return -1;
 	}
@@ -118,7 +117,7 @@ int read_hex_file(const char *what, const char *path, uint8_t *out, size_t max,
 	while (isspace((unsigned char)buf[start]))
 		start++;
 	if (parse_hex(buf + start, out, max, len)) {
-		rupctl_err("%s: %s: expected hex digits", what, path);
+		snprintf(err, errlen, "%s: expected hex digits", path);
 		return -1;
 	}
 	return 0;

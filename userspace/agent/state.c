@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../parse.h"
+#include "parse.h"
 #include "release.h"
 #include "state.h"
 

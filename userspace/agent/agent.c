@@ -20,13 +20,13 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "../parse.h"
-#include "../rupctl.h"
+#include "parse.h"
+#include "../rupctl/rupctl.h"
 #include "agent.h"
 #include "fetch.h"
 #include "hook.h"
 #include "log.h"
-#include "../score_linkwatch.h"
+#include "score_linkwatch.h"
 
 #define KERNEL_RETRY_MS 500
 

@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <jansson.h>
 
-#include "../election.h"
-#include "../score.h"
-#include "../score_measure.h"
+#include "election.h"
+#include "score.h"
+#include "score_measure.h"
 #include "backoff.h"
 #include "config.h"
 #include "knl.h"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../parse.h"
+#include "parse.h"
 #include "config.h"
 
 struct load_ctx {

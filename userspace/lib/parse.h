@@ -17,11 +17,11 @@ int parse_u16(const char *s, uint16_t *out);
 int parse_ms(const char *s, uint32_t *out);
 /* Even number of hex digits, at most @max bytes; *len gets the byte count. */
 int parse_hex(const char *s, uint8_t *out, size_t max, size_t *len);
-/* A file holding hex digits (surrounding white space ignored). Prints its
- * own error, prefixed with @what, since there are several ways to fail.
+/* A file holding hex digits (surrounding white space ignored). On failure
+ * @err says why ("PATH: file too long").
  */
-int read_hex_file(const char *what, const char *path, uint8_t *out, size_t max,
-		  size_t *len);
+int read_hex_file(const char *path, uint8_t *out, size_t max, size_t *len,
+		  char *err, size_t errlen);
 int parse_ipv4(const char *s, struct in_addr *out);
 /* Lower-case hex of @len bytes into @out (2 * len + 1 bytes). */
 void hex_encode(const uint8_t *in, size_t len, char *out);

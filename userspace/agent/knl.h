@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <linux/rup.h>
 
-#include "../nl.h"
+#include "nl.h"
 #include "state.h"
 
 struct koffer {

@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../parse.h"
-#include "../rupctl.h"
+#include "parse.h"
+#include "../rupctl/rupctl.h"
 #include "agent.h"
 #include "log.h"
 
