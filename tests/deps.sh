@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Install every Debian package that building, testing and the demo need
-# (flex, bison, bc, libelf-dev: the debug kernel of make check-kernels).
+# (flex, bison, bc, libelf-dev: the debug kernel of make check-kernels;
+# dwarves: pahole, which 6.12's modpost needs for BTF).
 # Idempotent: when everything is present it only asks dpkg.
 set -eu
 
@@ -11,7 +12,7 @@ libcurl4-openssl-dev curl libevent-dev libjansson-dev libsqlite3-dev sqlite3
 libinih-dev libcmocka-dev clang libclang-rt-14-dev
 linux-headers-amd64 qemu-system-x86 busybox-static kmod cpio dkms
 iproute2 procps psmisc coreutils util-linux time xz-utils zstd sparse clang-format linux-source-6.1 gnuplot-nox
-flex bison bc libelf-dev"
+flex bison bc libelf-dev dwarves"
 
 missing=""
 for p in $PKGS; do
