@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests: one HTTP byte range (userspace/lib/httprange.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "httprange.h"
+
+static void expect(const char *h, uint64_t size, enum http_range_kind kind,
+		   uint64_t start, uint64_t len)
+{
+	struct http_range r = { 99, 99 };
+
+	assert_int_equal(http_range_parse(h, size, &r), kind);
+	assert_int_equal(r.start, start);
+	assert_int_equal(r.len, len);
+}
+
+static void test_partial(void **state)
+{
+	(void)state;
+	expect(NULL, 1000, HTTP_RANGE_NONE, 0, 1000);
+	expect("bytes=0-0", 1000, HTTP_RANGE_PARTIAL, 0, 1);
+	expect("bytes=0-99", 1000, HTTP_RANGE_PARTIAL, 0, 100);
+	expect("bytes=100-", 1000, HTTP_RANGE_PARTIAL, 100, 900);
+	expect("bytes=990-999", 1000, HTTP_RANGE_PARTIAL, 990, 10);
+	expect("bytes=990-5000", 1000, HTTP_RANGE_PARTIAL, 990, 10);
+	expect("bytes=990-99999999999999999999999", 1000, HTTP_RANGE_PARTIAL,
+	       990, 10);
+	expect("bytes=-10", 1000, HTTP_RANGE_PARTIAL, 990, 10);
+	expect("bytes=-5000", 1000, HTTP_RANGE_PARTIAL, 0, 1000);
+	expect("Bytes=5-5", 1000, HTTP_RANGE_PARTIAL, 5, 1);
+}
+
+static void test_unsatisfiable(void **state)
+{
+	(void)state;
+	expect("bytes=1000-", 1000, HTTP_RANGE_UNSATISFIABLE, 0, 1000);
+	expect("bytes=1000-2000", 1000, HTTP_RANGE_UNSATISFIABLE, 0, 1000);
+	expect("bytes=99999999999999999999999-", 1000, HTTP_RANGE_UNSATISFIABLE,
+	       0, 1000);
+	expect("bytes=-0", 1000, HTTP_RANGE_UNSATISFIABLE, 0, 1000);
+	expect("bytes=0-", 0, HTTP_RANGE_UNSATISFIABLE, 0, 0);
+	expect("bytes=-1", 0, HTTP_RANGE_UNSATISFIABLE, 0, 0);
+}
+
+static void test_invalid_never_whole(void **state)
+{
+	static const char *const bad[] = {
+		"",	      "bytes",	       "bytes=",	"bytes=-",
+		"bytes=a-b",  "bytes=5-3",     "bytes=0-1,5-6", "bytes= 0-1",
+		"bytes=0 -1", "bytes=0-1 ",    "bytes=+1-2",	"bytes=--1",
+		"items=0-1",  "bytes=0x10-20", "bytes=-1-2",	"bytes0-1",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct http_range r;
+
+		if (http_range_parse(bad[i], 1000, &r) != HTTP_RANGE_INVALID)
+			fail_msg("\"%s\" is not INVALID", bad[i]);
+		assert_int_equal(http_range_status(HTTP_RANGE_INVALID), 416);
+	}
+}
+
+static void test_content_range(void **state)
+{
+	struct http_range r;
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(http_range_parse("bytes=100-", 24000000, &r),
+			 HTTP_RANGE_PARTIAL);
+	assert_int_equal(http_range_content_range(HTTP_RANGE_PARTIAL, &r,
+						  24000000, buf, sizeof(buf)),
+			 0);
+	assert_string_equal(buf, "bytes 100-23999999/24000000");
+	assert_int_equal(http_range_content_range(HTTP_RANGE_INVALID, &r,
+						  24000000, buf, sizeof(buf)),
+			 0);
+	assert_string_equal(buf, "bytes */24000000");
+	assert_int_equal(http_range_content_range(HTTP_RANGE_NONE, &r, 1, buf,
+						  sizeof(buf)),
+			 -1);
+	assert_int_equal(http_range_content_range(HTTP_RANGE_PARTIAL, &r,
+						  24000000, buf, 10),
+			 -1);
+	assert_int_equal(http_range_status(HTTP_RANGE_NONE), 200);
+	assert_int_equal(http_range_status(HTTP_RANGE_PARTIAL), 206);
+	assert_int_equal(http_range_status(HTTP_RANGE_UNSATISFIABLE), 416);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_partial),
+		cmocka_unit_test(test_unsatisfiable),
+		cmocka_unit_test(test_invalid_never_whole),
+		cmocka_unit_test(test_content_range),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
