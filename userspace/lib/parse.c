@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,4 +139,51 @@ void hex_encode(const uint8_t *in, size_t len, char *out)
 		out[2 * i + 1] = digits[in[i] & 15];
 	}
 	out[2 * len] = '\0';
+}
+
+int parse_dec_u64n(const char *s, size_t len, uint64_t min, uint64_t max,
+		   uint64_t *out)
+{
+	uint64_t v = 0;
+	bool over = false;
+	size_t i;
+
+	if (!len)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		/* Keep reading: "12x" with many digits is still -EINVAL. */
+		if (v > (UINT64_MAX - d) / 10)
+			over = true;
+		else
+			v = v * 10 + d;
+	}
+	if (over || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int parse_dec_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	return parse_dec_u64n(s, strlen(s), min, max, out);
+}
+
+int parse_dec_u32n(const char *s, size_t len, uint32_t min, uint32_t max,
+		   uint32_t *out)
+{
+	uint64_t v;
+	int rc = parse_dec_u64n(s, len, min, max, &v);
+
+	if (!rc)
+		*out = (uint32_t)v;
+	return rc;
+}
+
+int parse_dec_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	return parse_dec_u32n(s, strlen(s), min, max, out);
 }
