@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests: the API codec (userspace/lib/api*.c). Bodies here are the
+ * ones today's programs send (docs/API.md examples, opsd's replies, the
+ * agent's requests): each must decode, and encoding gives the same JSON.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "api.h"
+
+#define ID1 "4f1c0d6e9a8b7c6d5e4f3a2b1c0d9e8f"
+#define ID2 "0a1c0d6e9a8b7c6d5e4f3a2b1c0d9e8f"
+#define K64 "9c0f9c0f9c0f9c0f9c0f9c0f9c0f9c0f9c0f9c0f9c0f9c0f9c0f9c0f9c0f9c0f"
+#define T64 "b71eb71eb71eb71eb71eb71eb71eb71eb71eb71eb71eb71eb71eb71eb71eb71e"
+
+static json_t *J(const char *text)
+{
+	char err[256];
+	json_t *j = api_load(text, strlen(text), "test", err, sizeof(err));
+
+	if (!j)
+		fail_msg("%s", err);
+	return j;
+}
+
+/* @j (consumed) equals the JSON @text. */
+static void same(json_t *j, const char *text)
+{
+	json_t *want = J(text);
+
+	if (!j || !json_equal(j, want)) {
+		char *s = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) :
+			      NULL;
+
+		fail_msg("got %s, want %s", s ? s : "NULL", text);
+	}
+	json_decref(want);
+	json_decref(j);
+}
+
+typedef int (*decode_fn)(json_t *, void *, char *, size_t);
+
+/* Decoding @text fails and the error holds @msg. */
+static void refused(decode_fn fn, void *m, const char *text, const char *msg)
+{
+	json_t *j = J(text);
+	char err[512] = "";
+
+	if (!fn(j, m, err, sizeof(err)))
+		fail_msg("accepted: %s", text);
+	if (!strstr(err, msg))
+		fail_msg("error \"%s\" lacks \"%s\"", err, msg);
+	json_decref(j);
+}
+
+static void accepted(decode_fn fn, void *m, const char *text)
+{
+	json_t *j = J(text);
+	char err[512] = "";
+
+	if (fn(j, m, err, sizeof(err)))
+		fail_msg("%s: %s", text, err);
+	json_decref(j);
+}
+
+#define REG_OK                                                                \
+	"{\"node_id\":\"4F1C0D6E9A8B7C6D5E4F3A2B1C0D9E8F\",\"score\":812345," \
+	"\"version\":\"1.4.2\",\"addresses\":[\"192.0.2.10\",\"2001:db8::10\"]}"
+
+static void test_register(void **state)
+{
+	struct api_register m;
+	decode_fn d = (decode_fn)api_register_decode;
+
+	(void)state;
+	accepted(d, &m, REG_OK);
+	assert_string_equal(m.node_id, ID1); /* stored lower case */
+	assert_int_equal(m.score, 812345);
+	assert_int_equal(m.n_addresses, 2);
+	assert_string_equal(m.addresses[1], "2001:db8::10");
+	same(api_register_encode(&m),
+	     "{\"node_id\":\"" ID1 "\",\"score\":812345,\"version\":\"1.4.2\","
+	     "\"addresses\":[\"192.0.2.10\",\"2001:db8::10\"]}");
+	/* The agent always sends addresses, maybe empty: both decode. */
+	accepted(d, &m,
+		 "{\"node_id\":\"" ID1 "\",\"score\":1,\"version\":\"1.0.0\","
+		 "\"addresses\":[]}");
+	same(api_register_encode(&m),
+	     "{\"node_id\":\"" ID1 "\",\"score\":1,\"version\":\"1.0.0\"}");
+	/* The messages tests/host/opsd-badinput.sh looks for. */
+	refused(d, &m,
+		"{\"node_id\":\"xyz\",\"score\":1,\"version\":\"1.0.0\"}",
+		"register: node_id: must be 32 hex digits");
+	refused(d, &m,
+		"{\"node_id\":\"" ID1 "\",\"score\":-5,\"version\":\"1.0.0\"}",
+		"register: score: -5 is outside");
+	refused(d, &m,
+		"{\"node_id\":\"" ID1 "\",\"score\":1,\"version\":\"01.0.0\"}",
+		"leading zero");
+	refused(d, &m,
+		"{\"node_id\":\"" ID1 "\",\"score\":1,\"version\":\"1.0.0\","
+		"\"addresses\":[\"300.1.1.1\"]}",
+		"register: addresses[0]: not an IPv4 or IPv6 address");
+	refused(d, &m,
+		"{\"node_id\":\"" ID1 "\",\"score\":1,\"version\":\"1.0.0\","
+		"\"evil\":1}",
+		"register: evil: unknown field");
+	refused(d, &m,
+		"{\"node_id\":\"" ID1
+		"\",\"score\":\"1\",\"version\":\"1.0.0\"}",
+		"register: Expected integer, got string");
+	refused(d, &m, "{\"node_id\":\"" ID1 "\",\"score\":1}",
+		"register: Object item not found: version");
+	refused(d, &m,
+		"{\"node_id\":\"" ID1 "\",\"score\":4294967296,"
+		"\"version\":\"1.0.0\"}",
+		"score: 4294967296 is outside [0, 4294967295]");
+}
+
+#define REGD(iv, dead, grp, next)                                             \
+	"{\"node_id\":\"" ID1 "\",\"region_id\":3,\"group\":\"" grp "\","     \
+	"\"port\":7946,\"interval_ms\":" iv ",\"dead_ms\":" dead              \
+	",\"window_ms\":60000,\"key\":\"" K64 "\",\"next_key\":" next         \
+	",\"node_token\":\"" T64 "\",\"server_time_ns\":1795615200123456789," \
+	"\"new\":true}"
+
+static void test_registered(void **state)
+{
+	struct api_registered m;
+	decode_fn d = (decode_fn)api_registered_decode;
+
+	(void)state;
+	accepted(d, &m, REGD("1000", "3500", "239.192.0.3", "null"));
+	assert_int_equal(m.region_id, 3);
+	assert_int_equal(m.port, 7946);
+	assert_int_equal(m.dead_ms, 3500);
+	assert_string_equal(m.next_key, "");
+	assert_true(m.is_new);
+	assert_true(m.server_time_ns == 1795615200123456789ULL);
+	same(api_registered_encode(&m),
+	     REGD("1000", "3500", "239.192.0.3", "null"));
+	accepted(d, &m, REGD("1000", "3500", "239.192.0.3", "\"" T64 "\""));
+	assert_string_equal(m.next_key, T64);
+	refused(d, &m, REGD("1000", "900", "239.192.0.3", "null"),
+		"register reply: dead_ms 900 must be above interval_ms 1000");
+	refused(d, &m, REGD("5", "3500", "239.192.0.3", "null"),
+		"interval_ms 5 must be at least 10");
+	refused(d, &m, REGD("1000", "3500", "192.0.2.1", "null"),
+		"group: 192.0.2.1 is not an IPv4 multicast address");
+	refused(d, &m, REGD("1000", "3500", "239.192.0.3", "\"abc\""),
+		"next_key: must be 64 hex digits");
+}
+
+#define TASK(extra)                                                                       \
+	"{\"task_id\":7,\"rollout_id\":2,\"region_id\":3,\"wave\":0,"                     \
+	"\"state\":\"open\",\"version\":\"2.0.0\",\"range\":\">=1.0.0,<2.0.0\","          \
+	"\"summary\":\"fixes\",\"sha256\":\"" K64 "\",\"size\":150000,"                   \
+	"\"signature\":\"sig==\",\"manifest\":\"eyJmb3JtYXQiOjF9\","                      \
+	"\"url\":\"https://ops.example:8443/api/v1/releases/2.0.0/payload\","             \
+	"\"manifest_url\":\"https://ops.example:8443/api/v1/releases/2.0.0/manifest\","   \
+	"\"signature_url\":\"https://ops.example:8443/api/v1/releases/2.0.0/signature\"," \
+	"\"nodes\":[\"" ID2 "\",\"" ID1 "\"]" extra "}"
+
+static void test_task(void **state)
+{
+	struct api_task m;
+	decode_fn d = (decode_fn)api_task_decode;
+
+	(void)state;
+	accepted(d, &m, TASK(""));
+	assert_int_equal(m.task_id, 7);
+	assert_int_equal(m.n_nodes, 2);
+	assert_string_equal(m.nodes[1], ID1);
+	assert_string_equal(m.manifest, "eyJmb3JtYXQiOjF9");
+	same(api_task_encode(&m), TASK(""));
+	api_task_free(&m);
+	refused(d, &m, TASK(",\"extra\":1"), "task: extra: unknown field");
+	api_task_free(&m);
+	refused(d, &m,
+		"{\"task_id\":7,\"version\":\"2.0.0\",\"url\":\"u\","
+		"\"signature\":\"s\",\"manifest\":\"m\"}",
+		"task: Object item not found");
+}
+
+#define REPORT(state, reason, node_state)                                     \
+	"{\"task_id\":7,\"term\":5,\"state\":\"" state "\"" reason            \
+	",\"nodes\":[{\"node_id\":\"" ID2 "\",\"state\":\"" node_state "\"}," \
+	"{\"node_id\":\"" ID1                                                 \
+	"\",\"state\":\"upgraded\",\"version\":\"2.0.0\"}]}"
+
+static void test_report(void **state)
+{
+	struct api_report m;
+	struct api_reported r;
+	decode_fn d = (decode_fn)api_report_decode;
+
+	(void)state;
+	accepted(d, &m, REPORT("distributing", "", "pending"));
+	assert_int_equal(m.n_nodes, 2);
+	assert_string_equal(m.nodes[0].version, "");
+	assert_string_equal(m.nodes[1].version, "2.0.0");
+	same(api_report_encode(&m), REPORT("distributing", "", "pending"));
+	api_report_free(&m);
+	accepted(d, &m,
+		 REPORT("failed", ",\"reason\":\"hash_mismatch: x\"",
+			"failed"));
+	same(api_report_encode(&m),
+	     REPORT("failed", ",\"reason\":\"hash_mismatch: x\"", "failed"));
+	api_report_free(&m);
+	/* No nodes: left out again. */
+	accepted(d, &m, "{\"task_id\":7,\"term\":0,\"state\":\"downloading\"}");
+	same(api_report_encode(&m),
+	     "{\"task_id\":7,\"term\":0,\"state\":\"downloading\"}");
+	refused(d, &m, REPORT("exploded", "", "pending"),
+		"report: state: 'exploded' is not one of");
+	refused(d, &m, REPORT("failed", "", "pending"),
+		"reason: required with state failed");
+	api_report_free(&m);
+	refused(d, &m, REPORT("complete", "", "gone"),
+		"nodes[0]: state 'gone' is not one of upgraded");
+	api_report_free(&m);
+	refused(d, &m, "{\"task_id\":0,\"term\":5,\"state\":\"complete\"}",
+		"task_id: 0 is outside");
+	accepted((decode_fn)api_reported_decode, &r,
+		 "{\"task_id\":7,\"state\":\"distributing\",\"final\":false}");
+	same(api_reported_encode(&r),
+	     "{\"task_id\":7,\"state\":\"distributing\",\"final\":false}");
+	assert_true(api_report_state_final("partial"));
+	assert_false(api_report_state_final("distributing"));
+}
+
+static void test_keys(void **state)
+{
+	struct api_keys m;
+
+	(void)state;
+	accepted((decode_fn)api_keys_decode, &m,
+		 "{\"region_id\":3,\"key\":\"" K64 "\",\"next_key\":null}");
+	same(api_keys_encode(&m),
+	     "{\"region_id\":3,\"key\":\"" K64 "\",\"next_key\":null}");
+	refused((decode_fn)api_keys_decode, &m,
+		"{\"region_id\":3,\"key\":\"" ID1 "\",\"next_key\":null}",
+		"keys: key: must be 64 hex digits");
+}
+
+static void test_release(void **state)
+{
+	struct api_release m;
+	struct api_released r;
+	decode_fn d = (decode_fn)api_release_decode;
+
+	(void)state;
+	accepted(d, &m,
+		 "{\"manifest\":\"eyJmb3JtYXQiOjF9\",\"signature\":\"c2ln\"}");
+	assert_int_equal(m.manifest_len, 12);
+	assert_string_equal((char *)m.manifest, "{\"format\":1}");
+	same(api_release_encode(&m),
+	     "{\"manifest\":\"eyJmb3JtYXQiOjF9\",\"signature\":\"c2ln\"}");
+	api_release_free(&m);
+	refused(d, &m, "{\"manifest\":\"not base64!\",\"signature\":\"c2ln\"}",
+		"release: manifest: must be");
+	refused(d, &m, "{\"manifest\":\"eyJm\"}",
+		"release: Object item not found: signature");
+	accepted(
+		(decode_fn)api_released_decode, &r,
+		"{\"version\":\"2.0.0\",\"range\":\">=1.0.0,<2.0.0\",\"sha256\":\"" K64
+		"\",\"size\":150000,\"payload\":false,\"key\":\"release.pub\"}");
+	same(api_released_encode(&r),
+	     "{\"version\":\"2.0.0\",\"range\":\">=1.0.0,<2.0.0\",\"sha256\":\"" K64
+	     "\",\"size\":150000,\"payload\":false,\"key\":\"release.pub\"}");
+}
+
+static void test_rollout(void **state)
+{
+	struct api_rollout m;
+	struct api_rolled r;
+	decode_fn d = (decode_fn)api_rollout_decode;
+
+	(void)state;
+	accepted(d, &m,
+		 "{\"version\":\"2.0.0\",\"regions\":\"all\","
+		 "\"wave_size\":10,\"failure_threshold\":1}");
+	assert_int_equal(m.n_regions, 0);
+	assert_int_equal(m.wave_size, 10);
+	assert_true(m.regions_all);
+	same(api_rollout_encode(&m),
+	     "{\"version\":\"2.0.0\",\"regions\":\"all\",\"wave_size\":10,"
+	     "\"failure_threshold\":1}");
+	accepted(d, &m, "{\"version\":\"2.0.0\"}");
+	same(api_rollout_encode(&m), "{\"version\":\"2.0.0\"}");
+	accepted(d, &m, "{\"version\":\"2.0.0\",\"regions\":[2,0]}");
+	assert_int_equal(m.n_regions, 2);
+	assert_int_equal(m.wave_size, API_WAVE_ALL);
+	same(api_rollout_encode(&m),
+	     "{\"version\":\"2.0.0\",\"regions\":[2,0]}");
+	api_rollout_free(&m);
+	refused(d, &m, "{\"version\":\"2.0.0\",\"regions\":[1,1]}",
+		"rollout: regions[1]: region 1 listed twice");
+	api_rollout_free(&m);
+	refused(d, &m, "{\"version\":\"2.0.0\",\"wave_size\":0}",
+		"rollout: wave_size: 0 is outside");
+	refused(d, &m, "{\"version\":\"2.0.0\",\"regions\":[]}",
+		"regions: must be \"all\" or a non-empty array");
+	refused(d, &m, "{\"version\":\"2.0.0\",\"regions\":\"some\"}",
+		"regions: must be \"all\"");
+	accepted((decode_fn)api_rolled_decode, &r,
+		 "{\"rollout_id\":2,\"version\":\"2.0.0\",\"regions\":[0,1,2],"
+		 "\"waves\":1,\"wave_size\":3,\"failure_threshold\":1,"
+		 "\"state\":\"running\"}");
+	same(api_rolled_encode(&r),
+	     "{\"rollout_id\":2,\"version\":\"2.0.0\",\"regions\":[0,1,2],"
+	     "\"waves\":1,\"wave_size\":3,\"failure_threshold\":1,"
+	     "\"state\":\"running\"}");
+	api_rolled_free(&r);
+}
+
+static void test_small_replies(void **state)
+{
+	struct api_cancelled c;
+	struct api_key_action a;
+	struct api_key_done k;
+	struct api_node_removed n;
+	struct api_error e;
+
+	(void)state;
+	accepted(
+		(decode_fn)api_cancelled_decode, &c,
+		"{\"rollout_id\":3,\"state\":\"cancelled\",\"cancelled_tasks\":2}");
+	same(api_cancelled_encode(&c),
+	     "{\"rollout_id\":3,\"state\":\"cancelled\",\"cancelled_tasks\":2}");
+	accepted((decode_fn)api_key_action_decode, &a,
+		 "{\"action\":\"stage\"}");
+	same(api_key_action_encode(&a), "{\"action\":\"stage\"}");
+	refused((decode_fn)api_key_action_decode, &a, "{\"action\":\"burn\"}",
+		"key: action: must be \"stage\" or \"promote\"");
+	accepted(
+		(decode_fn)api_key_done_decode, &k,
+		"{\"region_id\":0,\"action\":\"stage\",\"next_key_staged\":true}");
+	same(api_key_done_encode(&k),
+	     "{\"region_id\":0,\"action\":\"stage\",\"next_key_staged\":true}");
+	accepted((decode_fn)api_node_removed_decode, &n,
+		 "{\"node_id\":\"" ID1 "\",\"region_id\":1,\"removed\":true}");
+	same(api_node_removed_encode(&n),
+	     "{\"node_id\":\"" ID1 "\",\"region_id\":1,\"removed\":true}");
+	accepted((decode_fn)api_error_decode, &e,
+		 "{\"error\":\"register: evil: unknown field\"}");
+	assert_string_equal(e.error, "register: evil: unknown field");
+	same(api_error_encode("x"), "{\"error\":\"x\"}");
+}
+
+static void test_load(void **state)
+{
+	char err[256];
+
+	(void)state;
+	assert_null(
+		api_load("{\"a\":1,\"a\":2}", 13, "task", err, sizeof(err)));
+	assert_non_null(strstr(err, "task: malformed JSON at line 1"));
+	assert_null(api_load("[1]", 3, "task", err, sizeof(err)));
+	assert_string_equal(err, "task: not a JSON object");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_register),
+		cmocka_unit_test(test_registered),
+		cmocka_unit_test(test_task),
+		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_release),
+		cmocka_unit_test(test_rollout),
+		cmocka_unit_test(test_small_replies),
+		cmocka_unit_test(test_load),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Field checks and error texts shared by the API codec. */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "api_check.h"
+
+int api_fail(char *err, size_t errlen, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(err, errlen, "%s: ", name);
+
+	if (n >= 0 && (size_t)n < errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+int api_unpack_fail(const char *name, const json_error_t *je, char *err,
+		    size_t errlen)
+{
+	/* jansson: "N object item(s) left unpacked: KEY, KEY" */
+	const char *keys = strstr(je->text, "left unpacked: ");
+
+	if (json_error_code(je) == json_error_end_of_input_expected && keys) {
+		keys += strlen("left unpacked: ");
+		return api_fail(err, errlen, name, "%.*s: unknown field",
+				(int)strcspn(keys, ","), keys);
+	}
+	return api_fail(err, errlen, name, "%s", je->text);
+}
+
+int api_str(const char *name, const char *field, const char *s, size_t len,
+	    char *out, size_t max, bool required, char *err, size_t errlen)
+{
+	if (len > max || strlen(s) != len)
+		return api_fail(err, errlen, name,
+				"%s: longer than %zu bytes or holds a NUL",
+				field, max);
+	if (required && !len)
+		return api_fail(err, errlen, name, "%s: must not be empty",
+				field);
+	memcpy(out, s, len + 1);
+	return 0;
+}
+
+int api_uint(const char *name, const char *field, json_int_t v, uint64_t min,
+	     uint64_t max, uint64_t *out, char *err, size_t errlen)
+{
+	if (v < 0 || (uint64_t)v < min || (uint64_t)v > max)
+		return api_fail(err, errlen, name,
+				"%s: %" JSON_INTEGER_FORMAT
+				" is outside [%" PRIu64 ", %" PRIu64 "]",
+				field, v, min, max);
+	*out = (uint64_t)v;
+	return 0;
+}
+
+int api_hex(const char *name, const char *field, const char *s, size_t len,
+	    char *out, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (strlen(s) != len || strspn(s, "0123456789abcdefABCDEF") != len)
+		return api_fail(err, errlen, name, "%s: must be %zu hex digits",
+				field, len);
+	for (i = 0; i <= len; i++)
+		out[i] = (char)tolower((unsigned char)s[i]);
+	return 0;
+}
+
+int api_hex32_or_null(const char *name, const char *field, json_t *v, char *out,
+		      char *err, size_t errlen)
+{
+	out[0] = '\0';
+	if (json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return api_fail(err, errlen, name,
+				"%s: must be 64 hex digits or null", field);
+	return api_hex(name, field, json_string_value(v), API_HEX32_LEN, out,
+		       err, errlen);
+}
+
+json_t *api_string_or_null(const char *s)
+{
+	return s[0] ? json_string(s) : json_null();
+}
+
+int api_version(const char *name, const char *field, const char *s, size_t len,
+		char *out, char *err, size_t errlen)
+{
+	struct semver v;
+	char why[160];
+
+	if (api_str(name, field, s, len, out, SEMVER_MAX_LEN, true, err,
+		    errlen))
+		return -1;
+	if (semver_parse(out, &v, why, sizeof(why)))
+		return api_fail(err, errlen, name, "%s", why);
+	return 0;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Field checks shared by the API codec (api_wire_*.c): each returns 0, or
+ * -1 with @err "NAME: FIELD: why" (NAME the message, api.h API_MSG_*).
+ * Internal to the library: programs use api.h.
+ */
+#ifndef RUP_API_CHECK_H
+#define RUP_API_CHECK_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+int api_fail(char *err, size_t errlen, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A failed json_unpack_ex: "NAME: FIELD: unknown field" for the first
+ * unknown key, else "NAME: " and jansson's text.
+ */
+int api_unpack_fail(const char *name, const json_error_t *je, char *err,
+		    size_t errlen);
+/* Copy @len bytes of @s (from "s%") into @out: at most @max, no NUL
+ * inside, non-empty when @required.
+ */
+int api_str(const char *name, const char *field, const char *s, size_t len,
+	    char *out, size_t max, bool required, char *err, size_t errlen);
+/* @v within [min, max], as jfield's "FIELD: V is outside [MIN, MAX]". */
+int api_uint(const char *name, const char *field, json_int_t v, uint64_t min,
+	     uint64_t max, uint64_t *out, char *err, size_t errlen);
+/* Exactly @len hex digits, copied in lower case into @out (len + 1). */
+int api_hex(const char *name, const char *field, const char *s, size_t len,
+	    char *out, char *err, size_t errlen);
+/* JSON null (""), or 64 hex digits: a next key. */
+int api_hex32_or_null(const char *name, const char *field, json_t *v, char *out,
+		      char *err, size_t errlen);
+/* @s as a JSON string, or null when empty. */
+json_t *api_string_or_null(const char *s);
+/* A SemVer version into @out (SEMVER_MAX_LEN + 1). */
+int api_version(const char *name, const char *field, const char *s, size_t len,
+		char *out, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/* API codec: the small admin replies and the error body (docs/API.md). */
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "api_check.h"
+
+json_t *api_cancelled_encode(const struct api_cancelled *m)
+{
+	return json_pack("{s:I, s:s, s:I}", "rollout_id",
+			 (json_int_t)m->rollout_id, "state", m->state,
+			 "cancelled_tasks", (json_int_t)m->cancelled_tasks);
+}
+
+int api_cancelled_decode(json_t *j, struct api_cancelled *m, char *err,
+			 size_t errlen)
+{
+	const char *name = API_MSG_CANCELLED, *state;
+	json_int_t id, n;
+	json_error_t je;
+	uint64_t v[2];
+	size_t slen;
+
+	memset(m, 0, sizeof(*m));
+	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:I, s:s%, s:I}",
+			   "rollout_id", &id, "state", &state, &slen,
+			   "cancelled_tasks", &n))
+		return api_unpack_fail(name, &je, err, errlen);
+	if (api_uint(name, "rollout_id", id, 1, INT64_MAX, &v[0], err,
+		     errlen) ||
+	    api_uint(name, "cancelled_tasks", n, 0, UINT32_MAX, &v[1], err,
+		     errlen) ||
+	    api_str(name, "state", state, slen, m->state, API_STATE_LEN, true,
+		    err, errlen))
+		return -1;
+	m->rollout_id = (int64_t)v[0];
+	m->cancelled_tasks = (uint32_t)v[1];
+	return 0;
+}
+
+static int action(const char *name, const char *s, char *out, char *err,
+		  size_t errlen)
+{
+	if (strcmp(s, "stage") && strcmp(s, "promote"))
+		return api_fail(err, errlen, name,
+				"action: must be \"stage\" or \"promote\"");
+	strcpy(out, s); /* at most "promote" */
+	return 0;
+}
+
+json_t *api_key_action_encode(const struct api_key_action *m)
+{
+	return json_pack("{s:s}", "action", m->action);
+}
+
+int api_key_action_decode(json_t *j, struct api_key_action *m, char *err,
+			  size_t errlen)
+{
+	const char *s;
+	json_error_t je;
+
+	memset(m, 0, sizeof(*m));
+	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:s}", "action", &s))
+		return api_unpack_fail(API_MSG_KEY_ACTION, &je, err, errlen);
+	return action(API_MSG_KEY_ACTION, s, m->action, err, errlen);
+}
+
+json_t *api_key_done_encode(const struct api_key_done *m)
+{
+	return json_pack("{s:I, s:s, s:b}", "region_id",
+			 (json_int_t)m->region_id, "action", m->action,
+			 "next_key_staged", m->next_key_staged);
+}
+
+int api_key_done_decode(json_t *j, struct api_key_done *m, char *err,
+			size_t errlen)
+{
+	const char *name = API_MSG_KEY_DONE, *s;
+	json_int_t region;
+	json_error_t je;
+	uint64_t v;
+	int staged;
+
+	memset(m, 0, sizeof(*m));
+	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:I, s:s, s:b}", "region_id",
+			   &region, "action", &s, "next_key_staged", &staged))
+		return api_unpack_fail(name, &je, err, errlen);
+	if (api_uint(name, "region_id", region, 0, UINT32_MAX, &v, err,
+		     errlen) ||
+	    action(name, s, m->action, err, errlen))
+		return -1;
+	m->region_id = (uint32_t)v;
+	m->next_key_staged = staged;
+	return 0;
+}
+
+json_t *api_node_removed_encode(const struct api_node_removed *m)
+{
+	return json_pack("{s:s, s:I, s:b}", "node_id", m->node_id, "region_id",
+			 (json_int_t)m->region_id, "removed", m->removed);
+}
+
+int api_node_removed_decode(json_t *j, struct api_node_removed *m, char *err,
+			    size_t errlen)
+{
+	const char *name = API_MSG_NODE_REMOVED, *id;
+	json_int_t region;
+	json_error_t je;
+	uint64_t v;
+	int removed;
+
+	memset(m, 0, sizeof(*m));
+	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:s, s:I, s:b}", "node_id",
+			   &id, "region_id", &region, "removed", &removed))
+		return api_unpack_fail(name, &je, err, errlen);
+	if (api_hex(name, "node_id", id, API_NODE_ID_LEN, m->node_id, err,
+		    errlen) ||
+	    api_uint(name, "region_id", region, 0, UINT32_MAX, &v, err, errlen))
+		return -1;
+	m->region_id = (uint32_t)v;
+	m->removed = removed;
+	return 0;
+}
+
+json_t *api_error_encode(const char *message)
+{
+	return json_pack("{s:s}", "error", message);
+}
+
+int api_error_decode(json_t *j, struct api_error *m, char *err, size_t errlen)
+{
+	const char *s;
+	json_error_t je;
+	size_t len;
+
+	memset(m, 0, sizeof(*m));
+	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:s%}", "error", &s, &len))
+		return api_unpack_fail(API_MSG_ERROR, &je, err, errlen);
+	/* A long server message is cut, not refused: it is only shown. */
+	snprintf(m->error, sizeof(m->error), "%s", s);
+	(void)len;
+	return 0;
+}
