@@ -354,6 +354,59 @@ static void test_small_replies(void **state)
 	same(api_error_encode("x"), "{\"error\":\"x\"}");
 }
 
+static void test_lists_and_upload(void **state)
+{
+	struct api_upload u;
+	struct api_release_entry r;
+	struct api_audit_entry a;
+	char err[256], *text;
+	json_t *j, *arr;
+
+	(void)state;
+	accepted(
+		(decode_fn)api_upload_decode, &u,
+		"{\"version\":\"2.0.0\",\"received\":8000000,\"size\":24000000}");
+	assert_false(u.done);
+	same(api_upload_encode(&u),
+	     "{\"version\":\"2.0.0\",\"received\":8000000,\"size\":24000000}");
+	accepted((decode_fn)api_upload_decode, &u,
+		 "{\"version\":\"2.0.0\",\"size\":24000000,\"sha256\":\"" K64
+		 "\",\"payload\":true}");
+	assert_true(u.done);
+	same(api_upload_encode(&u),
+	     "{\"version\":\"2.0.0\",\"size\":24000000,\"sha256\":\"" K64
+	     "\",\"payload\":true}");
+	refused((decode_fn)api_upload_decode, &u,
+		"{\"version\":\"2.0.0\",\"size\":24000000}",
+		"neither a chunk nor a completed payload");
+	j = J("{\"releases\":[{\"version\":\"2.0.0\",\"range\":\">=1.0.0\","
+	      "\"summary\":\"\",\"sha256\":\"" K64 "\",\"size\":1,"
+	      "\"payload\":true,\"created_ns\":5}]}");
+	arr = api_list_get(j, "releases", err, sizeof(err));
+	assert_non_null(arr);
+	accepted(
+		(decode_fn)api_release_entry_decode, &r,
+		"{\"version\":\"2.0.0\",\"range\":\">=1.0.0\",\"summary\":\"\","
+		"\"sha256\":\"" K64 "\",\"size\":1,\"payload\":true,"
+		"\"created_ns\":5}");
+	arr = json_array();
+	json_array_append_new(arr, api_release_entry_encode(&r));
+	text = json_dumps(j, 0);
+	same(api_list_encode("releases", arr), text);
+	free(text);
+	json_decref(j);
+	j = J("{\"audit\":1}");
+	assert_null(api_list_get(j, "audit", err, sizeof(err)));
+	assert_string_equal(err, "audit: must be an array");
+	json_decref(j);
+	accepted((decode_fn)api_audit_entry_decode, &a,
+		 "{\"id\":4,\"time_ns\":1795615200123456789,"
+		 "\"action\":\"node_delete\",\"detail\":\"node x removed\"}");
+	same(api_audit_entry_encode(&a),
+	     "{\"id\":4,\"time_ns\":1795615200123456789,"
+	     "\"action\":\"node_delete\",\"detail\":\"node x removed\"}");
+}
+
 static void test_load(void **state)
 {
 	char err[256];
@@ -377,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_release),
 		cmocka_unit_test(test_rollout),
 		cmocka_unit_test(test_small_replies),
+		cmocka_unit_test(test_lists_and_upload),
 		cmocka_unit_test(test_load),
 	};
 

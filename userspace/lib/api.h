@@ -53,6 +53,9 @@
 #define API_MSG_KEY_DONE "key reply"
 #define API_MSG_NODE_REMOVED "remove reply"
 #define API_MSG_ERROR "error reply"
+#define API_MSG_UPLOAD "payload reply"
+#define API_MSG_RELEASES "releases"
+#define API_MSG_AUDIT "audit"
 
 /* Bounds (text lengths without the NUL). */
 #define API_NODE_ID_LEN 32 /* hex digits of a 16-byte node id */
@@ -206,6 +209,38 @@ struct api_node_removed {
 	bool removed;
 };
 
+/*
+ * PUT /api/v1/releases/V/payload replies: a chunk taken (202, "received"
+ * bytes so far of "size"), or the payload complete (200, with sha256 and
+ * "payload": true). api_upload_decode() takes either; done tells which.
+ */
+struct api_upload {
+	char version[SEMVER_MAX_LEN + 1];
+	bool done;
+	uint64_t received; /* chunk reply only */
+	uint64_t size;
+	api_hex32 sha256; /* done reply only */
+};
+
+/* One entry of GET /api/v1/releases {"releases": [...]}. */
+struct api_release_entry {
+	char version[SEMVER_MAX_LEN + 1];
+	char range[RANGE_MAX_LEN + 1];
+	char summary[RELEASE_SUMMARY_MAX + 1];
+	api_hex32 sha256;
+	uint64_t size;
+	bool payload;
+	uint64_t created_ns;
+};
+
+/* One entry of GET /api/v1/audit {"audit": [...]}. */
+struct api_audit_entry {
+	int64_t id;
+	uint64_t time_ns;
+	char action[API_STATE_LEN + 1];
+	char detail[API_ERROR_LEN + 1];
+};
+
 /* Any 4xx/5xx: {"error": "..."}. */
 struct api_error {
 	char error[API_ERROR_LEN + 1];
@@ -273,6 +308,22 @@ int api_key_done_decode(json_t *j, struct api_key_done *m, char *err,
 json_t *api_node_removed_encode(const struct api_node_removed *m);
 int api_node_removed_decode(json_t *j, struct api_node_removed *m, char *err,
 			    size_t errlen);
+json_t *api_upload_encode(const struct api_upload *m);
+int api_upload_decode(json_t *j, struct api_upload *m, char *err,
+		      size_t errlen);
+/*
+ * Lists: api_list_encode(NAME, array) is {"NAME": array} (array consumed);
+ * api_list_get(j, NAME, err, errlen) the array of such a reply (borrowed),
+ * or NULL when the reply has another shape. Entries go one at a time.
+ */
+json_t *api_list_encode(const char *name, json_t *array);
+json_t *api_list_get(json_t *j, const char *name, char *err, size_t errlen);
+json_t *api_release_entry_encode(const struct api_release_entry *m);
+int api_release_entry_decode(json_t *j, struct api_release_entry *m, char *err,
+			     size_t errlen);
+json_t *api_audit_entry_encode(const struct api_audit_entry *m);
+int api_audit_entry_decode(json_t *j, struct api_audit_entry *m, char *err,
+			   size_t errlen);
 json_t *api_error_encode(const char *message);
 int api_error_decode(json_t *j, struct api_error *m, char *err, size_t errlen);
 
