@@ -407,6 +407,92 @@ static void test_lists_and_upload(void **state)
 	     "\"action\":\"node_delete\",\"detail\":\"node x removed\"}");
 }
 
+#define ST_MEMBER                                                      \
+	"{\"node_id\":\"" ID2 "\",\"score\":50,\"version\":\"2.0.0\"," \
+	"\"addresses\":[\"192.0.2.1\"],\"state\":\"upgraded\","        \
+	"\"registered_ns\":1,\"last_seen_ns\":2,\"last_report_ns\":3}"
+#define ST_TASK                                                               \
+	"{\"task_id\":1,\"rollout_id\":1,\"region_id\":0,\"wave\":0,"         \
+	"\"state\":\"complete\",\"reason\":\"\",\"term\":3,\"updated_ns\":1," \
+	"\"version\":\"2.0.0\"}"
+#define STATUS(rvs)                                                                 \
+	"{\"assignment\":{\"planned_nodes\":12,\"max_per_region\":4,"               \
+	"\"regions\":3,\"arrivals\":12,\"online\":12},"                             \
+	"\"pool\":\"239.192.0.0/16\",\"port\":7946,\"nodes\":12,"                   \
+	"\"regions\":[{\"region_id\":0,\"group\":\"239.192.0.0\",\"rvs\":" rvs      \
+	",\"term\":3,\"size\":4,\"members\":[" ST_MEMBER "],"                       \
+	"\"tasks\":[" ST_TASK "]}],"                                                \
+	"\"rollouts\":[{\"rollout_id\":1,\"version\":\"2.0.0\",\"state\":\"done\"," \
+	"\"wave\":0,\"waves\":1,\"wave_size\":3,\"failure_threshold\":0,"           \
+	"\"created_ns\":1,\"task_states\":{\"complete\":3},"                        \
+	"\"tasks\":[" ST_TASK "]}],\"server_time_ns\":1795615200123456789}"
+
+/* Decode every level of @text, encode it again: the same document. */
+static json_t *status_roundtrip(const char *text)
+{
+	struct api_status s;
+	struct api_status_region r;
+	struct api_status_member mb;
+	struct api_status_task t;
+	struct api_status_rollout ro;
+	json_t *j = J(text), *regions, *rollouts, *members, *tasks, *states;
+	json_t *out_regions = json_array(), *out_rollouts = json_array();
+	json_t *out_members = json_array(), *out_tasks = json_array();
+	char err[256];
+
+	if (api_status_decode(j, &s, &regions, &rollouts, err, sizeof(err)) ||
+	    api_status_region_decode(json_array_get(regions, 0), &r, &members,
+				     &tasks, err, sizeof(err)) ||
+	    api_status_member_decode(json_array_get(members, 0), &mb, err,
+				     sizeof(err)) ||
+	    api_status_task_decode(json_array_get(tasks, 0), &t, err,
+				   sizeof(err)))
+		fail_msg("%s", err);
+	json_array_append_new(out_members, api_status_member_encode(&mb));
+	json_array_append_new(out_tasks, api_status_task_encode(&t));
+	json_array_append_new(out_regions, api_status_region_encode(
+						   &r, out_members, out_tasks));
+	if (api_status_rollout_decode(json_array_get(rollouts, 0), &ro, &states,
+				      &tasks, err, sizeof(err)))
+		fail_msg("%s", err);
+	out_tasks = json_array();
+	json_array_append_new(out_tasks, api_status_task_encode(&t));
+	json_array_append_new(
+		out_rollouts,
+		api_status_rollout_encode(&ro, json_incref(states), out_tasks));
+	json_decref(j);
+	return api_status_encode(&s, out_regions, out_rollouts);
+}
+
+static void test_status(void **state)
+{
+	struct api_status_member mb;
+	struct api_status_region r;
+	json_t *members, *tasks;
+
+	(void)state;
+	same(status_roundtrip(STATUS("\"" ID1 "\"")), STATUS("\"" ID1 "\""));
+	same(status_roundtrip(STATUS("null")), STATUS("null"));
+	refused((decode_fn)api_status_member_decode, &mb,
+		"{\"node_id\":\"" ID2 "\",\"score\":50,\"version\":\"2.0.0\","
+		"\"addresses\":[],\"state\":\"\",\"registered_ns\":1,"
+		"\"last_seen_ns\":2}",
+		"status: Object item not found: last_report_ns");
+	{
+		json_t *j = J("{\"region_id\":0,\"group\":\"239.192.0.0\","
+			      "\"rvs\":\"nope\",\"term\":3,\"size\":4,"
+			      "\"members\":[],\"tasks\":[]}");
+		char err[256];
+
+		assert_int_equal(api_status_region_decode(j, &r, &members,
+							  &tasks, err,
+							  sizeof(err)),
+				 -1);
+		assert_string_equal(err, "status: rvs: must be 32 hex digits");
+		json_decref(j);
+	}
+}
+
 static void test_load(void **state)
 {
 	char err[256];
@@ -431,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_rollout),
 		cmocka_unit_test(test_small_replies),
 		cmocka_unit_test(test_lists_and_upload),
+		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_load),
 	};
 

@@ -56,6 +56,7 @@
 #define API_MSG_UPLOAD "payload reply"
 #define API_MSG_RELEASES "releases"
 #define API_MSG_AUDIT "audit"
+#define API_MSG_STATUS "status"
 
 /* Bounds (text lengths without the NUL). */
 #define API_NODE_ID_LEN 32 /* hex digits of a 16-byte node id */
@@ -241,6 +242,53 @@ struct api_audit_entry {
 	char detail[API_ERROR_LEN + 1];
 };
 
+/*
+ * GET /api/v1/status, level by level: each level's scalar fields in a
+ * struct, its arrays as json_t (the encoder consumes them; the decoder
+ * hands back borrowed references, valid while the document lives).
+ * Walk: api_status_decode -> regions[i] with api_status_region_decode ->
+ * members[k] with api_status_member_decode, tasks[k] with
+ * api_status_task_decode; rollouts[i] with api_status_rollout_decode.
+ */
+struct api_status {
+	uint32_t planned_nodes, max_per_region, regions, arrivals, online;
+	char pool[API_GROUP_LEN + 4]; /* CIDR */
+	uint16_t port;
+	uint32_t nodes;
+	uint64_t server_time_ns;
+};
+struct api_status_region {
+	uint32_t region_id;
+	char group[API_GROUP_LEN + 1];
+	api_node_id rvs; /* "" is JSON null: no RVS yet */
+	uint64_t term;
+	uint32_t size;
+};
+struct api_status_member {
+	api_node_id node_id;
+	uint32_t score;
+	char version[SEMVER_MAX_LEN + 1];
+	size_t n_addresses;
+	char addresses[API_ADDRESSES_MAX][API_ADDRESS_LEN + 1];
+	char state[API_STATE_LEN + 1]; /* "" until reported */
+	uint64_t registered_ns, last_seen_ns, last_report_ns;
+};
+struct api_status_task {
+	int64_t task_id, rollout_id;
+	uint32_t region_id, wave;
+	char state[API_STATE_LEN + 1];
+	char reason[API_REASON_LEN + 1];
+	uint64_t term, updated_ns;
+	char version[SEMVER_MAX_LEN + 1];
+};
+struct api_status_rollout {
+	int64_t rollout_id;
+	char version[SEMVER_MAX_LEN + 1];
+	char state[API_STATE_LEN + 1];
+	uint32_t wave, waves, wave_size, failure_threshold;
+	uint64_t created_ns;
+};
+
 /* Any 4xx/5xx: {"error": "..."}. */
 struct api_error {
 	char error[API_ERROR_LEN + 1];
@@ -324,6 +372,27 @@ int api_release_entry_decode(json_t *j, struct api_release_entry *m, char *err,
 json_t *api_audit_entry_encode(const struct api_audit_entry *m);
 int api_audit_entry_decode(json_t *j, struct api_audit_entry *m, char *err,
 			   size_t errlen);
+json_t *api_status_encode(const struct api_status *m, json_t *regions,
+			  json_t *rollouts);
+int api_status_decode(json_t *j, struct api_status *m, json_t **regions,
+		      json_t **rollouts, char *err, size_t errlen);
+json_t *api_status_region_encode(const struct api_status_region *m,
+				 json_t *members, json_t *tasks);
+int api_status_region_decode(json_t *j, struct api_status_region *m,
+			     json_t **members, json_t **tasks, char *err,
+			     size_t errlen);
+json_t *api_status_member_encode(const struct api_status_member *m);
+int api_status_member_decode(json_t *j, struct api_status_member *m, char *err,
+			     size_t errlen);
+json_t *api_status_task_encode(const struct api_status_task *m);
+int api_status_task_decode(json_t *j, struct api_status_task *m, char *err,
+			   size_t errlen);
+/* task_states: {"STATE": count, ...} (an object, checked). */
+json_t *api_status_rollout_encode(const struct api_status_rollout *m,
+				  json_t *task_states, json_t *tasks);
+int api_status_rollout_decode(json_t *j, struct api_status_rollout *m,
+			      json_t **task_states, json_t **tasks, char *err,
+			      size_t errlen);
 json_t *api_error_encode(const char *message);
 int api_error_decode(json_t *j, struct api_error *m, char *err, size_t errlen);
 
