@@ -36,7 +36,9 @@
 #define FLEET_WINDOW_DEFAULT_MS RUP_WINDOW_DEFAULT_MS
 #define FLEET_WINDOW_MAX_MS 3600000u
 
-/* UDP beacon port and the ops server's HTTPS port. */
+/* UDP beacon port and the ops server's HTTPS port: 1..65535. */
+#define FLEET_PORT_MIN 1
+#define FLEET_PORT_MAX 65535
 #define FLEET_PORT_DEFAULT 7946
 #define FLEET_HTTPS_PORT_DEFAULT 8443
 
