@@ -148,9 +148,9 @@ static void test_registered(void **state)
 	accepted(d, &m, REGD("1000", "3500", "239.192.0.3", "\"" T64 "\""));
 	assert_string_equal(m.next_key, T64);
 	refused(d, &m, REGD("1000", "900", "239.192.0.3", "null"),
-		"register reply: dead_ms 900 must be above interval_ms 1000");
+		"register reply: dead_ms (900) must exceed interval_ms (1000)");
 	refused(d, &m, REGD("5", "3500", "239.192.0.3", "null"),
-		"interval_ms 5 must be at least 10");
+		"interval_ms (5) must be within 10..3600000");
 	refused(d, &m, REGD("1000", "3500", "192.0.2.1", "null"),
 		"group: 192.0.2.1 is not an IPv4 multicast address");
 	refused(d, &m, REGD("1000", "3500", "239.192.0.3", "\"abc\""),

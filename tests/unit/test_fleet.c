@@ -42,17 +42,32 @@ static void test_bounds_named(void **state)
 {
 	(void)state;
 	expect_err(1000, 900, 60000,
-		   "dead_ms 900 must be above interval_ms 1000");
+		   "dead_ms (900) must exceed interval_ms (1000)");
 	expect_err(1000, 1000, 60000,
-		   "dead_ms 1000 must be above interval_ms 1000");
-	expect_err(9, 3500, 60000, "interval_ms 9 must be at least 10");
+		   "dead_ms (1000) must exceed interval_ms (1000)");
+	expect_err(9, 3500, 60000,
+		   "interval_ms (9) must be within 10..3600000");
 	expect_err(3600001, 36000000, 60000,
-		   "interval_ms 3600001 must be at most 3600000");
+		   "interval_ms (3600001) must be within 10..3600000");
 	expect_err(1000, 36000001, 60000,
-		   "dead_ms 36000001 must be at most 36000000");
-	expect_err(1000, 3500, 0, "window_ms 0 must be within 1000..3600000");
+		   "dead_ms (36000001) must be within 1001..36000000");
+	expect_err(1000, 3500, 0, "window_ms (0) must be within 1000..3600000");
 	expect_err(1000, 3500, 3600001,
-		   "window_ms 3600001 must be within 1000..3600000");
+		   "window_ms (3600001) must be within 1000..3600000");
+}
+
+static void test_prefix(void **state)
+{
+	char err[128] = "";
+
+	(void)state;
+	/* The ops server's message, as tests/host/opsd-config.sh expects. */
+	assert_int_equal(fleet_timing_check_prefix("fleet.", 1000, 900, 60000,
+						   err, sizeof(err)),
+			 -1);
+	assert_string_equal(
+		err,
+		"fleet.dead_ms (900) must exceed fleet.interval_ms (1000)");
 }
 
 static void test_dead_default(void **state)
@@ -69,6 +84,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_pass),
 		cmocka_unit_test(test_bounds_named),
+		cmocka_unit_test(test_prefix),
 		cmocka_unit_test(test_dead_default),
 	};
 

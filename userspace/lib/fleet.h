@@ -51,9 +51,18 @@ uint32_t fleet_dead_default(uint32_t interval_ms);
 /*
  * 0 when interval, dead interval and window are within the bounds above and
  * the kernel will accept them; else -1 and @err names the value and the
- * bound it breaks, e.g. "dead_ms 900 must be above interval_ms 1000".
+ * bound it breaks: "dead_ms (900) must exceed interval_ms (1000)",
+ * "window_ms (0) must be within 1000..3600000".
  */
 int fleet_timing_check(uint32_t interval_ms, uint32_t dead_ms,
 		       uint32_t window_ms, char *err, size_t errlen);
+/*
+ * The same with @prefix before each name: "fleet." gives the ops server's
+ * config message "fleet.dead_ms (900) must exceed fleet.interval_ms (1000)"
+ * (tests/host/opsd-config.sh).
+ */
+int fleet_timing_check_prefix(const char *prefix, uint32_t interval_ms,
+			      uint32_t dead_ms, uint32_t window_ms, char *err,
+			      size_t errlen);
 
 #endif
