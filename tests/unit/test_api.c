@@ -44,6 +44,17 @@ static void same(json_t *j, const char *text)
 	json_decref(j);
 }
 
+/* @j (consumed) dumps compact to exactly @text: key order kept too. */
+static void exact(json_t *j, const char *text)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+
+	assert_non_null(s);
+	assert_string_equal(s, text);
+	free(s);
+	json_decref(j);
+}
+
 typedef int (*decode_fn)(json_t *, void *, char *, size_t);
 
 /* Decoding @text fails and the error holds @msg. */
@@ -84,9 +95,9 @@ static void test_register(void **state)
 	assert_int_equal(m.score, 812345);
 	assert_int_equal(m.n_addresses, 2);
 	assert_string_equal(m.addresses[1], "2001:db8::10");
-	same(api_register_encode(&m),
-	     "{\"node_id\":\"" ID1 "\",\"score\":812345,\"version\":\"1.4.2\","
-	     "\"addresses\":[\"192.0.2.10\",\"2001:db8::10\"]}");
+	exact(api_register_encode(&m),
+	      "{\"node_id\":\"" ID1 "\",\"score\":812345,\"version\":\"1.4.2\","
+	      "\"addresses\":[\"192.0.2.10\",\"2001:db8::10\"]}");
 	/* The agent always sends addresses, maybe empty: both decode. */
 	accepted(d, &m,
 		 "{\"node_id\":\"" ID1 "\",\"score\":1,\"version\":\"1.0.0\","
@@ -145,6 +156,14 @@ static void test_registered(void **state)
 	assert_true(m.server_time_ns == 1795615200123456789ULL);
 	same(api_registered_encode(&m),
 	     REGD("1000", "3500", "239.192.0.3", "null"));
+	/* The order opsd writes (api_register.c, then keys_json()). */
+	exact(api_registered_encode(&m),
+	      "{\"node_id\":\"" ID1
+	      "\",\"region_id\":3,\"group\":\"239.192.0.3\","
+	      "\"port\":7946,\"interval_ms\":1000,\"dead_ms\":3500,"
+	      "\"window_ms\":60000,\"node_token\":\"" T64 "\","
+	      "\"server_time_ns\":1795615200123456789,\"new\":true,"
+	      "\"key\":\"" K64 "\",\"next_key\":null}");
 	accepted(d, &m, REGD("1000", "3500", "239.192.0.3", "\"" T64 "\""));
 	assert_string_equal(m.next_key, T64);
 	refused(d, &m, REGD("1000", "900", "239.192.0.3", "null"),
@@ -179,6 +198,7 @@ static void test_task(void **state)
 	assert_string_equal(m.nodes[1], ID1);
 	assert_string_equal(m.manifest, "eyJmb3JtYXQiOjF9");
 	same(api_task_encode(&m), TASK(""));
+	exact(api_task_encode(&m), TASK(""));
 	api_task_free(&m);
 	refused(d, &m, TASK(",\"extra\":1"), "task: extra: unknown field");
 	api_task_free(&m);
@@ -206,6 +226,8 @@ static void test_report(void **state)
 	assert_string_equal(m.nodes[0].version, "");
 	assert_string_equal(m.nodes[1].version, "2.0.0");
 	same(api_report_encode(&m), REPORT("distributing", "", "pending"));
+	/* As the agent writes it (rvs.c, need.c): byte for byte. */
+	exact(api_report_encode(&m), REPORT("distributing", "", "pending"));
 	api_report_free(&m);
 	accepted(d, &m,
 		 REPORT("failed", ",\"reason\":\"hash_mismatch: x\"",

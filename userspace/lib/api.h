@@ -25,6 +25,20 @@
  * rollout regions) hold malloc()ed arrays: api_X_free() releases them.
  * Load a body with JSON_REJECT_DUPLICATES (docs/API.md: duplicate keys are
  * a 400): api_load() does that for clients.
+ *
+ * Server (opsd), a request:
+ *	struct api_register rq;
+ *	if (api_register_decode(body, &rq, err, sizeof(err)))
+ *		return http_error(req, 400, "%s", err);
+ * and its reply:
+ *	struct api_registered rp = { ... };
+ *	http_json(req, 201, api_registered_encode(&rp));
+ * Client (agent), the reverse:
+ *	json_t *j = api_load(buf, len, API_MSG_REGISTERED, err, sizeof(err));
+ *	struct api_registered rp;
+ *	if (!j || api_registered_decode(j, &rp, err, sizeof(err))) ...
+ * Decoded structs hold copies: the json_t may be freed right after (except
+ * the borrowed arrays of the status and list helpers).
  */
 #ifndef RUP_API_H
 #define RUP_API_H

@@ -104,17 +104,18 @@ int api_register_decode(json_t *j, struct api_register *m, char *err,
 
 json_t *api_registered_encode(const struct api_registered *m)
 {
-	return json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:o, s:s, "
-			 "s:I, s:b}",
+	/* Key order as opsd wrote it: the keys last (keys_json()). */
+	return json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:I, s:b, "
+			 "s:s, s:o}",
 			 "node_id", m->node_id, "region_id",
 			 (json_int_t)m->region_id, "group", m->group, "port",
 			 (json_int_t)m->port, "interval_ms",
 			 (json_int_t)m->interval_ms, "dead_ms",
 			 (json_int_t)m->dead_ms, "window_ms",
-			 (json_int_t)m->window_ms, "key", m->key, "next_key",
-			 api_string_or_null(m->next_key), "node_token",
-			 m->node_token, "server_time_ns",
-			 (json_int_t)m->server_time_ns, "new", m->is_new);
+			 (json_int_t)m->window_ms, "node_token", m->node_token,
+			 "server_time_ns", (json_int_t)m->server_time_ns, "new",
+			 m->is_new, "key", m->key, "next_key",
+			 api_string_or_null(m->next_key));
 }
 
 /* The fleet values of a register reply: what the kernel will accept. */
