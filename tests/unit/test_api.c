@@ -125,7 +125,11 @@ static void test_register(void **state)
 	refused(d, &m,
 		"{\"node_id\":\"" ID1
 		"\",\"score\":\"1\",\"version\":\"1.0.0\"}",
-		"register: Expected integer, got string");
+		"register: score: Expected integer, got string");
+	refused(d, &m, "{\"node_id\":\"" ID1 "\",\"score\":1,\"version\":1}",
+		"register: version: Expected string, got integer");
+	refused(d, &m, "{\"node_id\":[],\"score\":1,\"version\":\"1.0.0\"}",
+		"register: node_id: Expected string, got array");
 	refused(d, &m, "{\"node_id\":\"" ID1 "\",\"score\":1}",
 		"register: Object item not found: version");
 	refused(d, &m,
@@ -239,6 +243,12 @@ static void test_report(void **state)
 	accepted(d, &m, "{\"task_id\":7,\"term\":0,\"state\":\"downloading\"}");
 	same(api_report_encode(&m),
 	     "{\"task_id\":7,\"term\":0,\"state\":\"downloading\"}");
+	refused(d, &m,
+		"{\"task_id\":7,\"term\":5,\"state\":\"complete\","
+		"\"nodes\":[{\"node_id\":\"" ID1 "\",\"state\":\"upgraded\","
+		"\"version\":2}]}",
+		"report: nodes[0]: version: Expected string, got integer");
+	api_report_free(&m);
 	refused(d, &m, REPORT("exploded", "", "pending"),
 		"report: state: 'exploded' is not one of");
 	refused(d, &m, REPORT("failed", "", "pending"),
@@ -495,6 +505,20 @@ static void test_status(void **state)
 	(void)state;
 	same(status_roundtrip(STATUS("\"" ID1 "\"")), STATUS("\"" ID1 "\""));
 	same(status_roundtrip(STATUS("null")), STATUS("null"));
+	{
+		json_t *j = J("{\"assignment\":{\"planned_nodes\":\"12\"}}"),
+		       *a, *b;
+		struct api_status st;
+		char err[256];
+
+		assert_int_equal(api_status_decode(j, &st, &a, &b, err,
+						   sizeof(err)),
+				 -1);
+		assert_string_equal(
+			err,
+			"status: planned_nodes: Expected integer, got string");
+		json_decref(j);
+	}
 	refused((decode_fn)api_status_member_decode, &mb,
 		"{\"node_id\":\"" ID2 "\",\"score\":50,\"version\":\"2.0.0\","
 		"\"addresses\":[],\"state\":\"\",\"registered_ns\":1,"

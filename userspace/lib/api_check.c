@@ -22,18 +22,90 @@ int api_fail(char *err, size_t errlen, const char *name, const char *fmt, ...)
 	return -1;
 }
 
-int api_unpack_fail(const char *name, const json_error_t *je, char *err,
-		    size_t errlen)
+/*
+ * The key whose value spec ends at @pos in @fmt (jansson's error position
+ * for a wrong type), found by walking @fmt and the arguments alike. NULL
+ * when not found.
+ */
+static const char *key_at(const char *fmt, int pos, va_list *ap)
+{
+	const char *key = NULL, *p;
+	bool want_key = false;
+	int end;
+
+	for (p = fmt; *p; p++) {
+		switch (*p) {
+		case '{':
+			want_key = true;
+			continue;
+		case '}':
+		case ' ':
+		case ',':
+		case ':':
+		case '?':
+			continue;
+		}
+		if (want_key) {
+			key = va_arg(*ap, const char *);
+			want_key = false;
+			continue;
+		}
+		/* A value: jansson points just past its letter ("s" of "s%"). */
+		end = (int)(p + 1 - fmt);
+		if (*p == 's') {
+			(void)va_arg(*ap, const char **);
+			if (p[1] == '%') {
+				(void)va_arg(*ap, size_t *);
+				p++;
+			}
+		} else if (*p == 'I') {
+			(void)va_arg(*ap, json_int_t *);
+		} else if (*p == 'b') {
+			(void)va_arg(*ap, int *);
+		} else if (*p == 'o') {
+			(void)va_arg(*ap, json_t **);
+		} else {
+			return NULL; /* a letter the codec does not use */
+		}
+		if (end == pos)
+			return key;
+		want_key = true;
+	}
+	return NULL;
+}
+
+static int unpack_fail(const char *name, const json_error_t *je,
+		       const char *fmt, va_list *ap, char *err, size_t errlen)
 {
 	/* jansson: "N object item(s) left unpacked: KEY, KEY" */
-	const char *keys = strstr(je->text, "left unpacked: ");
+	const char *keys = strstr(je->text, "left unpacked: "), *key;
 
 	if (json_error_code(je) == json_error_end_of_input_expected && keys) {
 		keys += strlen("left unpacked: ");
 		return api_fail(err, errlen, name, "%.*s: unknown field",
 				(int)strcspn(keys, ","), keys);
 	}
+	if (json_error_code(je) == json_error_wrong_type &&
+	    (key = key_at(fmt, je->position, ap)))
+		return api_fail(err, errlen, name, "%s: %s", key, je->text);
 	return api_fail(err, errlen, name, "%s", je->text);
+}
+
+int api_unpack(const char *name, json_t *j, char *err, size_t errlen,
+	       const char *fmt, ...)
+{
+	json_error_t je;
+	va_list ap, again;
+	int rc;
+
+	va_start(ap, fmt);
+	va_copy(again, ap);
+	rc = json_vunpack_ex(j, &je, JSON_STRICT, fmt, ap);
+	va_end(ap);
+	if (rc)
+		unpack_fail(name, &je, fmt, &again, err, errlen);
+	va_end(again);
+	return rc ? -1 : 0;
 }
 
 int api_str(const char *name, const char *field, const char *s, size_t len,

@@ -14,11 +14,16 @@
 
 int api_fail(char *err, size_t errlen, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-/* A failed json_unpack_ex: "NAME: FIELD: unknown field" for the first
- * unknown key, else "NAME: " and jansson's text.
+/*
+ * json_unpack_ex(@j, JSON_STRICT, @fmt, ...): 0, or -1 with @err
+ * "NAME: FIELD: unknown field" for the first unknown key, "NAME: FIELD:
+ * Expected integer, got string" for a value of the wrong type, else
+ * "NAME: " and jansson's text ("Object item not found: FIELD"). @fmt may
+ * use only what the codec needs: objects of s, s%, I, b, o values, keys
+ * optional with "?".
  */
-int api_unpack_fail(const char *name, const json_error_t *je, char *err,
-		    size_t errlen);
+int api_unpack(const char *name, json_t *j, char *err, size_t errlen,
+	       const char *fmt, ...);
 /* Copy @len bytes of @s (from "s%") into @out: at most @max, no NUL
  * inside, non-empty when @required.
  */

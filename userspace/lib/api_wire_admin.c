@@ -25,12 +25,11 @@ int api_release_decode(json_t *j, struct api_release *m, char *err,
 {
 	const char *name = API_MSG_RELEASE, *man, *sig;
 	size_t siglen;
-	json_error_t je;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:s, s:s%}", "manifest", &man,
-			   "signature", &sig, &siglen))
-		return api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen, "{s:s, s:s%}", "manifest", &man,
+		       "signature", &sig, &siglen))
+		return -1;
 	if (api_str(name, "signature", sig, siglen, m->signature, API_SIG_LEN,
 		    true, err, errlen))
 		return -1;
@@ -64,16 +63,14 @@ int api_released_decode(json_t *j, struct api_released *m, char *err,
 	const char *name = API_MSG_RELEASED, *ver, *range, *sha, *key;
 	size_t vlen, rlen, klen;
 	json_int_t size;
-	json_error_t je;
 	int payload;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT,
-			   "{s:s%, s:s%, s:s, s:I, s:b, s:s%}", "version", &ver,
-			   &vlen, "range", &range, &rlen, "sha256", &sha,
-			   "size", &size, "payload", &payload, "key", &key,
-			   &klen))
-		return api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen,
+		       "{s:s%, s:s%, s:s, s:I, s:b, s:s%}", "version", &ver,
+		       &vlen, "range", &range, &rlen, "sha256", &sha, "size",
+		       &size, "payload", &payload, "key", &key, &klen))
+		return -1;
 	if (api_version(name, "version", ver, vlen, m->version, err, errlen) ||
 	    api_str(name, "range", range, rlen, m->range, RANGE_MAX_LEN, false,
 		    err, errlen) ||
@@ -153,15 +150,14 @@ int api_rollout_decode(json_t *j, struct api_rollout *m, char *err,
 	const char *name = API_MSG_ROLLOUT, *ver;
 	json_int_t wave = API_WAVE_ALL, thr = 0;
 	json_t *regions = NULL;
-	json_error_t je;
 	uint64_t v;
 	size_t vlen;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:s%, s?o, s?I, s?I}",
-			   "version", &ver, &vlen, "regions", &regions,
-			   "wave_size", &wave, "failure_threshold", &thr))
-		return api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen, "{s:s%, s?o, s?I, s?I}", "version",
+		       &ver, &vlen, "regions", &regions, "wave_size", &wave,
+		       "failure_threshold", &thr))
+		return -1;
 	if (api_version(name, "version", ver, vlen, m->version, err, errlen) ||
 	    api_uint(name, "wave_size", wave, 1, UINT32_MAX, &v, err, errlen))
 		return -1;
@@ -213,16 +209,15 @@ int api_rolled_decode(json_t *j, struct api_rolled *m, char *err, size_t errlen)
 	json_int_t id, waves, wave, thr;
 	size_t vlen, slen;
 	json_t *regions;
-	json_error_t je;
 	uint64_t v[4];
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT,
-			   "{s:I, s:s%, s:o, s:I, s:I, s:I, s:s%}",
-			   "rollout_id", &id, "version", &ver, &vlen, "regions",
-			   &regions, "waves", &waves, "wave_size", &wave,
-			   "failure_threshold", &thr, "state", &state, &slen))
-		return api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen,
+		       "{s:I, s:s%, s:o, s:I, s:I, s:I, s:s%}", "rollout_id",
+		       &id, "version", &ver, &vlen, "regions", &regions,
+		       "waves", &waves, "wave_size", &wave, "failure_threshold",
+		       &thr, "state", &state, &slen))
+		return -1;
 	if (api_uint(name, "rollout_id", id, 1, INT64_MAX, &v[0], err,
 		     errlen) ||
 	    api_uint(name, "waves", waves, 0, UINT32_MAX, &v[1], err, errlen) ||

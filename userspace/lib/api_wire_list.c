@@ -20,15 +20,14 @@ int api_upload_decode(json_t *j, struct api_upload *m, char *err, size_t errlen)
 {
 	const char *name = API_MSG_UPLOAD, *ver, *sha = NULL;
 	json_int_t size, received = -1;
-	json_error_t je;
 	int payload = 0;
 	size_t vlen;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:s%, s:I, s?I, s?s, s?b}",
-			   "version", &ver, &vlen, "size", &size, "received",
-			   &received, "sha256", &sha, "payload", &payload))
-		return api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen, "{s:s%, s:I, s?I, s?s, s?b}",
+		       "version", &ver, &vlen, "size", &size, "received",
+		       &received, "sha256", &sha, "payload", &payload))
+		return -1;
 	m->done = sha && payload;
 	/* Exactly one of the two shapes. */
 	if (m->done == (received >= 0) || (!m->done && (sha || payload)))
@@ -52,13 +51,10 @@ json_t *api_list_encode(const char *name, json_t *array)
 
 json_t *api_list_get(json_t *j, const char *name, char *err, size_t errlen)
 {
-	json_error_t je;
 	json_t *a;
 
-	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:o}", name, &a)) {
-		api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen, "{s:o}", name, &a))
 		return NULL;
-	}
 	if (!json_is_array(a)) {
 		api_fail(err, errlen, name, "must be an array");
 		return NULL;
@@ -81,16 +77,15 @@ int api_release_entry_decode(json_t *j, struct api_release_entry *m, char *err,
 	const char *name = API_MSG_RELEASES, *ver, *range, *sum, *sha;
 	size_t vlen, rlen, slen;
 	json_int_t size, created;
-	json_error_t je;
 	int payload;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT,
-			   "{s:s%, s:s%, s:s%, s:s, s:I, s:b, s:I}", "version",
-			   &ver, &vlen, "range", &range, &rlen, "summary", &sum,
-			   &slen, "sha256", &sha, "size", &size, "payload",
-			   &payload, "created_ns", &created))
-		return api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen,
+		       "{s:s%, s:s%, s:s%, s:s, s:I, s:b, s:I}", "version",
+		       &ver, &vlen, "range", &range, &rlen, "summary", &sum,
+		       &slen, "sha256", &sha, "size", &size, "payload",
+		       &payload, "created_ns", &created))
+		return -1;
 	if (api_version(name, "version", ver, vlen, m->version, err, errlen) ||
 	    api_str(name, "range", range, rlen, m->range, RANGE_MAX_LEN, false,
 		    err, errlen) ||
@@ -120,14 +115,13 @@ int api_audit_entry_decode(json_t *j, struct api_audit_entry *m, char *err,
 	const char *name = API_MSG_AUDIT, *action, *detail;
 	size_t alen, dlen;
 	json_int_t id, t;
-	json_error_t je;
 	uint64_t v;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:I, s:I, s:s%, s:s%}", "id",
-			   &id, "time_ns", &t, "action", &action, &alen,
-			   "detail", &detail, &dlen))
-		return api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen, "{s:I, s:I, s:s%, s:s%}", "id",
+		       &id, "time_ns", &t, "action", &action, &alen, "detail",
+		       &detail, &dlen))
+		return -1;
 	if (api_uint(name, "id", id, 1, INT64_MAX, &v, err, errlen) ||
 	    api_uint(name, "time_ns", t, 0, INT64_MAX, &m->time_ns, err,
 		     errlen) ||

@@ -18,15 +18,13 @@ int api_cancelled_decode(json_t *j, struct api_cancelled *m, char *err,
 {
 	const char *name = API_MSG_CANCELLED, *state;
 	json_int_t id, n;
-	json_error_t je;
 	uint64_t v[2];
 	size_t slen;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:I, s:s%, s:I}",
-			   "rollout_id", &id, "state", &state, &slen,
-			   "cancelled_tasks", &n))
-		return api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen, "{s:I, s:s%, s:I}", "rollout_id",
+		       &id, "state", &state, &slen, "cancelled_tasks", &n))
+		return -1;
 	if (api_uint(name, "rollout_id", id, 1, INT64_MAX, &v[0], err,
 		     errlen) ||
 	    api_uint(name, "cancelled_tasks", n, 0, UINT32_MAX, &v[1], err,
@@ -58,11 +56,11 @@ int api_key_action_decode(json_t *j, struct api_key_action *m, char *err,
 			  size_t errlen)
 {
 	const char *s;
-	json_error_t je;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:s}", "action", &s))
-		return api_unpack_fail(API_MSG_KEY_ACTION, &je, err, errlen);
+	if (api_unpack(API_MSG_KEY_ACTION, j, err, errlen, "{s:s}", "action",
+		       &s))
+		return -1;
 	return action(API_MSG_KEY_ACTION, s, m->action, err, errlen);
 }
 
@@ -78,14 +76,13 @@ int api_key_done_decode(json_t *j, struct api_key_done *m, char *err,
 {
 	const char *name = API_MSG_KEY_DONE, *s;
 	json_int_t region;
-	json_error_t je;
 	uint64_t v;
 	int staged;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:I, s:s, s:b}", "region_id",
-			   &region, "action", &s, "next_key_staged", &staged))
-		return api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen, "{s:I, s:s, s:b}", "region_id",
+		       &region, "action", &s, "next_key_staged", &staged))
+		return -1;
 	if (api_uint(name, "region_id", region, 0, UINT32_MAX, &v, err,
 		     errlen) ||
 	    action(name, s, m->action, err, errlen))
@@ -106,14 +103,13 @@ int api_node_removed_decode(json_t *j, struct api_node_removed *m, char *err,
 {
 	const char *name = API_MSG_NODE_REMOVED, *id;
 	json_int_t region;
-	json_error_t je;
 	uint64_t v;
 	int removed;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:s, s:I, s:b}", "node_id",
-			   &id, "region_id", &region, "removed", &removed))
-		return api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen, "{s:s, s:I, s:b}", "node_id", &id,
+		       "region_id", &region, "removed", &removed))
+		return -1;
 	if (api_hex(name, "node_id", id, API_NODE_ID_LEN, m->node_id, err,
 		    errlen) ||
 	    api_uint(name, "region_id", region, 0, UINT32_MAX, &v, err, errlen))
@@ -131,12 +127,12 @@ json_t *api_error_encode(const char *message)
 int api_error_decode(json_t *j, struct api_error *m, char *err, size_t errlen)
 {
 	const char *s;
-	json_error_t je;
 	size_t len;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:s%}", "error", &s, &len))
-		return api_unpack_fail(API_MSG_ERROR, &je, err, errlen);
+	if (api_unpack(API_MSG_ERROR, j, err, errlen, "{s:s%}", "error", &s,
+		       &len))
+		return -1;
 	/* A long server message is cut, not refused: it is only shown. */
 	snprintf(m->error, sizeof(m->error), "%s", s);
 	(void)len;

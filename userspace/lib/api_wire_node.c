@@ -83,14 +83,13 @@ int api_register_decode(json_t *j, struct api_register *m, char *err,
 	size_t idlen, verlen;
 	json_int_t score;
 	json_t *a = NULL;
-	json_error_t je;
 	uint64_t v;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:s%, s:I, s:s%, s?o}",
-			   "node_id", &id, &idlen, "score", &score, "version",
-			   &ver, &verlen, "addresses", &a))
-		return api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen, "{s:s%, s:I, s:s%, s?o}",
+		       "node_id", &id, &idlen, "score", &score, "version", &ver,
+		       &verlen, "addresses", &a))
+		return -1;
 	if (api_hex(name, "node_id", id, API_NODE_ID_LEN, m->node_id, err,
 		    errlen) ||
 	    api_uint(name, "score", score, 0, UINT32_MAX, &v, err, errlen) ||
@@ -161,19 +160,18 @@ int api_registered_decode(json_t *j, struct api_registered *m, char *err,
 	const char *name = API_MSG_REGISTERED, *id, *grp, *key, *tok;
 	json_int_t region, port, iv, dead, win, now;
 	json_t *next;
-	json_error_t je;
 	int is_new;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT,
-			   "{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:o, "
-			   "s:s, s:I, s:b}",
-			   "node_id", &id, "region_id", &region, "group", &grp,
-			   "port", &port, "interval_ms", &iv, "dead_ms", &dead,
-			   "window_ms", &win, "key", &key, "next_key", &next,
-			   "node_token", &tok, "server_time_ns", &now, "new",
-			   &is_new))
-		return api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen,
+		       "{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:o, "
+		       "s:s, s:I, s:b}",
+		       "node_id", &id, "region_id", &region, "group", &grp,
+		       "port", &port, "interval_ms", &iv, "dead_ms", &dead,
+		       "window_ms", &win, "key", &key, "next_key", &next,
+		       "node_token", &tok, "server_time_ns", &now, "new",
+		       &is_new))
+		return -1;
 	if (api_hex(name, "node_id", id, API_NODE_ID_LEN, m->node_id, err,
 		    errlen) ||
 	    registered_fleet(m, grp, region, port, iv, dead, win, err,
@@ -203,14 +201,13 @@ int api_keys_decode(json_t *j, struct api_keys *m, char *err, size_t errlen)
 {
 	const char *name = API_MSG_KEYS, *key;
 	json_int_t region;
-	json_error_t je;
 	json_t *next;
 	uint64_t v;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:I, s:s, s:o}", "region_id",
-			   &region, "key", &key, "next_key", &next))
-		return api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen, "{s:I, s:s, s:o}", "region_id",
+		       &region, "key", &key, "next_key", &next))
+		return -1;
 	if (api_uint(name, "region_id", region, 0, UINT32_MAX, &v, err,
 		     errlen) ||
 	    api_hex(name, "key", key, API_HEX32_LEN, m->key, err, errlen) ||

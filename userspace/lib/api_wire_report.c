@@ -54,15 +54,12 @@ static int report_node(json_t *e, size_t i, struct api_report_node *n,
 	const char *id, *state, *ver = "";
 	size_t slen, vlen = 0;
 	char field[40], f2[64];
-	json_error_t je;
 
 	snprintf(field, sizeof(field), "nodes[%zu]", i);
-	if (json_unpack_ex(e, &je, JSON_STRICT, "{s:s, s:s%, s?s%}", "node_id",
-			   &id, "state", &state, &slen, "version", &ver,
-			   &vlen)) {
-		snprintf(f2, sizeof(f2), "%s %s", API_MSG_REPORT, field);
-		return api_unpack_fail(f2, &je, err, errlen);
-	}
+	snprintf(f2, sizeof(f2), "%s: %s", API_MSG_REPORT, field);
+	if (api_unpack(f2, e, err, errlen, "{s:s, s:s%, s?s%}", "node_id", &id,
+		       "state", &state, &slen, "version", &ver, &vlen))
+		return -1;
 	snprintf(f2, sizeof(f2), "%s.node_id", field);
 	if (api_hex(API_MSG_REPORT, f2, id, API_NODE_ID_LEN, n->node_id, err,
 		    errlen))
@@ -111,14 +108,13 @@ int api_report_decode(json_t *j, struct api_report *m, char *err, size_t errlen)
 	size_t slen, rlen = 0;
 	json_int_t task, term;
 	json_t *nodes = NULL;
-	json_error_t je;
 	uint64_t v;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:I, s:I, s:s%, s?s%, s?o}",
-			   "task_id", &task, "term", &term, "state", &state,
-			   &slen, "reason", &reason, &rlen, "nodes", &nodes))
-		return api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen, "{s:I, s:I, s:s%, s?s%, s?o}",
+		       "task_id", &task, "term", &term, "state", &state, &slen,
+		       "reason", &reason, &rlen, "nodes", &nodes))
+		return -1;
 	if (api_uint(name, "task_id", task, 1, INT64_MAX, &v, err, errlen))
 		return -1;
 	m->task_id = (int64_t)v;
@@ -162,15 +158,14 @@ int api_reported_decode(json_t *j, struct api_reported *m, char *err,
 {
 	const char *name = API_MSG_REPORTED, *state;
 	json_int_t task;
-	json_error_t je;
 	size_t slen;
 	uint64_t v;
 	int final;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:I, s:s%, s:b}", "task_id",
-			   &task, "state", &state, &slen, "final", &final))
-		return api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen, "{s:I, s:s%, s:b}", "task_id",
+		       &task, "state", &state, &slen, "final", &final))
+		return -1;
 	if (api_uint(name, "task_id", task, 1, INT64_MAX, &v, err, errlen) ||
 	    api_str(name, "state", state, slen, m->state, API_STATE_LEN, true,
 		    err, errlen))

@@ -56,19 +56,17 @@ int api_status_decode(json_t *j, struct api_status *m, json_t **regions,
 	uint64_t u[8];
 	const char *pool;
 	size_t plen;
-	json_error_t je;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(
-		    j, &je, JSON_STRICT,
-		    "{s:{s:I, s:I, s:I, s:I, s:I}, s:s%, s:I, s:I, s:o, s:o, "
-		    "s:I}",
-		    "assignment", "planned_nodes", &v[0], "max_per_region",
-		    &v[1], "regions", &v[2], "arrivals", &v[3], "online", &v[4],
-		    "pool", &pool, &plen, "port", &v[5], "nodes", &v[6],
-		    "regions", regions, "rollouts", rollouts, "server_time_ns",
-		    &v[7]))
-		return api_unpack_fail(API_MSG_STATUS, &je, err, errlen);
+	if (api_unpack(API_MSG_STATUS, j, err, errlen,
+		       "{s:{s:I, s:I, s:I, s:I, s:I}, s:s%, s:I, s:I, s:o, s:o, "
+		       "s:I}",
+		       "assignment", "planned_nodes", &v[0], "max_per_region",
+		       &v[1], "regions", &v[2], "arrivals", &v[3], "online",
+		       &v[4], "pool", &pool, &plen, "port", &v[5], "nodes",
+		       &v[6], "regions", regions, "rollouts", rollouts,
+		       "server_time_ns", &v[7]))
+		return -1;
 	if (uints(names, v, max, u, 8, err, errlen) ||
 	    api_str(API_MSG_STATUS, "pool", pool, plen, m->pool,
 		    sizeof(m->pool) - 1, true, err, errlen) ||
@@ -107,15 +105,13 @@ int api_status_region_decode(json_t *j, struct api_status_region *m,
 	uint64_t u[3];
 	json_t *rvs;
 	size_t glen;
-	json_error_t je;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT,
-			   "{s:I, s:s%, s:o, s:I, s:I, s:o, s:o}", "region_id",
-			   &v[0], "group", &grp, &glen, "rvs", &rvs, "term",
-			   &v[1], "size", &v[2], "members", members, "tasks",
-			   tasks))
-		return api_unpack_fail(API_MSG_STATUS, &je, err, errlen);
+	if (api_unpack(API_MSG_STATUS, j, err, errlen,
+		       "{s:I, s:s%, s:o, s:I, s:I, s:o, s:o}", "region_id",
+		       &v[0], "group", &grp, &glen, "rvs", &rvs, "term", &v[1],
+		       "size", &v[2], "members", members, "tasks", tasks))
+		return -1;
 	if (uints(names, v, max, u, 3, err, errlen) ||
 	    api_str(API_MSG_STATUS, "group", grp, glen, m->group, API_GROUP_LEN,
 		    true, err, errlen) ||
@@ -180,17 +176,15 @@ int api_status_member_decode(json_t *j, struct api_status_member *m, char *err,
 	size_t vlen, slen;
 	json_int_t v[4];
 	uint64_t u[4];
-	json_error_t je;
 	json_t *addrs;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT,
-			   "{s:s, s:I, s:s%, s:o, s:s%, s:I, s:I, s:I}",
-			   "node_id", &id, "score", &v[0], "version", &ver,
-			   &vlen, "addresses", &addrs, "state", &state, &slen,
-			   "registered_ns", &v[1], "last_seen_ns", &v[2],
-			   "last_report_ns", &v[3]))
-		return api_unpack_fail(n, &je, err, errlen);
+	if (api_unpack(n, j, err, errlen,
+		       "{s:s, s:I, s:s%, s:o, s:s%, s:I, s:I, s:I}", "node_id",
+		       &id, "score", &v[0], "version", &ver, &vlen, "addresses",
+		       &addrs, "state", &state, &slen, "registered_ns", &v[1],
+		       "last_seen_ns", &v[2], "last_report_ns", &v[3]))
+		return -1;
 	if (api_hex(n, "node_id", id, API_NODE_ID_LEN, m->node_id, err,
 		    errlen) ||
 	    uints(names, v, max, u, 4, err, errlen) ||

@@ -48,17 +48,15 @@ int api_status_task_decode(json_t *j, struct api_status_task *m, char *err,
 		{ "term", 0, 0, INT64_MAX, &u[4] },
 		{ "updated_ns", 0, 0, INT64_MAX, &u[5] },
 	};
-	json_error_t je;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT,
-			   "{s:I, s:I, s:I, s:I, s:s%, s:s%, s:I, s:I, s:s%}",
-			   "task_id", &n[0].v, "rollout_id", &n[1].v,
-			   "region_id", &n[2].v, "wave", &n[3].v, "state",
-			   &state, &slen, "reason", &reason, &rlen, "term",
-			   &n[4].v, "updated_ns", &n[5].v, "version", &ver,
-			   &vlen))
-		return api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen,
+		       "{s:I, s:I, s:I, s:I, s:s%, s:s%, s:I, s:I, s:s%}",
+		       "task_id", &n[0].v, "rollout_id", &n[1].v, "region_id",
+		       &n[2].v, "wave", &n[3].v, "state", &state, &slen,
+		       "reason", &reason, &rlen, "term", &n[4].v, "updated_ns",
+		       &n[5].v, "version", &ver, &vlen))
+		return -1;
 	if (nums(n, 6, err, errlen) ||
 	    api_str(name, "state", state, slen, m->state, API_STATE_LEN, true,
 		    err, errlen) ||
@@ -121,18 +119,16 @@ int api_status_rollout_decode(json_t *j, struct api_status_rollout *m,
 		{ "failure_threshold", 0, 0, UINT32_MAX, &u[4] },
 		{ "created_ns", 0, 0, INT64_MAX, &u[5] },
 	};
-	json_error_t je;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(
-		    j, &je, JSON_STRICT,
-		    "{s:I, s:s%, s:s%, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
-		    "rollout_id", &n[0].v, "version", &ver, &vlen, "state",
-		    &state, &slen, "wave", &n[1].v, "waves", &n[2].v,
-		    "wave_size", &n[3].v, "failure_threshold", &n[4].v,
-		    "created_ns", &n[5].v, "task_states", task_states, "tasks",
-		    tasks))
-		return api_unpack_fail(name, &je, err, errlen);
+	if (api_unpack(name, j, err, errlen,
+		       "{s:I, s:s%, s:s%, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
+		       "rollout_id", &n[0].v, "version", &ver, &vlen, "state",
+		       &state, &slen, "wave", &n[1].v, "waves", &n[2].v,
+		       "wave_size", &n[3].v, "failure_threshold", &n[4].v,
+		       "created_ns", &n[5].v, "task_states", task_states,
+		       "tasks", tasks))
+		return -1;
 	if (nums(n, 6, err, errlen) ||
 	    api_str(name, "version", ver, vlen, m->version, SEMVER_MAX_LEN,
 		    true, err, errlen) ||

@@ -133,22 +133,20 @@ int api_task_decode(json_t *j, struct api_task *m, char *err, size_t errlen)
 	const char *s[9], *man;
 	size_t len[9], manlen;
 	json_int_t v[5];
-	json_error_t je;
 	json_t *nodes;
 
 	memset(m, 0, sizeof(*m));
-	if (json_unpack_ex(j, &je, JSON_STRICT,
-			   "{s:I, s:I, s:I, s:I, s:s%, s:s%, s:s%, s:s%, "
-			   "s:s%, s:I, s:s%, s:s%, s:s%, s:s%, s:s%, s:o}",
-			   "task_id", &v[0], "rollout_id", &v[1], "region_id",
-			   &v[2], "wave", &v[3], "state", &s[0], &len[0],
-			   "version", &s[1], &len[1], "range", &s[2], &len[2],
-			   "summary", &s[3], &len[3], "sha256", &s[4], &len[4],
-			   "size", &v[4], "signature", &s[5], &len[5],
-			   "manifest", &man, &manlen, "url", &s[6], &len[6],
-			   "manifest_url", &s[7], &len[7], "signature_url",
-			   &s[8], &len[8], "nodes", &nodes))
-		return api_unpack_fail(API_MSG_TASK, &je, err, errlen);
+	if (api_unpack(API_MSG_TASK, j, err, errlen,
+		       "{s:I, s:I, s:I, s:I, s:s%, s:s%, s:s%, s:s%, "
+		       "s:s%, s:I, s:s%, s:s%, s:s%, s:s%, s:s%, s:o}",
+		       "task_id", &v[0], "rollout_id", &v[1], "region_id",
+		       &v[2], "wave", &v[3], "state", &s[0], &len[0], "version",
+		       &s[1], &len[1], "range", &s[2], &len[2], "summary",
+		       &s[3], &len[3], "sha256", &s[4], &len[4], "size", &v[4],
+		       "signature", &s[5], &len[5], "manifest", &man, &manlen,
+		       "url", &s[6], &len[6], "manifest_url", &s[7], &len[7],
+		       "signature_url", &s[8], &len[8], "nodes", &nodes))
+		return -1;
 	if (!json_is_array(nodes))
 		return api_fail(err, errlen, API_MSG_TASK,
 				"nodes: must be an array of node ids");
