@@ -105,6 +105,33 @@ static void test_b64_alloc(void **state)
 	assert_int_equal(b64_from_text_alloc("Zm9vY", 16, &out, &n), -1);
 }
 
+/* Every length 1..300 of pseudo-random bytes comes back the same. */
+static void test_roundtrip_lengths(void **state)
+{
+	uint8_t in[300], out[300];
+	char text[HEX_LEN(300) + 1]; /* the longer of the two */
+	unsigned seed = 12345;
+	size_t len, i, n;
+
+	(void)state;
+	for (len = 1; len <= sizeof(in); len++) {
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			in[i] = (uint8_t)(seed >> 16);
+		}
+		assert_int_equal(b64_to_text(in, len, text, sizeof(text)), 0);
+		assert_int_equal(strlen(text), B64_LEN(len));
+		assert_int_equal(
+			b64_from_text(text, strlen(text), out, len, &n), 0);
+		assert_int_equal(n, len);
+		assert_memory_equal(in, out, len);
+		assert_int_equal(hex_to_text(in, len, text, sizeof(text)), 0);
+		assert_int_equal(hex_from_text(text, out, len, &n), 0);
+		assert_int_equal(n, len);
+		assert_memory_equal(in, out, len);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +140,7 @@ int main(void)
 		cmocka_unit_test(test_b64_rfc4648_vectors),
 		cmocka_unit_test(test_b64_rejects),
 		cmocka_unit_test(test_b64_alloc),
+		cmocka_unit_test(test_roundtrip_lengths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
