@@ -14,8 +14,12 @@
  * message (API_MSG_*, e.g. "register") and DETAIL naming the field:
  *	"register: score: -5 is outside [0, 4294967295]"
  *	"register: evil: unknown field"
- *	"task: Expected string, got integer"   (jansson's own text)
- * so a server answers 400 with @err as it is.
+ *	"task: size: Expected integer, got string"   (jansson's text)
+ *	"report: Object item not found: state"
+ * so a server answers 400 with @err as it is. The checks after the unpack
+ * keep opsd's words, which tests/host/opsd-badinput.sh looks for.
+ * The register reply is also held to fleet_timing_check() (fleet.h) and
+ * its group must be IPv4 multicast: what the kernel will accept.
  *
  * Encoding: api_X_encode(&msg) returns a new json_t (NULL when out of
  * memory) with exactly the fields docs/API.md lists; optional fields are
