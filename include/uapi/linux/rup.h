@@ -190,8 +190,8 @@ enum rup_offer_attr {
 /*
  * Per-region counters, u64 each, in the RUP_A_STATS nest (attribute type =
  * counter). Every received datagram moves exactly one of RX or a DROP_*.
- * The DROP_* values double as the codec's drop reasons: rup_beacon_decode()
- * may return -RUP_STAT_DROP_SHORT etc.
+ * The beacon decoder's errors are finer and are not these values; each maps
+ * to one of SHORT, TOO_BIG, BAD_MAGIC or MALFORMED (docs/PROTOCOL.md).
  */
 enum rup_stat {
 	RUP_STAT_UNSPEC,
