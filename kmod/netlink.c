@@ -11,10 +11,11 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 #include "compat.h"
+#include "events.h"
 #include "netlink.h"
 #include "peer.h"
 #include "region.h"
-#include "socket.h"
+#include "send.h"
 
 /* Report a missing attribute; true when present. */
 #define rup_require(info, attr, msg) ({					\

@@ -9,9 +9,10 @@
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/moduleparam.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
-#include "netlink.h"
+#include "events.h"
 #include "peer.h"
 #include "region.h"
 

@@ -11,8 +11,8 @@
 #include <crypto/hash.h>
 #include <net/sock.h>
 #include "peer.h"
+#include "receive.h"
 #include "region.h"
-#include "socket.h"
 
 static bool rup_mac_ok(struct crypto_shash *tfm, const u8 *data, size_t len)
 {

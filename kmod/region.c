@@ -9,8 +9,9 @@
 #include <linux/slab.h>
 #include <linux/err.h>
 #include <linux/net.h>
-#include "region.h"
 #include "peer.h"
+#include "region.h"
+#include "send.h"
 #include "socket.h"
 
 struct rup_region *rup_region_find(struct rup_net *rn, u32 id)

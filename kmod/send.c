@@ -11,7 +11,7 @@
 #include <linux/uio.h>
 #include <crypto/hash.h>
 #include "region.h"
-#include "socket.h"
+#include "send.h"
 
 static unsigned long rup_jittered(u32 interval_ms)
 {
