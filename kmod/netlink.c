@@ -550,7 +550,7 @@ out_free:
 static int rup_self_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct rup_net *rn = rup_info_net(info);
-	const struct rup_rself *rs;
+	const struct rup_region_self *rs;
 	const struct rup_self *self;
 	struct rup_region *r = NULL;
 	struct sk_buff *msg;

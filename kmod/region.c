@@ -79,7 +79,7 @@ int rup_region_new(struct rup_net *rn, const struct rup_region_cfg *cfg,
 		   struct netlink_ext_ack *extack)
 {
 	struct rup_region *r;
-	struct rup_rself *rs;
+	struct rup_region_self *rs;
 	struct rup_keys *keys;
 	int err, i;
 
@@ -244,7 +244,7 @@ int rup_region_set_self(struct rup_region *r, const u32 *role,
 			const u64 *term, const struct rup_offer *offer,
 			bool clear_offer)
 {
-	struct rup_rself *old, *rs;
+	struct rup_region_self *old, *rs;
 
 	lockdep_assert_held(&r->rn->lock);
 	old = rcu_dereference_protected(r->self, lockdep_is_held(&r->rn->lock));
@@ -275,7 +275,7 @@ int rup_region_set_self(struct rup_region *r, const u32 *role,
  */
 void rup_region_orphan(struct rup_region *r)
 {
-	const struct rup_rself *rs;
+	const struct rup_region_self *rs;
 	u32 role;
 
 	lockdep_assert_held(&r->rn->lock);
