@@ -8,6 +8,7 @@
 #include <linux/inetdevice.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 #include "compat.h"
@@ -95,6 +96,23 @@ static const u8 *rup_key(struct genl_info *info, int attr)
 	return info->attrs[attr] ? nla_data(info->attrs[attr]) : NULL;
 }
 
+/*
+ * Once the HMAC transforms hold the keys (or the request failed), no copy
+ * stays in the request message. The transforms wipe theirs when freed.
+ */
+static void rup_keys_wipe(struct genl_info *info)
+{
+	static const int attrs[] = { RUP_A_REGION_KEY, RUP_A_REGION_NEXT_KEY };
+	struct nlattr *a;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+		a = info->attrs[attrs[i]];
+		if (a)
+			memzero_explicit(nla_data(a), nla_len(a));
+	}
+}
+
 /* Interval, dead interval and window, defaults from @cur; 0: valid. */
 static int rup_timing(struct genl_info *info, struct rup_region_cfg *cfg,
 		      bool dead_given)
@@ -122,7 +140,7 @@ static int rup_timing(struct genl_info *info, struct rup_region_cfg *cfg,
 	return 0;
 }
 
-static int rup_region_new_doit(struct sk_buff *skb, struct genl_info *info)
+static int rup_region_new_request(struct genl_info *info)
 {
 	struct rup_net *rn = rup_info_net(info);
 	struct nlattr **a = info->attrs;
@@ -190,7 +208,7 @@ static struct rup_region *rup_info_region(struct rup_net *rn,
 	return r;
 }
 
-static int rup_region_set_doit(struct sk_buff *skb, struct genl_info *info)
+static int rup_region_set_request(struct genl_info *info)
 {
 	struct rup_net *rn = rup_info_net(info);
 	struct nlattr **a = info->attrs;
@@ -241,6 +259,22 @@ static int rup_region_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 out:
 	mutex_unlock(&rn->lock);
+	return err;
+}
+
+static int rup_region_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	int err = rup_region_new_request(info);
+
+	rup_keys_wipe(info);
+	return err;
+}
+
+static int rup_region_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	int err = rup_region_set_request(info);
+
+	rup_keys_wipe(info);
 	return err;
 }
 

@@ -6,6 +6,7 @@
  */
 #include <linux/ip.h>
 #include <linux/skbuff.h>
+#include <linux/string.h>
 #include <linux/udp.h>
 #include <crypto/algapi.h>
 #include <crypto/hash.h>
@@ -14,13 +15,17 @@
 #include "receive.h"
 #include "region.h"
 
+/* The expected MAC would authenticate this datagram: not left on the stack. */
 static bool rup_mac_ok(struct crypto_shash *tfm, const u8 *data, size_t len)
 {
 	u8 mac[RUP_MAC_LEN];
+	bool ok;
 
 	if (!tfm || crypto_shash_tfm_digest(tfm, data, len - RUP_MAC_LEN, mac))
 		return false;
-	return !crypto_memneq(mac, data + len - RUP_MAC_LEN, RUP_MAC_LEN);
+	ok = !crypto_memneq(mac, data + len - RUP_MAC_LEN, RUP_MAC_LEN);
+	memzero_explicit(mac, sizeof(mac));
+	return ok;
 }
 
 static enum rup_stat rup_check(struct rup_region *r, struct sk_buff *skb,
