@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <linux/err.h>
 #include <linux/net.h>
+#include <linux/netdevice.h>
 #include "peer.h"
 #include "region.h"
 #include "send.h"
@@ -175,7 +176,7 @@ static void rup_region_free(struct rup_region *r)
 void rup_region_del(struct rup_region *r)
 {
 	rup_region_unlink(r);
-	synchronize_rcu();
+	synchronize_net();
 	rup_region_free(r);
 }
 
@@ -192,7 +193,7 @@ void rup_region_del_all(struct rup_net *rn)
 	}
 	if (list_empty(&gone))
 		return;
-	synchronize_rcu();
+	synchronize_net();
 	list_for_each_entry_safe(r, tmp, &gone, list)
 		rup_region_free(r);
 }
@@ -225,7 +226,7 @@ int rup_region_set_keys(struct rup_region *r, const u8 *key,
 	keys->cur = cur ?: old->cur;
 	keys->next = next ?: (clear_next ? NULL : old->next);
 	rcu_assign_pointer(r->keys, keys);
-	synchronize_rcu();
+	synchronize_net();
 	/* Free what the new set no longer uses. */
 	if (old->cur != keys->cur)
 		crypto_free_shash(old->cur);
