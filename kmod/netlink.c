@@ -8,6 +8,7 @@
 #include <linux/inetdevice.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
 #include <linux/string.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
@@ -123,14 +124,16 @@ static int rup_timing(struct genl_info *info, struct rup_region_cfg *cfg,
 		cfg->interval_ms = nla_get_u32(a[RUP_A_REGION_INTERVAL_MS]);
 	if (cfg->interval_ms < RUP_INTERVAL_MIN_MS) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[RUP_A_REGION_INTERVAL_MS],
-				    "interval must be at least 10 ms");
+				    "interval must be at least "
+				    __stringify(RUP_INTERVAL_MIN_MS) " ms");
 		return -EINVAL;
 	}
 	if (a[RUP_A_REGION_DEAD_MS])
 		cfg->dead_ms = nla_get_u32(a[RUP_A_REGION_DEAD_MS]);
-	else if (!dead_given && cfg->interval_ms <= U32_MAX / 4)
-		cfg->dead_ms = 3 * cfg->interval_ms + cfg->interval_ms / 2;
-	if (cfg->dead_ms <= cfg->interval_ms) {
+	else if (!dead_given &&
+		 cfg->interval_ms <= RUP_DEAD_DEFAULT_INTERVAL_MAX_MS)
+		cfg->dead_ms = RUP_DEAD_DEFAULT_MS(cfg->interval_ms);
+	if (!RUP_DEAD_MS_OK(cfg->interval_ms, cfg->dead_ms)) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "dead interval must be longer than the interval");
 		return -EINVAL;
