@@ -110,8 +110,8 @@
 #define RUP_INTERVAL_DEFAULT_MS	1000
 #define RUP_DEAD_MS_OK(interval_ms, dead_ms)	((dead_ms) > (interval_ms))
 /*
- * REGION_NEW without DEAD_MS: 3.5 intervals (rounded down). Above the
- * largest interval below there is no default: DEAD_MS is needed.
+ * REGION_NEW without DEAD_MS: 3.5 intervals (rounded down). An interval
+ * above RUP_DEAD_DEFAULT_INTERVAL_MAX_MS has no default: DEAD_MS is needed.
  */
 #define RUP_DEAD_DEFAULT_MS(interval_ms)	((interval_ms) * 7ULL / 2)
 #define RUP_DEAD_DEFAULT_INTERVAL_MAX_MS 0x3fffffffU	/* U32_MAX / 4 */
