@@ -5,6 +5,7 @@
  * context) and sent only when someone listens.
  */
 #include <linux/jiffies.h>
+#include "events.h"
 #include "netlink.h"
 #include "peer.h"
 #include "region.h"

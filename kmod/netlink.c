@@ -8,13 +8,16 @@
 #include <linux/inetdevice.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
+#include <linux/string.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 #include "compat.h"
+#include "events.h"
 #include "netlink.h"
 #include "peer.h"
 #include "region.h"
-#include "socket.h"
+#include "send.h"
 
 /* Report a missing attribute; true when present. */
 #define rup_require(info, attr, msg) ({					\
@@ -94,6 +97,23 @@ static const u8 *rup_key(struct genl_info *info, int attr)
 	return info->attrs[attr] ? nla_data(info->attrs[attr]) : NULL;
 }
 
+/*
+ * Once the HMAC transforms hold the keys (or the request failed), no copy
+ * stays in the request message. The transforms wipe theirs when freed.
+ */
+static void rup_keys_wipe(struct genl_info *info)
+{
+	static const int attrs[] = { RUP_A_REGION_KEY, RUP_A_REGION_NEXT_KEY };
+	struct nlattr *a;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+		a = info->attrs[attrs[i]];
+		if (a)
+			memzero_explicit(nla_data(a), nla_len(a));
+	}
+}
+
 /* Interval, dead interval and window, defaults from @cur; 0: valid. */
 static int rup_timing(struct genl_info *info, struct rup_region_cfg *cfg,
 		      bool dead_given)
@@ -104,14 +124,16 @@ static int rup_timing(struct genl_info *info, struct rup_region_cfg *cfg,
 		cfg->interval_ms = nla_get_u32(a[RUP_A_REGION_INTERVAL_MS]);
 	if (cfg->interval_ms < RUP_INTERVAL_MIN_MS) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[RUP_A_REGION_INTERVAL_MS],
-				    "interval must be at least 10 ms");
+				    "interval must be at least "
+				    __stringify(RUP_INTERVAL_MIN_MS) " ms");
 		return -EINVAL;
 	}
 	if (a[RUP_A_REGION_DEAD_MS])
 		cfg->dead_ms = nla_get_u32(a[RUP_A_REGION_DEAD_MS]);
-	else if (!dead_given && cfg->interval_ms <= U32_MAX / 4)
-		cfg->dead_ms = 3 * cfg->interval_ms + cfg->interval_ms / 2;
-	if (cfg->dead_ms <= cfg->interval_ms) {
+	else if (!dead_given &&
+		 cfg->interval_ms <= RUP_DEAD_DEFAULT_INTERVAL_MAX_MS)
+		cfg->dead_ms = RUP_DEAD_DEFAULT_MS(cfg->interval_ms);
+	if (!RUP_DEAD_MS_OK(cfg->interval_ms, cfg->dead_ms)) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "dead interval must be longer than the interval");
 		return -EINVAL;
@@ -121,7 +143,7 @@ static int rup_timing(struct genl_info *info, struct rup_region_cfg *cfg,
 	return 0;
 }
 
-static int rup_region_new_doit(struct sk_buff *skb, struct genl_info *info)
+static int rup_region_new_request(struct genl_info *info)
 {
 	struct rup_net *rn = rup_info_net(info);
 	struct nlattr **a = info->attrs;
@@ -189,7 +211,7 @@ static struct rup_region *rup_info_region(struct rup_net *rn,
 	return r;
 }
 
-static int rup_region_set_doit(struct sk_buff *skb, struct genl_info *info)
+static int rup_region_set_request(struct genl_info *info)
 {
 	struct rup_net *rn = rup_info_net(info);
 	struct nlattr **a = info->attrs;
@@ -240,6 +262,22 @@ static int rup_region_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 out:
 	mutex_unlock(&rn->lock);
+	return err;
+}
+
+static int rup_region_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	int err = rup_region_new_request(info);
+
+	rup_keys_wipe(info);
+	return err;
+}
+
+static int rup_region_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	int err = rup_region_set_request(info);
+
+	rup_keys_wipe(info);
 	return err;
 }
 
@@ -549,7 +587,7 @@ out_free:
 static int rup_self_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct rup_net *rn = rup_info_net(info);
-	const struct rup_rself *rs;
+	const struct rup_region_self *rs;
 	const struct rup_self *self;
 	struct rup_region *r = NULL;
 	struct sk_buff *msg;

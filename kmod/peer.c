@@ -9,9 +9,10 @@
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/moduleparam.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
-#include "netlink.h"
+#include "events.h"
 #include "peer.h"
 #include "region.h"
 
@@ -218,7 +219,7 @@ out_free:
 /* The highest term at which a live peer, or this node, holds RVS; -1: none. */
 static s64 rup_live_rvs_term(struct rup_region *r)
 {
-	const struct rup_rself *rs;
+	const struct rup_region_self *rs;
 	struct rup_peer *p;
 	s64 best = -1;
 	int i;

@@ -6,37 +6,26 @@
  */
 #include <linux/ip.h>
 #include <linux/skbuff.h>
+#include <linux/string.h>
 #include <linux/udp.h>
 #include <crypto/algapi.h>
 #include <crypto/hash.h>
 #include <net/sock.h>
 #include "peer.h"
+#include "receive.h"
 #include "region.h"
-#include "socket.h"
 
-static enum rup_stat rup_decode_drop(int err, size_t len)
-{
-	switch (-err) {
-	case RUP_BERR_SHORT:
-		return RUP_STAT_DROP_SHORT;
-	case RUP_BERR_MAGIC:
-	case RUP_BERR_VERSION:
-		return RUP_STAT_DROP_BAD_MAGIC;
-	case RUP_BERR_LENGTH:
-		return len > RUP_BEACON_MAX ? RUP_STAT_DROP_TOO_BIG :
-					      RUP_STAT_DROP_MALFORMED;
-	default:
-		return RUP_STAT_DROP_MALFORMED;
-	}
-}
-
+/* The expected MAC would authenticate this datagram: not left on the stack. */
 static bool rup_mac_ok(struct crypto_shash *tfm, const u8 *data, size_t len)
 {
 	u8 mac[RUP_MAC_LEN];
+	bool ok;
 
 	if (!tfm || crypto_shash_tfm_digest(tfm, data, len - RUP_MAC_LEN, mac))
 		return false;
-	return !crypto_memneq(mac, data + len - RUP_MAC_LEN, RUP_MAC_LEN);
+	ok = !crypto_memneq(mac, data + len - RUP_MAC_LEN, RUP_MAC_LEN);
+	memzero_explicit(mac, sizeof(mac));
+	return ok;
 }
 
 static enum rup_stat rup_check(struct rup_region *r, struct sk_buff *skb,
@@ -52,17 +41,18 @@ static enum rup_stat rup_check(struct rup_region *r, struct sk_buff *skb,
 	if (skb->len < off)
 		return RUP_STAT_DROP_SHORT;
 	len = skb->len - off;
+	/* The decoder's size checks, before anything is made linear. */
 	if (len < RUP_BEACON_MIN)
-		return RUP_STAT_DROP_SHORT;
+		return rup_beacon_drop_stat(-RUP_BERR_SHORT);
 	if (len > RUP_BEACON_MAX)
-		return RUP_STAT_DROP_TOO_BIG;
+		return rup_beacon_drop_stat(-RUP_BERR_TOO_BIG);
 	if (!pskb_may_pull(skb, off + len))
 		return RUP_STAT_DROP_MALFORMED;
 	data = skb->data + off;
 
 	err = rup_beacon_decode(data, len, b);
 	if (err)
-		return rup_decode_drop(err, len);
+		return rup_beacon_drop_stat(err);
 	if (b->region != r->id)
 		return RUP_STAT_DROP_WRONG_REGION;
 

@@ -9,8 +9,10 @@
 #include <linux/slab.h>
 #include <linux/err.h>
 #include <linux/net.h>
-#include "region.h"
+#include <linux/netdevice.h>
 #include "peer.h"
+#include "region.h"
+#include "send.h"
 #include "socket.h"
 
 struct rup_region *rup_region_find(struct rup_net *rn, u32 id)
@@ -78,7 +80,7 @@ int rup_region_new(struct rup_net *rn, const struct rup_region_cfg *cfg,
 		   struct netlink_ext_ack *extack)
 {
 	struct rup_region *r;
-	struct rup_rself *rs;
+	struct rup_region_self *rs;
 	struct rup_keys *keys;
 	int err, i;
 
@@ -174,7 +176,7 @@ static void rup_region_free(struct rup_region *r)
 void rup_region_del(struct rup_region *r)
 {
 	rup_region_unlink(r);
-	synchronize_rcu();
+	synchronize_net();
 	rup_region_free(r);
 }
 
@@ -191,7 +193,7 @@ void rup_region_del_all(struct rup_net *rn)
 	}
 	if (list_empty(&gone))
 		return;
-	synchronize_rcu();
+	synchronize_net();
 	list_for_each_entry_safe(r, tmp, &gone, list)
 		rup_region_free(r);
 }
@@ -224,7 +226,7 @@ int rup_region_set_keys(struct rup_region *r, const u8 *key,
 	keys->cur = cur ?: old->cur;
 	keys->next = next ?: (clear_next ? NULL : old->next);
 	rcu_assign_pointer(r->keys, keys);
-	synchronize_rcu();
+	synchronize_net();
 	/* Free what the new set no longer uses. */
 	if (old->cur != keys->cur)
 		crypto_free_shash(old->cur);
@@ -243,7 +245,7 @@ int rup_region_set_self(struct rup_region *r, const u32 *role,
 			const u64 *term, const struct rup_offer *offer,
 			bool clear_offer)
 {
-	struct rup_rself *old, *rs;
+	struct rup_region_self *old, *rs;
 
 	lockdep_assert_held(&r->rn->lock);
 	old = rcu_dereference_protected(r->self, lockdep_is_held(&r->rn->lock));
@@ -274,7 +276,7 @@ int rup_region_set_self(struct rup_region *r, const u32 *role,
  */
 void rup_region_orphan(struct rup_region *r)
 {
-	const struct rup_rself *rs;
+	const struct rup_region_self *rs;
 	u32 role;
 
 	lockdep_assert_held(&r->rn->lock);

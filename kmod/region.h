@@ -22,8 +22,8 @@ struct rup_keys {
 	struct crypto_shash *next;	/* NULL when no rotation is pending */
 };
 
-/* Per-region self state (role, term, offer); immutable, RCU-replaced. */
-struct rup_rself {
+/* This node's role, term and offer in one region; immutable, RCU-replaced. */
+struct rup_region_self {
 	struct rcu_head rcu;
 	u32 role;
 	u64 term;
@@ -58,7 +58,7 @@ struct rup_region {
 
 	struct socket *sock;
 	struct rup_keys __rcu *keys;
-	struct rup_rself __rcu *self;
+	struct rup_region_self __rcu *self;
 	u32 owner_portid;	/* SELF_SET ... BIND socket, 0: none; rn->lock */
 
 	/* Sending: the work is the only user of the scratch beacon. */

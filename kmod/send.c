@@ -11,7 +11,7 @@
 #include <linux/uio.h>
 #include <crypto/hash.h>
 #include "region.h"
-#include "socket.h"
+#include "send.h"
 
 static unsigned long rup_jittered(u32 interval_ms)
 {
@@ -38,7 +38,7 @@ static void rup_send_beacon(struct rup_region *r)
 	};
 	struct rup_beacon *b = &r->tx_beacon;
 	const struct rup_self *self;
-	const struct rup_rself *rs;
+	const struct rup_region_self *rs;
 	const struct rup_keys *keys;
 	struct kvec iov;
 	int len, err;

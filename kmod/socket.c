@@ -12,6 +12,7 @@
 #include <net/sock.h>
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
+#include "receive.h"
 #include "region.h"
 #include "socket.h"
 

@@ -88,7 +88,8 @@ struct rup_beacon {
 
 /*
  * Decode results, returned negated.  Finer than the per-region drop
- * counters; rup_beacon_drop_stat() maps each to its enum rup_stat counter.
+ * counters; rup_beacon_drop_stat() maps each to its enum rup_stat counter
+ * (the one map: rup.ko's receive path uses it too).
  */
 enum rup_beacon_err {
 	RUP_BERR_SHORT = 1,	/* shorter than header + MAC */
@@ -99,8 +100,8 @@ enum rup_beacon_err {
 	RUP_BERR_TOO_BIG,	/* longer than RUP_BEACON_MAX */
 };
 
-/* The drop counter (enum rup_stat) a decode error moves. */
-static inline int rup_beacon_drop_stat(int err)
+/* The drop counter a decode error (-RUP_BERR_*) moves; docs/PROTOCOL.md. */
+static inline enum rup_stat rup_beacon_drop_stat(int err)
 {
 	switch (-err) {
 	case RUP_BERR_SHORT:

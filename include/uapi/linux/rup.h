@@ -19,15 +19,18 @@
  *             (non-zero), REGION_KEY (exactly RUP_KEY_LEN bytes)
  *   optional: REGION_IFINDEX u32 (interface to join and send on; 0 = route),
  *             REGION_NEXT_KEY (RUP_KEY_LEN bytes),
- *             REGION_INTERVAL_MS u32 (>= RUP_INTERVAL_MIN_MS, default 1000),
- *             REGION_DEAD_MS u32 (> interval; default 3 * interval +
- *             interval / 2), REGION_WINDOW_MS u32 (clock window, default
- *             60000; 0 = no check)
+ *             REGION_INTERVAL_MS u32 (>= RUP_INTERVAL_MIN_MS, no maximum;
+ *             default RUP_INTERVAL_DEFAULT_MS),
+ *             REGION_DEAD_MS u32 (RUP_DEAD_MS_OK: > interval; default
+ *             RUP_DEAD_DEFAULT_MS(interval)), REGION_WINDOW_MS u32 (clock
+ *             window, any value, default RUP_WINDOW_DEFAULT_MS; 0 = no check)
  *   errors: EEXIST id in use, EADDRINUSE group/port in use in this
  *           namespace, ENOSPC more than RUP_REGIONS_MAX regions.
  * RUP_CMD_REGION_SET   (admin) change a region: REGION_ID required; any of
  *   REGION_KEY, REGION_NEXT_KEY, REGION_NEXT_KEY_CLEAR (flag),
- *   REGION_INTERVAL_MS, REGION_DEAD_MS, REGION_WINDOW_MS. Key rotation:
+ *   REGION_INTERVAL_MS, REGION_DEAD_MS, REGION_WINDOW_MS (limits as for
+ *   REGION_NEW; a new interval without DEAD_MS keeps the dead interval, which
+ *   must still exceed it). Key rotation:
  *   beacons are sent with the current key and accepted with the current or
  *   the next key; set NEXT_KEY everywhere, then KEY (new) + NEXT_KEY (old),
  *   then NEXT_KEY_CLEAR.
@@ -96,10 +99,23 @@
 #define RUP_PATH_LEN		128
 #define RUP_BEACON_MAX		512
 #define RUP_REGIONS_MAX		256
+#define RUP_TRIGGER_GAP_MS	100
+
+/*
+ * Region timing (REGION_NEW, REGION_SET), in ms, as rup.ko enforces it. The
+ * interval has a minimum and no maximum; the dead interval must exceed the
+ * interval; the window takes any value (0: no clock check).
+ */
 #define RUP_INTERVAL_MIN_MS	10
 #define RUP_INTERVAL_DEFAULT_MS	1000
+#define RUP_DEAD_MS_OK(interval_ms, dead_ms)	((dead_ms) > (interval_ms))
+/*
+ * REGION_NEW without DEAD_MS: 3.5 intervals (rounded down). An interval
+ * above RUP_DEAD_DEFAULT_INTERVAL_MAX_MS has no default: DEAD_MS is needed.
+ */
+#define RUP_DEAD_DEFAULT_MS(interval_ms)	((interval_ms) * 7ULL / 2)
+#define RUP_DEAD_DEFAULT_INTERVAL_MAX_MS 0x3fffffffU	/* U32_MAX / 4 */
 #define RUP_WINDOW_DEFAULT_MS	60000
-#define RUP_TRIGGER_GAP_MS	100
 
 /* Role flags, in genl (RUP_A_ROLE) and on the wire. */
 enum rup_role {
@@ -190,8 +206,8 @@ enum rup_offer_attr {
 /*
  * Per-region counters, u64 each, in the RUP_A_STATS nest (attribute type =
  * counter). Every received datagram moves exactly one of RX or a DROP_*.
- * The DROP_* values double as the codec's drop reasons: rup_beacon_decode()
- * may return -RUP_STAT_DROP_SHORT etc.
+ * The beacon decoder's errors are finer and are not these values; each maps
+ * to one of SHORT, TOO_BIG, BAD_MAGIC or MALFORMED (docs/PROTOCOL.md).
  */
 enum rup_stat {
 	RUP_STAT_UNSPEC,
