@@ -139,6 +139,11 @@ struct agent {
 };
 
 /* agent.c */
+/*
+ * Run the daemon in the foreground until SIGTERM or SIGINT: 0, or -1 with
+ * why in @err when the configuration, state or event loop cannot be set up.
+ */
+int agent_run(const char *config, bool debug, char *err, size_t errlen);
 uint64_t agent_now_ms(void);
 void agent_error(struct agent *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -161,5 +166,12 @@ int member_install_stored(struct agent *a, const struct release_manifest *m,
 			  void (*done)(struct agent *a, bool ok));
 /* status.c */
 void status_write(struct agent *a);
+/*
+ * The status file the agent writes: in @state, or in the state directory
+ * of @config (defaults when that file does not exist). NULL with why in
+ * @err when it cannot be read or parsed.
+ */
+json_t *status_read(const char *config, const char *state, char *err,
+		    size_t errlen);
 
 #endif

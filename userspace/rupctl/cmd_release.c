@@ -15,16 +15,6 @@
 #include "release.h"
 #include "rupctl.h"
 
-/* Exit codes of "release", beyond rupctl's 0 ok and 1 usage. */
-enum {
-	EXIT_MANIFEST = 5, /* malformed manifest */
-	EXIT_SIGNATURE =
-		6, /* bad signature, no trusted key, unusable signing key */
-	EXIT_PAYLOAD = 7, /* payload hash or size differs */
-	EXIT_ROLLBACK = 8, /* not newer than --highest */
-	EXIT_IO = 9, /* a file could not be read or written */
-};
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -50,19 +40,19 @@ static int exit_for(int rc)
 	switch (rc) {
 	case -EINVAL:
 	case -E2BIG:
-		return EXIT_MANIFEST;
+		return RUPCTL_EXIT_MANIFEST;
 	case -EKEYREJECTED:
 	case -ENOKEY:
-		return EXIT_SIGNATURE;
+		return RUPCTL_EXIT_SIGNATURE;
 	case -EBADMSG:
 	case -EFBIG:
 	case -ENODATA:
-		return EXIT_PAYLOAD;
+		return RUPCTL_EXIT_PAYLOAD;
 	case -ESTALE:
 	case -EALREADY:
-		return EXIT_ROLLBACK;
+		return RUPCTL_EXIT_ROLLBACK;
 	default:
-		return EXIT_IO;
+		return RUPCTL_EXIT_IO;
 	}
 }
 
@@ -97,12 +87,12 @@ static int keygen(int argc, char **argv)
 	}
 	if (mkdir(out, 0700) && errno != EEXIST) {
 		rupctl_err("release keygen: %s: %s", out, strerror(errno));
-		return EXIT_IO;
+		return RUPCTL_EXIT_IO;
 	}
 	rc = release_keygen(out, err, sizeof(err));
 	if (rc) {
 		rupctl_err("release keygen: %s", err);
-		return EXIT_IO;
+		return RUPCTL_EXIT_IO;
 	}
 	if (rupctl_opts.json) {
 		json_t *j = json_object();
@@ -189,12 +179,8 @@ static int sign_parse(int argc, char **argv, struct sign_args *a)
 			bad |= copy_field("--install-arg", m->args[m->n_args++],
 					  sizeof(m->args[0]), optarg);
 			break;
-		case 'h':
-			usage(stdout);
-			return -1;
 		default:
-			usage(stderr);
-			return RUPCTL_EXIT_USAGE;
+			return rupctl_opt_other(c, usage) ?: -1;
 		}
 	}
 	if (bad)
@@ -250,14 +236,14 @@ static int sign(int argc, char **argv)
 	if (!text || rc) {
 		free(text);
 		rupctl_err("release sign: %s", err);
-		return EXIT_MANIFEST;
+		return RUPCTL_EXIT_MANIFEST;
 	}
 	rc = release_sign(text, len, a.key, sig, err, sizeof(err));
 	if (rc) {
 		free(text);
 		rupctl_err("release sign: %s", err);
 		/* -EINVAL: not an Ed25519 private key; else unreadable. */
-		return rc == -EINVAL ? EXIT_SIGNATURE : EXIT_IO;
+		return rc == -EINVAL ? RUPCTL_EXIT_SIGNATURE : RUPCTL_EXIT_IO;
 	}
 	strcat(sig, "\n");
 	rc = release_write_file(a.out, text, len, 0644, err, sizeof(err));
@@ -267,7 +253,7 @@ static int sign(int argc, char **argv)
 	free(text);
 	if (rc) {
 		rupctl_err("release sign: %s", err);
-		return EXIT_IO;
+		return RUPCTL_EXIT_IO;
 	}
 	if (rupctl_opts.json) {
 		sig[RELEASE_SIG_B64_LEN] = '\0';
@@ -324,12 +310,8 @@ static int verify(int argc, char **argv)
 		case 'H':
 			highest = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return RUPCTL_EXIT_OK;
 		default:
-			usage(stderr);
-			return RUPCTL_EXIT_USAGE;
+			return rupctl_opt_other(c, usage);
 		}
 	}
 	if (optind != argc - 1) {

@@ -190,7 +190,7 @@ static int print_result(const struct score_args *a,
 			       r->points[p], a->cfg.weight[p], m);
 		}
 	}
-	return r->abnormal ? 4 : RUPCTL_EXIT_OK;
+	return r->abnormal ? RUPCTL_EXIT_ABNORMAL : RUPCTL_EXIT_OK;
 }
 
 int cmd_score(int argc, char **argv)
@@ -248,12 +248,8 @@ int cmd_score(int argc, char **argv)
 		case 'f':
 			fixed = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return RUPCTL_EXIT_OK;
 		default:
-			usage(stderr);
-			return RUPCTL_EXIT_USAGE;
+			return rupctl_opt_other(c, usage);
 		}
 	}
 	if (optind < argc) {

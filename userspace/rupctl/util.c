@@ -100,3 +100,29 @@ void rupctl_json_print(json_t *j)
 	fflush(stdout);
 	json_decref(j);
 }
+
+int rupctl_opt_other(int c, void (*usage)(FILE *f))
+{
+	if (c == 'h') {
+		usage(stdout);
+		return RUPCTL_EXIT_OK;
+	}
+	usage(stderr);
+	return RUPCTL_EXIT_USAGE;
+}
+
+int rupctl_unexpected(const char *what, const char *arg)
+{
+	rupctl_err("%s: unexpected argument \"%s\"", what, arg);
+	return RUPCTL_EXIT_USAGE;
+}
+
+void rupctl_exit_codes_help(FILE *f)
+{
+	fprintf(f,
+		"Exit codes: 0 ok, 1 usage, 2 kernel/netlink error, 3 rup module not\n"
+		"loaded, 4 node abnormal (score), 5 malformed manifest, 6 bad signature\n"
+		"or key, 7 payload differs, 8 rollback refused (release), 9 a file could\n"
+		"not be read or written, 10 refused by the ops server, 11 ops server\n"
+		"unreachable (ops).\n");
+}
