@@ -185,10 +185,10 @@ static struct nlmsghdr *craft(char *buf, enum breakage bad)
 static void test_peer_parse(void **state)
 {
 	char buf[1024];
-	struct rup_peer p;
+	struct rupnl_peer p;
 
 	(void)state;
-	assert_int_equal(rup_nl_parse_peer(craft(buf, GOOD), &p), 0);
+	assert_int_equal(rupnl_parse_peer(craft(buf, GOOD), &p), 0);
 	assert_int_equal(p.region, 7);
 	assert_int_equal(p.node_id[0], 1);
 	assert_int_equal(p.node_id[15], 0xff);
@@ -198,8 +198,8 @@ static void test_peer_parse(void **state)
 	assert_int_equal(p.role, RUP_ROLE_RVS);
 	assert_true(p.term == 1ULL << 40);
 	assert_true(p.rx == 5);
-	assert_true(p.mask & RUP_NL_BIT(RUP_A_OFFER));
-	assert_false(p.mask & RUP_NL_BIT(RUP_A_CHANGED));
+	assert_true(p.mask & RUPNL_BIT(RUP_A_OFFER));
+	assert_false(p.mask & RUPNL_BIT(RUP_A_CHANGED));
 	assert_string_equal(p.offer.version, "2.0.0");
 	assert_int_equal(p.offer.sha256[0], 0xab);
 	assert_true(p.offer.size == 123456789);
@@ -207,15 +207,15 @@ static void test_peer_parse(void **state)
 	assert_string_equal(p.offer.path, "/p/2.0.0");
 	assert_int_equal(p.offer.mask, 0x7c); /* attributes 2..6 */
 
-	assert_int_equal(rup_nl_parse_peer(craft(buf, SHORT_ID), &p), -EPROTO);
-	assert_int_equal(rup_nl_parse_peer(craft(buf, LONG_VERSION), &p),
+	assert_int_equal(rupnl_parse_peer(craft(buf, SHORT_ID), &p), -EPROTO);
+	assert_int_equal(rupnl_parse_peer(craft(buf, LONG_VERSION), &p),
 			 -EPROTO);
-	assert_int_equal(rup_nl_parse_peer(craft(buf, NO_NUL), &p), -EPROTO);
-	assert_int_equal(rup_nl_parse_peer(craft(buf, NO_REGION), &p), -EPROTO);
-	assert_int_equal(rup_nl_parse_peer(craft(buf, SHORT_SHA), &p), -EPROTO);
-	assert_int_equal(rup_nl_parse_peer(craft(buf, BAD_U32), &p), -EPROTO);
-	assert_int_equal(rup_nl_parse_peer(craft(buf, OVERRUN), &p), -EPROTO);
-	assert_int_equal(rup_nl_parse_peer(craft(buf, NO_GENL), &p), -EPROTO);
+	assert_int_equal(rupnl_parse_peer(craft(buf, NO_NUL), &p), -EPROTO);
+	assert_int_equal(rupnl_parse_peer(craft(buf, NO_REGION), &p), -EPROTO);
+	assert_int_equal(rupnl_parse_peer(craft(buf, SHORT_SHA), &p), -EPROTO);
+	assert_int_equal(rupnl_parse_peer(craft(buf, BAD_U32), &p), -EPROTO);
+	assert_int_equal(rupnl_parse_peer(craft(buf, OVERRUN), &p), -EPROTO);
+	assert_int_equal(rupnl_parse_peer(craft(buf, NO_GENL), &p), -EPROTO);
 }
 
 int main(void)

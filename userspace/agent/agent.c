@@ -470,7 +470,7 @@ static void start_register(struct agent *a)
 static void step_election(struct agent *a)
 {
 	struct election_peer *ep = NULL;
-	struct kpeer *peers = NULL;
+	struct rupnl_peer *peers = NULL;
 	enum election_state before = a->eo.state;
 	bool was_rvs = a->eo.self_rvs;
 	size_t n;
@@ -505,7 +505,7 @@ static void step_election(struct agent *a)
 	n = a->npeers;
 	ep = n ? calloc(n, sizeof(*ep)) : NULL;
 	for (size_t i = 0; i < n && ep; i++) {
-		memcpy(ep[i].id, peers[i].id, RUP_NODE_ID_LEN);
+		memcpy(ep[i].id, peers[i].node_id, RUP_NODE_ID_LEN);
 		ep[i].score = peers[i].score;
 		ep[i].role = peers[i].role;
 		ep[i].term = peers[i].term;

@@ -90,7 +90,7 @@ struct agent {
 	bool kernel_ok; /* genl family present and our region set up */
 	bool said_no_module;
 	uint32_t ifindex;
-	struct kpeer *peers; /* the region's table, as of peers_ms */
+	struct rupnl_peer *peers; /* the region's table, as of peers_ms */
 	size_t npeers;
 	bool peers_stale; /* a table event came: dump it again */
 	uint64_t peers_ms;
@@ -125,7 +125,7 @@ struct agent {
 	uint64_t next_report_ms;
 	struct pkgsrv *srv;
 	bool offering;
-	struct koffer offer;
+	struct rupnl_offer offer;
 	struct release_manifest offer_m;
 	bool srv_failed;
 

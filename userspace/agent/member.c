@@ -309,7 +309,7 @@ static void step(struct agent *a)
 }
 
 static void start_job(struct agent *a, const char *version, const char *base,
-		      bool server, const struct koffer *offer)
+		      bool server, const struct rupnl_offer *offer)
 {
 	struct member_job *j = &a->job;
 
@@ -339,12 +339,12 @@ static bool wanted(struct agent *a, const char *v)
 	return semver_cmp(&nv, &mine) > 0;
 }
 
-static const struct kpeer *rvs_peer(struct agent *a)
+static const struct rupnl_peer *rvs_peer(struct agent *a)
 {
 	if (!a->eo.have_rvs || a->eo.self_rvs)
 		return NULL;
 	for (size_t i = 0; i < a->npeers; i++)
-		if (!memcmp(a->peers[i].id, a->eo.rvs_id, RUP_NODE_ID_LEN))
+		if (!memcmp(a->peers[i].node_id, a->eo.rvs_id, RUP_NODE_ID_LEN))
 			return &a->peers[i];
 	return NULL;
 }
@@ -352,7 +352,7 @@ static const struct kpeer *rvs_peer(struct agent *a)
 void member_tick(struct agent *a)
 {
 	struct member_job *j = &a->job;
-	const struct kpeer *p = rvs_peer(a);
+	const struct rupnl_peer *p = rvs_peer(a);
 	char base[600], addr[INET_ADDRSTRLEN];
 
 	if (p)
@@ -367,7 +367,7 @@ void member_tick(struct agent *a)
 					  1000) :
 				 0);
 	}
-	if (p && p->has_offer)
+	if (p && knl_peer_offers(p))
 		snprintf(j->seen_version, sizeof(j->seen_version), "%s",
 			 p->offer.version);
 	if (a->eo.self_rvs || a->hook)
@@ -383,8 +383,8 @@ void member_tick(struct agent *a)
 	}
 	if (j->phase == MEM_WAIT && a->now_ms < j->retry_at_ms)
 		return;
-	if (p && p->has_offer && wanted(a, p->offer.version)) {
-		struct in_addr in = { .s_addr = p->addr };
+	if (p && knl_peer_offers(p) && wanted(a, p->offer.version)) {
+		struct in_addr in = p->addr;
 
 		inet_ntop(AF_INET, &in, addr, sizeof(addr));
 		snprintf(base, sizeof(base), "http://%s:%u%s", addr,

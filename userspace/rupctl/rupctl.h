@@ -46,10 +46,10 @@ bool rupctl_is_help(const char *arg);
 bool rupctl_wants_help(int argc, char **argv);
 
 /* Open the genl client; on failure print why and return the exit code. */
-int rupctl_nl_open(struct rup_nl *nl);
+int rupctl_nl_open(struct rupnl *nl);
 
 /* Print "rupctl: WHAT: <extack or strerror>" and return the exit code. */
-int rupctl_nl_fail(const struct rup_nl *nl, int err, const char *what);
+int rupctl_nl_fail(const struct rupnl *nl, int err, const char *what);
 
 /* The value after argv[*i] (advancing *i), or NULL after printing
  * "WHAT: KEY needs a value".

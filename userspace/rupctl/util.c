@@ -39,9 +39,9 @@ bool rupctl_wants_help(int argc, char **argv)
 	return false;
 }
 
-int rupctl_nl_open(struct rup_nl *nl)
+int rupctl_nl_open(struct rupnl *nl)
 {
-	int err = rup_nl_open(nl);
+	int err = rupnl_open(nl);
 
 	if (err == -ENOENT) {
 		rupctl_err("rup module not loaded");
@@ -54,7 +54,7 @@ int rupctl_nl_open(struct rup_nl *nl)
 	return RUPCTL_EXIT_OK;
 }
 
-int rupctl_nl_fail(const struct rup_nl *nl, int err, const char *what)
+int rupctl_nl_fail(const struct rupnl *nl, int err, const char *what)
 {
 	const char *miss = rup_attr_name(nl->ext_miss_type);
 
@@ -64,13 +64,13 @@ int rupctl_nl_fail(const struct rup_nl *nl, int err, const char *what)
 		return RUPCTL_EXIT_KERNEL;
 	}
 	if (nl->ext_miss_type && miss)
-		rupctl_err("%s: %s (missing %s)", what, rup_nl_errstr(nl, err),
+		rupctl_err("%s: %s (missing %s)", what, rupnl_errstr(nl, err),
 			   miss);
 	else if (nl->ext_miss_type)
 		rupctl_err("%s: %s (missing attribute %u)", what,
-			   rup_nl_errstr(nl, err), nl->ext_miss_type);
+			   rupnl_errstr(nl, err), nl->ext_miss_type);
 	else
-		rupctl_err("%s: %s", what, rup_nl_errstr(nl, err));
+		rupctl_err("%s: %s", what, rupnl_errstr(nl, err));
 	return RUPCTL_EXIT_KERNEL;
 }
 
