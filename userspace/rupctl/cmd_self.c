@@ -71,6 +71,39 @@ static int parse_offer_opt(const char *what, const char *k, const char *v,
 	return 0;
 }
 
+/* "offer VERSION" (at argv[*i], value @v) and the offer keywords after it,
+ * or "offer none" (an empty nest: withdraw).
+ */
+static int parse_offer(int *i, int argc, char **argv, const char *what,
+		       const char *v, struct rupnl_self *s)
+{
+	int err;
+
+	s->mask |= RUPNL_BIT(RUP_A_OFFER);
+	if (!strcmp(v, "none"))
+		return 0;
+	if (copy_str(what, "offer", v, s->offer.version,
+		     sizeof(s->offer.version)))
+		return RUPCTL_EXIT_USAGE;
+	s->offer.mask |= RUPNL_BIT(RUP_OFFER_A_VERSION);
+	/* Offer keywords follow until the first other word. */
+	while (*i + 1 < argc) {
+		const char *ok = argv[*i + 1];
+
+		if (strcmp(ok, "sha256") && strcmp(ok, "size") &&
+		    strcmp(ok, "port") && strcmp(ok, "path"))
+			break;
+		++*i;
+		v = rupctl_arg(i, argc, argv, what);
+		if (!v)
+			return RUPCTL_EXIT_USAGE;
+		err = parse_offer_opt(what, ok, v, &s->offer);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int parse_set(int argc, char **argv, const char *what,
 		     struct rupnl_self *s)
 {
@@ -119,29 +152,9 @@ static int parse_set(int argc, char **argv, const char *what,
 				return rupctl_bad_value(what, k, v, "a number");
 			s->mask |= RUPNL_BIT(RUP_A_TERM);
 		} else if (!strcmp(k, "offer")) {
-			s->mask |= RUPNL_BIT(RUP_A_OFFER);
-			if (!strcmp(v, "none"))
-				continue; /* empty nest: withdraw */
-			if (copy_str(what, "offer", v, s->offer.version,
-				     sizeof(s->offer.version)))
-				return RUPCTL_EXIT_USAGE;
-			s->offer.mask |= RUPNL_BIT(RUP_OFFER_A_VERSION);
-			/* Offer keywords follow until the first other word. */
-			while (i + 1 < argc) {
-				const char *ok = argv[i + 1];
-
-				if (strcmp(ok, "sha256") &&
-				    strcmp(ok, "size") && strcmp(ok, "port") &&
-				    strcmp(ok, "path"))
-					break;
-				i++;
-				v = rupctl_arg(&i, argc, argv, what);
-				if (!v)
-					return RUPCTL_EXIT_USAGE;
-				err = parse_offer_opt(what, ok, v, &s->offer);
-				if (err)
-					return err;
-			}
+			err = parse_offer(&i, argc, argv, what, v, s);
+			if (err)
+				return err;
 		} else {
 			rupctl_err(
 				"%s: unknown option \"%s\"; see \"rupctl self help\"",
@@ -221,7 +234,7 @@ static int region_id_cb(const struct rupnl_region *r, void *arg)
 
 static int self_show(int argc, char **argv)
 {
-	char what[64] = "self show", id[2 * RUP_NODE_ID_LEN + 1];
+	char what[64], id[2 * RUP_NODE_ID_LEN + 1];
 	struct ids ids = { 0 };
 	json_t *j = NULL, *regions = NULL;
 	struct rupnl_self s;
@@ -230,16 +243,11 @@ static int self_show(int argc, char **argv)
 	size_t i;
 	int err;
 
-	if (argc > 2) {
-		rupctl_err("self show: too many arguments");
-		return RUPCTL_EXIT_USAGE;
-	}
+	err = rupctl_region_arg(argc, argv, "self show", NULL, what,
+				sizeof(what), &region);
+	if (err)
+		return err;
 	if (argc == 2) {
-		snprintf(what, sizeof(what), "self show %.20s", argv[1]);
-		if (parse_u32(argv[1], UINT32_MAX, &region) ||
-		    region == RUPNL_NO_REGION)
-			return rupctl_bad_value("self show", "region", argv[1],
-						"a number");
 		ids.v = malloc(sizeof(*ids.v));
 		if (!ids.v)
 			return RUPCTL_EXIT_KERNEL;
