@@ -78,9 +78,9 @@ static void print_table(const struct peer_list *l)
 int cmd_peers(int argc, char **argv)
 {
 	struct peer_list l = { 0 };
-	uint32_t region = RUPNL_NO_REGION;
+	uint32_t region;
 	struct rupnl nl;
-	char what[64] = "peers";
+	char what[64];
 	int err, tries;
 	size_t i;
 
@@ -88,18 +88,10 @@ int cmd_peers(int argc, char **argv)
 		usage(stdout);
 		return RUPCTL_EXIT_OK;
 	}
-	if (argc > 2) {
-		rupctl_err("peers: too many arguments");
-		usage(stderr);
-		return RUPCTL_EXIT_USAGE;
-	}
-	if (argc == 2) {
-		snprintf(what, sizeof(what), "peers %.20s", argv[1]);
-		if (parse_u32(argv[1], UINT32_MAX, &region) ||
-		    region == RUPNL_NO_REGION)
-			return rupctl_bad_value("peers", "region", argv[1],
-						"a number");
-	}
+	err = rupctl_region_arg(argc, argv, "peers", usage, what, sizeof(what),
+				&region);
+	if (err)
+		return err;
 	err = rupctl_nl_open(&nl);
 	if (err)
 		return err;

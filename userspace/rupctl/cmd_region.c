@@ -256,11 +256,7 @@ static int region_show(int argc, char **argv)
 	} else {
 		err = rupnl_region_dump(&nl, show_cb, list);
 	}
-	if (err)
-		err = rupctl_nl_fail(&nl, err, what);
-	else if (list)
-		rupctl_json_print(json_incref(list));
-	rupnl_close(&nl);
+	err = rupctl_nl_done(&nl, err, what, list);
 out:
 	json_decref(list);
 	return err;

@@ -70,6 +70,21 @@ int rupctl_opt_other(int c, void (*usage)(FILE *f));
 /* Print "WHAT: unexpected argument "ARG"" and return RUPCTL_EXIT_USAGE. */
 int rupctl_unexpected(const char *what, const char *arg);
 
+/*
+ * The optional REGION of "CMD [REGION]" (argv[0] is CMD's verb): *region is
+ * RUPNL_NO_REGION without one, @what "CMD REGION" for messages. Too many
+ * arguments print @usage (if given) on stderr. 0 or RUPCTL_EXIT_USAGE.
+ */
+int rupctl_region_arg(int argc, char **argv, const char *cmd,
+		      void (*usage)(FILE *f), char *what, size_t whatlen,
+		      uint32_t *region);
+
+/*
+ * End of a read command: on @err print why (rupctl_nl_fail), else print
+ * @list when given (-j); close @nl. Returns the exit code.
+ */
+int rupctl_nl_done(struct rupnl *nl, int err, const char *what, json_t *list);
+
 /* Print @j as one line (or indented with -p), flush, release it. */
 void rupctl_json_print(json_t *j);
 

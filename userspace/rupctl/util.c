@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "parse.h"
 #include "rupctl.h"
 
 struct rupctl_opts rupctl_opts;
@@ -125,4 +126,35 @@ void rupctl_exit_codes_help(FILE *f)
 		"or key, 7 payload differs, 8 rollback refused (release), 9 a file could\n"
 		"not be read or written, 10 refused by the ops server, 11 ops server\n"
 		"unreachable (ops).\n");
+}
+
+int rupctl_region_arg(int argc, char **argv, const char *cmd,
+		      void (*usage)(FILE *f), char *what, size_t whatlen,
+		      uint32_t *region)
+{
+	*region = RUPNL_NO_REGION;
+	snprintf(what, whatlen, "%s", cmd);
+	if (argc > 2) {
+		rupctl_err("%s: too many arguments", cmd);
+		if (usage)
+			usage(stderr);
+		return RUPCTL_EXIT_USAGE;
+	}
+	if (argc < 2)
+		return 0;
+	snprintf(what, whatlen, "%s %.20s", cmd, argv[1]);
+	if (parse_u32(argv[1], UINT32_MAX, region) ||
+	    *region == RUPNL_NO_REGION)
+		return rupctl_bad_value(cmd, "region", argv[1], "a number");
+	return 0;
+}
+
+int rupctl_nl_done(struct rupnl *nl, int err, const char *what, json_t *list)
+{
+	if (err)
+		err = rupctl_nl_fail(nl, err, what);
+	else if (list)
+		rupctl_json_print(json_incref(list));
+	rupnl_close(nl);
+	return err;
 }
