@@ -15,6 +15,7 @@
 #include "../../userspace/lib/names.h"
 #include "../../userspace/lib/nl.h"
 #include "../../userspace/lib/parse.h"
+#include "../../userspace/rupctl/rupctl.h"
 
 static void test_numbers(void **state)
 {
@@ -218,12 +219,47 @@ static void test_peer_parse(void **state)
 	assert_int_equal(rupnl_parse_peer(craft(buf, NO_GENL), &p), -EPROTO);
 }
 
+/* "CMD [REGION]": the region, or none; a bad or extra word is a usage error. */
+static void test_region_arg(void **state)
+{
+	char *none[] = { "peers", NULL }, *one[] = { "peers", "7", NULL },
+	     *bad[] = { "peers", "x", NULL },
+	     *all[] = { "peers", "4294967295", NULL },
+	     *two[] = { "peers", "1", "2", NULL };
+	char what[64];
+	uint32_t r;
+
+	(void)state;
+	assert_int_equal(rupctl_region_arg(1, none, "peers", NULL, what,
+					   sizeof(what), &r),
+			 RUPCTL_EXIT_OK);
+	assert_true(r == RUPNL_NO_REGION);
+	assert_string_equal(what, "peers");
+	assert_int_equal(rupctl_region_arg(2, one, "peers", NULL, what,
+					   sizeof(what), &r),
+			 RUPCTL_EXIT_OK);
+	assert_int_equal(r, 7);
+	assert_string_equal(what, "peers 7");
+	assert_int_equal(rupctl_region_arg(2, bad, "peers", NULL, what,
+					   sizeof(what), &r),
+			 RUPCTL_EXIT_USAGE);
+	assert_int_equal(rupctl_region_arg(2, all, "peers", NULL, what,
+					   sizeof(what), &r),
+			 RUPCTL_EXIT_USAGE);
+	assert_int_equal(rupctl_region_arg(3, two, "peers", NULL, what,
+					   sizeof(what), &r),
+			 RUPCTL_EXIT_USAGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_numbers),	   cmocka_unit_test(test_ms),
-		cmocka_unit_test(test_hex),	   cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_ms),
+		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_peer_parse),
+		cmocka_unit_test(test_region_arg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
