@@ -63,7 +63,7 @@ static void test_count_none_when_current(void **state)
 static void test_count_members_and_self(void **state)
 {
 	struct rupnl_peer p[3] = { peer(1, "1.0.0", 0), peer(2, "2.0.0", 0),
-			      peer(3, "0.5.0", 0) };
+				   peer(3, "0.5.0", 0) };
 	struct need_view v = { SELF, "1.2.0", p, 3 };
 
 	(void)state;
@@ -74,7 +74,8 @@ static void test_count_members_and_self(void **state)
 
 static void test_report_states_and_convergence(void **state)
 {
-	struct rupnl_peer p[2] = { peer(0x11, "2.0.0", 0), peer(0x22, "1.0.0", 0) };
+	struct rupnl_peer p[2] = { peer(0x11, "2.0.0", 0),
+				   peer(0x22, "1.0.0", 0) };
 	struct need_view v = { SELF, "1.0.0", p, 2 };
 	json_t *reg =
 		json_pack("[s,s,s,s]", HEX("11"), HEX("22"), HEX("33"), SELF);
