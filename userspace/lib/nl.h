@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Generic netlink client for the `rup` family (libmnl). Used by the rupctl
- * commands and by the agent daemon; it never prints: errors come back as
- * -errno with the kernel's extack text in nl->ext.
+ * Generic netlink client for the `rup` family (libmnl), the one parser of
+ * its contract (include/uapi/linux/rup.h): used by the rupctl commands, the
+ * agent (agent/knl.c), rup-nl-test and bench knl. Its names carry a rupnl
+ * prefix, apart from the kernel's and the beacon codec's (include/rup).
+ * It never prints: errors come back as -errno with the kernel's extack
+ * text in nl->ext.
  */
 #ifndef RUP_LIB_NL_H
 #define RUP_LIB_NL_H
