@@ -44,7 +44,10 @@ out=$(ops ops status)
 check "status text shows the rollout" grep -q '^rollout 1 2.0.0: running' <<<"$out"
 check "status text shows the member" grep -q "^  $n1 1.0.0" <<<"$out"
 check "status JSON" [ "$(ops -j ops status | jq -r '.regions[0].members[0].node_id')" = "$n1" ]
-check "releases JSON" [ "$(ops ops releases | jq -r '.releases[0].version')" = 2.0.0 ]
+check "releases JSON" [ "$(ops -j ops releases | jq -r '.releases[0].version')" = 2.0.0 ]
+check "releases table" grep -q '^2\.0\.0 .*>=1\.0\.0,<2\.0\.0 .* yes .*ops test$' <<<"$(ops ops releases)"
+ops ops status --bogus 2>"$T/err"
+check "unknown argument exits 1" [ $? = 1 ] && grep -q 'unexpected argument "--bogus"' "$T/err"
 check "rupctl ops cancel" [ "$(ops ops cancel 1)" = "rollout 1 cancelled: 1 task(s)" ]
 ops ops cancel 1 2>"$T/err"
 check "  again exits 10" [ $? = 10 ]
@@ -54,6 +57,10 @@ ops ops key 0 promote 2>"$T/err"
 check "  promote again exits 10" [ $? = 10 ]
 ops ops key 0 shred 2>"$T/err"
 check "  bad action exits 1" [ $? = 1 ]
+check "rupctl -j ops key -> JSON reply" [ "$(ops -j ops key 0 stage | jq -r .next_key_staged)" = true ]
+n2=$(nid 2)
+register "$n2" 10
+check "rupctl -j ops remove -> JSON reply" [ "$(ops -j ops remove "$n2" | jq -r .removed)" = true ]
 check "rupctl ops remove" [ "$(ops ops remove "$n1")" = "node $n1 removed" ]
 check "  node gone" [ "$(sq "SELECT COUNT(*) FROM nodes")" = 0 ]
 RUP_ADMIN_TOKEN_FILE='' RUP_ADMIN_TOKEN=wrong-token-0123456789 ops ops status 2>"$T/err"

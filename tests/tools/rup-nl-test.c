@@ -14,6 +14,8 @@
  *         raw=TYPE:HEX (any attribute, for malformed requests)
  *
  * Exit: 0 ok, 1 the kernel refused (errno and extack on stderr), 2 usage.
+ * Socket, family and errors go through the library's genl client (nl.h);
+ * requests are built here attribute by attribute.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,13 +24,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/rup.h>
+
+#include "nl.h"
 
 #define PROG "rup-nl-test"
 
@@ -316,121 +319,55 @@ static int print_msg(const struct nlmsghdr *nlh, void *data)
 	mnl_attr_parse(nlh, sizeof(*g), print_attr, NULL);
 	printf("\n");
 	fflush(stdout);
-	return MNL_CB_OK;
+	return 0;
 }
-
-static int family_attr(const struct nlattr *a, void *data)
-{
-	int *ids = data;
-	const struct nlattr *grp, *ga;
-
-	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
-		ids[0] = mnl_attr_get_u16(a);
-	if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
-		return MNL_CB_OK;
-	mnl_attr_for_each_nested(grp, a)
-	{
-		int id = -1, match = 0;
-
-		mnl_attr_for_each_nested(ga, grp)
-		{
-			if (mnl_attr_get_type(ga) == CTRL_ATTR_MCAST_GRP_ID)
-				id = mnl_attr_get_u32(ga);
-			if (mnl_attr_get_type(ga) == CTRL_ATTR_MCAST_GRP_NAME &&
-			    !strcmp(mnl_attr_get_str(ga), RUP_MCGRP_EVENTS))
-				match = 1;
-		}
-		if (match)
-			ids[1] = id;
-	}
-	return MNL_CB_OK;
-}
-
-static int family_cb(const struct nlmsghdr *nlh, void *data)
-{
-	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr,
-			      data);
-}
-
-/* mnl_cb_run() hides the extack; read it from the error message here. */
-static int err_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a;
-
-	(void)data;
-	if (e->error) {
-		errno = -e->error;
-		if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-			unsigned int off = sizeof(*e);
-
-			if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-				off += e->msg.nlmsg_len - sizeof(e->msg);
-			mnl_attr_for_each(a, nlh,
-					  off) if (mnl_attr_get_type(a) ==
-						   NLMSGERR_ATTR_MSG)
-				fprintf(stderr, PROG ": extack: %s\n",
-					mnl_attr_get_str(a));
-		}
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_STOP;
-}
-
-/* A failed dump ends in NLMSG_DONE with the error and its extack. */
-static int done_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const int *err = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a;
-
-	(void)data;
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(int)) || !*err)
-		return MNL_CB_STOP;
-	errno = -*err;
-	mnl_attr_for_each(a, nlh, sizeof(int)) if (mnl_attr_get_type(a) ==
-						   NLMSGERR_ATTR_MSG)
-		fprintf(stderr, PROG ": extack: %s\n", mnl_attr_get_str(a));
-	return MNL_CB_ERROR;
-}
-
-static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
-	[NLMSG_ERROR] = err_cb,
-	[NLMSG_DONE] = done_cb,
-};
 
 /* Runs one request; returns 0 or prints the error and extack, returns 1. */
-static int run(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
-	       void *data)
+static int run(struct rupnl *nl, struct nlmsghdr *nlh)
 {
-	static char buf[32768];
-	unsigned int seq = nlh->nlmsg_seq, portid = mnl_socket_get_portid(nl);
-	int ret;
+	int err = rupnl_talk(nl, nlh, print_msg, NULL);
 
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		perror(PROG ": send");
+	/* A dump that raced a change printed what it saw: that is the reply. */
+	if (!err || (err == -EINTR && nl->dump_intr))
+		return 0;
+	if (nl->ext[0])
+		fprintf(stderr, PROG ": extack: %s\n", nl->ext);
+	fprintf(stderr, PROG ": %s\n", strerror(-err));
+	return 1;
+}
+
+/* Events as they come; nlctrl's notifications (joined by the library to
+ * see rmmod) are not ours to print.
+ */
+static int monitor(struct rupnl *nl)
+{
+	ssize_t n;
+	int len;
+	const struct nlmsghdr *nlh;
+
+	if (rupnl_join_events(nl)) {
+		perror(PROG ": join events");
 		return 1;
 	}
-	do {
-		ret = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (ret <= 0)
-			break;
-		ret = mnl_cb_run2(buf, ret, seq, portid, cb, data, ctl_cbs,
-				  NLMSG_MIN_TYPE);
-	} while (ret > 0);
-	if (ret < 0) {
-		fprintf(stderr, PROG ": %s\n", strerror(errno));
-		return 1;
+	printf("monitoring\n");
+	fflush(stdout);
+	for (;;) {
+		n = mnl_socket_recvfrom(nl->sock, nl->rx, RUPNL_BUFSZ);
+		if (n <= 0)
+			return 1;
+		len = (int)n;
+		for (nlh = (const struct nlmsghdr *)nl->rx;
+		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
+			if (nlh->nlmsg_type == nl->family)
+				print_msg(nlh, NULL);
 	}
-	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl;
+	struct rupnl nl;
 	struct nlmsghdr *nlh;
-	struct genlmsghdr *g;
-	int ids[2] = { -1, -1 }, cmd = -1, one = 1, i, flags;
+	int cmd = -1, i, flags = 0, rc;
 
 	if (argc < 2)
 		die("usage: see the comment at the top of %s", __FILE__);
@@ -440,57 +377,26 @@ int main(int argc, char **argv)
 	if (cmd < 0 && strcmp(argv[1], "monitor"))
 		die("unknown command \"%s\"", argv[1]);
 
-	nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		perror(PROG ": netlink");
-		return 1;
-	}
-	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
-
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = time(NULL);
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = CTRL_CMD_GETFAMILY;
-	g->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, RUP_GENL_NAME);
-	if (run(nl, nlh, family_cb, ids) || ids[0] < 0) {
+	rc = rupnl_open(&nl);
+	if (rc == -ENOENT) {
 		fprintf(stderr, PROG ": rup module not loaded\n");
 		return 1;
 	}
-
-	if (cmd < 0) {
-		if (mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &ids[1],
-					  sizeof(ids[1])) < 0) {
-			perror(PROG ": join events");
-			return 1;
-		}
-		printf("monitoring\n");
-		fflush(stdout);
-		for (;;) {
-			int n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-
-			if (n <= 0)
-				return 1;
-			mnl_cb_run(buf, n, 0, 0, print_msg, NULL);
-		}
+	if (rc) {
+		fprintf(stderr, PROG ": netlink: %s\n", strerror(-rc));
+		return 1;
 	}
-
-	flags = NLM_F_REQUEST | NLM_F_ACK;
+	if (cmd < 0)
+		return monitor(&nl);
 	if ((cmd == RUP_CMD_PEER_GET || cmd == RUP_CMD_REGION_GET ||
 	     cmd == RUP_CMD_STATS_GET) &&
 	    !(argc > 2 && cmd != RUP_CMD_PEER_GET))
 		flags |= NLM_F_DUMP;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = ids[0];
-	nlh->nlmsg_flags = flags;
-	nlh->nlmsg_seq = time(NULL) + 1;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = RUP_GENL_VERSION;
+	/* Attributes go in as given, so malformed requests reach the kernel. */
+	nlh = rupnl_msg(&nl, cmd, flags);
 	for (i = 2; i < argc; i++)
 		put_attr(nlh, argv[i]);
-	return run(nl, nlh, print_msg, NULL);
+	rc = run(&nl, nlh);
+	rupnl_close(&nl);
+	return rc;
 }

@@ -18,12 +18,12 @@ static void setup_release(const char *range, const char *version)
 	assert_int_equal(semver_parse(version, &rel, NULL, 0), 0);
 }
 
-static struct kpeer peer(uint8_t idb, const char *version, uint32_t role)
+static struct rupnl_peer peer(uint8_t idb, const char *version, uint32_t role)
 {
-	struct kpeer p;
+	struct rupnl_peer p;
 
 	memset(&p, 0, sizeof(p));
-	memset(p.id, idb, sizeof(p.id));
+	memset(p.node_id, idb, sizeof(p.node_id));
 	strcpy(p.version, version);
 	p.role = role;
 	return p;
@@ -52,7 +52,7 @@ static void test_classify(void **state)
 
 static void test_count_none_when_current(void **state)
 {
-	struct kpeer p[2] = { peer(1, "2.0.0", 0), peer(2, "2.1.0", 0) };
+	struct rupnl_peer p[2] = { peer(1, "2.0.0", 0), peer(2, "2.1.0", 0) };
 	struct need_view v = { SELF, "2.0.0", p, 2 };
 
 	(void)state;
@@ -62,8 +62,8 @@ static void test_count_none_when_current(void **state)
 
 static void test_count_members_and_self(void **state)
 {
-	struct kpeer p[3] = { peer(1, "1.0.0", 0), peer(2, "2.0.0", 0),
-			      peer(3, "0.5.0", 0) };
+	struct rupnl_peer p[3] = { peer(1, "1.0.0", 0), peer(2, "2.0.0", 0),
+				   peer(3, "0.5.0", 0) };
 	struct need_view v = { SELF, "1.2.0", p, 3 };
 
 	(void)state;
@@ -74,7 +74,8 @@ static void test_count_members_and_self(void **state)
 
 static void test_report_states_and_convergence(void **state)
 {
-	struct kpeer p[2] = { peer(0x11, "2.0.0", 0), peer(0x22, "1.0.0", 0) };
+	struct rupnl_peer p[2] = { peer(0x11, "2.0.0", 0),
+				   peer(0x22, "1.0.0", 0) };
 	struct need_view v = { SELF, "1.0.0", p, 2 };
 	json_t *reg =
 		json_pack("[s,s,s,s]", HEX("11"), HEX("22"), HEX("33"), SELF);
@@ -141,7 +142,7 @@ static void test_report_states_and_convergence(void **state)
 
 static void test_report_skips_unlisted_nodes(void **state)
 {
-	struct kpeer p[1] = { peer(0x44, "1.0.0", 0) };
+	struct rupnl_peer p[1] = { peer(0x44, "1.0.0", 0) };
 	struct need_view v = { SELF, "2.0.0", p, 1 };
 	struct need_summary sum;
 	json_t *arr;

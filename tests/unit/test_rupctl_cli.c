@@ -15,6 +15,7 @@
 #include "../../userspace/lib/names.h"
 #include "../../userspace/lib/nl.h"
 #include "../../userspace/lib/parse.h"
+#include "../../userspace/rupctl/rupctl.h"
 
 static void test_numbers(void **state)
 {
@@ -185,10 +186,10 @@ static struct nlmsghdr *craft(char *buf, enum breakage bad)
 static void test_peer_parse(void **state)
 {
 	char buf[1024];
-	struct rup_peer p;
+	struct rupnl_peer p;
 
 	(void)state;
-	assert_int_equal(rup_nl_parse_peer(craft(buf, GOOD), &p), 0);
+	assert_int_equal(rupnl_parse_peer(craft(buf, GOOD), &p), 0);
 	assert_int_equal(p.region, 7);
 	assert_int_equal(p.node_id[0], 1);
 	assert_int_equal(p.node_id[15], 0xff);
@@ -198,8 +199,8 @@ static void test_peer_parse(void **state)
 	assert_int_equal(p.role, RUP_ROLE_RVS);
 	assert_true(p.term == 1ULL << 40);
 	assert_true(p.rx == 5);
-	assert_true(p.mask & RUP_NL_BIT(RUP_A_OFFER));
-	assert_false(p.mask & RUP_NL_BIT(RUP_A_CHANGED));
+	assert_true(p.mask & RUPNL_BIT(RUP_A_OFFER));
+	assert_false(p.mask & RUPNL_BIT(RUP_A_CHANGED));
 	assert_string_equal(p.offer.version, "2.0.0");
 	assert_int_equal(p.offer.sha256[0], 0xab);
 	assert_true(p.offer.size == 123456789);
@@ -207,23 +208,58 @@ static void test_peer_parse(void **state)
 	assert_string_equal(p.offer.path, "/p/2.0.0");
 	assert_int_equal(p.offer.mask, 0x7c); /* attributes 2..6 */
 
-	assert_int_equal(rup_nl_parse_peer(craft(buf, SHORT_ID), &p), -EPROTO);
-	assert_int_equal(rup_nl_parse_peer(craft(buf, LONG_VERSION), &p),
+	assert_int_equal(rupnl_parse_peer(craft(buf, SHORT_ID), &p), -EPROTO);
+	assert_int_equal(rupnl_parse_peer(craft(buf, LONG_VERSION), &p),
 			 -EPROTO);
-	assert_int_equal(rup_nl_parse_peer(craft(buf, NO_NUL), &p), -EPROTO);
-	assert_int_equal(rup_nl_parse_peer(craft(buf, NO_REGION), &p), -EPROTO);
-	assert_int_equal(rup_nl_parse_peer(craft(buf, SHORT_SHA), &p), -EPROTO);
-	assert_int_equal(rup_nl_parse_peer(craft(buf, BAD_U32), &p), -EPROTO);
-	assert_int_equal(rup_nl_parse_peer(craft(buf, OVERRUN), &p), -EPROTO);
-	assert_int_equal(rup_nl_parse_peer(craft(buf, NO_GENL), &p), -EPROTO);
+	assert_int_equal(rupnl_parse_peer(craft(buf, NO_NUL), &p), -EPROTO);
+	assert_int_equal(rupnl_parse_peer(craft(buf, NO_REGION), &p), -EPROTO);
+	assert_int_equal(rupnl_parse_peer(craft(buf, SHORT_SHA), &p), -EPROTO);
+	assert_int_equal(rupnl_parse_peer(craft(buf, BAD_U32), &p), -EPROTO);
+	assert_int_equal(rupnl_parse_peer(craft(buf, OVERRUN), &p), -EPROTO);
+	assert_int_equal(rupnl_parse_peer(craft(buf, NO_GENL), &p), -EPROTO);
+}
+
+/* "CMD [REGION]": the region, or none; a bad or extra word is a usage error. */
+static void test_region_arg(void **state)
+{
+	char *none[] = { "peers", NULL }, *one[] = { "peers", "7", NULL },
+	     *bad[] = { "peers", "x", NULL },
+	     *all[] = { "peers", "4294967295", NULL },
+	     *two[] = { "peers", "1", "2", NULL };
+	char what[64];
+	uint32_t r;
+
+	(void)state;
+	assert_int_equal(rupctl_region_arg(1, none, "peers", NULL, what,
+					   sizeof(what), &r),
+			 RUPCTL_EXIT_OK);
+	assert_true(r == RUPNL_NO_REGION);
+	assert_string_equal(what, "peers");
+	assert_int_equal(rupctl_region_arg(2, one, "peers", NULL, what,
+					   sizeof(what), &r),
+			 RUPCTL_EXIT_OK);
+	assert_int_equal(r, 7);
+	assert_string_equal(what, "peers 7");
+	assert_int_equal(rupctl_region_arg(2, bad, "peers", NULL, what,
+					   sizeof(what), &r),
+			 RUPCTL_EXIT_USAGE);
+	assert_int_equal(rupctl_region_arg(2, all, "peers", NULL, what,
+					   sizeof(what), &r),
+			 RUPCTL_EXIT_USAGE);
+	assert_int_equal(rupctl_region_arg(3, two, "peers", NULL, what,
+					   sizeof(what), &r),
+			 RUPCTL_EXIT_USAGE);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_numbers),	   cmocka_unit_test(test_ms),
-		cmocka_unit_test(test_hex),	   cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_ms),
+		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_peer_parse),
+		cmocka_unit_test(test_region_arg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/event.h>
-#include <getopt.h>
 #include <ifaddrs.h>
 #include <inttypes.h>
 #include <net/if.h>
@@ -21,7 +20,6 @@
 #include <time.h>
 
 #include "parse.h"
-#include "../rupctl/rupctl.h"
 #include "agent.h"
 #include "fetch.h"
 #include "hook.h"
@@ -472,7 +470,7 @@ static void start_register(struct agent *a)
 static void step_election(struct agent *a)
 {
 	struct election_peer *ep = NULL;
-	struct kpeer *peers = NULL;
+	struct rupnl_peer *peers = NULL;
 	enum election_state before = a->eo.state;
 	bool was_rvs = a->eo.self_rvs;
 	size_t n;
@@ -507,7 +505,7 @@ static void step_election(struct agent *a)
 	n = a->npeers;
 	ep = n ? calloc(n, sizeof(*ep)) : NULL;
 	for (size_t i = 0; i < n && ep; i++) {
-		memcpy(ep[i].id, peers[i].id, RUP_NODE_ID_LEN);
+		memcpy(ep[i].id, peers[i].node_id, RUP_NODE_ID_LEN);
 		ep[i].score = peers[i].score;
 		ep[i].role = peers[i].role;
 		ep[i].term = peers[i].term;
@@ -604,16 +602,6 @@ static int make_dir(const char *path, mode_t mode)
 	return mkdir(tmp, mode) && errno != EEXIST ? -1 : 0;
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: rupctl agent [--config FILE] [--debug]\n"
-		"Run the rup node agent in the foreground (see docs/AGENT.md).\n"
-		"  -c, --config FILE  configuration (default %s)\n"
-		"  -d, --debug        debug logging\n",
-		AGENT_DEFAULT_CONFIG);
-}
-
 static void shutdown_agent(struct agent *a)
 {
 	rvs_stop(a);
@@ -635,63 +623,33 @@ static void shutdown_agent(struct agent *a)
 	free(a->job.manifest);
 }
 
-int cmd_agent(int argc, char **argv)
+/* Configuration, log level, directories and saved state; 0 or -1 with @err. */
+static int load_setup(struct agent *a, const char *config, bool debug,
+		      char *err, size_t errlen)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "debug", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *config = AGENT_DEFAULT_CONFIG;
-	static struct agent ag;
-	struct agent *a = &ag;
-	char err[512];
-	bool debug = false;
-	int c, lvl;
+	int lvl;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:dh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'd':
-			debug = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return RUPCTL_EXIT_OK;
-		default:
-			usage(stderr);
-			return RUPCTL_EXIT_USAGE;
-		}
-	}
 	agent_config_defaults(&a->cfg);
-	if (agent_config_load(&a->cfg, config, err, sizeof(err)) ||
-	    agent_config_finish(&a->cfg, err, sizeof(err))) {
-		rupctl_err("agent: %s", err);
-		return RUPCTL_EXIT_USAGE;
-	}
+	if (agent_config_load(&a->cfg, config, err, errlen) ||
+	    agent_config_finish(&a->cfg, err, errlen))
+		return -1;
 	lvl = alog_parse_level(a->cfg.log_level);
 	if (lvl < 0) {
-		rupctl_err(
-			"agent: [node] log_level: \"%s\" is not error, warn, info or debug",
+		snprintf(
+			err, errlen,
+			"[node] log_level: \"%s\" is not error, warn, info or debug",
 			a->cfg.log_level);
-		return RUPCTL_EXIT_USAGE;
+		return -1;
 	}
 	alog_max = debug ? ALOG_DEBUG : (enum alog_level)lvl;
 	if (make_dir(a->cfg.state_dir, 0700) ||
 	    make_dir(a->cfg.store_dir, 0755)) {
-		rupctl_err("agent: cannot create %s or %s: %s",
-			   a->cfg.state_dir, a->cfg.store_dir, strerror(errno));
-		return RUPCTL_EXIT_USAGE;
+		snprintf(err, errlen, "cannot create %s or %s: %s",
+			 a->cfg.state_dir, a->cfg.store_dir, strerror(errno));
+		return -1;
 	}
-	if (state_load(a->cfg.state_dir, &a->st, a->cfg.version, err,
-		       sizeof(err))) {
-		rupctl_err("agent: %s", err);
-		return RUPCTL_EXIT_USAGE;
-	}
+	if (state_load(a->cfg.state_dir, &a->st, a->cfg.version, err, errlen))
+		return -1;
 	score_config_default(&a->scfg);
 	a->scfg.weight[SCORE_CPU] = a->cfg.w_cpu;
 	a->scfg.weight[SCORE_MEM] = a->cfg.w_mem;
@@ -701,12 +659,16 @@ int cmd_agent(int argc, char **argv)
 	a->scfg.weight[SCORE_RTT] = a->cfg.w_rtt;
 	a->scfg.fixed = a->cfg.fixed_score;
 	a->scfg.fixed_score = a->cfg.score;
-	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
 
+/* The event loop's timers, signals and link watch. */
+static int start_events(struct agent *a, char *err, size_t errlen)
+{
 	a->base = event_base_new();
 	if (!a->base || fetch_global_init(a->base)) {
-		rupctl_err("agent: cannot set up the event loop");
-		return RUPCTL_EXIT_USAGE;
+		snprintf(err, errlen, "cannot set up the event loop");
+		return -1;
 	}
 	backoff_init(&a->reg_bo, 500, a->cfg.retry_max_s * 1000);
 	backoff_init(&a->poll_bo, 500, a->cfg.retry_max_s * 1000);
@@ -724,11 +686,11 @@ int cmd_agent(int argc, char **argv)
 				     EV_READ | EV_PERSIST, on_lw, a);
 		event_add(a->lw_ev, NULL);
 	}
-	a->score = compute_score(a);
-	arm_tick(a);
-	tick(a);
-	event_base_dispatch(a->base);
-	shutdown_agent(a);
+	return 0;
+}
+
+static void stop_events(struct agent *a)
+{
 	event_free(a->tick_ev);
 	event_free(a->kick_ev);
 	event_free(a->sig_term);
@@ -739,6 +701,24 @@ int cmd_agent(int argc, char **argv)
 		score_linkwatch_close(a->lw);
 	fetch_global_exit();
 	event_base_free(a->base);
+}
+
+int agent_run(const char *config, bool debug, char *err, size_t errlen)
+{
+	static struct agent ag;
+	struct agent *a = &ag;
+
+	if (load_setup(a, config, debug, err, errlen))
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	if (start_events(a, err, errlen))
+		return -1;
+	a->score = compute_score(a);
+	arm_tick(a);
+	tick(a);
+	event_base_dispatch(a->base);
+	shutdown_agent(a);
+	stop_events(a);
 	ainfo("stopped");
-	return RUPCTL_EXIT_OK;
+	return 0;
 }

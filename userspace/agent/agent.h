@@ -90,7 +90,7 @@ struct agent {
 	bool kernel_ok; /* genl family present and our region set up */
 	bool said_no_module;
 	uint32_t ifindex;
-	struct kpeer *peers; /* the region's table, as of peers_ms */
+	struct rupnl_peer *peers; /* the region's table, as of peers_ms */
 	size_t npeers;
 	bool peers_stale; /* a table event came: dump it again */
 	uint64_t peers_ms;
@@ -125,7 +125,7 @@ struct agent {
 	uint64_t next_report_ms;
 	struct pkgsrv *srv;
 	bool offering;
-	struct koffer offer;
+	struct rupnl_offer offer;
 	struct release_manifest offer_m;
 	bool srv_failed;
 
@@ -139,6 +139,11 @@ struct agent {
 };
 
 /* agent.c */
+/*
+ * Run the daemon in the foreground until SIGTERM or SIGINT: 0, or -1 with
+ * why in @err when the configuration, state or event loop cannot be set up.
+ */
+int agent_run(const char *config, bool debug, char *err, size_t errlen);
 uint64_t agent_now_ms(void);
 void agent_error(struct agent *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -161,5 +166,12 @@ int member_install_stored(struct agent *a, const struct release_manifest *m,
 			  void (*done)(struct agent *a, bool ok));
 /* status.c */
 void status_write(struct agent *a);
+/*
+ * The status file the agent writes: in @state, or in the state directory
+ * of @config (defaults when that file does not exist). NULL with why in
+ * @err when it cannot be read or parsed.
+ */
+json_t *status_read(const char *config, const char *state, char *err,
+		    size_t errlen);
 
 #endif

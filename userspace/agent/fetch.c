@@ -243,12 +243,38 @@ static size_t header_cb(char *p, size_t sz, size_t nm, void *arg)
 	return n;
 }
 
+/* The download's file, appended to when resuming (or started over). */
+static int open_output(struct fetch *f, const struct fetch_opts *o)
+{
+	struct stat st;
+
+	if (!o->resume)
+		unlink(o->out_path);
+	f->out = fopen(o->out_path, "ab");
+	if (!f->out) {
+		aerr("download %s: cannot open %s: %s", o->url, o->out_path,
+		     strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f->out), &st) == 0)
+		f->offset = (uint64_t)st.st_size;
+	if (f->offset > f->max_bytes) {
+		/* Longer than it may ever be: start over. */
+		if (ftruncate(fileno(f->out), 0))
+			return -1;
+		f->offset = 0;
+	}
+	if (f->offset)
+		curl_easy_setopt(f->easy, CURLOPT_RESUME_FROM_LARGE,
+				 (curl_off_t)f->offset);
+	return 0;
+}
+
 struct fetch *fetch_start(const struct fetch_opts *o, fetch_done_cb cb,
 			  void *arg)
 {
 	struct fetch *f = calloc(1, sizeof(*f));
 	char hdr[512];
-	struct stat st;
 
 	if (!f)
 		return NULL;
@@ -261,27 +287,8 @@ struct fetch *fetch_start(const struct fetch_opts *o, fetch_done_cb cb,
 	f->easy = curl_easy_init();
 	if (!f->easy)
 		goto fail;
-	if (o->out_path) {
-		if (!o->resume)
-			unlink(o->out_path);
-		f->out = fopen(o->out_path, "ab");
-		if (!f->out) {
-			aerr("download %s: cannot open %s: %s", o->url,
-			     o->out_path, strerror(errno));
-			goto fail;
-		}
-		if (fstat(fileno(f->out), &st) == 0)
-			f->offset = (uint64_t)st.st_size;
-		if (f->offset > f->max_bytes) {
-			/* Longer than it may ever be: start over. */
-			if (ftruncate(fileno(f->out), 0))
-				goto fail;
-			f->offset = 0;
-		}
-		if (f->offset)
-			curl_easy_setopt(f->easy, CURLOPT_RESUME_FROM_LARGE,
-					 (curl_off_t)f->offset);
-	}
+	if (o->out_path && open_output(f, o))
+		goto fail;
 	curl_easy_setopt(f->easy, CURLOPT_URL, o->url);
 	curl_easy_setopt(f->easy, CURLOPT_PRIVATE, f);
 	curl_easy_setopt(f->easy, CURLOPT_WRITEFUNCTION, write_cb);

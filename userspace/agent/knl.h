@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The agent's bridge to rup.ko: region setup, its own state in the
- * beacons, the version table and the event stream, over the genl client
- * of ../nl.h. Two sockets: one for requests, one joined to the events
- * group (so notifications never interleave with replies).
+ * The agent's bridge to rup.ko over the library's genl client (nl.h, whose
+ * types it uses): region setup, its own state in the beacons, the version
+ * table and the event stream. Two sockets: one for requests, one joined to
+ * the events group (so notifications never interleave with replies).
  */
 #ifndef RUP_AGENT_KNL_H
 #define RUP_AGENT_KNL_H
@@ -16,30 +16,16 @@
 #include "nl.h"
 #include "state.h"
 
-struct koffer {
-	char version[RUP_VERSION_LEN];
-	uint8_t sha256[RUP_SHA256_LEN];
-	uint64_t size;
-	uint16_t port;
-	char path[RUP_PATH_LEN];
-};
-
-struct kpeer {
-	uint8_t id[RUP_NODE_ID_LEN];
-	uint32_t addr; /* IPv4, network order */
-	char version[RUP_VERSION_LEN];
-	uint32_t score;
-	uint32_t role;
-	uint64_t term;
-	bool has_offer;
-	struct koffer offer;
-	uint32_t last_seen_ms;
-};
+/* A peer announces an offer it can serve (version, port and path set). */
+static inline bool knl_peer_offers(const struct rupnl_peer *p)
+{
+	return p->offer.version[0] && p->offer.port && p->offer.path[0];
+}
 
 struct knl {
 	bool open;
-	struct rup_nl req;
-	struct rup_nl ev;
+	struct rupnl req;
+	struct rupnl ev;
 };
 
 /* What a read of the event socket found. */
@@ -64,12 +50,13 @@ int knl_self_node(struct knl *k, const uint8_t id[RUP_NODE_ID_LEN],
 		  const char *version, uint32_t score);
 /* Role and term; @offer NULL withdraws the offer. */
 int knl_self_region(struct knl *k, uint32_t region, uint32_t role,
-		    uint64_t term, const struct koffer *offer);
+		    uint64_t term, const struct rupnl_offer *offer);
 /*
  * The region's version table into a malloc'd array (*out, *n); retried
  * when the dump raced a change.
  */
-int knl_peers(struct knl *k, uint32_t region, struct kpeer **out, size_t *n);
+int knl_peers(struct knl *k, uint32_t region, struct rupnl_peer **out,
+	      size_t *n);
 /* Text of the last request error (extack or strerror). */
 const char *knl_errstr(const struct knl *k, int err);
 

@@ -141,113 +141,149 @@ static void job_url(struct agent *a, enum member_phase ph, char *url,
 
 static void step(struct agent *a);
 
-static void on_fetched(struct fetch *f, void *arg)
+/* The transfer failed (or was refused): true after failing the job. */
+static bool fetch_failed(struct agent *a, const struct fetch_result *r)
 {
-	struct agent *a = arg;
 	struct member_job *j = &a->job;
-	const struct fetch_result *r = fetch_result(f);
-	char err[300], part[600];
-	struct semver mine;
-	int rc;
+	char part[600];
 
-	a->job_fetch = NULL;
 	if (r->too_big) {
 		store_path(a->cfg.store_dir, j->version, STORE_PART, part,
 			   sizeof(part));
 		unlink(part);
 		job_fail(a, "%s: %s", release_reason(-EFBIG), r->error);
-		fetch_free(f);
-		return;
+		return true;
 	}
-	if (r->curl_code ||
-	    (r->http_code != 200 && r->http_code != 206 &&
-	     !(j->phase == MEM_PAYLOAD && r->http_code == 416))) {
-		if (r->http_code == 429 || r->http_code == 503)
-			/* The server's budget is full: back off (Retry-After if given). */
-			backoff_next(&j->bo, 0);
-		if (r->curl_code)
-			job_fail(a, "%s", r->error);
-		else
-			job_fail(a, "HTTP %ld", r->http_code);
-		fetch_free(f);
-		return;
-	}
-	switch (j->phase) {
-	case MEM_MANIFEST:
-		free(j->manifest);
-		j->manifest = malloc(r->body_len + 1);
-		if (!j->manifest) {
-			fetch_free(f);
-			job_fail(a, "out of memory");
-			return;
-		}
-		memcpy(j->manifest, r->body, r->body_len + 1);
-		j->manifest_len = r->body_len;
-		j->phase = MEM_SIG;
-		break;
-	case MEM_SIG:
-		if (r->body_len > RELEASE_SIG_B64_LEN + 8) {
-			fetch_free(f);
-			job_fail(a, "%s: signature too long",
-				 release_reason(-EKEYREJECTED));
-			return;
-		}
-		snprintf(j->sig, sizeof(j->sig), "%.*s",
-			 (int)strcspn(r->body, "\r\n"), r->body);
-		rc = store_verify_manifest(a->cfg.keys, j->manifest,
-					   j->manifest_len, j->sig, &j->m, err,
-					   sizeof(err));
-		fetch_free(f);
-		if (rc) {
-			uint8_t md[RELEASE_SHA256_LEN];
+	if (!r->curl_code && (r->http_code == 200 || r->http_code == 206 ||
+			      (j->phase == MEM_PAYLOAD && r->http_code == 416)))
+		return false;
+	if (r->http_code == 429 || r->http_code == 503)
+		/* The server's budget is full: back off (Retry-After if given). */
+		backoff_next(&j->bo, 0);
+	if (r->curl_code)
+		job_fail(a, "%s", r->error);
+	else
+		job_fail(a, "HTTP %ld", r->http_code);
+	return true;
+}
 
-			/* What we got, to compare with the published manifest. */
-			SHA256((const unsigned char *)j->manifest,
-			       j->manifest_len, md);
-			job_fail(
-				a,
-				"%s: %s (manifest %zu bytes, sha256 %02x%02x%02x%02x..., signature %.12s...)",
-				release_reason(rc), err, j->manifest_len, md[0],
-				md[1], md[2], md[3], j->sig);
-			return;
-		}
-		if (strcmp(j->m.version, j->version) ||
-		    (!j->from_server &&
-		     (memcmp(j->m.sha256, j->offer_sha, RUP_SHA256_LEN) ||
-		      j->m.size != j->offer_size))) {
-			job_fail(a, "offer does not match its signed manifest");
-			return;
-		}
-		if (semver_parse(a->st.version, &mine, NULL, 0) ||
-		    !release_applies(&j->m.rng, &mine, &j->m.ver)) {
-			job_skip(a, "our version is outside its range");
-			return;
-		}
-		if (!store_has(a->cfg.store_dir, a->cfg.keys, &j->m)) {
-			j->phase = MEM_HOOK;
-			step(a);
-			return;
-		}
-		j->phase = MEM_PAYLOAD;
-		step(a);
-		return;
-	case MEM_PAYLOAD:
+static void got_manifest(struct agent *a, struct fetch *f,
+			 const struct fetch_result *r)
+{
+	struct member_job *j = &a->job;
+
+	free(j->manifest);
+	j->manifest = malloc(r->body_len + 1);
+	if (!j->manifest) {
 		fetch_free(f);
-		rc = store_commit(a->cfg.store_dir, &j->m, j->manifest,
-				  j->manifest_len, j->sig, err, sizeof(err));
-		if (rc) {
-			job_fail(a, "%s: %s", release_reason(rc), err);
-			return;
-		}
-		ainfo("%s fetched and verified", j->version);
-		j->phase = MEM_HOOK;
-		step(a);
+		job_fail(a, "out of memory");
 		return;
-	default:
-		break;
 	}
+	memcpy(j->manifest, r->body, r->body_len + 1);
+	j->manifest_len = r->body_len;
+	j->phase = MEM_SIG;
 	fetch_free(f);
 	step(a);
+}
+
+/* The signed manifest is ours to take: fetch the payload or install. */
+static void manifest_verified(struct agent *a)
+{
+	struct member_job *j = &a->job;
+	struct semver mine;
+
+	if (strcmp(j->m.version, j->version) ||
+	    (!j->from_server &&
+	     (memcmp(j->m.sha256, j->offer_sha, RUP_SHA256_LEN) ||
+	      j->m.size != j->offer_size))) {
+		job_fail(a, "offer does not match its signed manifest");
+		return;
+	}
+	if (semver_parse(a->st.version, &mine, NULL, 0) ||
+	    !release_applies(&j->m.rng, &mine, &j->m.ver)) {
+		job_skip(a, "our version is outside its range");
+		return;
+	}
+	j->phase = store_has(a->cfg.store_dir, a->cfg.keys, &j->m) ?
+			   MEM_PAYLOAD :
+			   MEM_HOOK;
+	step(a);
+}
+
+static void got_sig(struct agent *a, struct fetch *f,
+		    const struct fetch_result *r)
+{
+	struct member_job *j = &a->job;
+	uint8_t md[RELEASE_SHA256_LEN];
+	char err[300];
+	int rc;
+
+	if (r->body_len > RELEASE_SIG_B64_LEN + 8) {
+		fetch_free(f);
+		job_fail(a, "%s: signature too long",
+			 release_reason(-EKEYREJECTED));
+		return;
+	}
+	snprintf(j->sig, sizeof(j->sig), "%.*s", (int)strcspn(r->body, "\r\n"),
+		 r->body);
+	rc = store_verify_manifest(a->cfg.keys, j->manifest, j->manifest_len,
+				   j->sig, &j->m, err, sizeof(err));
+	fetch_free(f);
+	if (!rc) {
+		manifest_verified(a);
+		return;
+	}
+	/* What we got, to compare with the published manifest. */
+	SHA256((const unsigned char *)j->manifest, j->manifest_len, md);
+	job_fail(
+		a,
+		"%s: %s (manifest %zu bytes, sha256 %02x%02x%02x%02x..., signature %.12s...)",
+		release_reason(rc), err, j->manifest_len, md[0], md[1], md[2],
+		md[3], j->sig);
+}
+
+static void got_payload(struct agent *a, struct fetch *f)
+{
+	struct member_job *j = &a->job;
+	char err[300];
+	int rc;
+
+	fetch_free(f);
+	rc = store_commit(a->cfg.store_dir, &j->m, j->manifest, j->manifest_len,
+			  j->sig, err, sizeof(err));
+	if (rc) {
+		job_fail(a, "%s: %s", release_reason(rc), err);
+		return;
+	}
+	ainfo("%s fetched and verified", j->version);
+	j->phase = MEM_HOOK;
+	step(a);
+}
+
+static void on_fetched(struct fetch *f, void *arg)
+{
+	struct agent *a = arg;
+	const struct fetch_result *r = fetch_result(f);
+
+	a->job_fetch = NULL;
+	if (fetch_failed(a, r)) {
+		fetch_free(f);
+		return;
+	}
+	switch (a->job.phase) {
+	case MEM_MANIFEST:
+		got_manifest(a, f, r);
+		return;
+	case MEM_SIG:
+		got_sig(a, f, r);
+		return;
+	case MEM_PAYLOAD:
+		got_payload(a, f);
+		return;
+	default:
+		fetch_free(f);
+		step(a);
+	}
 }
 
 static void on_installed(struct agent *a, bool ok)
@@ -309,7 +345,7 @@ static void step(struct agent *a)
 }
 
 static void start_job(struct agent *a, const char *version, const char *base,
-		      bool server, const struct koffer *offer)
+		      bool server, const struct rupnl_offer *offer)
 {
 	struct member_job *j = &a->job;
 
@@ -339,12 +375,12 @@ static bool wanted(struct agent *a, const char *v)
 	return semver_cmp(&nv, &mine) > 0;
 }
 
-static const struct kpeer *rvs_peer(struct agent *a)
+static const struct rupnl_peer *rvs_peer(struct agent *a)
 {
 	if (!a->eo.have_rvs || a->eo.self_rvs)
 		return NULL;
 	for (size_t i = 0; i < a->npeers; i++)
-		if (!memcmp(a->peers[i].id, a->eo.rvs_id, RUP_NODE_ID_LEN))
+		if (!memcmp(a->peers[i].node_id, a->eo.rvs_id, RUP_NODE_ID_LEN))
 			return &a->peers[i];
 	return NULL;
 }
@@ -352,7 +388,7 @@ static const struct kpeer *rvs_peer(struct agent *a)
 void member_tick(struct agent *a)
 {
 	struct member_job *j = &a->job;
-	const struct kpeer *p = rvs_peer(a);
+	const struct rupnl_peer *p = rvs_peer(a);
 	char base[600], addr[INET_ADDRSTRLEN];
 
 	if (p)
@@ -367,7 +403,7 @@ void member_tick(struct agent *a)
 					  1000) :
 				 0);
 	}
-	if (p && p->has_offer)
+	if (p && knl_peer_offers(p))
 		snprintf(j->seen_version, sizeof(j->seen_version), "%s",
 			 p->offer.version);
 	if (a->eo.self_rvs || a->hook)
@@ -383,8 +419,8 @@ void member_tick(struct agent *a)
 	}
 	if (j->phase == MEM_WAIT && a->now_ms < j->retry_at_ms)
 		return;
-	if (p && p->has_offer && wanted(a, p->offer.version)) {
-		struct in_addr in = { .s_addr = p->addr };
+	if (p && knl_peer_offers(p) && wanted(a, p->offer.version)) {
+		struct in_addr in = p->addr;
 
 		inet_ntop(AF_INET, &in, addr, sizeof(addr));
 		snprintf(base, sizeof(base), "http://%s:%u%s", addr,

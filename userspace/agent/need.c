@@ -118,7 +118,7 @@ json_t *need_report(const struct range *r, const struct semver *rel,
 			continue;
 		}
 		for (j = 0; j < v->n; j++) {
-			to_hex(v->peers[j].id, hex);
+			to_hex(v->peers[j].node_id, hex);
 			if (strcasecmp(id, hex))
 				continue;
 			add(arr, sum, hex, v->peers[j].version,
@@ -139,7 +139,7 @@ json_t *need_report(const struct range *r, const struct semver *rel,
 	for (j = 0; j < v->n; j++) {
 		if (seen && seen[j])
 			continue;
-		to_hex(v->peers[j].id, hex);
+		to_hex(v->peers[j].node_id, hex);
 		add(NULL, sum, hex, v->peers[j].version,
 		    need_classify(r, rel, v->peers[j].version,
 				  v->peers[j].role),

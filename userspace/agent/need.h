@@ -17,7 +17,7 @@
 struct need_view {
 	const char *self_hex; /* 32 hex digits */
 	const char *self_version;
-	const struct kpeer *peers;
+	const struct rupnl_peer *peers;
 	size_t n;
 };
 

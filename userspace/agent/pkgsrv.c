@@ -91,67 +91,51 @@ static int parse_range(const char *h, uint64_t size, uint64_t *a, uint64_t *b)
 	return *a < size ? 0 : -1;
 }
 
-static void handle(struct evhttp_request *req, void *arg)
+/* The store file that @uri names ("/pkg/V", "/pkg/V.manifest",
+ * "/pkg/V.sig"): 0, or -1 when it names none.
+ */
+static int uri_path(const struct pkgsrv *s, const char *uri, char *path,
+		    size_t len, enum store_kind *kind)
 {
-	struct pkgsrv *s = arg;
-	const char *uri = evhttp_request_get_uri(req);
-	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
-	char ver[SEMVER_MAX_LEN + 1], path[600], hdr[96];
-	enum store_kind kind = STORE_PKG;
-	const char *name, *range, *dot;
-	uint64_t a = 0, b = 0, size;
+	char ver[SEMVER_MAX_LEN + 1];
+	const char *name;
 	struct semver sv;
-	struct evbuffer *body;
-	struct stat st;
 	size_t n;
-	int fd, code = 200;
 
-	s->st.requests++;
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
-	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
-		reply_err(s, req, 405, "Method Not Allowed");
-		return;
-	}
-	if (strncmp(uri, "/pkg/", 5)) {
-		reply_err(s, req, 404, "Not Found");
-		return;
-	}
+	if (strncmp(uri, "/pkg/", 5))
+		return -1;
 	name = uri + 5;
 	n = strlen(name);
+	*kind = STORE_PKG;
 	if (n > 9 && !strcmp(name + n - 9, ".manifest")) {
-		kind = STORE_MANIFEST;
+		*kind = STORE_MANIFEST;
 		n -= 9;
 	} else if (n > 4 && !strcmp(name + n - 4, ".sig")) {
-		kind = STORE_SIG;
+		*kind = STORE_SIG;
 		n -= 4;
 	}
-	dot = memchr(name, '/', n);
 	/* Only a well-formed version names a file: no path tricks. */
-	if (dot || n > SEMVER_MAX_LEN) {
-		reply_err(s, req, 404, "Not Found");
-		return;
-	}
+	if (memchr(name, '/', n) || n > SEMVER_MAX_LEN)
+		return -1;
 	memcpy(ver, name, n);
 	ver[n] = '\0';
 	if (semver_parse(ver, &sv, NULL, 0) ||
-	    store_path(s->store, ver, kind, path, sizeof(path))) {
-		reply_err(s, req, 404, "Not Found");
-		return;
-	}
-	if (!admit(s, req)) {
-		s->st.rejected++;
-		evhttp_add_header(out, "Retry-After", "2");
-		reply_err(s, req, 503, "Service Unavailable");
-		return;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		if (fd >= 0)
-			close(fd);
-		reply_err(s, req, 404, "Not Found");
-		return;
-	}
-	size = (uint64_t)st.st_size;
+	    store_path(s->store, ver, *kind, path, len))
+		return -1;
+	return 0;
+}
+
+/* Reply with the open file @fd (its @size bytes, or the asked range). */
+static void serve(struct pkgsrv *s, struct evhttp_request *req, int fd,
+		  uint64_t size, enum store_kind kind)
+{
+	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+	const char *range;
+	uint64_t a = 0, b = 0;
+	struct evbuffer *body;
+	char hdr[96];
+	int code = 200;
+
 	evhttp_add_header(out, "Accept-Ranges", "bytes");
 	evhttp_add_header(out, "Content-Type",
 			  kind == STORE_PKG ? "application/octet-stream" :
@@ -188,6 +172,42 @@ static void handle(struct evhttp_request *req, void *arg)
 	evhttp_send_reply(req, code, code == 206 ? "Partial Content" : "OK",
 			  body);
 	evbuffer_free(body);
+}
+
+static void handle(struct evhttp_request *req, void *arg)
+{
+	struct pkgsrv *s = arg;
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	enum store_kind kind;
+	char path[600];
+	struct stat st;
+	int fd;
+
+	s->st.requests++;
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
+		reply_err(s, req, 405, "Method Not Allowed");
+		return;
+	}
+	if (uri_path(s, evhttp_request_get_uri(req), path, sizeof(path),
+		     &kind)) {
+		reply_err(s, req, 404, "Not Found");
+		return;
+	}
+	if (!admit(s, req)) {
+		s->st.rejected++;
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+				  "Retry-After", "2");
+		reply_err(s, req, 503, "Service Unavailable");
+		return;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		reply_err(s, req, 404, "Not Found");
+		return;
+	}
+	serve(s, req, fd, (uint64_t)st.st_size, kind);
 }
 
 struct pkgsrv *pkgsrv_start(struct event_base *base, const char *store,

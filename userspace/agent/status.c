@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The agent's status file (<state>/status.json, rewritten atomically at
- * least once a second and on every change) and `rupctl status`, which
- * reads it: region, role, term, RVS, version, offer, current task, last
+ * least once a second and on every change) and its reader for `rupctl
+ * status`: region, role, term, RVS, version, offer, current task, last
  * error.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +14,6 @@
 #include <unistd.h>
 
 #include "parse.h"
-#include "../rupctl/rupctl.h"
 #include "agent.h"
 #include "log.h"
 
@@ -103,118 +101,31 @@ void status_write(struct agent *a)
 	free(txt);
 }
 
-static void print_human(json_t *j)
+json_t *status_read(const char *config, const char *state, char *err,
+		    size_t errlen)
 {
-	const char *keys[] = { "node_id", "module", "region",  "role",
-			       "term",	  "rvs",    "version", "highest",
-			       "score",	  "peers",  NULL };
-	json_t *v, *o;
-
-	for (int i = 0; keys[i]; i++) {
-		v = json_object_get(j, keys[i]);
-		if (!v)
-			continue;
-		if (json_is_string(v))
-			printf("%-10s %s\n", keys[i], json_string_value(v));
-		else
-			printf("%-10s %" JSON_INTEGER_FORMAT "\n", keys[i],
-			       json_integer_value(v));
-	}
-	o = json_object_get(j, "offer");
-	if (o)
-		printf("%-10s %s (%" JSON_INTEGER_FORMAT
-		       " bytes) port %" JSON_INTEGER_FORMAT " path %s\n",
-		       "offer",
-		       json_string_value(json_object_get(o, "version")),
-		       json_integer_value(json_object_get(o, "size")),
-		       json_integer_value(json_object_get(o, "port")),
-		       json_string_value(json_object_get(o, "path")));
-	o = json_object_get(j, "task");
-	if (o)
-		printf("%-10s %" JSON_INTEGER_FORMAT
-		       " release %s, %s (last report %s)\n",
-		       "task", json_integer_value(json_object_get(o, "id")),
-		       json_string_value(json_object_get(o, "version")),
-		       json_string_value(json_object_get(o, "phase")),
-		       json_string_value(json_object_get(o, "reported")));
-	o = json_object_get(j, "upgrade");
-	if (o)
-		printf("%-10s %s from %s, %s\n", "upgrade",
-		       json_string_value(json_object_get(o, "version")),
-		       json_string_value(json_object_get(o, "from")),
-		       json_string_value(json_object_get(o, "phase")));
-	if (json_is_true(json_object_get(j, "hook_failed")))
-		printf("%-10s %s\n", "hook", "last install hook FAILED");
-	v = json_object_get(j, "last_error");
-	printf("%-10s %s\n", "error", v ? json_string_value(v) : "-");
-}
-
-int cmd_status(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "state", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *config = AGENT_DEFAULT_CONFIG, *state = NULL;
 	struct agent_config cfg;
-	char path[600], err[512];
+	char path[600], why[512];
 	json_error_t je;
 	size_t len;
 	char *buf;
 	json_t *j;
-	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:s:jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			config = optarg;
-			break;
-		case 's':
-			state = optarg;
-			break;
-		case 'j':
-			rupctl_opts.json = true;
-			break;
-		case 'h':
-			printf("Usage: rupctl status [-j] [--config FILE | --state DIR]\n"
-			       "Show the agent's state: region, role, term, RVS, version, offer,\n"
-			       "current task, last error (from DIR/status.json).\n");
-			return RUPCTL_EXIT_OK;
-		default:
-			return RUPCTL_EXIT_USAGE;
-		}
-	}
 	if (!state) {
 		agent_config_defaults(&cfg);
 		if (access(config, R_OK) == 0 &&
-		    agent_config_load(&cfg, config, err, sizeof(err))) {
-			rupctl_err("status: %s", err);
-			return RUPCTL_EXIT_USAGE;
-		}
+		    agent_config_load(&cfg, config, err, errlen))
+			return NULL;
 		state = cfg.state_dir;
-		snprintf(path, sizeof(path), "%s/status.json", state);
-	} else {
-		snprintf(path, sizeof(path), "%s/status.json", state);
 	}
-	if (release_read_file(path, STATUS_MAX, &buf, &len, err, sizeof(err))) {
-		rupctl_err("status: %s (is the agent running?)", err);
-		return RUPCTL_EXIT_USAGE;
+	snprintf(path, sizeof(path), "%s/status.json", state);
+	if (release_read_file(path, STATUS_MAX, &buf, &len, why, sizeof(why))) {
+		snprintf(err, errlen, "%s (is the agent running?)", why);
+		return NULL;
 	}
 	j = json_loadb(buf, len, 0, &je);
 	free(buf);
-	if (!j) {
-		rupctl_err("status: %s: %s", path, je.text);
-		return RUPCTL_EXIT_USAGE;
-	}
-	if (rupctl_opts.json) {
-		rupctl_json_print(j);
-		return RUPCTL_EXIT_OK;
-	}
-	print_human(j);
-	json_decref(j);
-	return RUPCTL_EXIT_OK;
+	if (!j)
+		snprintf(err, errlen, "%s: %s", path, je.text);
+	return j;
 }

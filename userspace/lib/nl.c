@@ -22,8 +22,8 @@
 
 /* State of one exchange, shared by the data and control callbacks. */
 struct talk {
-	struct rup_nl *nl;
-	rup_nl_msg_cb cb;
+	struct rupnl *nl;
+	rupnl_msg_cb cb;
 	void *arg;
 	uint32_t seq; /* of the request */
 	int err; /* first error seen, negative errno */
@@ -31,7 +31,7 @@ struct talk {
 
 static int ext_attr_cb(const struct nlattr *attr, void *data)
 {
-	struct rup_nl *nl = data;
+	struct rupnl *nl = data;
 
 	switch (mnl_attr_get_type(attr)) {
 	case NLMSGERR_ATTR_MSG:
@@ -48,7 +48,7 @@ static int ext_attr_cb(const struct nlattr *attr, void *data)
 }
 
 /* Extack TLVs follow the error code (and the echoed request unless capped). */
-static void parse_ext(struct rup_nl *nl, const struct nlmsghdr *nlh, size_t off)
+static void parse_ext(struct rupnl *nl, const struct nlmsghdr *nlh, size_t off)
 {
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
@@ -141,7 +141,7 @@ static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
 	[NLMSG_OVERRUN] = noop_cb,
 };
 
-struct nlmsghdr *rup_nl_msg(struct rup_nl *nl, uint8_t cmd, uint16_t flags)
+struct nlmsghdr *rupnl_msg(struct rupnl *nl, uint8_t cmd, uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->tx);
 	struct genlmsghdr *g;
@@ -155,8 +155,8 @@ struct nlmsghdr *rup_nl_msg(struct rup_nl *nl, uint8_t cmd, uint16_t flags)
 	return nlh;
 }
 
-int rup_nl_talk(struct rup_nl *nl, struct nlmsghdr *nlh, rup_nl_msg_cb cb,
-		void *arg)
+int rupnl_talk(struct rupnl *nl, struct nlmsghdr *nlh, rupnl_msg_cb cb,
+	       void *arg)
 {
 	struct talk t = {
 		.nl = nl, .cb = cb, .arg = arg, .seq = nlh->nlmsg_seq
@@ -173,7 +173,7 @@ int rup_nl_talk(struct rup_nl *nl, struct nlmsghdr *nlh, rup_nl_msg_cb cb,
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
-		n = mnl_socket_recvfrom(nl->sock, nl->rx, RUP_NL_BUFSZ);
+		n = mnl_socket_recvfrom(nl->sock, nl->rx, RUPNL_BUFSZ);
 		if (n < 0)
 			return -errno;
 		/* seq 0: the callbacks match sequence numbers themselves. */
@@ -251,7 +251,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-static int get_family(struct rup_nl *nl, const char *name,
+static int get_family(struct rupnl *nl, const char *name,
 		      struct family_info *fi)
 {
 	struct nlmsghdr *nlh;
@@ -265,18 +265,18 @@ static int get_family(struct rup_nl *nl, const char *name,
 	g->cmd = CTRL_CMD_GETFAMILY;
 	g->version = 1;
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
-	return rup_nl_talk(nl, nlh, family_cb, fi);
+	return rupnl_talk(nl, nlh, family_cb, fi);
 }
 
-int rup_nl_open(struct rup_nl *nl)
+int rupnl_open(struct rupnl *nl)
 {
 	struct family_info fi = { .grp = RUP_MCGRP_EVENTS };
 	struct family_info ctrl = { .grp = "notify" };
 	int one = 1, err;
 
 	memset(nl, 0, sizeof(*nl));
-	nl->tx = malloc(RUP_NL_BUFSZ);
-	nl->rx = malloc(RUP_NL_BUFSZ);
+	nl->tx = malloc(RUPNL_BUFSZ);
+	nl->rx = malloc(RUPNL_BUFSZ);
 	if (!nl->tx || !nl->rx) {
 		err = -ENOMEM;
 		goto fail;
@@ -312,11 +312,11 @@ int rup_nl_open(struct rup_nl *nl)
 		nl->ctrl_notify_grp = ctrl.grp_id;
 	return 0;
 fail:
-	rup_nl_close(nl);
+	rupnl_close(nl);
 	return err;
 }
 
-void rup_nl_close(struct rup_nl *nl)
+void rupnl_close(struct rupnl *nl)
 {
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
@@ -327,9 +327,9 @@ void rup_nl_close(struct rup_nl *nl)
 	nl->rx = NULL;
 }
 
-int rup_nl_join_events(struct rup_nl *nl)
+int rupnl_join_events(struct rupnl *nl)
 {
-	int fd = mnl_socket_get_fd(nl->sock), size = RUP_NL_EVENT_RCVBUF;
+	int fd = mnl_socket_get_fd(nl->sock), size = RUPNL_EVENT_RCVBUF;
 
 	if (!nl->events_grp)
 		return -ENOENT;
@@ -349,14 +349,14 @@ int rup_nl_join_events(struct rup_nl *nl)
 	return 0;
 }
 
-const char *rup_nl_errstr(const struct rup_nl *nl, int err)
+const char *rupnl_errstr(const struct rupnl *nl, int err)
 {
 	if (nl && nl->ext[0])
 		return nl->ext;
 	return strerror(err < 0 ? -err : err);
 }
 
-int rup_nl_fd(const struct rup_nl *nl)
+int rupnl_fd(const struct rupnl *nl)
 {
 	return mnl_socket_get_fd(nl->sock);
 }

@@ -125,7 +125,7 @@ static int parse_genl(const struct nlmsghdr *nlh, const struct nlattr **attrs)
 		    (const char *)nlh + nlh->nlmsg_len, &tb);
 }
 
-static int parse_offer(const struct nlattr *nest, struct rup_offer *o)
+static int parse_offer(const struct nlattr *nest, struct rupnl_offer *o)
 {
 	const struct nlattr *a[RUP_OFFER_A_MAX + 1] = { NULL };
 	struct tb tb = { offer_pol, RUP_OFFER_A_MAX, a };
@@ -146,83 +146,83 @@ static int parse_offer(const struct nlattr *nest, struct rup_offer *o)
 		strcpy(o->path, mnl_attr_get_str(a[RUP_OFFER_A_PATH]));
 	for (unsigned int i = 0; i <= RUP_OFFER_A_MAX; i++)
 		if (a[i])
-			o->mask |= RUP_NL_BIT(i);
+			o->mask |= RUPNL_BIT(i);
 	return 0;
 }
 
-static void put_offer(struct nlmsghdr *nlh, const struct rup_offer *o)
+static void put_offer(struct nlmsghdr *nlh, const struct rupnl_offer *o)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, RUP_A_OFFER);
 
-	if (o->mask & RUP_NL_BIT(RUP_OFFER_A_VERSION))
+	if (o->mask & RUPNL_BIT(RUP_OFFER_A_VERSION))
 		mnl_attr_put_strz(nlh, RUP_OFFER_A_VERSION, o->version);
-	if (o->mask & RUP_NL_BIT(RUP_OFFER_A_SHA256))
+	if (o->mask & RUPNL_BIT(RUP_OFFER_A_SHA256))
 		mnl_attr_put(nlh, RUP_OFFER_A_SHA256, RUP_SHA256_LEN,
 			     o->sha256);
-	if (o->mask & RUP_NL_BIT(RUP_OFFER_A_SIZE))
+	if (o->mask & RUPNL_BIT(RUP_OFFER_A_SIZE))
 		mnl_attr_put_u64(nlh, RUP_OFFER_A_SIZE, o->size);
-	if (o->mask & RUP_NL_BIT(RUP_OFFER_A_PORT))
+	if (o->mask & RUPNL_BIT(RUP_OFFER_A_PORT))
 		mnl_attr_put_u16(nlh, RUP_OFFER_A_PORT, o->port);
-	if (o->mask & RUP_NL_BIT(RUP_OFFER_A_PATH))
+	if (o->mask & RUPNL_BIT(RUP_OFFER_A_PATH))
 		mnl_attr_put_strz(nlh, RUP_OFFER_A_PATH, o->path);
 	mnl_attr_nest_end(nlh, nest);
 }
 
 /* Regions */
 
-static void put_region(struct nlmsghdr *nlh, const struct rup_region *r)
+static void put_region(struct nlmsghdr *nlh, const struct rupnl_region *r)
 {
 	uint32_t m = r->mask;
 
 	mnl_attr_put_u32(nlh, RUP_A_REGION_ID, r->id);
-	if (m & RUP_NL_BIT(RUP_A_REGION_GROUP4))
+	if (m & RUPNL_BIT(RUP_A_REGION_GROUP4))
 		mnl_attr_put(nlh, RUP_A_REGION_GROUP4, sizeof(r->group.s_addr),
 			     &r->group.s_addr);
-	if (m & RUP_NL_BIT(RUP_A_REGION_PORT))
+	if (m & RUPNL_BIT(RUP_A_REGION_PORT))
 		mnl_attr_put_u16(nlh, RUP_A_REGION_PORT, r->port);
-	if (m & RUP_NL_BIT(RUP_A_REGION_IFINDEX))
+	if (m & RUPNL_BIT(RUP_A_REGION_IFINDEX))
 		mnl_attr_put_u32(nlh, RUP_A_REGION_IFINDEX, r->ifindex);
-	if (m & RUP_NL_BIT(RUP_A_REGION_KEY))
+	if (m & RUPNL_BIT(RUP_A_REGION_KEY))
 		mnl_attr_put(nlh, RUP_A_REGION_KEY, r->key_len, r->key);
-	if (m & RUP_NL_BIT(RUP_A_REGION_NEXT_KEY))
+	if (m & RUPNL_BIT(RUP_A_REGION_NEXT_KEY))
 		mnl_attr_put(nlh, RUP_A_REGION_NEXT_KEY, r->next_key_len,
 			     r->next_key);
-	if (m & RUP_NL_BIT(RUP_A_REGION_NEXT_KEY_CLEAR))
+	if (m & RUPNL_BIT(RUP_A_REGION_NEXT_KEY_CLEAR))
 		mnl_attr_put(nlh, RUP_A_REGION_NEXT_KEY_CLEAR, 0, NULL);
-	if (m & RUP_NL_BIT(RUP_A_REGION_INTERVAL_MS))
+	if (m & RUPNL_BIT(RUP_A_REGION_INTERVAL_MS))
 		mnl_attr_put_u32(nlh, RUP_A_REGION_INTERVAL_MS, r->interval_ms);
-	if (m & RUP_NL_BIT(RUP_A_REGION_DEAD_MS))
+	if (m & RUPNL_BIT(RUP_A_REGION_DEAD_MS))
 		mnl_attr_put_u32(nlh, RUP_A_REGION_DEAD_MS, r->dead_ms);
-	if (m & RUP_NL_BIT(RUP_A_REGION_WINDOW_MS))
+	if (m & RUPNL_BIT(RUP_A_REGION_WINDOW_MS))
 		mnl_attr_put_u32(nlh, RUP_A_REGION_WINDOW_MS, r->window_ms);
 }
 
-int rup_nl_region_add(struct rup_nl *nl, const struct rup_region *r)
+int rupnl_region_add(struct rupnl *nl, const struct rupnl_region *r)
 {
-	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_REGION_NEW, 0);
+	struct nlmsghdr *nlh = rupnl_msg(nl, RUP_CMD_REGION_NEW, 0);
 
 	put_region(nlh, r);
-	return rup_nl_talk(nl, nlh, NULL, NULL);
+	return rupnl_talk(nl, nlh, NULL, NULL);
 }
 
-int rup_nl_region_set(struct rup_nl *nl, const struct rup_region *r)
+int rupnl_region_set(struct rupnl *nl, const struct rupnl_region *r)
 {
-	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_REGION_SET, 0);
+	struct nlmsghdr *nlh = rupnl_msg(nl, RUP_CMD_REGION_SET, 0);
 
 	put_region(nlh, r);
-	return rup_nl_talk(nl, nlh, NULL, NULL);
+	return rupnl_talk(nl, nlh, NULL, NULL);
 }
 
-int rup_nl_region_del(struct rup_nl *nl, uint32_t id)
+int rupnl_region_del(struct rupnl *nl, uint32_t id)
 {
-	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_REGION_DEL, 0);
+	struct nlmsghdr *nlh = rupnl_msg(nl, RUP_CMD_REGION_DEL, 0);
 
 	mnl_attr_put_u32(nlh, RUP_A_REGION_ID, id);
-	return rup_nl_talk(nl, nlh, NULL, NULL);
+	return rupnl_talk(nl, nlh, NULL, NULL);
 }
 
 struct region_walk {
-	rup_region_cb cb;
+	rupnl_region_cb cb;
 	void *arg;
 };
 
@@ -230,7 +230,7 @@ static int region_msg_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct nlattr *a[RUP_A_MAX + 1];
 	struct region_walk *w = arg;
-	struct rup_region r = { 0 };
+	struct rupnl_region r = { 0 };
 	unsigned int i;
 
 	if (parse_genl(nlh, a))
@@ -255,64 +255,64 @@ static int region_msg_cb(const struct nlmsghdr *nlh, void *arg)
 	r.has_next_key = a[RUP_A_REGION_HAS_NEXT_KEY] != NULL;
 	for (i = 0; i <= RUP_A_MAX; i++)
 		if (a[i])
-			r.mask |= RUP_NL_BIT(i);
+			r.mask |= RUPNL_BIT(i);
 	return w->cb(&r, w->arg);
 }
 
-static int copy_region_cb(const struct rup_region *r, void *arg)
+static int copy_region_cb(const struct rupnl_region *r, void *arg)
 {
-	*(struct rup_region *)arg = *r;
+	*(struct rupnl_region *)arg = *r;
 	return 0;
 }
 
-int rup_nl_region_get(struct rup_nl *nl, uint32_t id, struct rup_region *out)
+int rupnl_region_get(struct rupnl *nl, uint32_t id, struct rupnl_region *out)
 {
-	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_REGION_GET, 0);
+	struct nlmsghdr *nlh = rupnl_msg(nl, RUP_CMD_REGION_GET, 0);
 	struct region_walk w = { copy_region_cb, out };
 
 	memset(out, 0, sizeof(*out));
 	mnl_attr_put_u32(nlh, RUP_A_REGION_ID, id);
-	return rup_nl_talk(nl, nlh, region_msg_cb, &w);
+	return rupnl_talk(nl, nlh, region_msg_cb, &w);
 }
 
-int rup_nl_region_dump(struct rup_nl *nl, rup_region_cb cb, void *arg)
+int rupnl_region_dump(struct rupnl *nl, rupnl_region_cb cb, void *arg)
 {
-	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_REGION_GET, NLM_F_DUMP);
+	struct nlmsghdr *nlh = rupnl_msg(nl, RUP_CMD_REGION_GET, NLM_F_DUMP);
 	struct region_walk w = { cb, arg };
 
-	return rup_nl_talk(nl, nlh, region_msg_cb, &w);
+	return rupnl_talk(nl, nlh, region_msg_cb, &w);
 }
 
 /* Self */
 
-int rup_nl_self_set(struct rup_nl *nl, const struct rup_self *s)
+int rupnl_self_set(struct rupnl *nl, const struct rupnl_self *s)
 {
-	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_SELF_SET, 0);
+	struct nlmsghdr *nlh = rupnl_msg(nl, RUP_CMD_SELF_SET, 0);
 	uint32_t m = s->mask;
 
-	if (m & RUP_NL_BIT(RUP_A_NODE_ID))
+	if (m & RUPNL_BIT(RUP_A_NODE_ID))
 		mnl_attr_put(nlh, RUP_A_NODE_ID, RUP_NODE_ID_LEN, s->node_id);
-	if (m & RUP_NL_BIT(RUP_A_VERSION))
+	if (m & RUPNL_BIT(RUP_A_VERSION))
 		mnl_attr_put_strz(nlh, RUP_A_VERSION, s->version);
-	if (m & RUP_NL_BIT(RUP_A_SCORE))
+	if (m & RUPNL_BIT(RUP_A_SCORE))
 		mnl_attr_put_u32(nlh, RUP_A_SCORE, s->score);
-	if (m & RUP_NL_BIT(RUP_A_REGION_ID))
+	if (m & RUPNL_BIT(RUP_A_REGION_ID))
 		mnl_attr_put_u32(nlh, RUP_A_REGION_ID, s->region);
-	if (m & RUP_NL_BIT(RUP_A_ROLE))
+	if (m & RUPNL_BIT(RUP_A_ROLE))
 		mnl_attr_put_u32(nlh, RUP_A_ROLE, s->role);
-	if (m & RUP_NL_BIT(RUP_A_TERM))
+	if (m & RUPNL_BIT(RUP_A_TERM))
 		mnl_attr_put_u64(nlh, RUP_A_TERM, s->term);
-	if (m & RUP_NL_BIT(RUP_A_OFFER))
+	if (m & RUPNL_BIT(RUP_A_OFFER))
 		put_offer(nlh, &s->offer);
-	if (m & RUP_NL_BIT(RUP_A_BIND))
+	if (m & RUPNL_BIT(RUP_A_BIND))
 		mnl_attr_put(nlh, RUP_A_BIND, 0, NULL);
-	return rup_nl_talk(nl, nlh, NULL, NULL);
+	return rupnl_talk(nl, nlh, NULL, NULL);
 }
 
 static int self_msg_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct nlattr *a[RUP_A_MAX + 1];
-	struct rup_self *s = arg;
+	struct rupnl_self *s = arg;
 	unsigned int i;
 
 	if (parse_genl(nlh, a))
@@ -335,23 +335,23 @@ static int self_msg_cb(const struct nlmsghdr *nlh, void *arg)
 		return -EPROTO;
 	for (i = 0; i <= RUP_A_MAX; i++)
 		if (a[i])
-			s->mask |= RUP_NL_BIT(i);
+			s->mask |= RUPNL_BIT(i);
 	return 0;
 }
 
-int rup_nl_self_get(struct rup_nl *nl, uint32_t region, struct rup_self *out)
+int rupnl_self_get(struct rupnl *nl, uint32_t region, struct rupnl_self *out)
 {
-	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_SELF_GET, 0);
+	struct nlmsghdr *nlh = rupnl_msg(nl, RUP_CMD_SELF_GET, 0);
 
 	memset(out, 0, sizeof(*out));
-	if (region != RUP_NL_NO_REGION)
+	if (region != RUPNL_NO_REGION)
 		mnl_attr_put_u32(nlh, RUP_A_REGION_ID, region);
-	return rup_nl_talk(nl, nlh, self_msg_cb, out);
+	return rupnl_talk(nl, nlh, self_msg_cb, out);
 }
 
 /* Peers and events */
 
-int rup_nl_parse_peer(const struct nlmsghdr *nlh, struct rup_peer *p)
+int rupnl_parse_peer(const struct nlmsghdr *nlh, struct rupnl_peer *p)
 {
 	const struct nlattr *a[RUP_A_MAX + 1];
 	unsigned int i;
@@ -386,39 +386,39 @@ int rup_nl_parse_peer(const struct nlmsghdr *nlh, struct rup_peer *p)
 		p->changed = mnl_attr_get_u32(a[RUP_A_CHANGED]);
 	for (i = 0; i <= RUP_A_MAX; i++)
 		if (a[i])
-			p->mask |= RUP_NL_BIT(i);
+			p->mask |= RUPNL_BIT(i);
 	return 0;
 }
 
 struct peer_walk {
-	rup_peer_cb cb;
+	rupnl_peer_cb cb;
 	void *arg;
 };
 
 static int peer_msg_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct peer_walk *w = arg;
-	struct rup_peer p;
-	int err = rup_nl_parse_peer(nlh, &p);
+	struct rupnl_peer p;
+	int err = rupnl_parse_peer(nlh, &p);
 
 	return err ? err : w->cb(&p, w->arg);
 }
 
-int rup_nl_peers_dump(struct rup_nl *nl, uint32_t region, rup_peer_cb cb,
-		      void *arg)
+int rupnl_peers_dump(struct rupnl *nl, uint32_t region, rupnl_peer_cb cb,
+		     void *arg)
 {
-	struct nlmsghdr *nlh = rup_nl_msg(nl, RUP_CMD_PEER_GET, NLM_F_DUMP);
+	struct nlmsghdr *nlh = rupnl_msg(nl, RUP_CMD_PEER_GET, NLM_F_DUMP);
 	struct peer_walk w = { cb, arg };
 
-	if (region != RUP_NL_NO_REGION)
+	if (region != RUPNL_NO_REGION)
 		mnl_attr_put_u32(nlh, RUP_A_REGION_ID, region);
-	return rup_nl_talk(nl, nlh, peer_msg_cb, &w);
+	return rupnl_talk(nl, nlh, peer_msg_cb, &w);
 }
 
 /* Stats */
 
 struct stats_walk {
-	rup_stats_cb cb;
+	rupnl_stats_cb cb;
 	void *arg;
 };
 
@@ -427,7 +427,7 @@ static int stats_msg_cb(const struct nlmsghdr *nlh, void *arg)
 	const struct nlattr *a[RUP_A_MAX + 1], *c[RUP_STAT_MAX + 1] = { NULL };
 	struct tb tb = { stat_pol, RUP_STAT_MAX, c };
 	struct stats_walk *w = arg;
-	struct rup_stats s = { 0 };
+	struct rupnl_stats s = { 0 };
 	unsigned int i;
 
 	if (parse_genl(nlh, a))
@@ -442,24 +442,24 @@ static int stats_msg_cb(const struct nlmsghdr *nlh, void *arg)
 		if (!c[i])
 			continue;
 		s.count[i] = mnl_attr_get_u64(c[i]);
-		s.mask |= RUP_NL_BIT(i);
+		s.mask |= RUPNL_BIT(i);
 	}
 	return w->cb(&s, w->arg);
 }
 
-int rup_nl_stats_dump(struct rup_nl *nl, uint32_t region, rup_stats_cb cb,
-		      void *arg)
+int rupnl_stats_dump(struct rupnl *nl, uint32_t region, rupnl_stats_cb cb,
+		     void *arg)
 {
 	struct stats_walk w = { cb, arg };
 	struct nlmsghdr *nlh;
 
-	if (region == RUP_NL_NO_REGION) {
-		nlh = rup_nl_msg(nl, RUP_CMD_STATS_GET, NLM_F_DUMP);
+	if (region == RUPNL_NO_REGION) {
+		nlh = rupnl_msg(nl, RUP_CMD_STATS_GET, NLM_F_DUMP);
 	} else {
-		nlh = rup_nl_msg(nl, RUP_CMD_STATS_GET, 0);
+		nlh = rupnl_msg(nl, RUP_CMD_STATS_GET, 0);
 		mnl_attr_put_u32(nlh, RUP_A_REGION_ID, region);
 	}
-	return rup_nl_talk(nl, nlh, stats_msg_cb, &w);
+	return rupnl_talk(nl, nlh, stats_msg_cb, &w);
 }
 
 static int delfamily_attr_cb(const struct nlattr *a, void *data)
@@ -473,7 +473,7 @@ static int delfamily_attr_cb(const struct nlattr *a, void *data)
 }
 
 /* True when an nlctrl notification says the rup family was removed. */
-static bool family_removed(const struct rup_nl *nl, const struct nlmsghdr *nlh)
+static bool family_removed(const struct rupnl *nl, const struct nlmsghdr *nlh)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 	uint16_t id = 0;
@@ -485,14 +485,14 @@ static bool family_removed(const struct rup_nl *nl, const struct nlmsghdr *nlh)
 	return id == nl->family;
 }
 
-int rup_nl_monitor_next(struct rup_nl *nl, rup_event_cb cb, void *arg)
+int rupnl_monitor_next(struct rupnl *nl, rupnl_event_cb cb, void *arg)
 {
 	const struct nlmsghdr *nlh;
-	struct rup_event ev;
+	struct rupnl_event ev;
 	ssize_t n;
 	int len, err;
 
-	n = mnl_socket_recvfrom(nl->sock, nl->rx, RUP_NL_BUFSZ);
+	n = mnl_socket_recvfrom(nl->sock, nl->rx, RUPNL_BUFSZ);
 	if (n < 0)
 		return -errno;
 	len = (int)n;
@@ -511,7 +511,7 @@ int rup_nl_monitor_next(struct rup_nl *nl, rup_event_cb cb, void *arg)
 		if (g->cmd < RUP_CMD_PEER_NEW || g->cmd > RUP_CMD_RVS_LOST)
 			continue;
 		ev.cmd = g->cmd;
-		err = rup_nl_parse_peer(nlh, &ev.peer);
+		err = rupnl_parse_peer(nlh, &ev.peer);
 		if (err)
 			return err;
 		err = cb(&ev, arg);

@@ -14,7 +14,7 @@
 #include "rupctl.h"
 
 struct mon {
-	uint32_t region; /* RUP_NL_NO_REGION: all */
+	uint32_t region; /* RUPNL_NO_REGION: all */
 	uint64_t left; /* events still to print; 0: unlimited */
 };
 
@@ -27,13 +27,13 @@ static void usage(FILE *f)
 		"count N exits after N events. Exits 3 when the module is unloaded.\n");
 }
 
-static int event_cb(const struct rup_event *ev, void *arg)
+static int event_cb(const struct rupnl_event *ev, void *arg)
 {
 	const char *name = rup_event_name(ev->cmd);
 	struct mon *m = arg;
 
 	if (!name ||
-	    (m->region != RUP_NL_NO_REGION && ev->peer.region != m->region))
+	    (m->region != RUPNL_NO_REGION && ev->peer.region != m->region))
 		return 0;
 	if (rupctl_opts.json) {
 		json_t *j = peer_json(&ev->peer);
@@ -80,8 +80,8 @@ static int parse_args(int argc, char **argv, struct mon *m)
 
 int cmd_monitor(int argc, char **argv)
 {
-	struct mon m = { .region = RUP_NL_NO_REGION };
-	struct rup_nl nl;
+	struct mon m = { .region = RUPNL_NO_REGION };
+	struct rupnl nl;
 	int err;
 
 	if (rupctl_wants_help(argc, argv)) {
@@ -94,13 +94,13 @@ int cmd_monitor(int argc, char **argv)
 	err = rupctl_nl_open(&nl);
 	if (err)
 		return err;
-	err = rup_nl_join_events(&nl);
+	err = rupnl_join_events(&nl);
 	if (err) {
 		err = rupctl_nl_fail(&nl, err, "monitor: join events group");
 		goto out;
 	}
 	for (;;) {
-		err = rup_nl_monitor_next(&nl, event_cb, &m);
+		err = rupnl_monitor_next(&nl, event_cb, &m);
 		if (err == 1) {
 			err = RUPCTL_EXIT_OK;
 			break;
@@ -123,6 +123,6 @@ int cmd_monitor(int argc, char **argv)
 		}
 	}
 out:
-	rup_nl_close(&nl);
+	rupnl_close(&nl);
 	return err;
 }

@@ -2,34 +2,17 @@
 /*
  * rupctl ops: admin client of rup-opsd over HTTPS (libcurl): fleet status,
  * publish a signed release, start a rollout, remove a node (docs/API.md).
+ * One function per subcommand; publish and rollout have files of their own.
  */
 #include <curl/curl.h>
-#include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <openssl/evp.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "release.h"
+#include "ops.h"
 #include "rupctl.h"
-
-/* Exit codes of "ops", beyond rupctl's 0 ok and 1 usage. */
-enum {
-	EXIT_IO = 9, /* a local file could not be read */
-	EXIT_REFUSED = 10, /* the server answered 4xx/5xx */
-	EXIT_UNREACHABLE = 11, /* no connection, TLS failure, bad reply */
-};
-
-#define REPLY_MAX (64u << 20)
-
-struct ops {
-	const char *server;
-	const char *cacert;
-	char token[512];
-};
 
 static void usage(FILE *f)
 {
@@ -46,125 +29,11 @@ static void usage(FILE *f)
 		"  cancel ROLLOUT_ID              cancel a running rollout\n"
 		"  key REGION_ID stage|promote    rotate a region's beacon key in two steps\n"
 		"  remove NODE_ID                 remove a node\n"
+		"Every command prints JSON with rupctl -j.\n"
 		"Defaults from the environment: RUP_OPS_SERVER, RUP_OPS_CACERT,\n"
 		"RUP_ADMIN_TOKEN_FILE (or RUP_ADMIN_TOKEN).\n"
 		"Exit codes: 0 ok, 1 usage, 9 file error, 10 refused by the server,\n"
 		"11 server unreachable.\n");
-}
-
-struct buf {
-	char *p;
-	size_t n;
-};
-
-static size_t on_data(char *d, size_t sz, size_t nm, void *arg)
-{
-	struct buf *b = arg;
-	size_t n = sz * nm;
-	char *p;
-
-	if (b->n + n > REPLY_MAX)
-		return 0;
-	p = realloc(b->p, b->n + n + 1);
-	if (!p)
-		return 0;
-	memcpy(p + b->n, d, n);
-	b->p = p;
-	b->n += n;
-	p[b->n] = 0;
-	return n;
-}
-
-/*
- * One request. @body (JSON text) or @upload (a file, PUT) may be given.
- * On success *reply is the parsed JSON reply; otherwise the error is
- * printed as "rupctl: ops: WHAT: ..." and an exit code returned.
- */
-/* A binary request body (one payload chunk) and its Content-Range header. */
-struct upload {
-	const void *data;
-	size_t len;
-	const char *range; /* "Content-Range: ..." or NULL */
-};
-
-static int request(const struct ops *o, const char *what, const char *method,
-		   const char *path, const char *body, const struct upload *up,
-		   json_t **reply)
-{
-	struct curl_slist *h = NULL;
-	struct buf b = { NULL, 0 };
-	char url[1024], auth[600], cerr[CURL_ERROR_SIZE] = "";
-	long code = 0;
-	json_error_t je;
-	CURL *c;
-	int rc;
-
-	*reply = NULL;
-	if (snprintf(url, sizeof(url), "%s%s", o->server, path) >=
-	    (int)sizeof(url)) {
-		rupctl_err("ops: %s: server URL too long", what);
-		return RUPCTL_EXIT_USAGE;
-	}
-	c = curl_easy_init();
-	if (!c) {
-		rupctl_err("ops: %s: cannot start libcurl", what);
-		return EXIT_UNREACHABLE;
-	}
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", o->token);
-	h = curl_slist_append(h, auth);
-	h = curl_slist_append(h, up ? "Content-Type: application/octet-stream" :
-				      "Content-Type: application/json");
-	if (up && up->range)
-		h = curl_slist_append(h, up->range);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	if (o->cacert)
-		curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
-	if (body)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	if (up) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, up->data);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-				 (curl_off_t)up->len);
-	}
-	rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	/* The header held the token: wipe it. */
-	OPENSSL_cleanse(auth, sizeof(auth));
-	if (rc != CURLE_OK) {
-		rupctl_err("ops: %s: %s: %s", what, o->server,
-			   cerr[0] ? cerr : curl_easy_strerror(rc));
-		free(b.p);
-		return EXIT_UNREACHABLE;
-	}
-	*reply = b.n ? json_loadb(b.p, b.n, 0, &je) : json_object();
-	if (code >= 400) {
-		const char *m =
-			json_string_value(json_object_get(*reply, "error"));
-
-		rupctl_err("ops: %s: HTTP %ld: %s", what, code,
-			   m ? m : (b.p ? b.p : ""));
-		json_decref(*reply);
-		*reply = NULL;
-		free(b.p);
-		return EXIT_REFUSED;
-	}
-	free(b.p);
-	if (!*reply) {
-		rupctl_err("ops: %s: HTTP %ld with a reply that is not JSON",
-			   what, code);
-		return EXIT_UNREACHABLE;
-	}
-	return 0;
 }
 
 static void print_status(json_t *s)
@@ -221,279 +90,162 @@ static void print_status(json_t *s)
 	}
 }
 
-static int read_all(const char *path, size_t max, char **out, size_t *len)
-{
-	char err[256];
-	int rc = release_read_file(path, max, out, len, err, sizeof(err));
-
-	if (rc)
-		rupctl_err("ops: %s", err);
-	return rc ? EXIT_IO : 0;
-}
-
 /*
- * PUT the payload in requests of at most @chunk bytes (Content-Range when
- * more than one), so no request exceeds the server's max_chunk.
+ * A request whose reply -j prints as it is; without -j @text prints it.
+ * @what names the request in errors.
  */
-static int upload_payload(const struct ops *o, const char *version,
-			  const char *file, size_t chunk)
+static int simple(const struct ops *o, const char *what, const char *method,
+		  const char *path, const char *body,
+		  void (*text)(json_t *reply, char **argv), char **argv)
 {
-	char path[256], range[128];
-	struct upload up = { NULL, 0, NULL };
-	uint64_t size, off = 0;
-	json_t *reply = NULL;
-	struct stat st;
-	char *buf = NULL;
-	FILE *f;
-	int rc = 0;
+	json_t *reply;
+	int rc = ops_request(o, what, method, path, body, NULL, &reply);
 
-	f = fopen(file, "rb");
-	if (!f || fstat(fileno(f), &st)) {
-		rupctl_err("ops: publish: %s: %s", file, strerror(errno));
-		if (f)
-			fclose(f);
-		return EXIT_IO;
-	}
-	size = (uint64_t)st.st_size;
-	buf = malloc(chunk);
-	if (!buf) {
-		fclose(f);
-		return EXIT_IO;
-	}
-	snprintf(path, sizeof(path), "/api/v1/releases/%s/payload", version);
-	do {
-		size_t n = fread(buf, 1, chunk, f);
-
-		if (ferror(f) || (!n && size)) {
-			rupctl_err("ops: publish: %s: read error", file);
-			rc = EXIT_IO;
-			break;
-		}
-		up.data = buf;
-		up.len = n;
-		up.range = NULL;
-		if (n < size) {
-			snprintf(range, sizeof(range),
-				 "Content-Range: bytes %" PRIu64 "-%" PRIu64
-				 "/%" PRIu64,
-				 off, off + n - 1, size);
-			up.range = range;
-		}
-		rc = request(o, "payload", "PUT", path, NULL, &up, &reply);
-		json_decref(reply);
-		reply = NULL;
-		off += n;
-	} while (!rc && off < size);
-	free(buf);
-	fclose(f);
-	return rc;
-}
-
-static int cmd_publish(const struct ops *o, int argc, char **argv)
-{
-	static const struct option lo[] = {
-		{ "sig", required_argument, NULL, 's' },
-		{ "payload", required_argument, NULL, 'P' },
-		{ "chunk", required_argument, NULL, 'C' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *sigpath = NULL, *payload = NULL;
-	size_t chunk = 8u << 20;
-	char *end;
-	char sigdef[1024], *man = NULL, *sig = NULL, *b64 = NULL, *body = NULL;
-	size_t mlen, slen;
-	struct release_manifest *m = NULL;
-	char err[256];
-	json_t *reply = NULL;
-	int c, rc;
-
-	optind = 0; /* GNU: full re-init, main() ran getopt already */
-	while ((c = getopt_long(argc, argv, "s:P:C:", lo, NULL)) != -1) {
-		if (c == 's') {
-			sigpath = optarg;
-		} else if (c == 'P') {
-			payload = optarg;
-		} else if (c == 'C') {
-			errno = 0;
-			chunk = strtoul(optarg, &end, 10);
-			if (errno || *end || *optarg == '-' || chunk < 4096 ||
-			    chunk > (1u << 30))
-				return rupctl_bad_value(
-					"ops publish", "--chunk", optarg,
-					"4096..1073741824 bytes");
-		} else {
-			return RUPCTL_EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		rupctl_err("ops: publish: needs one MANIFEST");
-		return RUPCTL_EXIT_USAGE;
-	}
-	if (!sigpath) {
-		snprintf(sigdef, sizeof(sigdef), "%s.sig", argv[optind]);
-		sigpath = sigdef;
-	}
-	rc = read_all(argv[optind], RELEASE_MANIFEST_MAX, &man, &mlen);
-	if (!rc)
-		rc = read_all(sigpath, 4096, &sig, &slen);
-	if (rc)
-		goto out;
-	m = calloc(1, sizeof(*m));
-	if (!m || release_manifest_parse(man, mlen, m, err, sizeof(err))) {
-		rupctl_err("ops: publish: %s: %s", argv[optind],
-			   m ? err : "out of memory");
-		rc = EXIT_IO;
-		goto out;
-	}
-	slen = strcspn(sig, "\r\n");
-	sig[slen] = 0;
-	b64 = malloc(4 * ((mlen + 2) / 3) + 1);
-	if (!b64) {
-		rc = EXIT_IO;
-		goto out;
-	}
-	EVP_EncodeBlock((unsigned char *)b64, (unsigned char *)man, (int)mlen);
-	reply = json_pack("{s:s,s:s}", "manifest", b64, "signature", sig);
-	body = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
-	json_decref(reply);
-	rc = request(o, "publish", "POST", "/api/v1/releases", body, NULL,
-		     &reply);
-	if (rc)
-		goto out;
-	json_decref(reply);
-	reply = NULL;
-	if (payload) {
-		rc = upload_payload(o, m->version, payload, chunk);
-		if (rc)
-			goto out;
-	}
-	if (rupctl_opts.json) {
-		rupctl_json_print(json_pack("{s:s,s:b}", "version", m->version,
-					    "payload", payload != NULL));
-	} else {
-		printf("release %s published%s\n", m->version,
-		       payload ? " with its payload" :
-				 " (payload not uploaded)");
-	}
-out:
-	json_decref(reply);
-	free(m);
-	free(man);
-	free(sig);
-	free(b64);
-	free(body);
-	return rc;
-}
-
-/* "all" or "1,2,3" as a JSON value. */
-static json_t *regions_arg(const char *s)
-{
-	json_t *a;
-	char *end;
-
-	if (!strcmp(s, "all"))
-		return json_string("all");
-	a = json_array();
-	while (*s) {
-		unsigned long v;
-
-		errno = 0;
-		v = strtoul(s, &end, 10);
-		if (errno || end == s || v > UINT32_MAX ||
-		    (*end && *end != ',')) {
-			json_decref(a);
-			return NULL;
-		}
-		json_array_append_new(a, json_integer((json_int_t)v));
-		s = *end ? end + 1 : end;
-	}
-	return a;
-}
-
-static int parse_uint(const char *what, const char *s, json_int_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || !*s || *end || *s == '-' || v > UINT32_MAX)
-		return rupctl_bad_value("ops rollout", what, s,
-					"0..4294967295");
-	*out = (json_int_t)v;
-	return 0;
-}
-
-static int cmd_rollout(const struct ops *o, int argc, char **argv)
-{
-	static const struct option lo[] = {
-		{ "regions", required_argument, NULL, 'r' },
-		{ "wave-size", required_argument, NULL, 'w' },
-		{ "failure-threshold", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	json_t *req = json_object(), *reply = NULL, *regions;
-	json_int_t n = 0;
-	char *body;
-	int c, rc;
-
-	optind = 0; /* GNU: full re-init, main() ran getopt already */
-	while ((c = getopt_long(argc, argv, "r:w:f:", lo, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			regions = regions_arg(optarg);
-			if (!regions) {
-				json_decref(req);
-				return rupctl_bad_value("ops rollout",
-							"--regions", optarg,
-							"all or ID,ID,...");
-			}
-			json_object_set_new(req, "regions", regions);
-			break;
-		case 'w':
-		case 'f':
-			if (parse_uint(c == 'w' ? "--wave-size" :
-						  "--failure-threshold",
-				       optarg, &n)) {
-				json_decref(req);
-				return RUPCTL_EXIT_USAGE;
-			}
-			json_object_set_new(req,
-					    c == 'w' ? "wave_size" :
-						       "failure_threshold",
-					    json_integer(n));
-			break;
-		default:
-			json_decref(req);
-			return RUPCTL_EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		json_decref(req);
-		rupctl_err("ops: rollout: needs one VERSION");
-		return RUPCTL_EXIT_USAGE;
-	}
-	json_object_set_new(req, "version", json_string(argv[optind]));
-	body = json_dumps(req, JSON_COMPACT);
-	json_decref(req);
-	rc = request(o, "rollout", "POST", "/api/v1/rollouts", body, NULL,
-		     &reply);
-	free(body);
 	if (rc)
 		return rc;
 	if (rupctl_opts.json) {
 		rupctl_json_print(reply);
 		return 0;
 	}
-	printf("rollout %" JSON_INTEGER_FORMAT
-	       ": %s to %zu regions in %" JSON_INTEGER_FORMAT " waves\n",
-	       json_integer_value(json_object_get(reply, "rollout_id")),
-	       json_string_value(json_object_get(reply, "version")),
-	       json_array_size(json_object_get(reply, "regions")),
-	       json_integer_value(json_object_get(reply, "waves")));
+	text(reply, argv);
 	json_decref(reply);
 	return 0;
 }
+
+static void status_text(json_t *reply, char **argv)
+{
+	(void)argv;
+	print_status(reply);
+}
+
+static int ops_status(const struct ops *o, int argc, char **argv)
+{
+	if (argc > 1)
+		return rupctl_unexpected("ops status", argv[1]);
+	return simple(o, "status", "GET", "/api/v1/status", NULL, status_text,
+		      argv);
+}
+
+static void releases_text(json_t *reply, char **argv)
+{
+	json_t *r;
+	size_t i;
+
+	(void)argv;
+	printf("%-16s %-24s %12s %-8s %s\n", "VERSION", "RANGE", "SIZE",
+	       "PAYLOAD", "SUMMARY");
+	for (i = 0; (r = json_array_get(json_object_get(reply, "releases"), i));
+	     i++) {
+		const char *sum =
+			json_string_value(json_object_get(r, "summary"));
+
+		printf("%-16s %-24s %12" JSON_INTEGER_FORMAT " %-8s %s\n",
+		       json_string_value(json_object_get(r, "version")),
+		       json_string_value(json_object_get(r, "range")),
+		       json_integer_value(json_object_get(r, "size")),
+		       json_is_true(json_object_get(r, "payload")) ? "yes" :
+								     "no",
+		       sum && *sum ? sum : "-");
+	}
+}
+
+static int ops_releases(const struct ops *o, int argc, char **argv)
+{
+	if (argc > 1)
+		return rupctl_unexpected("ops releases", argv[1]);
+	return simple(o, "releases", "GET", "/api/v1/releases", NULL,
+		      releases_text, argv);
+}
+
+/* Up to @max decimal digits. */
+static bool is_id(const char *s, size_t max)
+{
+	return s[0] && strspn(s, "0123456789") == strlen(s) && strlen(s) <= max;
+}
+
+static void cancel_text(json_t *reply, char **argv)
+{
+	printf("rollout %s cancelled: %" JSON_INTEGER_FORMAT " task(s)\n",
+	       argv[1],
+	       json_integer_value(json_object_get(reply, "cancelled_tasks")));
+}
+
+static int ops_cancel(const struct ops *o, int argc, char **argv)
+{
+	char path[128];
+
+	if (argc != 2) {
+		rupctl_err("ops: cancel: needs one ROLLOUT_ID");
+		return RUPCTL_EXIT_USAGE;
+	}
+	if (!is_id(argv[1], 18))
+		return rupctl_bad_value("ops cancel", "ROLLOUT_ID", argv[1],
+					"a rollout id");
+	snprintf(path, sizeof(path), "/api/v1/rollouts/%s/cancel", argv[1]);
+	return simple(o, "cancel", "POST", path, NULL, cancel_text, argv);
+}
+
+static void key_text(json_t *reply, char **argv)
+{
+	(void)reply;
+	printf("region %s: next key %s\n", argv[1],
+	       strcmp(argv[2], "stage") ? "promoted" : "staged");
+}
+
+static int ops_key(const struct ops *o, int argc, char **argv)
+{
+	char path[128], body[64];
+
+	if (argc != 3) {
+		rupctl_err("ops: key: needs REGION_ID stage|promote");
+		return RUPCTL_EXIT_USAGE;
+	}
+	if (!is_id(argv[1], 10) ||
+	    (strcmp(argv[2], "stage") && strcmp(argv[2], "promote")))
+		return rupctl_bad_value("ops key", "REGION_ID stage|promote",
+					argv[1],
+					"a region id, then stage or promote");
+	snprintf(path, sizeof(path), "/api/v1/regions/%s/key", argv[1]);
+	snprintf(body, sizeof(body), "{\"action\":\"%s\"}", argv[2]);
+	return simple(o, "key", "POST", path, body, key_text, argv);
+}
+
+static void remove_text(json_t *reply, char **argv)
+{
+	(void)reply;
+	printf("node %s removed\n", argv[1]);
+}
+
+static int ops_remove(const struct ops *o, int argc, char **argv)
+{
+	char path[128];
+
+	if (argc != 2) {
+		rupctl_err("ops: remove: needs one NODE_ID");
+		return RUPCTL_EXIT_USAGE;
+	}
+	if (snprintf(path, sizeof(path), "/api/v1/nodes/%s", argv[1]) >=
+		    (int)sizeof(path) ||
+	    strchr(argv[1], '/') || strchr(argv[1], '?'))
+		return rupctl_bad_value("ops remove", "NODE_ID", argv[1],
+					"32 hex digits");
+	return simple(o, "remove", "DELETE", path, NULL, remove_text, argv);
+}
+
+/* clang-format off */
+static const struct {
+	const char *name;
+	int (*run)(const struct ops *o, int argc, char **argv);
+} subcommands[] = {
+	{ "status", ops_status },
+	{ "releases", ops_releases },
+	{ "publish", ops_publish },
+	{ "rollout", ops_rollout },
+	{ "cancel", ops_cancel },
+	{ "key", ops_key },
+	{ "remove", ops_remove },
+};
+/* clang-format on */
 
 static int load_token(struct ops *o, const char *file)
 {
@@ -504,8 +256,8 @@ static int load_token(struct ops *o, const char *file)
 	if (!file)
 		file = getenv("RUP_ADMIN_TOKEN_FILE");
 	if (file && *file) {
-		if (read_all(file, sizeof(o->token) - 1, &buf, &len))
-			return EXIT_IO;
+		if (ops_read_file(file, sizeof(o->token) - 1, &buf, &len))
+			return RUPCTL_EXIT_IO;
 		len = strcspn(buf, "\r\n");
 		memcpy(o->token, buf, len);
 		o->token[len] = 0;
@@ -523,7 +275,9 @@ static int load_token(struct ops *o, const char *file)
 	return 0;
 }
 
-int cmd_ops(int argc, char **argv)
+/* Global options into @o; 0, an exit code, or -1 after help. */
+static int parse_global(struct ops *o, int argc, char **argv,
+			const char **token_file)
 {
 	static const struct option lo[] = {
 		{ "server", required_argument, NULL, 's' },
@@ -532,41 +286,55 @@ int cmd_ops(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ops o = { getenv("RUP_OPS_SERVER"), getenv("RUP_OPS_CACERT"),
-			 "" };
-	const char *token_file = NULL, *cmd;
-	json_t *reply;
-	char path[128];
-	int c, rc;
+	int c;
 
-	/* An empty variable means unset. */
-	if (o.server && !*o.server)
-		o.server = NULL;
-	if (o.cacert && !*o.cacert)
-		o.cacert = NULL;
 	optind = 0; /* GNU: full re-init, main() ran getopt already */
 	while ((c = getopt_long(argc, argv, "+s:c:t:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			o.server = optarg;
-			break;
-		case 'c':
-			o.cacert = optarg;
-			break;
-		case 't':
-			token_file = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return RUPCTL_EXIT_USAGE;
-		}
+		if (c == 's')
+			o->server = optarg;
+		else if (c == 'c')
+			o->cacert = optarg;
+		else if (c == 't')
+			*token_file = optarg;
+		else
+			return rupctl_opt_other(c, usage) ?: -1;
 	}
 	if (optind >= argc || rupctl_is_help(argv[optind])) {
 		usage(optind >= argc ? stderr : stdout);
-		return optind >= argc ? RUPCTL_EXIT_USAGE : 0;
+		return optind >= argc ? RUPCTL_EXIT_USAGE : -1;
+	}
+	return 0;
+}
+
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+
+	/* An empty variable means unset. */
+	return v && *v ? v : NULL;
+}
+
+int cmd_ops(int argc, char **argv)
+{
+	struct ops o = { env("RUP_OPS_SERVER"), env("RUP_OPS_CACERT"), "" };
+	const char *token_file = NULL;
+	size_t i;
+	int rc;
+
+	rc = parse_global(&o, argc, argv, &token_file);
+	if (rc)
+		return rc < 0 ? RUPCTL_EXIT_OK : rc;
+	argc -= optind;
+	argv += optind;
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (!strcmp(argv[0], subcommands[i].name))
+			break;
+	if (i == sizeof(subcommands) / sizeof(subcommands[0])) {
+		rupctl_err(
+			"ops: unknown command '%s' (status, releases, publish, rollout, "
+			"cancel ROLLOUT_ID, key REGION_ID stage|promote, remove NODE_ID)",
+			argv[0]);
+		return RUPCTL_EXIT_USAGE;
 	}
 	if (!o.server) {
 		rupctl_err(
@@ -576,87 +344,8 @@ int cmd_ops(int argc, char **argv)
 	rc = load_token(&o, token_file);
 	if (rc)
 		return rc;
-	cmd = argv[optind];
-	argc -= optind;
-	argv += optind;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (!strcmp(cmd, "status") || !strcmp(cmd, "releases")) {
-		rc = request(&o, cmd, "GET",
-			     !strcmp(cmd, "status") ? "/api/v1/status" :
-						      "/api/v1/releases",
-			     NULL, NULL, &reply);
-		if (!rc && (rupctl_opts.json || !strcmp(cmd, "releases"))) {
-			rupctl_json_print(reply);
-		} else if (!rc) {
-			print_status(reply);
-			json_decref(reply);
-		}
-	} else if (!strcmp(cmd, "publish")) {
-		rc = cmd_publish(&o, argc, argv);
-	} else if (!strcmp(cmd, "rollout")) {
-		rc = cmd_rollout(&o, argc, argv);
-	} else if (!strcmp(cmd, "cancel") && argc == 2) {
-		if (!argv[1][0] ||
-		    strspn(argv[1], "0123456789") != strlen(argv[1]) ||
-		    strlen(argv[1]) > 18) {
-			rc = rupctl_bad_value("ops cancel", "ROLLOUT_ID",
-					      argv[1], "a rollout id");
-		} else {
-			snprintf(path, sizeof(path),
-				 "/api/v1/rollouts/%s/cancel", argv[1]);
-			rc = request(&o, "cancel", "POST", path, NULL, NULL,
-				     &reply);
-			if (!rc)
-				printf("rollout %s cancelled: %" JSON_INTEGER_FORMAT
-				       " task(s)\n",
-				       argv[1],
-				       json_integer_value(json_object_get(
-					       reply, "cancelled_tasks")));
-			json_decref(reply);
-		}
-	} else if (!strcmp(cmd, "key") && argc == 3) {
-		if (!argv[1][0] ||
-		    strspn(argv[1], "0123456789") != strlen(argv[1]) ||
-		    strlen(argv[1]) > 10 ||
-		    (strcmp(argv[2], "stage") && strcmp(argv[2], "promote"))) {
-			rc = rupctl_bad_value(
-				"ops key", "REGION_ID stage|promote", argv[1],
-				"a region id, then stage or promote");
-		} else {
-			char body[64];
-
-			snprintf(path, sizeof(path), "/api/v1/regions/%s/key",
-				 argv[1]);
-			snprintf(body, sizeof(body), "{\"action\":\"%s\"}",
-				 argv[2]);
-			rc = request(&o, "key", "POST", path, body, NULL,
-				     &reply);
-			if (!rc)
-				printf("region %s: next key %s\n", argv[1],
-				       strcmp(argv[2], "stage") ? "promoted" :
-								  "staged");
-			json_decref(reply);
-		}
-	} else if (!strcmp(cmd, "remove") && argc == 2) {
-		if (snprintf(path, sizeof(path), "/api/v1/nodes/%s", argv[1]) >=
-			    (int)sizeof(path) ||
-		    strchr(argv[1], '/') || strchr(argv[1], '?')) {
-			rc = rupctl_bad_value("ops remove", "NODE_ID", argv[1],
-					      "32 hex digits");
-		} else {
-			rc = request(&o, "remove", "DELETE", path, NULL, NULL,
-				     &reply);
-			if (!rc)
-				printf("node %s removed\n", argv[1]);
-			json_decref(reply);
-		}
-	} else {
-		rupctl_err(
-			"ops: unknown command '%s' (status, releases, publish, rollout, "
-			"cancel ROLLOUT_ID, key REGION_ID stage|promote, remove NODE_ID)",
-			cmd);
-		rc = RUPCTL_EXIT_USAGE;
-	}
+	rc = subcommands[i].run(&o, argc, argv);
 	OPENSSL_cleanse(o.token, sizeof(o.token));
 	curl_global_cleanup();
 	return rc;

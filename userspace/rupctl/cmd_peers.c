@@ -15,7 +15,7 @@
 #define DUMP_TRIES 3
 
 struct peer_list {
-	struct rup_peer *v;
+	struct rupnl_peer *v;
 	size_t n, cap;
 };
 
@@ -27,13 +27,13 @@ static void usage(FILE *f)
 		"address, version, score, role, term, ms since last beacon, offer.\n");
 }
 
-static int collect_cb(const struct rup_peer *p, void *arg)
+static int collect_cb(const struct rupnl_peer *p, void *arg)
 {
 	struct peer_list *l = arg;
 
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 64;
-		struct rup_peer *v = reallocarray(l->v, cap, sizeof(*v));
+		struct rupnl_peer *v = reallocarray(l->v, cap, sizeof(*v));
 
 		if (!v)
 			return -ENOMEM;
@@ -46,7 +46,7 @@ static int collect_cb(const struct rup_peer *p, void *arg)
 
 static int peer_cmp(const void *a, const void *b)
 {
-	const struct rup_peer *x = a, *y = b;
+	const struct rupnl_peer *x = a, *y = b;
 
 	if (x->region != y->region)
 		return x->region < y->region ? -1 : 1;
@@ -62,7 +62,7 @@ static void print_table(const struct peer_list *l)
 	       "NODE", "ADDR", "VERSION", "SCORE", "ROLE", "TERM", "SEEN_MS",
 	       "OFFER");
 	for (i = 0; i < l->n; i++) {
-		const struct rup_peer *p = &l->v[i];
+		const struct rupnl_peer *p = &l->v[i];
 
 		node_id_hex(p->node_id, id);
 		inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
@@ -70,17 +70,17 @@ static void print_table(const struct peer_list *l)
 		printf("%-6u %-32s %-15s %-12s %10u %-14s %6llu %8u %s\n",
 		       p->region, id, addr, p->version, p->score, role,
 		       (unsigned long long)p->term, p->last_seen_ms,
-		       p->mask & RUP_NL_BIT(RUP_A_OFFER) ? p->offer.version :
-							   "-");
+		       p->mask & RUPNL_BIT(RUP_A_OFFER) ? p->offer.version :
+							  "-");
 	}
 }
 
 int cmd_peers(int argc, char **argv)
 {
 	struct peer_list l = { 0 };
-	uint32_t region = RUP_NL_NO_REGION;
-	struct rup_nl nl;
-	char what[64] = "peers";
+	uint32_t region;
+	struct rupnl nl;
+	char what[64];
 	int err, tries;
 	size_t i;
 
@@ -88,24 +88,16 @@ int cmd_peers(int argc, char **argv)
 		usage(stdout);
 		return RUPCTL_EXIT_OK;
 	}
-	if (argc > 2) {
-		rupctl_err("peers: too many arguments");
-		usage(stderr);
-		return RUPCTL_EXIT_USAGE;
-	}
-	if (argc == 2) {
-		snprintf(what, sizeof(what), "peers %.20s", argv[1]);
-		if (parse_u32(argv[1], UINT32_MAX, &region) ||
-		    region == RUP_NL_NO_REGION)
-			return rupctl_bad_value("peers", "region", argv[1],
-						"a number");
-	}
+	err = rupctl_region_arg(argc, argv, "peers", usage, what, sizeof(what),
+				&region);
+	if (err)
+		return err;
 	err = rupctl_nl_open(&nl);
 	if (err)
 		return err;
 	for (tries = 0; tries < DUMP_TRIES; tries++) {
 		l.n = 0;
-		err = rup_nl_peers_dump(&nl, region, collect_cb, &l);
+		err = rupnl_peers_dump(&nl, region, collect_cb, &l);
 		if (err != -EINTR)
 			break;
 	}
@@ -125,6 +117,6 @@ int cmd_peers(int argc, char **argv)
 	}
 out:
 	free(l.v);
-	rup_nl_close(&nl);
+	rupnl_close(&nl);
 	return err;
 }

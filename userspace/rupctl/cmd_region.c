@@ -38,20 +38,20 @@ static int get_key(const char *what, const char *key, const char *val,
 	char err[600];
 
 	if (file) {
-		if (!read_hex_file(val, out, RUP_NL_KEY_MAX, len, err,
+		if (!read_hex_file(val, out, RUPNL_KEY_MAX, len, err,
 				   sizeof(err)))
 			return 0;
 		rupctl_err("%s: %s: %s", what, key, err);
 		return RUPCTL_EXIT_USAGE;
 	}
-	if (parse_hex(val, out, RUP_NL_KEY_MAX, len))
+	if (parse_hex(val, out, RUPNL_KEY_MAX, len))
 		return rupctl_bad_value(what, key, val, "hex digits");
 	return 0;
 }
 
 /* Keyword-value options of add (@add) and set; fills r->mask. */
 static int parse_opts(int argc, char **argv, bool add, const char *what,
-		      struct rup_region *r)
+		      struct rupnl_region *r)
 {
 	const char *v;
 	int i, err;
@@ -62,7 +62,7 @@ static int parse_opts(int argc, char **argv, bool add, const char *what,
 		if (!strcmp(k, "next-key-clear")) {
 			if (add)
 				break; /* unknown option for add */
-			r->mask |= RUP_NL_BIT(RUP_A_REGION_NEXT_KEY_CLEAR);
+			r->mask |= RUPNL_BIT(RUP_A_REGION_NEXT_KEY_CLEAR);
 			continue;
 		}
 		v = rupctl_arg(&i, argc, argv, what);
@@ -72,45 +72,45 @@ static int parse_opts(int argc, char **argv, bool add, const char *what,
 			if (parse_ipv4(v, &r->group))
 				return rupctl_bad_value(what, k, v,
 							"an IPv4 address");
-			r->mask |= RUP_NL_BIT(RUP_A_REGION_GROUP4);
+			r->mask |= RUPNL_BIT(RUP_A_REGION_GROUP4);
 		} else if (!strcmp(k, "port") && add) {
 			if (parse_u16(v, &r->port))
 				return rupctl_bad_value(what, k, v, "0-65535");
-			r->mask |= RUP_NL_BIT(RUP_A_REGION_PORT);
+			r->mask |= RUPNL_BIT(RUP_A_REGION_PORT);
 		} else if ((!strcmp(k, "dev") || !strcmp(k, "ifname")) && add) {
 			r->ifindex = if_nametoindex(v);
 			if (!r->ifindex)
 				return rupctl_bad_value(what, k, v,
 							"no such interface");
-			r->mask |= RUP_NL_BIT(RUP_A_REGION_IFINDEX);
+			r->mask |= RUPNL_BIT(RUP_A_REGION_IFINDEX);
 		} else if (!strcmp(k, "key") || !strcmp(k, "key-file")) {
 			err = get_key(what, k, v, strcmp(k, "key"), r->key,
 				      &r->key_len);
 			if (err)
 				return err;
-			r->mask |= RUP_NL_BIT(RUP_A_REGION_KEY);
+			r->mask |= RUPNL_BIT(RUP_A_REGION_KEY);
 		} else if (!strcmp(k, "next-key") ||
 			   !strcmp(k, "next-key-file")) {
 			err = get_key(what, k, v, strcmp(k, "next-key"),
 				      r->next_key, &r->next_key_len);
 			if (err)
 				return err;
-			r->mask |= RUP_NL_BIT(RUP_A_REGION_NEXT_KEY);
+			r->mask |= RUPNL_BIT(RUP_A_REGION_NEXT_KEY);
 		} else if (!strcmp(k, "interval")) {
 			if (parse_ms(v, &r->interval_ms))
 				return rupctl_bad_value(what, k, v,
 							"milliseconds");
-			r->mask |= RUP_NL_BIT(RUP_A_REGION_INTERVAL_MS);
+			r->mask |= RUPNL_BIT(RUP_A_REGION_INTERVAL_MS);
 		} else if (!strcmp(k, "dead-interval")) {
 			if (parse_ms(v, &r->dead_ms))
 				return rupctl_bad_value(what, k, v,
 							"milliseconds");
-			r->mask |= RUP_NL_BIT(RUP_A_REGION_DEAD_MS);
+			r->mask |= RUPNL_BIT(RUP_A_REGION_DEAD_MS);
 		} else if (!strcmp(k, "clock-window")) {
 			if (parse_ms(v, &r->window_ms))
 				return rupctl_bad_value(what, k, v,
 							"milliseconds");
-			r->mask |= RUP_NL_BIT(RUP_A_REGION_WINDOW_MS);
+			r->mask |= RUPNL_BIT(RUP_A_REGION_WINDOW_MS);
 		} else {
 			rupctl_err(
 				"%s: unknown option \"%s\"; see \"rupctl region help\"",
@@ -130,8 +130,8 @@ static int parse_opts(int argc, char **argv, bool add, const char *what,
 /* add and set share everything but the command and the allowed options. */
 static int region_change(int argc, char **argv, bool add)
 {
-	struct rup_region r = { 0 };
-	struct rup_nl nl;
+	struct rupnl_region r = { 0 };
+	struct rupnl nl;
 	char what[64];
 	int err;
 
@@ -149,16 +149,16 @@ static int region_change(int argc, char **argv, bool add)
 	err = rupctl_nl_open(&nl);
 	if (err)
 		return err;
-	err = add ? rup_nl_region_add(&nl, &r) : rup_nl_region_set(&nl, &r);
+	err = add ? rupnl_region_add(&nl, &r) : rupnl_region_set(&nl, &r);
 	if (err)
 		err = rupctl_nl_fail(&nl, err, what);
-	rup_nl_close(&nl);
+	rupnl_close(&nl);
 	return err;
 }
 
 static int region_del(int argc, char **argv)
 {
-	struct rup_nl nl;
+	struct rupnl nl;
 	uint32_t id;
 	char what[64];
 	int err;
@@ -174,14 +174,14 @@ static int region_del(int argc, char **argv)
 	err = rupctl_nl_open(&nl);
 	if (err)
 		return err;
-	err = rup_nl_region_del(&nl, id);
+	err = rupnl_region_del(&nl, id);
 	if (err)
 		err = rupctl_nl_fail(&nl, err, what);
-	rup_nl_close(&nl);
+	rupnl_close(&nl);
 	return err;
 }
 
-static json_t *region_json(const struct rup_region *r)
+static json_t *region_json(const struct rupnl_region *r)
 {
 	char group[INET_ADDRSTRLEN], dev[IF_NAMESIZE];
 	json_t *j;
@@ -202,7 +202,7 @@ static json_t *region_json(const struct rup_region *r)
 	return j;
 }
 
-static void region_text(const struct rup_region *r)
+static void region_text(const struct rupnl_region *r)
 {
 	char group[INET_ADDRSTRLEN], dev[IF_NAMESIZE];
 
@@ -219,7 +219,7 @@ static void region_text(const struct rup_region *r)
 	       r->has_next_key ? " next-key" : "");
 }
 
-static int show_cb(const struct rup_region *r, void *arg)
+static int show_cb(const struct rupnl_region *r, void *arg)
 {
 	if (arg)
 		json_array_append_new(arg, region_json(r));
@@ -231,8 +231,8 @@ static int show_cb(const struct rup_region *r, void *arg)
 static int region_show(int argc, char **argv)
 {
 	json_t *list = rupctl_opts.json ? json_array() : NULL;
-	struct rup_region r;
-	struct rup_nl nl;
+	struct rupnl_region r;
+	struct rupnl nl;
 	uint32_t id = 0;
 	char what[64] = "region show";
 	int err;
@@ -250,17 +250,13 @@ static int region_show(int argc, char **argv)
 	if (err)
 		goto out;
 	if (argc == 2) {
-		err = rup_nl_region_get(&nl, id, &r);
+		err = rupnl_region_get(&nl, id, &r);
 		if (!err)
 			show_cb(&r, list);
 	} else {
-		err = rup_nl_region_dump(&nl, show_cb, list);
+		err = rupnl_region_dump(&nl, show_cb, list);
 	}
-	if (err)
-		err = rupctl_nl_fail(&nl, err, what);
-	else if (list)
-		rupctl_json_print(json_incref(list));
-	rup_nl_close(&nl);
+	err = rupctl_nl_done(&nl, err, what, list);
 out:
 	json_decref(list);
 	return err;

@@ -15,16 +15,6 @@
 #include "release.h"
 #include "rupctl.h"
 
-/* Exit codes of "release", beyond rupctl's 0 ok and 1 usage. */
-enum {
-	EXIT_MANIFEST = 5, /* malformed manifest */
-	EXIT_SIGNATURE =
-		6, /* bad signature, no trusted key, unusable signing key */
-	EXIT_PAYLOAD = 7, /* payload hash or size differs */
-	EXIT_ROLLBACK = 8, /* not newer than --highest */
-	EXIT_IO = 9, /* a file could not be read or written */
-};
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -50,19 +40,19 @@ static int exit_for(int rc)
 	switch (rc) {
 	case -EINVAL:
 	case -E2BIG:
-		return EXIT_MANIFEST;
+		return RUPCTL_EXIT_MANIFEST;
 	case -EKEYREJECTED:
 	case -ENOKEY:
-		return EXIT_SIGNATURE;
+		return RUPCTL_EXIT_SIGNATURE;
 	case -EBADMSG:
 	case -EFBIG:
 	case -ENODATA:
-		return EXIT_PAYLOAD;
+		return RUPCTL_EXIT_PAYLOAD;
 	case -ESTALE:
 	case -EALREADY:
-		return EXIT_ROLLBACK;
+		return RUPCTL_EXIT_ROLLBACK;
 	default:
-		return EXIT_IO;
+		return RUPCTL_EXIT_IO;
 	}
 }
 
@@ -97,12 +87,12 @@ static int keygen(int argc, char **argv)
 	}
 	if (mkdir(out, 0700) && errno != EEXIST) {
 		rupctl_err("release keygen: %s: %s", out, strerror(errno));
-		return EXIT_IO;
+		return RUPCTL_EXIT_IO;
 	}
 	rc = release_keygen(out, err, sizeof(err));
 	if (rc) {
 		rupctl_err("release keygen: %s", err);
-		return EXIT_IO;
+		return RUPCTL_EXIT_IO;
 	}
 	if (rupctl_opts.json) {
 		json_t *j = json_object();
@@ -189,12 +179,8 @@ static int sign_parse(int argc, char **argv, struct sign_args *a)
 			bad |= copy_field("--install-arg", m->args[m->n_args++],
 					  sizeof(m->args[0]), optarg);
 			break;
-		case 'h':
-			usage(stdout);
-			return -1;
 		default:
-			usage(stderr);
-			return RUPCTL_EXIT_USAGE;
+			return rupctl_opt_other(c, usage) ?: -1;
 		}
 	}
 	if (bad)
@@ -250,14 +236,14 @@ static int sign(int argc, char **argv)
 	if (!text || rc) {
 		free(text);
 		rupctl_err("release sign: %s", err);
-		return EXIT_MANIFEST;
+		return RUPCTL_EXIT_MANIFEST;
 	}
 	rc = release_sign(text, len, a.key, sig, err, sizeof(err));
 	if (rc) {
 		free(text);
 		rupctl_err("release sign: %s", err);
 		/* -EINVAL: not an Ed25519 private key; else unreadable. */
-		return rc == -EINVAL ? EXIT_SIGNATURE : EXIT_IO;
+		return rc == -EINVAL ? RUPCTL_EXIT_SIGNATURE : RUPCTL_EXIT_IO;
 	}
 	strcat(sig, "\n");
 	rc = release_write_file(a.out, text, len, 0644, err, sizeof(err));
@@ -267,7 +253,7 @@ static int sign(int argc, char **argv)
 	free(text);
 	if (rc) {
 		rupctl_err("release sign: %s", err);
-		return EXIT_IO;
+		return RUPCTL_EXIT_IO;
 	}
 	if (rupctl_opts.json) {
 		sig[RELEASE_SIG_B64_LEN] = '\0';
@@ -284,7 +270,15 @@ static int sign(int argc, char **argv)
 	return RUPCTL_EXIT_OK;
 }
 
-static int verify(int argc, char **argv)
+struct verify_args {
+	const char *trust, *payload, *sigfile, *highest, *path;
+	struct semver hv;
+	char sigpath[4096];
+};
+
+/* Options and MANIFEST: 0 or an exit code (RUPCTL_EXIT_OK after help). */
+static int verify_parse(int argc, char **argv, struct verify_args *a,
+			bool *done)
 {
 	static const struct option opts[] = {
 		{ "keys", required_argument, NULL, 'k' },
@@ -295,93 +289,101 @@ static int verify(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *trust = NULL, *payload = NULL, *sigfile = NULL,
-		   *highest = NULL, *path;
-	char err[600], used[4096] = "", sigpath[4096];
-	struct release_manifest m;
-	struct semver hv;
-	char *text = NULL, *sig = NULL;
-	size_t len, siglen;
-	int c, rc;
+	char err[600];
+	int c;
 
+	*done = true;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k':
-		case 'K':
-			if (trust) {
-				rupctl_err(
-					"release verify: give one of --keys or --pubkey");
-				return RUPCTL_EXIT_USAGE;
-			}
-			trust = optarg;
-			break;
-		case 'p':
-			payload = optarg;
-			break;
-		case 's':
-			sigfile = optarg;
-			break;
-		case 'H':
-			highest = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return RUPCTL_EXIT_OK;
-		default:
-			usage(stderr);
+		if ((c == 'k' || c == 'K') && a->trust) {
+			rupctl_err(
+				"release verify: give one of --keys or --pubkey");
 			return RUPCTL_EXIT_USAGE;
 		}
+		if (c == 'k' || c == 'K')
+			a->trust = optarg;
+		else if (c == 'p')
+			a->payload = optarg;
+		else if (c == 's')
+			a->sigfile = optarg;
+		else if (c == 'H')
+			a->highest = optarg;
+		else
+			return rupctl_opt_other(c, usage);
 	}
 	if (optind != argc - 1) {
 		rupctl_err("release verify: needs exactly one MANIFEST");
 		return RUPCTL_EXIT_USAGE;
 	}
-	path = argv[optind];
-	if (highest && semver_parse(highest, &hv, err, sizeof(err))) {
+	a->path = argv[optind];
+	if (a->highest && semver_parse(a->highest, &a->hv, err, sizeof(err))) {
 		rupctl_err("release verify: --highest: %s", err);
 		return RUPCTL_EXIT_USAGE;
 	}
-	if (!sigfile) {
-		snprintf(sigpath, sizeof(sigpath), "%s.sig", path);
-		sigfile = sigpath;
+	if (!a->sigfile) {
+		snprintf(a->sigpath, sizeof(a->sigpath), "%s.sig", a->path);
+		a->sigfile = a->sigpath;
 	}
-	rc = release_read_file(path, RELEASE_MANIFEST_MAX, &text, &len, err,
+	*done = false;
+	return 0;
+}
+
+static void verify_print(const struct verify_args *a,
+			 const struct release_manifest *m, const char *used)
+{
+	if (rupctl_opts.json) {
+		json_t *j = json_pack(
+			"{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:b}", "name",
+			m->name, "version", m->version, "range", m->range,
+			"summary", m->summary, "sha256", m->sha256_hex, "size",
+			(json_int_t)m->size, "key", used, "payload_verified",
+			a->payload != NULL);
+
+		rupctl_json_print(j);
+	} else {
+		printf("ok: %s %s (range %s, %llu bytes) signed by %s%s\n",
+		       m->name, m->version, m->range,
+		       (unsigned long long)m->size, used,
+		       a->payload ? "; payload matches" : "");
+	}
+}
+
+static int verify(int argc, char **argv)
+{
+	struct verify_args a = { 0 };
+	char err[600], used[4096] = "";
+	struct release_manifest m;
+	char *text = NULL, *sig = NULL;
+	size_t len, siglen;
+	bool done;
+	int rc;
+
+	rc = verify_parse(argc, argv, &a, &done);
+	if (done)
+		return rc;
+	rc = release_read_file(a.path, RELEASE_MANIFEST_MAX, &text, &len, err,
 			       sizeof(err));
 	if (rc)
 		return fail("verify", rc == -E2BIG ? rc : -EIO, err);
-	rc = release_read_file(sigfile, 4 * RELEASE_SIG_B64_LEN, &sig, &siglen,
-			       err, sizeof(err));
+	rc = release_read_file(a.sigfile, 4 * RELEASE_SIG_B64_LEN, &sig,
+			       &siglen, err, sizeof(err));
 	if (rc) {
 		free(text);
 		return fail("verify", rc == -E2BIG ? -EKEYREJECTED : -EIO, err);
 	}
 	/* Authenticate the bytes before parsing them. */
-	rc = release_verify(text, len, sig, trust, used, sizeof(used), err,
+	rc = release_verify(text, len, sig, a.trust, used, sizeof(used), err,
 			    sizeof(err));
 	if (!rc)
 		rc = release_manifest_parse(text, len, &m, err, sizeof(err));
-	if (!rc && payload)
-		rc = release_verify_payload(&m, payload, err, sizeof(err));
-	if (!rc && highest)
-		rc = release_check_rollback(&m.ver, &hv, err, sizeof(err));
+	if (!rc && a.payload)
+		rc = release_verify_payload(&m, a.payload, err, sizeof(err));
+	if (!rc && a.highest)
+		rc = release_check_rollback(&m.ver, &a.hv, err, sizeof(err));
 	free(text);
 	free(sig);
 	if (rc)
 		return fail("verify", rc, err);
-	if (rupctl_opts.json) {
-		json_t *j = json_pack(
-			"{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:b}", "name",
-			m.name, "version", m.version, "range", m.range,
-			"summary", m.summary, "sha256", m.sha256_hex, "size",
-			(json_int_t)m.size, "key", used, "payload_verified",
-			payload != NULL);
-
-		rupctl_json_print(j);
-	} else {
-		printf("ok: %s %s (range %s, %llu bytes) signed by %s%s\n",
-		       m.name, m.version, m.range, (unsigned long long)m.size,
-		       used, payload ? "; payload matches" : "");
-	}
+	verify_print(&a, &m, used);
 	return RUPCTL_EXIT_OK;
 }
 

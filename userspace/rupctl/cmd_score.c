@@ -98,28 +98,69 @@ static json_t *measured_json(const struct score_inputs *in)
 	return m;
 }
 
+/* What was measured for part @p, as text ("unknown" when nothing was). */
+static void measured_text(const struct score_args *a,
+			  const struct score_inputs *in, int p, char *m,
+			  size_t len)
+{
+	char speed[32] = "speed unknown";
+
+	snprintf(m, len, "unknown");
+	if (p == SCORE_CPU && in->cpu_known)
+		snprintf(m, len, "%u CPUs", in->cpus);
+	else if (p == SCORE_MEM && in->mem_known)
+		snprintf(m, len, "%llu MiB available",
+			 (unsigned long long)(in->mem_avail_kb >> 10));
+	else if (p == SCORE_DISK && in->disk_known)
+		snprintf(m, len, "%llu MiB free in %s",
+			 (unsigned long long)(in->disk_free_bytes >> 20),
+			 a->store);
+	else if (p == SCORE_LOAD && in->load_known)
+		snprintf(m, len, "load %.2f", in->load1);
+	else if (p == SCORE_RTT && in->rtt_known)
+		snprintf(m, len, "%u ms, %u%% loss", in->rtt_ms, in->loss_pct);
+	if (p != SCORE_LINK || !in->link_known)
+		return;
+	if (in->link_mbps >= 0)
+		snprintf(speed, sizeof(speed), "%lld Mbit/s",
+			 (long long)in->link_mbps);
+	snprintf(m, len, "%s %s, %s, %llu bad of %llu packets", a->dev,
+		 in->link_up ? "up" : "down", speed,
+		 (unsigned long long)in->link_bad,
+		 (unsigned long long)in->link_packets);
+}
+
+static void print_json(const struct score_args *a,
+		       const struct score_inputs *in,
+		       const struct score_result *r)
+{
+	json_t *j = json_object(), *parts = json_object();
+	int p;
+
+	for (p = 0; p < SCORE_PARTS; p++)
+		json_object_set_new(parts, score_part_name((enum score_part)p),
+				    json_pack("{s:i, s:i}", "points",
+					      r->points[p], "weight",
+					      a->cfg.weight[p]));
+	json_object_set_new(j, "score", json_integer(r->score));
+	json_object_set_new(j, "fixed", json_boolean(a->cfg.fixed));
+	json_object_set_new(j, "abnormal", json_boolean(r->abnormal));
+	json_object_set_new(j, "reason",
+			    r->why ? json_string(r->why) : json_null());
+	json_object_set_new(j, "parts", parts);
+	json_object_set_new(j, "measured", measured_json(in));
+	rupctl_json_print(j);
+}
+
 static int print_result(const struct score_args *a,
 			const struct score_inputs *in,
 			const struct score_result *r)
 {
+	char m[700];
 	int p;
 
 	if (rupctl_opts.json) {
-		json_t *j = json_object(), *parts = json_object();
-
-		for (p = 0; p < SCORE_PARTS; p++)
-			json_object_set_new(
-				parts, score_part_name((enum score_part)p),
-				json_pack("{s:i, s:i}", "points", r->points[p],
-					  "weight", a->cfg.weight[p]));
-		json_object_set_new(j, "score", json_integer(r->score));
-		json_object_set_new(j, "fixed", json_boolean(a->cfg.fixed));
-		json_object_set_new(j, "abnormal", json_boolean(r->abnormal));
-		json_object_set_new(j, "reason",
-				    r->why ? json_string(r->why) : json_null());
-		json_object_set_new(j, "parts", parts);
-		json_object_set_new(j, "measured", measured_json(in));
-		rupctl_json_print(j);
+		print_json(a, in, r);
 	} else {
 		printf("score %u%s%s%s\n", r->score,
 		       a->cfg.fixed ? " (fixed)" : "",
@@ -128,69 +169,78 @@ static int print_result(const struct score_args *a,
 		printf("%-7s %6s %6s  %s\n", "part", "points", "weight",
 		       "measured");
 		for (p = 0; p < SCORE_PARTS; p++) {
-			char m[700] = "unknown";
-
-			switch (p) {
-			case SCORE_CPU:
-				if (in->cpu_known)
-					snprintf(m, sizeof(m), "%u CPUs",
-						 in->cpus);
-				break;
-			case SCORE_MEM:
-				if (in->mem_known)
-					snprintf(
-						m, sizeof(m),
-						"%llu MiB available",
-						(unsigned long long)(in->mem_avail_kb >>
-								     10));
-				break;
-			case SCORE_DISK:
-				if (in->disk_known)
-					snprintf(
-						m, sizeof(m),
-						"%llu MiB free in %s",
-						(unsigned long long)(in->disk_free_bytes >>
-								     20),
-						a->store);
-				break;
-			case SCORE_LINK:
-				if (in->link_known) {
-					char speed[32] = "speed unknown";
-
-					if (in->link_mbps >= 0)
-						snprintf(speed, sizeof(speed),
-							 "%lld Mbit/s",
-							 (long long)
-								 in->link_mbps);
-					snprintf(
-						m, sizeof(m),
-						"%s %s, %s, %llu bad of %llu packets",
-						a->dev,
-						in->link_up ? "up" : "down",
-						speed,
-						(unsigned long long)in->link_bad,
-						(unsigned long long)
-							in->link_packets);
-				}
-				break;
-			case SCORE_LOAD:
-				if (in->load_known)
-					snprintf(m, sizeof(m), "load %.2f",
-						 in->load1);
-				break;
-			case SCORE_RTT:
-				if (in->rtt_known)
-					snprintf(m, sizeof(m),
-						 "%u ms, %u%% loss", in->rtt_ms,
-						 in->loss_pct);
-				break;
-			}
+			measured_text(a, in, p, m, sizeof(m));
 			printf("%-7s %6u %6u  %s\n",
 			       score_part_name((enum score_part)p),
 			       r->points[p], a->cfg.weight[p], m);
 		}
 	}
-	return r->abnormal ? 4 : RUPCTL_EXIT_OK;
+	return r->abnormal ? RUPCTL_EXIT_ABNORMAL : RUPCTL_EXIT_OK;
+}
+
+/* One option: 0, an exit code, or -1 when help was printed. */
+static int score_opt(struct score_args *a, struct score_inputs *in,
+		     const char **fixed, int c)
+{
+	switch (c) {
+	case 'd':
+		if (strlen(optarg) >= sizeof(a->dev)) {
+			rupctl_err(
+				"score: --dev: \"%s\" is not an interface name",
+				optarg);
+			return RUPCTL_EXIT_USAGE;
+		}
+		strcpy(a->dev, optarg);
+		return 0;
+	case 's':
+		if (strlen(optarg) >= sizeof(a->store)) {
+			rupctl_err("score: --store: path too long");
+			return RUPCTL_EXIT_USAGE;
+		}
+		strcpy(a->store, optarg);
+		return 0;
+	case 'r':
+		if (parse_u32(optarg, 3600000, &in->rtt_ms))
+			return rupctl_bad_value("score", "--rtt", optarg,
+						"milliseconds");
+		in->rtt_known = true;
+		return 0;
+	case 'l':
+		if (parse_u32(optarg, 100, &in->loss_pct))
+			return rupctl_bad_value("score", "--loss", optarg,
+						"0-100");
+		return 0;
+	case 'c':
+		a->config = optarg;
+		return 0;
+	case 'f':
+		*fixed = optarg;
+		return 0;
+	default:
+		return rupctl_opt_other(c, usage) ?: -1;
+	}
+}
+
+/* The [score] weights and [node] defaults of the config file, if any. */
+static int load_config(struct score_args *a)
+{
+	int rc;
+
+	if (!a->config && access(DEFAULT_CONFIG, F_OK) == 0)
+		a->config = DEFAULT_CONFIG;
+	if (!a->config)
+		return 0;
+	rc = ini_parse(a->config, ini_cb, a);
+	if (rc < 0) {
+		rupctl_err("score: %s: cannot read it", a->config);
+		return RUPCTL_EXIT_USAGE;
+	}
+	if (rc > 0) {
+		rupctl_err("score: %s:%d: %s", a->config, rc,
+			   a->err[0] ? a->err : "syntax error");
+		return RUPCTL_EXIT_USAGE;
+	}
+	return 0;
 }
 
 int cmd_score(int argc, char **argv)
@@ -209,71 +259,19 @@ int cmd_score(int argc, char **argv)
 	struct score_inputs in = { 0 };
 	struct score_result r;
 	const char *fixed = NULL;
-	int c, rc;
+	int c, rc = 0;
 
 	score_config_default(&a.cfg);
 	optind = 0; /* GNU getopt: start over for this command */
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			if (strlen(optarg) >= sizeof(a.dev)) {
-				rupctl_err(
-					"score: --dev: \"%s\" is not an interface name",
-					optarg);
-				return RUPCTL_EXIT_USAGE;
-			}
-			strcpy(a.dev, optarg);
-			break;
-		case 's':
-			if (strlen(optarg) >= sizeof(a.store)) {
-				rupctl_err("score: --store: path too long");
-				return RUPCTL_EXIT_USAGE;
-			}
-			strcpy(a.store, optarg);
-			break;
-		case 'r':
-			if (parse_u32(optarg, 3600000, &in.rtt_ms))
-				return rupctl_bad_value("score", "--rtt",
-							optarg, "milliseconds");
-			in.rtt_known = true;
-			break;
-		case 'l':
-			if (parse_u32(optarg, 100, &in.loss_pct))
-				return rupctl_bad_value("score", "--loss",
-							optarg, "0-100");
-			break;
-		case 'c':
-			a.config = optarg;
-			break;
-		case 'f':
-			fixed = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return RUPCTL_EXIT_OK;
-		default:
-			usage(stderr);
-			return RUPCTL_EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		rupctl_err("score: unexpected argument \"%s\"", argv[optind]);
-		return RUPCTL_EXIT_USAGE;
-	}
-	if (!a.config && access(DEFAULT_CONFIG, F_OK) == 0)
-		a.config = DEFAULT_CONFIG;
-	if (a.config) {
-		rc = ini_parse(a.config, ini_cb, &a);
-		if (rc < 0) {
-			rupctl_err("score: %s: cannot read it", a.config);
-			return RUPCTL_EXIT_USAGE;
-		}
-		if (rc > 0) {
-			rupctl_err("score: %s:%d: %s", a.config, rc,
-				   a.err[0] ? a.err : "syntax error");
-			return RUPCTL_EXIT_USAGE;
-		}
-	}
+	while (!rc && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+		rc = score_opt(&a, &in, &fixed, c);
+	if (rc)
+		return rc < 0 ? RUPCTL_EXIT_OK : rc;
+	if (optind < argc)
+		return rupctl_unexpected("score", argv[optind]);
+	rc = load_config(&a);
+	if (rc)
+		return rc;
 	if (fixed && score_config_set(&a.cfg, "fixed", fixed))
 		return rupctl_bad_value("score", "--fixed", fixed,
 					"0-4294967295");

@@ -42,7 +42,7 @@ static int copy_str(const char *what, const char *key, const char *v, char *out,
 
 /* The keywords after "offer VERSION". */
 static int parse_offer_opt(const char *what, const char *k, const char *v,
-			   struct rup_offer *o)
+			   struct rupnl_offer *o)
 {
 	size_t len;
 	uint64_t size;
@@ -51,28 +51,61 @@ static int parse_offer_opt(const char *what, const char *k, const char *v,
 		if (parse_hex(v, o->sha256, RUP_SHA256_LEN, &len) ||
 		    len != RUP_SHA256_LEN)
 			return rupctl_bad_value(what, k, v, "64 hex digits");
-		o->mask |= RUP_NL_BIT(RUP_OFFER_A_SHA256);
+		o->mask |= RUPNL_BIT(RUP_OFFER_A_SHA256);
 	} else if (!strcmp(k, "size")) {
 		if (parse_u64(v, UINT64_MAX, &size))
 			return rupctl_bad_value(what, k, v, "bytes");
 		o->size = size;
-		o->mask |= RUP_NL_BIT(RUP_OFFER_A_SIZE);
+		o->mask |= RUPNL_BIT(RUP_OFFER_A_SIZE);
 	} else if (!strcmp(k, "port")) {
 		if (parse_u16(v, &o->port))
 			return rupctl_bad_value(what, k, v, "0-65535");
-		o->mask |= RUP_NL_BIT(RUP_OFFER_A_PORT);
+		o->mask |= RUPNL_BIT(RUP_OFFER_A_PORT);
 	} else if (!strcmp(k, "path")) {
 		if (copy_str(what, k, v, o->path, sizeof(o->path)))
 			return RUPCTL_EXIT_USAGE;
-		o->mask |= RUP_NL_BIT(RUP_OFFER_A_PATH);
+		o->mask |= RUPNL_BIT(RUP_OFFER_A_PATH);
 	} else {
 		return -1;
 	}
 	return 0;
 }
 
+/* "offer VERSION" (at argv[*i], value @v) and the offer keywords after it,
+ * or "offer none" (an empty nest: withdraw).
+ */
+static int parse_offer(int *i, int argc, char **argv, const char *what,
+		       const char *v, struct rupnl_self *s)
+{
+	int err;
+
+	s->mask |= RUPNL_BIT(RUP_A_OFFER);
+	if (!strcmp(v, "none"))
+		return 0;
+	if (copy_str(what, "offer", v, s->offer.version,
+		     sizeof(s->offer.version)))
+		return RUPCTL_EXIT_USAGE;
+	s->offer.mask |= RUPNL_BIT(RUP_OFFER_A_VERSION);
+	/* Offer keywords follow until the first other word. */
+	while (*i + 1 < argc) {
+		const char *ok = argv[*i + 1];
+
+		if (strcmp(ok, "sha256") && strcmp(ok, "size") &&
+		    strcmp(ok, "port") && strcmp(ok, "path"))
+			break;
+		++*i;
+		v = rupctl_arg(i, argc, argv, what);
+		if (!v)
+			return RUPCTL_EXIT_USAGE;
+		err = parse_offer_opt(what, ok, v, &s->offer);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int parse_set(int argc, char **argv, const char *what,
-		     struct rup_self *s)
+		     struct rupnl_self *s)
 {
 	const char *v;
 	size_t len;
@@ -82,7 +115,7 @@ static int parse_set(int argc, char **argv, const char *what,
 		const char *k = argv[i];
 
 		if (!strcmp(k, "bind")) {
-			s->mask |= RUP_NL_BIT(RUP_A_BIND);
+			s->mask |= RUPNL_BIT(RUP_A_BIND);
 			continue;
 		}
 		v = rupctl_arg(&i, argc, argv, what);
@@ -93,55 +126,35 @@ static int parse_set(int argc, char **argv, const char *what,
 			    len != RUP_NODE_ID_LEN)
 				return rupctl_bad_value(what, k, v,
 							"32 hex digits");
-			s->mask |= RUP_NL_BIT(RUP_A_NODE_ID);
+			s->mask |= RUPNL_BIT(RUP_A_NODE_ID);
 		} else if (!strcmp(k, "version")) {
 			if (copy_str(what, k, v, s->version,
 				     sizeof(s->version)))
 				return RUPCTL_EXIT_USAGE;
-			s->mask |= RUP_NL_BIT(RUP_A_VERSION);
+			s->mask |= RUPNL_BIT(RUP_A_VERSION);
 		} else if (!strcmp(k, "score")) {
 			if (parse_u32(v, UINT32_MAX, &s->score))
 				return rupctl_bad_value(what, k, v,
 							"0-4294967295");
-			s->mask |= RUP_NL_BIT(RUP_A_SCORE);
+			s->mask |= RUPNL_BIT(RUP_A_SCORE);
 		} else if (!strcmp(k, "region")) {
 			if (parse_u32(v, UINT32_MAX, &s->region))
 				return rupctl_bad_value(what, k, v,
 							"a region id");
-			s->mask |= RUP_NL_BIT(RUP_A_REGION_ID);
+			s->mask |= RUPNL_BIT(RUP_A_REGION_ID);
 		} else if (!strcmp(k, "role")) {
 			if (rup_role_parse(v, &s->role))
 				return rupctl_bad_value(what, k, v,
 							RUP_ROLE_NAMES);
-			s->mask |= RUP_NL_BIT(RUP_A_ROLE);
+			s->mask |= RUPNL_BIT(RUP_A_ROLE);
 		} else if (!strcmp(k, "term")) {
 			if (parse_u64(v, UINT64_MAX, &s->term))
 				return rupctl_bad_value(what, k, v, "a number");
-			s->mask |= RUP_NL_BIT(RUP_A_TERM);
+			s->mask |= RUPNL_BIT(RUP_A_TERM);
 		} else if (!strcmp(k, "offer")) {
-			s->mask |= RUP_NL_BIT(RUP_A_OFFER);
-			if (!strcmp(v, "none"))
-				continue; /* empty nest: withdraw */
-			if (copy_str(what, "offer", v, s->offer.version,
-				     sizeof(s->offer.version)))
-				return RUPCTL_EXIT_USAGE;
-			s->offer.mask |= RUP_NL_BIT(RUP_OFFER_A_VERSION);
-			/* Offer keywords follow until the first other word. */
-			while (i + 1 < argc) {
-				const char *ok = argv[i + 1];
-
-				if (strcmp(ok, "sha256") &&
-				    strcmp(ok, "size") && strcmp(ok, "port") &&
-				    strcmp(ok, "path"))
-					break;
-				i++;
-				v = rupctl_arg(&i, argc, argv, what);
-				if (!v)
-					return RUPCTL_EXIT_USAGE;
-				err = parse_offer_opt(what, ok, v, &s->offer);
-				if (err)
-					return err;
-			}
+			err = parse_offer(&i, argc, argv, what, v, s);
+			if (err)
+				return err;
 		} else {
 			rupctl_err(
 				"%s: unknown option \"%s\"; see \"rupctl self help\"",
@@ -158,8 +171,8 @@ static int parse_set(int argc, char **argv, const char *what,
 
 static int self_set(int argc, char **argv)
 {
-	struct rup_self s = { 0 };
-	struct rup_nl nl;
+	struct rupnl_self s = { 0 };
+	struct rupnl nl;
 	int err;
 
 	err = parse_set(argc - 1, argv + 1, "self set", &s);
@@ -168,15 +181,15 @@ static int self_set(int argc, char **argv)
 	err = rupctl_nl_open(&nl);
 	if (err)
 		return err;
-	err = rup_nl_self_set(&nl, &s);
+	err = rupnl_self_set(&nl, &s);
 	if (err)
 		err = rupctl_nl_fail(&nl, err, "self set");
-	rup_nl_close(&nl);
+	rupnl_close(&nl);
 	return err;
 }
 
 /* Per-region half of `self show`. */
-static json_t *region_json(const struct rup_self *s)
+static json_t *region_json(const struct rupnl_self *s)
 {
 	json_t *j = json_object();
 
@@ -184,20 +197,20 @@ static json_t *region_json(const struct rup_self *s)
 	json_object_set_new(j, "role", rup_role_json(s->role));
 	json_object_set_new(j, "term", json_integer((json_int_t)s->term));
 	json_object_set_new(j, "offer",
-			    s->mask & RUP_NL_BIT(RUP_A_OFFER) ?
+			    s->mask & RUPNL_BIT(RUP_A_OFFER) ?
 				    offer_json(&s->offer) :
 				    json_null());
 	return j;
 }
 
-static void region_text(const struct rup_self *s)
+static void region_text(const struct rupnl_self *s)
 {
 	char role[64];
 
 	rup_role_format(s->role, role, sizeof(role));
 	printf("region %u role %s term %llu", s->region, role,
 	       (unsigned long long)s->term);
-	if (s->mask & RUP_NL_BIT(RUP_A_OFFER))
+	if (s->mask & RUPNL_BIT(RUP_A_OFFER))
 		offer_text(stdout, &s->offer);
 	printf("\n");
 }
@@ -207,7 +220,7 @@ struct ids {
 	size_t n;
 };
 
-static int region_id_cb(const struct rup_region *r, void *arg)
+static int region_id_cb(const struct rupnl_region *r, void *arg)
 {
 	struct ids *ids = arg;
 	uint32_t *v = reallocarray(ids->v, ids->n + 1, sizeof(*v));
@@ -221,25 +234,20 @@ static int region_id_cb(const struct rup_region *r, void *arg)
 
 static int self_show(int argc, char **argv)
 {
-	char what[64] = "self show", id[2 * RUP_NODE_ID_LEN + 1];
+	char what[64], id[2 * RUP_NODE_ID_LEN + 1];
 	struct ids ids = { 0 };
 	json_t *j = NULL, *regions = NULL;
-	struct rup_self s;
-	struct rup_nl nl;
+	struct rupnl_self s;
+	struct rupnl nl;
 	uint32_t region;
 	size_t i;
 	int err;
 
-	if (argc > 2) {
-		rupctl_err("self show: too many arguments");
-		return RUPCTL_EXIT_USAGE;
-	}
+	err = rupctl_region_arg(argc, argv, "self show", NULL, what,
+				sizeof(what), &region);
+	if (err)
+		return err;
 	if (argc == 2) {
-		snprintf(what, sizeof(what), "self show %.20s", argv[1]);
-		if (parse_u32(argv[1], UINT32_MAX, &region) ||
-		    region == RUP_NL_NO_REGION)
-			return rupctl_bad_value("self show", "region", argv[1],
-						"a number");
 		ids.v = malloc(sizeof(*ids.v));
 		if (!ids.v)
 			return RUPCTL_EXIT_KERNEL;
@@ -248,10 +256,10 @@ static int self_show(int argc, char **argv)
 	err = rupctl_nl_open(&nl);
 	if (err)
 		goto out_free;
-	err = rup_nl_self_get(&nl, RUP_NL_NO_REGION, &s);
+	err = rupnl_self_get(&nl, RUPNL_NO_REGION, &s);
 	/* Without a REGION argument show every region's part. */
 	if (!err && argc < 2)
-		err = rup_nl_region_dump(&nl, region_id_cb, &ids);
+		err = rupnl_region_dump(&nl, region_id_cb, &ids);
 	if (err)
 		goto fail;
 	node_id_hex(s.node_id, id);
@@ -264,7 +272,7 @@ static int self_show(int argc, char **argv)
 		printf("node %s version %s score %u\n", id, s.version, s.score);
 	}
 	for (i = 0; i < ids.n; i++) {
-		err = rup_nl_self_get(&nl, ids.v[i], &s);
+		err = rupnl_self_get(&nl, ids.v[i], &s);
 		if (err) {
 			snprintf(what, sizeof(what), "self show %u", ids.v[i]);
 			goto fail;
@@ -284,7 +292,7 @@ fail:
 out:
 	json_decref(j);
 	json_decref(regions);
-	rup_nl_close(&nl);
+	rupnl_close(&nl);
 out_free:
 	free(ids.v);
 	return err;

@@ -16,7 +16,7 @@ static void usage(FILE *f)
 		"stale, table_full, own) and expired peers.\n");
 }
 
-static int stats_cb(const struct rup_stats *s, void *arg)
+static int stats_cb(const struct rupnl_stats *s, void *arg)
 {
 	json_t *list = arg, *j = NULL;
 	unsigned int i;
@@ -30,7 +30,7 @@ static int stats_cb(const struct rup_stats *s, void *arg)
 	for (i = 0; i <= RUP_STAT_MAX; i++) {
 		const char *name = rup_stat_name(i);
 
-		if (!name || !(s->mask & RUP_NL_BIT(i)))
+		if (!name || !(s->mask & RUPNL_BIT(i)))
 			continue;
 		if (j)
 			json_object_set_new(
@@ -47,9 +47,9 @@ static int stats_cb(const struct rup_stats *s, void *arg)
 int cmd_stats(int argc, char **argv)
 {
 	json_t *list = rupctl_opts.json ? json_array() : NULL;
-	uint32_t region = RUP_NL_NO_REGION;
-	char what[64] = "stats";
-	struct rup_nl nl;
+	uint32_t region;
+	char what[64];
+	struct rupnl nl;
 	int err;
 
 	if (rupctl_wants_help(argc, argv)) {
@@ -57,30 +57,15 @@ int cmd_stats(int argc, char **argv)
 		err = RUPCTL_EXIT_OK;
 		goto out;
 	}
-	if (argc > 2) {
-		rupctl_err("stats: too many arguments");
-		usage(stderr);
-		err = RUPCTL_EXIT_USAGE;
+	err = rupctl_region_arg(argc, argv, "stats", usage, what, sizeof(what),
+				&region);
+	if (err)
 		goto out;
-	}
-	if (argc == 2) {
-		snprintf(what, sizeof(what), "stats %.20s", argv[1]);
-		if (parse_u32(argv[1], UINT32_MAX, &region) ||
-		    region == RUP_NL_NO_REGION) {
-			err = rupctl_bad_value("stats", "region", argv[1],
-					       "a number");
-			goto out;
-		}
-	}
 	err = rupctl_nl_open(&nl);
 	if (err)
 		goto out;
-	err = rup_nl_stats_dump(&nl, region, stats_cb, list);
-	if (err)
-		err = rupctl_nl_fail(&nl, err, what);
-	else if (list)
-		rupctl_json_print(json_incref(list));
-	rup_nl_close(&nl);
+	err = rupnl_stats_dump(&nl, region, stats_cb, list);
+	err = rupctl_nl_done(&nl, err, what, list);
 out:
 	json_decref(list);
 	return err;

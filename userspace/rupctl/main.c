@@ -56,8 +56,8 @@ static void usage(FILE *f)
 		   "Commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "\nExit codes: 0 ok, 1 usage, 2 kernel/netlink error, "
-		   "3 rup module not loaded.\n");
+	fputc('\n', f);
+	rupctl_exit_codes_help(f);
 }
 
 int main(int argc, char **argv)

@@ -11,7 +11,7 @@ void node_id_hex(const uint8_t *id, char out[2 * RUP_NODE_ID_LEN + 1])
 	hex_encode(id, RUP_NODE_ID_LEN, out);
 }
 
-json_t *offer_json(const struct rup_offer *o)
+json_t *offer_json(const struct rupnl_offer *o)
 {
 	char sha[2 * RUP_SHA256_LEN + 1];
 
@@ -21,7 +21,7 @@ json_t *offer_json(const struct rup_offer *o)
 			 (int)o->port, "path", o->path);
 }
 
-void offer_text(FILE *f, const struct rup_offer *o)
+void offer_text(FILE *f, const struct rupnl_offer *o)
 {
 	char sha[2 * RUP_SHA256_LEN + 1];
 
@@ -30,9 +30,9 @@ void offer_text(FILE *f, const struct rup_offer *o)
 		sha, (unsigned long long)o->size, o->port, o->path);
 }
 
-#define HAS(p, a) ((p)->mask & RUP_NL_BIT(a))
+#define HAS(p, a) ((p)->mask & RUPNL_BIT(a))
 
-json_t *peer_json(const struct rup_peer *p)
+json_t *peer_json(const struct rupnl_peer *p)
 {
 	char id[2 * RUP_NODE_ID_LEN + 1], addr[INET_ADDRSTRLEN];
 	json_t *j = json_object();
@@ -70,7 +70,7 @@ json_t *peer_json(const struct rup_peer *p)
 	return j;
 }
 
-void peer_text(FILE *f, const struct rup_peer *p)
+void peer_text(FILE *f, const struct rupnl_peer *p)
 {
 	char id[2 * RUP_NODE_ID_LEN + 1], addr[INET_ADDRSTRLEN], buf[128];
 

@@ -8,13 +8,13 @@
 
 #include "nl.h"
 
-json_t *offer_json(const struct rup_offer *o);
+json_t *offer_json(const struct rupnl_offer *o);
 /* " offer VERSION sha256 HEX size N port N path P" */
-void offer_text(FILE *f, const struct rup_offer *o);
+void offer_text(FILE *f, const struct rupnl_offer *o);
 /* Every field present in p->mask, keys as in rupctl(8). */
-json_t *peer_json(const struct rup_peer *p);
+json_t *peer_json(const struct rupnl_peer *p);
 /* "region N node HEX addr A version V ..." without a newline. */
-void peer_text(FILE *f, const struct rup_peer *p);
+void peer_text(FILE *f, const struct rupnl_peer *p);
 void node_id_hex(const uint8_t *id, char out[2 * RUP_NODE_ID_LEN + 1]);
 
 #endif

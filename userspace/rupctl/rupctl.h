@@ -8,13 +8,26 @@
 
 #include "nl.h"
 
-/* Exit codes, documented in rupctl(8). */
+#include <stdio.h>
+
+/* Every exit code of rupctl, listed by `rupctl --help` and in rupctl(8). */
 enum {
 	RUPCTL_EXIT_OK = 0,
 	RUPCTL_EXIT_USAGE = 1, /* bad command line */
 	RUPCTL_EXIT_KERNEL = 2, /* netlink or kernel refused */
 	RUPCTL_EXIT_NOMODULE = 3, /* genl family "rup" missing */
+	RUPCTL_EXIT_ABNORMAL = 4, /* score: the node is abnormal */
+	RUPCTL_EXIT_MANIFEST = 5, /* release: malformed manifest */
+	RUPCTL_EXIT_SIGNATURE = 6, /* release: bad signature or key */
+	RUPCTL_EXIT_PAYLOAD = 7, /* release: payload hash or size differs */
+	RUPCTL_EXIT_ROLLBACK = 8, /* release: not newer than --highest */
+	RUPCTL_EXIT_IO = 9, /* a file could not be read or written */
+	RUPCTL_EXIT_REFUSED = 10, /* ops: the server answered 4xx/5xx */
+	RUPCTL_EXIT_UNREACHABLE = 11, /* ops: no connection, TLS, bad reply */
 };
+
+/* The exit codes as lines of help text (rupctl --help). */
+void rupctl_exit_codes_help(FILE *f);
 
 /* Global options, set by main() before a command runs. */
 struct rupctl_opts {
@@ -33,10 +46,10 @@ bool rupctl_is_help(const char *arg);
 bool rupctl_wants_help(int argc, char **argv);
 
 /* Open the genl client; on failure print why and return the exit code. */
-int rupctl_nl_open(struct rup_nl *nl);
+int rupctl_nl_open(struct rupnl *nl);
 
 /* Print "rupctl: WHAT: <extack or strerror>" and return the exit code. */
-int rupctl_nl_fail(const struct rup_nl *nl, int err, const char *what);
+int rupctl_nl_fail(const struct rupnl *nl, int err, const char *what);
 
 /* The value after argv[*i] (advancing *i), or NULL after printing
  * "WHAT: KEY needs a value".
@@ -46,6 +59,31 @@ const char *rupctl_arg(int *i, int argc, char **argv, const char *what);
 /* Print "WHAT: KEY: bad value "VAL" (EXPECT)" and return RUPCTL_EXIT_USAGE. */
 int rupctl_bad_value(const char *what, const char *key, const char *val,
 		     const char *expect);
+
+/*
+ * The rest of a getopt_long() switch: 'h' prints @usage on stdout and
+ * returns RUPCTL_EXIT_OK, anything else (getopt has said what) prints it on
+ * stderr and returns RUPCTL_EXIT_USAGE.
+ */
+int rupctl_opt_other(int c, void (*usage)(FILE *f));
+
+/* Print "WHAT: unexpected argument "ARG"" and return RUPCTL_EXIT_USAGE. */
+int rupctl_unexpected(const char *what, const char *arg);
+
+/*
+ * The optional REGION of "CMD [REGION]" (argv[0] is CMD's verb): *region is
+ * RUPNL_NO_REGION without one, @what "CMD REGION" for messages. Too many
+ * arguments print @usage (if given) on stderr. 0 or RUPCTL_EXIT_USAGE.
+ */
+int rupctl_region_arg(int argc, char **argv, const char *cmd,
+		      void (*usage)(FILE *f), char *what, size_t whatlen,
+		      uint32_t *region);
+
+/*
+ * End of a read command: on @err print why (rupctl_nl_fail), else print
+ * @list when given (-j); close @nl. Returns the exit code.
+ */
+int rupctl_nl_done(struct rupnl *nl, int err, const char *what, json_t *list);
 
 /* Print @j as one line (or indented with -p), flush, release it. */
 void rupctl_json_print(json_t *j);

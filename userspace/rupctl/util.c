@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "parse.h"
 #include "rupctl.h"
 
 struct rupctl_opts rupctl_opts;
@@ -39,9 +40,9 @@ bool rupctl_wants_help(int argc, char **argv)
 	return false;
 }
 
-int rupctl_nl_open(struct rup_nl *nl)
+int rupctl_nl_open(struct rupnl *nl)
 {
-	int err = rup_nl_open(nl);
+	int err = rupnl_open(nl);
 
 	if (err == -ENOENT) {
 		rupctl_err("rup module not loaded");
@@ -54,7 +55,7 @@ int rupctl_nl_open(struct rup_nl *nl)
 	return RUPCTL_EXIT_OK;
 }
 
-int rupctl_nl_fail(const struct rup_nl *nl, int err, const char *what)
+int rupctl_nl_fail(const struct rupnl *nl, int err, const char *what)
 {
 	const char *miss = rup_attr_name(nl->ext_miss_type);
 
@@ -64,13 +65,13 @@ int rupctl_nl_fail(const struct rup_nl *nl, int err, const char *what)
 		return RUPCTL_EXIT_KERNEL;
 	}
 	if (nl->ext_miss_type && miss)
-		rupctl_err("%s: %s (missing %s)", what, rup_nl_errstr(nl, err),
+		rupctl_err("%s: %s (missing %s)", what, rupnl_errstr(nl, err),
 			   miss);
 	else if (nl->ext_miss_type)
 		rupctl_err("%s: %s (missing attribute %u)", what,
-			   rup_nl_errstr(nl, err), nl->ext_miss_type);
+			   rupnl_errstr(nl, err), nl->ext_miss_type);
 	else
-		rupctl_err("%s: %s", what, rup_nl_errstr(nl, err));
+		rupctl_err("%s: %s", what, rupnl_errstr(nl, err));
 	return RUPCTL_EXIT_KERNEL;
 }
 
@@ -99,4 +100,61 @@ void rupctl_json_print(json_t *j)
 	fputc('\n', stdout);
 	fflush(stdout);
 	json_decref(j);
+}
+
+int rupctl_opt_other(int c, void (*usage)(FILE *f))
+{
+	if (c == 'h') {
+		usage(stdout);
+		return RUPCTL_EXIT_OK;
+	}
+	usage(stderr);
+	return RUPCTL_EXIT_USAGE;
+}
+
+int rupctl_unexpected(const char *what, const char *arg)
+{
+	rupctl_err("%s: unexpected argument \"%s\"", what, arg);
+	return RUPCTL_EXIT_USAGE;
+}
+
+void rupctl_exit_codes_help(FILE *f)
+{
+	fprintf(f,
+		"Exit codes: 0 ok, 1 usage, 2 kernel/netlink error, 3 rup module not\n"
+		"loaded, 4 node abnormal (score), 5 malformed manifest, 6 bad signature\n"
+		"or key, 7 payload differs, 8 rollback refused (release), 9 a file could\n"
+		"not be read or written, 10 refused by the ops server, 11 ops server\n"
+		"unreachable (ops).\n");
+}
+
+int rupctl_region_arg(int argc, char **argv, const char *cmd,
+		      void (*usage)(FILE *f), char *what, size_t whatlen,
+		      uint32_t *region)
+{
+	*region = RUPNL_NO_REGION;
+	snprintf(what, whatlen, "%s", cmd);
+	if (argc > 2) {
+		rupctl_err("%s: too many arguments", cmd);
+		if (usage)
+			usage(stderr);
+		return RUPCTL_EXIT_USAGE;
+	}
+	if (argc < 2)
+		return 0;
+	snprintf(what, whatlen, "%s %.20s", cmd, argv[1]);
+	if (parse_u32(argv[1], UINT32_MAX, region) ||
+	    *region == RUPNL_NO_REGION)
+		return rupctl_bad_value(cmd, "region", argv[1], "a number");
+	return 0;
+}
+
+int rupctl_nl_done(struct rupnl *nl, int err, const char *what, json_t *list)
+{
+	if (err)
+		err = rupctl_nl_fail(nl, err, what);
+	else if (list)
+		rupctl_json_print(json_incref(list));
+	rupnl_close(nl);
+	return err;
 }

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rupctl ops publish: a signed release to the ops server, then its payload
+ * in chunks (docs/API.md).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ops.h"
+#include "release.h"
+#include "rupctl.h"
+
+struct publish_args {
+	const char *manifest;
+	const char *sig;
+	const char *payload;
+	size_t chunk;
+	char sigdef[1024];
+};
+
+/* The next chunk of @f as a request body, with its range when partial. */
+static int read_chunk(FILE *f, const char *file, char *buf, size_t chunk,
+		      uint64_t off, uint64_t size, char *range, size_t rlen,
+		      struct upload *up)
+{
+	size_t n = fread(buf, 1, chunk, f);
+
+	if (ferror(f) || (!n && size)) {
+		rupctl_err("ops: publish: %s: read error", file);
+		return RUPCTL_EXIT_IO;
+	}
+	up->data = buf;
+	up->len = n;
+	up->range = NULL;
+	if (n < size) {
+		snprintf(range, rlen,
+			 "Content-Range: bytes %" PRIu64 "-%" PRIu64
+			 "/%" PRIu64,
+			 off, off + n - 1, size);
+		up->range = range;
+	}
+	return 0;
+}
+
+/*
+ * PUT the payload in requests of at most @chunk bytes (Content-Range when
+ * more than one), so no request exceeds the server's max_chunk.
+ */
+static int upload_payload(const struct ops *o, const char *version,
+			  const char *file, size_t chunk)
+{
+	char path[256], range[128];
+	struct upload up = { NULL, 0, NULL };
+	uint64_t size, off = 0;
+	json_t *reply = NULL;
+	struct stat st;
+	char *buf = NULL;
+	FILE *f;
+	int rc = 0;
+
+	f = fopen(file, "rb");
+	if (!f || fstat(fileno(f), &st)) {
+		rupctl_err("ops: publish: %s: %s", file, strerror(errno));
+		if (f)
+			fclose(f);
+		return RUPCTL_EXIT_IO;
+	}
+	size = (uint64_t)st.st_size;
+	buf = malloc(chunk);
+	if (!buf) {
+		fclose(f);
+		return RUPCTL_EXIT_IO;
+	}
+	snprintf(path, sizeof(path), "/api/v1/releases/%s/payload", version);
+	do {
+		rc = read_chunk(f, file, buf, chunk, off, size, range,
+				sizeof(range), &up);
+		if (rc)
+			break;
+		rc = ops_request(o, "payload", "PUT", path, NULL, &up, &reply);
+		json_decref(reply);
+		reply = NULL;
+		off += up.len;
+	} while (!rc && off < size);
+	free(buf);
+	fclose(f);
+	return rc;
+}
+
+static void publish_usage(FILE *f)
+{
+	fprintf(f, "Usage: rupctl ops publish MANIFEST [--sig FILE] "
+		   "[--payload FILE] [--chunk BYTES]\n");
+}
+
+/* 0, an exit code, or -1 when help was asked for (and printed). */
+static int publish_parse(int argc, char **argv, struct publish_args *a)
+{
+	static const struct option lo[] = {
+		{ "sig", required_argument, NULL, 's' },
+		{ "payload", required_argument, NULL, 'P' },
+		{ "chunk", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	a->chunk = 8u << 20;
+	optind = 0; /* GNU: full re-init, main() ran getopt already */
+	while ((c = getopt_long(argc, argv, "s:P:C:h", lo, NULL)) != -1) {
+		if (c == 's') {
+			a->sig = optarg;
+		} else if (c == 'P') {
+			a->payload = optarg;
+		} else if (c == 'C') {
+			errno = 0;
+			a->chunk = strtoul(optarg, &end, 10);
+			if (errno || *end || *optarg == '-' ||
+			    a->chunk < 4096 || a->chunk > (1u << 30))
+				return rupctl_bad_value(
+					"ops publish", "--chunk", optarg,
+					"4096..1073741824 bytes");
+		} else {
+			return rupctl_opt_other(c, publish_usage) ?: -1;
+		}
+	}
+	if (optind != argc - 1) {
+		rupctl_err("ops: publish: needs one MANIFEST");
+		return RUPCTL_EXIT_USAGE;
+	}
+	a->manifest = argv[optind];
+	if (!a->sig) {
+		snprintf(a->sigdef, sizeof(a->sigdef), "%s.sig", a->manifest);
+		a->sig = a->sigdef;
+	}
+	return 0;
+}
+
+/* The POST body: the manifest's exact bytes in base64 and the signature. */
+static char *publish_body(const char *man, size_t mlen, char *sig)
+{
+	char *b64 = malloc(4 * ((mlen + 2) / 3) + 1), *body;
+	json_t *j;
+
+	if (!b64)
+		return NULL;
+	sig[strcspn(sig, "\r\n")] = 0;
+	EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)man,
+			(int)mlen);
+	j = json_pack("{s:s,s:s}", "manifest", b64, "signature", sig);
+	body = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	free(b64);
+	return body;
+}
+
+static int publish(const struct ops *o, const struct publish_args *a,
+		   const char *man, size_t mlen, char *sig)
+{
+	struct release_manifest *m = calloc(1, sizeof(*m));
+	char err[256], *body = NULL;
+	json_t *reply = NULL;
+	int rc;
+
+	if (!m || release_manifest_parse(man, mlen, m, err, sizeof(err))) {
+		rupctl_err("ops: publish: %s: %s", a->manifest,
+			   m ? err : "out of memory");
+		free(m);
+		return RUPCTL_EXIT_IO;
+	}
+	body = publish_body(man, mlen, sig);
+	rc = body ? ops_request(o, "publish", "POST", "/api/v1/releases", body,
+				NULL, &reply) :
+		    RUPCTL_EXIT_IO;
+	json_decref(reply);
+	free(body);
+	if (!rc && a->payload)
+		rc = upload_payload(o, m->version, a->payload, a->chunk);
+	if (!rc && rupctl_opts.json)
+		rupctl_json_print(json_pack("{s:s,s:b}", "version", m->version,
+					    "payload", a->payload != NULL));
+	else if (!rc)
+		printf("release %s published%s\n", m->version,
+		       a->payload ? " with its payload" :
+				    " (payload not uploaded)");
+	free(m);
+	return rc;
+}
+
+int ops_publish(const struct ops *o, int argc, char **argv)
+{
+	struct publish_args a = { 0 };
+	char *man = NULL, *sig = NULL;
+	size_t mlen, slen;
+	int rc;
+
+	rc = publish_parse(argc, argv, &a);
+	if (rc)
+		return rc < 0 ? RUPCTL_EXIT_OK : rc;
+	rc = ops_read_file(a.manifest, RELEASE_MANIFEST_MAX, &man, &mlen);
+	if (!rc)
+		rc = ops_read_file(a.sig, 4096, &sig, &slen);
+	if (!rc)
+		rc = publish(o, &a, man, mlen, sig);
+	free(man);
+	free(sig);
+	return rc;
+}
