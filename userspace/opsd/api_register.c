@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "auth.h"
 #include "db.h"
 #include "http.h"

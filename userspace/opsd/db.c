@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "db.h"
 #include "olog.h"
 #include "opsd.h"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "auth.h"
 #include "db.h"
 #include "http.h"

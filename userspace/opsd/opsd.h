@@ -52,7 +52,4 @@ struct opsd {
 	struct opsd_metrics m;
 };
 
-/* Wall clock in nanoseconds (also handed to nodes as server_time_ns). */
-uint64_t opsd_now_ns(void);
-
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "assign.h"
 #include "db.h"
 #include "olog.h"
