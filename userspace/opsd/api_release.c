@@ -155,9 +155,7 @@ void h_release_publish(struct opsd *o, struct evhttp_request *req,
 	int code;
 
 	(void)arg;
-	if (auth_admin(o, req))
-		return;
-	body = http_body_json(o, req);
+	body = auth_admin_body(o, req);
 	if (!body)
 		return;
 	p = calloc(1, sizeof(*p));

@@ -91,6 +91,11 @@ int auth_admin(struct opsd *o, struct evhttp_request *req)
 	return 0;
 }
 
+json_t *auth_admin_body(struct opsd *o, struct evhttp_request *req)
+{
+	return auth_admin(o, req) ? NULL : http_body_json(o, req);
+}
+
 int auth_node(struct opsd *o, struct evhttp_request *req, char node[33],
 	      uint32_t *region)
 {

@@ -132,6 +132,20 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return *end || *out > max ? -1 : 0;
 }
 
+/* Query parameter @name, a number up to @max; on failure the reply is sent. */
+static int required_u64(struct evhttp_request *req, const char *node,
+			const char *name, uint64_t max, uint64_t *out,
+			const char *what)
+{
+	char q[32];
+
+	if (!http_query(req, name, q, sizeof(q)) && !parse_u64(q, max, out))
+		return 0;
+	http_error(req, 400, "node %s: query parameter %s (%s) is required",
+		   node, name, what);
+	return -1;
+}
+
 /* The query's region, term and wait (capped at the server's hold); on failure the reply is sent. */
 static int parse_query(struct opsd *o, struct evhttp_request *req,
 		       const char *node, uint64_t *region, uint64_t *term,
@@ -139,22 +153,10 @@ static int parse_query(struct opsd *o, struct evhttp_request *req,
 {
 	char q[32];
 
-	if (http_query(req, "region", q, sizeof(q)) ||
-	    parse_u64(q, UINT32_MAX, region)) {
-		http_error(
-			req, 400,
-			"node %s: query parameter region (a region id) is required",
-			node);
+	if (required_u64(req, node, "region", UINT32_MAX, region,
+			 "a region id") ||
+	    required_u64(req, node, "term", INT64_MAX, term, "0..2^63-1"))
 		return -1;
-	}
-	if (http_query(req, "term", q, sizeof(q)) ||
-	    parse_u64(q, INT64_MAX, term)) {
-		http_error(
-			req, 400,
-			"node %s: query parameter term (0..2^63-1) is required",
-			node);
-		return -1;
-	}
 	*wait = o->cfg.longpoll_timeout_s;
 	if (http_query(req, "wait", q, sizeof(q)))
 		return 0;

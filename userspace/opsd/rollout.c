@@ -156,9 +156,7 @@ void h_rollout_start(struct opsd *o, struct evhttp_request *req,
 	int code;
 
 	(void)arg;
-	if (auth_admin(o, req))
-		return;
-	body = http_body_json(o, req);
+	body = auth_admin_body(o, req);
 	if (!body)
 		return;
 	code = parse_start(o, body, &r, version, &regions, err, sizeof(err));
