@@ -43,6 +43,26 @@ static int halt(sqlite3 *db, const struct rollout_wave *w)
 	return 0;
 }
 
+/* How many tasks of the wave are still open, and how many failed. */
+static int count_wave(sqlite3 *db, struct rollout_wave *w)
+{
+	sqlite3_stmt *st = db_prepf(
+		db,
+		"SELECT IFNULL(SUM(state NOT IN ('up_to_date','complete','partial',"
+		"'failed')), 0), IFNULL(SUM(state = 'failed'), 0) FROM tasks "
+		"WHERE rollout = ? AND wave = ?",
+		"ii", w->rollout, w->wave);
+	int rc = -1;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW) {
+		w->open = sqlite3_column_int64(st, 0);
+		w->failed = sqlite3_column_int64(st, 1);
+		rc = 1;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* Load a running rollout's current wave and its open and failed counts; 0 when not running. */
 static int load_wave(sqlite3 *db, int64_t rollout, struct rollout_wave *w)
 {
@@ -66,17 +86,7 @@ static int load_wave(sqlite3 *db, int64_t rollout, struct rollout_wave *w)
 	sqlite3_finalize(st);
 	if (!running)
 		return 0;
-	w->open = db_int(
-		db, -1,
-		"SELECT COUNT(*) FROM tasks WHERE rollout = ? AND wave = ? "
-		"AND state NOT IN ('up_to_date','complete','partial','failed')",
-		"ii", rollout, w->wave);
-	w->failed = db_int(
-		db, -1,
-		"SELECT COUNT(*) FROM tasks WHERE rollout = ? AND wave = ? "
-		"AND state = 'failed'",
-		"ii", rollout, w->wave);
-	return w->open < 0 || w->failed < 0 ? -1 : 1;
+	return count_wave(db, w);
 }
 
 int db_rollout_advance(sqlite3 *db, int64_t rollout)
