@@ -97,11 +97,15 @@ static int parse_node(json_t *e, struct node_entry *ne, size_t i, char *err,
 struct report {
 	struct store_report r;
 	char state[32], reason[256];
+	char bad[300]; /* why the entry after the last parsed one is malformed */
 	struct node_entry *entries;
 	struct store_report_node *nodes;
 };
 
-/* The entries of "nodes" into @rp; -1 with @err. */
+/*
+ * The entries of "nodes" into @rp, up to the first malformed one (its
+ * message kept for the store to refuse in request order); -1 with @err.
+ */
 static int parse_nodes(json_t *nodes, struct report *rp, char *err,
 		       size_t errlen)
 {
@@ -117,14 +121,16 @@ static int parse_nodes(json_t *nodes, struct report *rp, char *err,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	rp->r.nodes = rp->nodes;
 	for (i = 0; i < n; i++) {
 		if (parse_node(json_array_get(nodes, i), &rp->entries[i], i,
-			       err, errlen))
-			return -1;
+			       rp->bad, sizeof(rp->bad))) {
+			rp->r.malformed_next = 1;
+			break;
+		}
 		rp->nodes[i] = rp->entries[i].n;
 	}
-	rp->r.nodes = rp->nodes;
-	rp->r.nnodes = n;
+	rp->r.nnodes = i;
 	return 0;
 }
 
@@ -189,6 +195,8 @@ static int refused(enum store_rc rc, const struct store_report *r, char *err,
 			 r->task, r->cur, r->state);
 		return 409;
 	case STORE_INVALID:
+		if (r->bad_node == r->nnodes)
+			return 400; /* malformed: @err holds why */
 		snprintf(err, errlen,
 			 "nodes[%zu]: node %s is not registered in region %u",
 			 r->bad_node, r->nodes[r->bad_node].id,
@@ -218,6 +226,7 @@ void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg)
 	rp.r.claim.node = node;
 	if (!parse(body, &rp, err, sizeof(err))) {
 		rc = store_report(o->st, &rp.r);
+		snprintf(err, sizeof(err), "%s", rp.bad);
 		code = rc ? refused(rc, &rp.r, err, sizeof(err)) : 0;
 	}
 	json_decref(body);

@@ -204,6 +204,11 @@ struct store_report {
 	const char *state, *reason;
 	const struct store_report_node *nodes;
 	size_t nnodes;
+	/*
+	 * The request's entry after the @nnodes was malformed: checked in
+	 * request order, it is refused with STORE_INVALID, bad_node = nnodes.
+	 */
+	int malformed_next;
 	/* out: */
 	uint32_t task_region; /* STORE_FORBIDDEN */
 	char cur[STORE_STATE_LEN + 1]; /* STORE_CONFLICT: the task's state */

@@ -197,6 +197,8 @@ static enum store_rc do_report(sqlite3 *db, struct store_report *r)
 		if (rc)
 			return rc;
 	}
+	if (r->malformed_next)
+		return STORE_INVALID;
 	rc = record(db, r);
 	if (rc || !task_state_is_final(r->state) || late)
 		return rc;
