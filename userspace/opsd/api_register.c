@@ -5,10 +5,11 @@
 #include <inttypes.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "auth.h"
-#include "db.h"
 #include "http.h"
 #include "jfield.h"
 #include "keys.h"
@@ -17,6 +18,7 @@
 #include "region.h"
 #include "routes.h"
 #include "semver.h"
+#include "store.h"
 
 #define MAX_ADDRESSES 16
 
@@ -59,21 +61,82 @@ static int check_addresses(json_t *body, char **out, char *err, size_t errlen)
 static const char *const register_fields[] = { "node_id", "score", "version",
 					       "addresses", NULL };
 
+struct registration {
+	char node[40], version[SEMVER_MAX_LEN + 1], token[NODE_TOKEN_LEN + 1];
+	char *addrs;
+	struct store_registration in;
+};
+
+/* The body into @r and a fresh token; the HTTP status of an error, 0 when valid. */
+static int parse(json_t *body, struct registration *r, char *err, size_t errlen)
+{
+	struct semver sv;
+
+	if (jf_only(body, register_fields, err, errlen) ||
+	    jf_str(body, "node_id", r->node, 32, err, errlen))
+		return 400;
+	if (!is_node_id(r->node)) {
+		snprintf(err, errlen, "node_id: must be 32 hex digits");
+		return 400;
+	}
+	node_id_lower(r->node);
+	if (jf_uint(body, "score", 0, UINT32_MAX, &r->in.score, err, errlen) ||
+	    jf_str(body, "version", r->version, SEMVER_MAX_LEN, err, errlen) ||
+	    semver_parse(r->version, &sv, err, errlen) ||
+	    check_addresses(body, &r->addrs, err, errlen))
+		return 400;
+	if (auth_random_hex(r->token, 32)) {
+		snprintf(err, errlen, "no randomness for a token");
+		return 500;
+	}
+	auth_hash(r->token, r->in.token_hash);
+	r->in.node = r->node;
+	r->in.version = r->version;
+	r->in.addresses = r->addrs;
+	return 0;
+}
+
+static int store_error(enum store_rc rc, char *err, size_t errlen)
+{
+	if (rc == STORE_FULL)
+		return 503;
+	snprintf(err, errlen,
+		 rc == STORE_BUSY ? "database busy" : "database error");
+	return 500;
+}
+
+static void reply(struct opsd *o, struct evhttp_request *req,
+		  const struct registration *r,
+		  const struct store_registered *out)
+{
+	json_t *j;
+
+	o->m.registrations++;
+	olog_info("node %s: %s in region %u (score %" PRIu64 ", version %s)",
+		  r->node, out->is_new ? "registered" : "re-registered",
+		  out->region, r->in.score, r->version);
+	j = json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:I,s:s,s:I,s:b}", "node_id",
+		      r->node, "region_id", (json_int_t)out->region, "group",
+		      out->grp, "port", (json_int_t)o->cfg.port, "interval_ms",
+		      (json_int_t)o->cfg.interval_ms, "dead_ms",
+		      (json_int_t)o->cfg.dead_ms, "window_ms",
+		      (json_int_t)o->cfg.window_ms, "node_token", r->token,
+		      "server_time_ns", (json_int_t)opsd_now_ns(), "new",
+		      out->is_new);
+	if (j)
+		keys_json(j, &out->keys);
+	http_json(req, out->is_new ? 201 : 200, j);
+}
+
 void h_register(struct opsd *o, struct evhttp_request *req, const char *arg)
 {
-	char node[40], version[SEMVER_MAX_LEN + 1], err[256] = "",
-						    token[NODE_TOKEN_LEN + 1];
-	char grp[32] = "";
-	json_t *keys = NULL, *reply;
+	struct registration r = { .addrs = NULL };
+	struct store_registered out = { 0 };
 	const char *t = auth_bearer(req);
-	uint64_t score;
-	uint32_t region = 0;
-	uint8_t hash[32];
-	char *addrs = NULL;
-	struct semver sv;
-	sqlite3_stmt *st;
+	char err[256] = "";
+	enum store_rc rc;
 	json_t *body;
-	int is_new = 0, code = 400;
+	int code;
 
 	(void)arg;
 	if (!t) {
@@ -89,132 +152,19 @@ void h_register(struct opsd *o, struct evhttp_request *req, const char *arg)
 	body = http_body_json(o, req);
 	if (!body)
 		return;
-	if (jf_only(body, register_fields, err, sizeof(err)) ||
-	    jf_str(body, "node_id", node, 32, err, sizeof(err)))
-		goto bad;
-	if (!is_node_id(node)) {
-		snprintf(err, sizeof(err), "node_id: must be 32 hex digits");
-		goto bad;
-	}
-	node_id_lower(node);
-	if (jf_uint(body, "score", 0, UINT32_MAX, &score, err, sizeof(err)) ||
-	    jf_str(body, "version", version, SEMVER_MAX_LEN, err,
-		   sizeof(err)) ||
-	    semver_parse(version, &sv, err, sizeof(err)) ||
-	    check_addresses(body, &addrs, err, sizeof(err)))
-		goto bad;
-	if (auth_random_hex(token, 32)) {
-		code = 500;
-		snprintf(err, sizeof(err), "no randomness for a token");
-		goto bad;
-	}
-	auth_hash(token, hash);
-	if (db_begin(o->db)) {
-		code = 500;
-		snprintf(err, sizeof(err), "database busy");
-		goto bad;
-	}
-	st = db_prep(o->db, "SELECT region FROM nodes WHERE id = ?");
-	if (!st)
-		goto dberr;
-	sqlite3_bind_text(st, 1, node, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		region = (uint32_t)sqlite3_column_int64(st, 0);
-	else
-		is_new = 1;
-	sqlite3_finalize(st);
-	/* Re-registration keeps the region: only a new node goes through the assignment. */
-	if (is_new &&
-	    region_assign(o, (uint32_t)score, &region, err, sizeof(err))) {
-		code = 503;
-		goto rollback;
-	}
-	st = db_prep(
-		o->db,
-		is_new ?
-			"INSERT INTO nodes(score, version, addresses, token_hash, last_seen, region, "
-			"registered, id) VALUES(?,?,?,?,?,?,?,?)" :
-			"UPDATE nodes SET score = ?, version = ?, addresses = ?, token_hash = ?, "
-			"last_seen = ?, region = ?, registered = ? WHERE id = ?");
-	if (!st)
-		goto dberr;
-	sqlite3_bind_int64(st, 1, (int64_t)score);
-	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, addrs, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 4, hash, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, (int64_t)opsd_now_ns());
-	sqlite3_bind_int64(st, 6, region);
-	sqlite3_bind_int64(st, 7, (int64_t)opsd_now_ns());
-	sqlite3_bind_text(st, 8, node, -1, SQLITE_STATIC);
-	if (db_run(st))
-		goto dberr;
-	/*
-	 * A node's state is what its RVS last reported for the region's newest
-	 * task. A node that registers with that task's version has it, even if
-	 * no RVS reports again: the RVS that installs itself after reporting
-	 * complete, or a node that comes back to a task already complete.
-	 */
-	st = db_prep(
-		o->db,
-		"UPDATE nodes SET state = 'upgraded' WHERE id = ?1 AND state IS NOT NULL "
-		"AND state != 'upgraded' AND version = (SELECT ro.version FROM tasks t "
-		"JOIN rollouts ro ON ro.id = t.rollout WHERE t.region = nodes.region "
-		"ORDER BY t.id DESC LIMIT 1)");
-	if (!st)
-		goto dberr;
-	sqlite3_bind_text(st, 1, node, -1, SQLITE_STATIC);
-	if (db_run(st))
-		goto dberr;
-	st = db_prep(o->db, "SELECT grp FROM regions WHERE id = ?");
-	if (!st)
-		goto dberr;
-	sqlite3_bind_int64(st, 1, region);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		goto dberr;
-	}
-	snprintf(grp, sizeof(grp), "%s", db_text(st, 0));
-	sqlite3_finalize(st);
-	keys = json_object();
-	if (!keys || keys_json(o, region, keys))
-		goto dberr;
-	if (db_commit(o->db)) {
-		if (is_new)
+	code = parse(body, &r, err, sizeof(err));
+	json_decref(body);
+	if (!code) {
+		rc = store_node_register(o->st, &r.in, region_hook(o), &out,
+					 err, sizeof(err));
+		if (rc && out.is_new)
 			region_reload(o);
-		code = 500;
-		snprintf(err, sizeof(err), "database error");
-		goto bad;
+		code = rc ? store_error(rc, err, sizeof(err)) : 0;
 	}
-	o->m.registrations++;
-	olog_info("node %s: %s in region %u (score %" PRIu64 ", version %s)",
-		  node, is_new ? "registered" : "re-registered", region, score,
-		  version);
-	reply = json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:I,s:s,s:I,s:b}",
-			  "node_id", node, "region_id", (json_int_t)region,
-			  "group", grp, "port", (json_int_t)o->cfg.port,
-			  "interval_ms", (json_int_t)o->cfg.interval_ms,
-			  "dead_ms", (json_int_t)o->cfg.dead_ms, "window_ms",
-			  (json_int_t)o->cfg.window_ms, "node_token", token,
-			  "server_time_ns", (json_int_t)opsd_now_ns(), "new",
-			  is_new);
-	if (reply)
-		json_object_update(reply, keys);
-	json_decref(keys);
-	http_json(req, is_new ? 201 : 200, reply);
-	OPENSSL_cleanse(token, sizeof(token));
-	free(addrs);
-	json_decref(body);
-	return;
-dberr:
-	code = 500;
-	snprintf(err, sizeof(err), "database error");
-rollback:
-	db_rollback(o->db);
-	if (is_new)
-		region_reload(o);
-bad:
-	json_decref(keys);
-	free(addrs);
-	json_decref(body);
-	http_error(req, code, "register: %s", err);
+	if (code)
+		http_error(req, code, "register: %s", err);
+	else
+		reply(o, req, &r, &out);
+	OPENSSL_cleanse(r.token, sizeof(r.token));
+	free(r.addrs);
 }

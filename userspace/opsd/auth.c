@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "auth.h"
-#include "db.h"
 #include "http.h"
 #include "opsd.h"
+#include "store.h"
 
 const char *auth_bearer(struct evhttp_request *req)
 {
@@ -91,15 +91,20 @@ int auth_admin(struct opsd *o, struct evhttp_request *req)
 	return 0;
 }
 
+json_t *auth_admin_body(struct opsd *o, struct evhttp_request *req)
+{
+	return auth_admin(o, req) ? NULL : http_body_json(o, req);
+}
+
 int auth_node(struct opsd *o, struct evhttp_request *req, char node[33],
 	      uint32_t *region)
 {
 	const char *id = evhttp_find_header(
 		evhttp_request_get_input_headers(req), "X-Rup-Node");
 	const char *t = auth_bearer(req);
-	sqlite3_stmt *st;
+	struct store_node_auth a;
+	enum store_rc rc;
 	uint8_t h[32];
-	int ok = 0, found = 0;
 	size_t i;
 
 	if (!t) {
@@ -116,30 +121,21 @@ int auth_node(struct opsd *o, struct evhttp_request *req, char node[33],
 	for (i = 0; i < 32; i++)
 		node[i] = (char)tolower((unsigned char)id[i]);
 	node[32] = 0;
-	st = db_prep(o->db,
-		     "SELECT token_hash, region FROM nodes WHERE id = ?");
-	if (!st) {
-		http_error(req, 500, "database error");
-		return -1;
-	}
-	sqlite3_bind_text(st, 1, node, -1, SQLITE_STATIC);
-	auth_hash(t, h);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		found = 1;
-		if (sqlite3_column_bytes(st, 0) == 32)
-			ok = CRYPTO_memcmp(sqlite3_column_blob(st, 0), h, 32) ==
-			     0;
-		*region = (uint32_t)sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
-	if (!found) {
+	rc = store_node_auth(o->st, node, &a);
+	if (rc == STORE_NOT_FOUND) {
 		http_error(req, 404, "node %s: unknown node (register first)",
 			   node);
 		return -1;
 	}
-	if (!ok) {
+	if (rc) {
+		http_error(req, 500, "database error");
+		return -1;
+	}
+	auth_hash(t, h);
+	if (!a.hash_ok || CRYPTO_memcmp(a.token_hash, h, 32)) {
 		http_error(req, 403, "node %s: wrong node token", node);
 		return -1;
 	}
+	*region = a.region;
 	return 0;
 }

@@ -3,6 +3,7 @@
 #ifndef RUP_OPSD_AUTH_H
 #define RUP_OPSD_AUTH_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,8 @@ void auth_hash(const char *token, uint8_t out[32]);
  * and -1 is returned.
  */
 int auth_admin(struct opsd *o, struct evhttp_request *req);
+/* An admin request's JSON body; NULL when a reply (401, 403, 400...) was sent. */
+json_t *auth_admin_body(struct opsd *o, struct evhttp_request *req);
 /*
  * Check a node request: X-Rup-Node names the node, the bearer is its token.
  * Copies the node id to @node (33 bytes) and its region to @region.

@@ -3,88 +3,107 @@
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 
+#define FIELD(f) \
+	offsetof(struct opsd_config, f), sizeof(((struct opsd_config *)0)->f)
+#define NUM(o, s, n, f, lo, hi, def, help)                          \
+	{                                                           \
+		o, s, n, help,                                      \
+			sizeof(((struct opsd_config *)0)->f) == 8 ? \
+				CONFIG_U64 :                        \
+				CONFIG_U32,                         \
+			FIELD(f), lo, hi, def                       \
+	}
+#define STR(o, s, n, f, def, help)                             \
+	{                                                      \
+		o, s, n, help, CONFIG_STR, FIELD(f), 0, 0, def \
+	}
+#define FILE_OF(o, s, n, f, help)                                      \
+	{                                                              \
+		o, s, n, help, CONFIG_TOKEN_FILE, FIELD(f), 0, 0, NULL \
+	}
+
 const struct config_opt config_opts[] = {
-	{ "nodes", "fleet", "nodes", "planned number of nodes T" },
-	{ "max-per-region", "fleet", "max_per_region",
-	  "most nodes per region M" },
-	{ "pool", "fleet", "pool", "multicast pool CIDR (239.192.0.0/16)" },
-	{ "port", "fleet", "port", "beacon UDP port (7946)" },
-	{ "interval-ms", "fleet", "interval_ms",
-	  "beacon interval handed to nodes (1000)" },
-	{ "dead-ms", "fleet", "dead_ms",
-	  "dead interval handed to nodes (3500)" },
-	{ "window-ms", "fleet", "window_ms",
-	  "beacon clock window handed to nodes (60000)" },
-	{ "listen", "server", "listen", "listen address (127.0.0.1)" },
-	{ "listen-port", "server", "port", "HTTPS port (8443)" },
-	{ "cert", "server", "cert", "TLS certificate chain (PEM)" },
-	{ "key", "server", "key", "TLS private key (PEM)" },
-	{ "public-url", "server", "public_url",
-	  "base URL nodes use for downloads" },
-	{ "max-connections", "server", "max_connections",
-	  "cap on open connections (1024)" },
-	{ "max-longpolls", "server", "max_longpolls",
-	  "cap on held task long-polls (512)" },
-	{ "longpoll-timeout", "server", "longpoll_timeout",
-	  "seconds a task long-poll is held (30)" },
-	{ "timeout", "server", "timeout",
-	  "read/write timeout in seconds (15)" },
-	{ "max-body", "server", "max_body",
-	  "largest JSON request body in bytes (65536)" },
-	{ "max-payload", "server", "max_payload",
-	  "largest release payload in bytes (268435456)" },
-	{ "max-chunk", "server", "max_chunk",
-	  "largest payload upload request in bytes (16777216); bigger payloads go in chunks" },
-	{ "download-budget", "server", "download_budget",
-	  "concurrent package downloads (8)" },
-	{ "enrollment-token", "auth", "enrollment_token",
-	  "fleet enrollment token" },
-	{ "enrollment-token-file", "auth", "enrollment_token_file",
-	  "file holding it" },
-	{ "admin-token", "auth", "admin_token", "admin token" },
-	{ "admin-token-file", "auth", "admin_token_file", "file holding it" },
-	{ "database", "store", "database",
-	  "SQLite database (/var/lib/rup-opsd/rup.db)" },
-	{ "packages", "store", "packages",
-	  "package folder (/var/lib/rup-opsd/packages)" },
-	{ "release-keys", "store", "release_keys",
-	  "trusted release public keys: folder of *.pub or one PEM file (/etc/rup/keys)" },
+	NUM("nodes", "fleet", "nodes", nodes, 1, 100000000, "1000",
+	    "planned number of nodes T"),
+	NUM("max-per-region", "fleet", "max_per_region", max_per_region, 1,
+	    1000000, "50", "most nodes per region M"),
+	STR("pool", "fleet", "pool", pool, "239.192.0.0/16",
+	    "multicast pool CIDR (239.192.0.0/16)"),
+	NUM("port", "fleet", "port", port, 1, 65535, "7946",
+	    "beacon UDP port (7946)"),
+	NUM("interval-ms", "fleet", "interval_ms", interval_ms, 10, 3600000,
+	    "1000", "beacon interval handed to nodes (1000)"),
+	NUM("dead-ms", "fleet", "dead_ms", dead_ms, 30, 36000000, "3500",
+	    "dead interval handed to nodes (3500)"),
+	NUM("window-ms", "fleet", "window_ms", window_ms, 1000, 3600000,
+	    "60000", "beacon clock window handed to nodes (60000)"),
+	STR("listen", "server", "listen", listen, "127.0.0.1",
+	    "listen address (127.0.0.1)"),
+	NUM("listen-port", "server", "port", listen_port, 1, 65535, "8443",
+	    "HTTPS port (8443)"),
+	STR("cert", "server", "cert", cert, NULL,
+	    "TLS certificate chain (PEM)"),
+	STR("key", "server", "key", key, NULL, "TLS private key (PEM)"),
+	STR("public-url", "server", "public_url", public_url, NULL,
+	    "base URL nodes use for downloads"),
+	NUM("max-connections", "server", "max_connections", max_connections, 4,
+	    1000000, "1024", "cap on open connections (1024)"),
+	NUM("max-longpolls", "server", "max_longpolls", max_longpolls, 1,
+	    1000000, "512", "cap on held task long-polls (512)"),
+	NUM("longpoll-timeout", "server", "longpoll_timeout",
+	    longpoll_timeout_s, 1, 3600, "30",
+	    "seconds a task long-poll is held (30)"),
+	NUM("timeout", "server", "timeout", timeout_s, 1, 3600, "15",
+	    "read/write timeout in seconds (15)"),
+	NUM("max-body", "server", "max_body", max_body, 256, 64 << 20, "65536",
+	    "largest JSON request body in bytes (65536)"),
+	NUM("max-payload", "server", "max_payload", max_payload, 1, 1ULL << 40,
+	    "268435456", "largest release payload in bytes (268435456)"),
+	NUM("max-chunk", "server", "max_chunk", max_chunk, 4096, 1u << 30,
+	    "16777216",
+	    "largest payload upload request in bytes (16777216); bigger payloads go in chunks"),
+	NUM("download-budget", "server", "download_budget", download_budget, 1,
+	    100000, "8", "concurrent package downloads (8)"),
+	STR("enrollment-token", "auth", "enrollment_token", enroll_token, NULL,
+	    "fleet enrollment token"),
+	FILE_OF("enrollment-token-file", "auth", "enrollment_token_file",
+		enroll_token, "file holding it"),
+	STR("admin-token", "auth", "admin_token", admin_token, NULL,
+	    "admin token"),
+	FILE_OF("admin-token-file", "auth", "admin_token_file", admin_token,
+		"file holding it"),
+	STR("database", "store", "database", database,
+	    "/var/lib/rup-opsd/rup.db",
+	    "SQLite database (/var/lib/rup-opsd/rup.db)"),
+	STR("packages", "store", "packages", packages,
+	    "/var/lib/rup-opsd/packages",
+	    "package folder (/var/lib/rup-opsd/packages)"),
+	STR("release-keys", "store", "release_keys", release_keys,
+	    "/etc/rup/keys",
+	    "trusted release public keys: folder of *.pub or one PEM file (/etc/rup/keys)"),
 	{ "sync", "store", "sync",
-	  "full: fsync every commit (default); normal: survives a crash of rup-opsd, not of the OS" },
-	{ NULL, NULL, NULL, NULL },
+	  "full: fsync every commit (default); normal: survives a crash of rup-opsd, not of the OS",
+	  CONFIG_SYNC, FIELD(sync_full), 0, 0, "full" },
+	{ NULL, NULL, NULL, NULL, CONFIG_U32, 0, 0, 0, 0, NULL },
 };
 
 void config_defaults(struct opsd_config *c)
 {
+	const struct config_opt *k;
+	char err[64];
+
 	memset(c, 0, sizeof(*c));
-	c->nodes = 1000;
-	c->max_per_region = 50;
-	snprintf(c->pool, sizeof(c->pool), "239.192.0.0/16");
-	c->port = 7946;
-	c->interval_ms = 1000;
-	c->dead_ms = 3500;
-	c->window_ms = 60000;
-	snprintf(c->listen, sizeof(c->listen), "127.0.0.1");
-	c->listen_port = 8443;
-	c->max_connections = 1024;
-	c->max_longpolls = 512;
-	c->longpoll_timeout_s = 30;
-	c->timeout_s = 15;
-	c->max_body = 65536;
-	c->max_payload = 256ULL << 20;
-	c->max_chunk = 16 << 20;
-	c->download_budget = 8;
-	snprintf(c->database, sizeof(c->database), "/var/lib/rup-opsd/rup.db");
-	snprintf(c->packages, sizeof(c->packages),
-		 "/var/lib/rup-opsd/packages");
-	snprintf(c->release_keys, sizeof(c->release_keys), "/etc/rup/keys");
-	c->sync_full = 1;
+	for (k = config_opts; k->opt; k++)
+		if (k->def)
+			config_set(c, k->section, k->name, k->def, err,
+				   sizeof(err));
 }
 
 static int parse_u64(const char *v, uint64_t min, uint64_t max, uint64_t *out)
@@ -136,98 +155,43 @@ static int read_token_file(char *dst, size_t len, const char *path, char *err,
 	return 0;
 }
 
-struct num_key {
-	const char *section, *name;
-	size_t off;
-	int is64;
-	uint64_t min, max;
-};
-
-#define U32(s, n, f, lo, hi)                                     \
-	{                                                        \
-		s, n, offsetof(struct opsd_config, f), 0, lo, hi \
-	}
-static const struct num_key num_keys[] = {
-	U32("fleet", "nodes", nodes, 1, 100000000),
-	U32("fleet", "max_per_region", max_per_region, 1, 1000000),
-	U32("fleet", "port", port, 1, 65535),
-	U32("fleet", "interval_ms", interval_ms, 10, 3600000),
-	U32("fleet", "dead_ms", dead_ms, 30, 36000000),
-	U32("fleet", "window_ms", window_ms, 1000, 3600000),
-	U32("server", "port", listen_port, 1, 65535),
-	U32("server", "max_connections", max_connections, 4, 1000000),
-	U32("server", "max_longpolls", max_longpolls, 1, 1000000),
-	U32("server", "longpoll_timeout", longpoll_timeout_s, 1, 3600),
-	U32("server", "timeout", timeout_s, 1, 3600),
-	U32("server", "max_body", max_body, 256, 64 << 20),
-	{ "server", "max_payload", offsetof(struct opsd_config, max_payload), 1,
-	  1, 1ULL << 40 },
-	U32("server", "max_chunk", max_chunk, 4096, 1u << 30),
-	U32("server", "download_budget", download_budget, 1, 100000),
-};
-
-struct str_key {
-	const char *section, *name;
-	size_t off, len;
-};
-
-#define STR(s, n, f)                                         \
-	{                                                    \
-		s, n, offsetof(struct opsd_config, f),       \
-			sizeof(((struct opsd_config *)0)->f) \
-	}
-static const struct str_key str_keys[] = {
-	STR("fleet", "pool", pool),
-	STR("server", "listen", listen),
-	STR("server", "cert", cert),
-	STR("server", "key", key),
-	STR("server", "public_url", public_url),
-	STR("auth", "enrollment_token", enroll_token),
-	STR("auth", "admin_token", admin_token),
-	STR("store", "database", database),
-	STR("store", "packages", packages),
-	STR("store", "release_keys", release_keys),
-};
-
-int config_set(struct opsd_config *c, const char *section, const char *name,
-	       const char *value, char *err, size_t errlen)
+static int set_num(struct opsd_config *c, const struct config_opt *k,
+		   const char *value, char *err, size_t errlen)
 {
-	size_t i;
+	uint64_t v;
 
-	for (i = 0; i < sizeof(num_keys) / sizeof(num_keys[0]); i++) {
-		const struct num_key *k = &num_keys[i];
-		uint64_t v;
-
-		if (strcmp(k->section, section) || strcmp(k->name, name))
-			continue;
-		if (parse_u64(value, k->min, k->max, &v)) {
-			snprintf(err, errlen,
-				 "%s.%s: '%s' is not a number in [%llu, %llu]",
-				 section, name, value,
-				 (unsigned long long)k->min,
-				 (unsigned long long)k->max);
-			return -1;
-		}
-		if (k->is64)
-			*(uint64_t *)((char *)c + k->off) = v;
-		else
-			*(uint32_t *)((char *)c + k->off) = (uint32_t)v;
-		return 0;
+	if (parse_u64(value, k->min, k->max, &v)) {
+		snprintf(err, errlen,
+			 "%s.%s: '%s' is not a number in [%llu, %llu]",
+			 k->section, k->name, value, (unsigned long long)k->min,
+			 (unsigned long long)k->max);
+		return -1;
 	}
-	for (i = 0; i < sizeof(str_keys) / sizeof(str_keys[0]); i++) {
-		const struct str_key *k = &str_keys[i];
+	if (k->kind == CONFIG_U64)
+		*(uint64_t *)((char *)c + k->off) = v;
+	else
+		*(uint32_t *)((char *)c + k->off) = (uint32_t)v;
+	return 0;
+}
 
-		if (strcmp(k->section, section) || strcmp(k->name, name))
-			continue;
-		if (set_str((char *)c + k->off, k->len, value)) {
-			snprintf(err, errlen,
-				 "%s.%s: value longer than %zu bytes", section,
-				 name, k->len - 1);
-			return -1;
-		}
-		return 0;
-	}
-	if (!strcmp(section, "store") && !strcmp(name, "sync")) {
+static int set_one(struct opsd_config *c, const struct config_opt *k,
+		   const char *value, char *err, size_t errlen)
+{
+	char *field = (char *)c + k->off;
+
+	switch (k->kind) {
+	case CONFIG_U32:
+	case CONFIG_U64:
+		return set_num(c, k, value, err, errlen);
+	case CONFIG_STR:
+		if (!set_str(field, k->len, value))
+			return 0;
+		snprintf(err, errlen, "%s.%s: value longer than %zu bytes",
+			 k->section, k->name, k->len - 1);
+		return -1;
+	case CONFIG_TOKEN_FILE:
+		return read_token_file(field, k->len, value, err, errlen);
+	case CONFIG_SYNC:
 		if (strcmp(value, "full") && strcmp(value, "normal")) {
 			snprintf(err, errlen,
 				 "store.sync: '%s' is not full or normal",
@@ -237,12 +201,17 @@ int config_set(struct opsd_config *c, const char *section, const char *name,
 		c->sync_full = !strcmp(value, "full");
 		return 0;
 	}
-	if (!strcmp(section, "auth") && !strcmp(name, "enrollment_token_file"))
-		return read_token_file(c->enroll_token, sizeof(c->enroll_token),
-				       value, err, errlen);
-	if (!strcmp(section, "auth") && !strcmp(name, "admin_token_file"))
-		return read_token_file(c->admin_token, sizeof(c->admin_token),
-				       value, err, errlen);
+	return -1;
+}
+
+int config_set(struct opsd_config *c, const char *section, const char *name,
+	       const char *value, char *err, size_t errlen)
+{
+	const struct config_opt *k;
+
+	for (k = config_opts; k->opt; k++)
+		if (!strcmp(k->section, section) && !strcmp(k->name, name))
+			return set_one(c, k, value, err, errlen);
 	snprintf(err, errlen, "unknown setting %s.%s", section, name);
 	return -1;
 }

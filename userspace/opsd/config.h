@@ -53,11 +53,24 @@ int config_set(struct opsd_config *c, const char *section, const char *name,
 /* After loading: fill derived defaults and check required settings. */
 int config_finish(struct opsd_config *c, char *err, size_t errlen);
 /* The settings table for --help and getopt. */
+enum config_kind {
+	CONFIG_U32,
+	CONFIG_U64,
+	CONFIG_STR,
+	CONFIG_TOKEN_FILE, /* the file's first line into a string field */
+	CONFIG_SYNC, /* full or normal */
+};
+
+/* One setting: its names, help, where it goes, its range and default. */
 struct config_opt {
 	const char *opt; /* command-line name */
 	const char *section;
 	const char *name;
 	const char *help;
+	enum config_kind kind;
+	size_t off, len; /* field in struct opsd_config */
+	uint64_t min, max; /* numbers */
+	const char *def; /* default, as a config value; NULL none */
 };
 extern const struct config_opt config_opts[];
 

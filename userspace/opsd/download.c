@@ -11,11 +11,11 @@
 #include <unistd.h>
 
 #include "auth.h"
-#include "db.h"
 #include "http.h"
 #include "opsd.h"
 #include "routes.h"
 #include "semver.h"
+#include "store.h"
 
 int auth_reader(struct opsd *o, struct evhttp_request *req)
 {
@@ -78,42 +78,115 @@ static void download_done(struct evbuffer_file_segment const *seg, int flags,
 	o->downloads--;
 }
 
+/* A published release's payload size; on failure the reply is sent, -1. */
+static int payload_size(struct opsd *o, struct evhttp_request *req,
+			const char *version, uint64_t *size)
+{
+	struct store_release_row r;
+	struct semver sv;
+	enum store_rc rc;
+	char err[200];
+
+	if (semver_parse(version, &sv, err, sizeof(err))) {
+		http_error(req, 400, "release: %s", err);
+		return -1;
+	}
+	rc = store_release_get(o->st, version, &r);
+	store_release_row_free(&r);
+	if (rc && rc != STORE_NOT_FOUND) {
+		http_error(req, 500, "database error");
+		return -1;
+	}
+	if (rc || !r.payload) {
+		http_error(req, 404, "release %s: no payload", version);
+		return -1;
+	}
+	*size = r.size;
+	return 0;
+}
+
+/* The payload file's bytes [first, last] in a buffer; on failure the reply is sent, NULL. */
+static struct evbuffer *payload_bytes(struct opsd *o,
+				      struct evhttp_request *req,
+				      const char *version, uint64_t size,
+				      uint64_t first, uint64_t last)
+{
+	char path[OPSD_PATH_MAX + 80];
+	struct evbuffer_file_segment *seg;
+	struct evbuffer *b;
+	struct stat sb;
+	int fd;
+
+	if (release_payload_path(o, version, path, sizeof(path)) ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		http_error(req, 500, "release %s: payload file missing",
+			   version);
+		return NULL;
+	}
+	if (fstat(fd, &sb) || (uint64_t)sb.st_size != size) {
+		close(fd);
+		http_error(req, 500,
+			   "release %s: payload file has the wrong size",
+			   version);
+		return NULL;
+	}
+	seg = evbuffer_file_segment_new(fd, (ev_off_t)first,
+					size ? (ev_off_t)(last - first + 1) : 0,
+					EVBUF_FS_CLOSE_ON_FREE);
+	b = evbuffer_new();
+	if (!seg || !b) {
+		if (seg)
+			evbuffer_file_segment_free(seg);
+		else
+			close(fd);
+		if (b)
+			evbuffer_free(b);
+		http_error(req, 500, "out of memory");
+		return NULL;
+	}
+	o->downloads++;
+	evbuffer_file_segment_add_cleanup_cb(seg, download_done, o);
+	if (size)
+		evbuffer_add_file_segment(b, seg, 0,
+					  (ev_off_t)(last - first + 1));
+	evbuffer_file_segment_free(seg);
+	return b;
+}
+
+static void send_payload(struct evhttp_request *req, struct evbuffer *b,
+			 int ranged, uint64_t first, uint64_t last,
+			 uint64_t size)
+{
+	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+	char hdr[128];
+
+	evhttp_add_header(out, "Content-Type", "application/octet-stream");
+	evhttp_add_header(out, "Accept-Ranges", "bytes");
+	if (ranged) {
+		snprintf(hdr, sizeof(hdr),
+			 "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64, first, last,
+			 size);
+		evhttp_add_header(out, "Content-Range", hdr);
+		evhttp_send_reply(req, 206, "Partial Content", b);
+		http_count(206);
+	} else {
+		evhttp_send_reply(req, 200, "OK", b);
+		http_count(200);
+	}
+	evbuffer_free(b);
+}
+
 void h_release_payload_get(struct opsd *o, struct evhttp_request *req,
 			   const char *arg)
 {
 	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
-	char path[OPSD_PATH_MAX + 80], hdr[128], err[200];
 	uint64_t first = 0, last = 0, size;
-	struct evbuffer_file_segment *seg;
 	struct evbuffer *b;
-	struct semver sv;
-	sqlite3_stmt *st;
-	struct stat sb;
-	int r, fd, have = 0;
+	char hdr[128];
+	int r;
 
-	if (auth_reader(o, req))
+	if (auth_reader(o, req) || payload_size(o, req, arg, &size))
 		return;
-	if (semver_parse(arg, &sv, err, sizeof(err))) {
-		http_error(req, 400, "release: %s", err);
-		return;
-	}
-	st = db_prep(
-		o->db,
-		"SELECT size FROM releases WHERE version = ? AND payload = 1");
-	if (!st) {
-		http_error(req, 500, "database error");
-		return;
-	}
-	sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		have = 1;
-		size = (uint64_t)sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (!have) {
-		http_error(req, 404, "release %s: no payload", arg);
-		return;
-	}
 	if (o->downloads >= o->cfg.download_budget) {
 		evhttp_add_header(out, "Retry-After", "10");
 		http_error(
@@ -137,61 +210,22 @@ void h_release_payload_get(struct opsd *o, struct evhttp_request *req,
 	}
 	if (!r)
 		last = size ? size - 1 : 0;
-	if (release_payload_path(o, arg, path, sizeof(path)) ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		http_error(req, 500, "release %s: payload file missing", arg);
+	b = payload_bytes(o, req, arg, size, first, last);
+	if (!b)
 		return;
-	}
-	if (fstat(fd, &sb) || (uint64_t)sb.st_size != size) {
-		close(fd);
-		http_error(req, 500,
-			   "release %s: payload file has the wrong size", arg);
-		return;
-	}
-	seg = evbuffer_file_segment_new(fd, (ev_off_t)first,
-					size ? (ev_off_t)(last - first + 1) : 0,
-					EVBUF_FS_CLOSE_ON_FREE);
-	b = evbuffer_new();
-	if (!seg || !b) {
-		if (seg)
-			evbuffer_file_segment_free(seg);
-		else
-			close(fd);
-		if (b)
-			evbuffer_free(b);
-		http_error(req, 500, "out of memory");
-		return;
-	}
-	o->downloads++;
-	evbuffer_file_segment_add_cleanup_cb(seg, download_done, o);
-	if (size)
-		evbuffer_add_file_segment(b, seg, 0,
-					  (ev_off_t)(last - first + 1));
-	evbuffer_file_segment_free(seg);
-	evhttp_add_header(out, "Content-Type", "application/octet-stream");
-	evhttp_add_header(out, "Accept-Ranges", "bytes");
 	o->m.downloads++;
 	o->m.bytes_served += size ? last - first + 1 : 0;
-	if (r > 0) {
-		snprintf(hdr, sizeof(hdr),
-			 "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64, first, last,
-			 size);
-		evhttp_add_header(out, "Content-Range", hdr);
-		evhttp_send_reply(req, 206, "Partial Content", b);
-		http_count(206);
-	} else {
-		evhttp_send_reply(req, 200, "OK", b);
-		http_count(200);
-	}
-	evbuffer_free(b);
+	send_payload(req, b, r > 0, first, last, size);
 }
 
-static void send_column(struct opsd *o, struct evhttp_request *req,
-			const char *version, const char *col, const char *type)
+/* The manifest (@manifest) or signature of a published release, as stored. */
+static void send_stored(struct opsd *o, struct evhttp_request *req,
+			const char *version, int manifest)
 {
-	char sql[96], err[200];
+	struct store_release_row r;
 	struct semver sv;
-	sqlite3_stmt *st;
+	enum store_rc rc;
+	char err[200];
 
 	if (auth_reader(o, req))
 		return;
@@ -199,30 +233,28 @@ static void send_column(struct opsd *o, struct evhttp_request *req,
 		http_error(req, 400, "release: %s", err);
 		return;
 	}
-	snprintf(sql, sizeof(sql), "SELECT %s FROM releases WHERE version = ?",
-		 col);
-	st = db_prep(o->db, sql);
-	if (!st) {
-		http_error(req, 500, "database error");
-		return;
-	}
-	sqlite3_bind_text(st, 1, version, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		http_bytes(req, 200, type, sqlite3_column_blob(st, 0),
-			   (size_t)sqlite3_column_bytes(st, 0));
-	else
+	rc = store_release_get(o->st, version, &r);
+	if (rc == STORE_NOT_FOUND)
 		http_error(req, 404, "release %s: not published", version);
-	sqlite3_finalize(st);
+	else if (rc)
+		http_error(req, 500, "database error");
+	else if (manifest)
+		http_bytes(req, 200, "application/json", r.manifest,
+			   r.manifest_len);
+	else
+		http_bytes(req, 200, "text/plain", r.signature,
+			   strlen(r.signature));
+	store_release_row_free(&r);
 }
 
 void h_release_manifest(struct opsd *o, struct evhttp_request *req,
 			const char *arg)
 {
-	send_column(o, req, arg, "manifest", "application/json");
+	send_stored(o, req, arg, 1);
 }
 
 void h_release_signature(struct opsd *o, struct evhttp_request *req,
 			 const char *arg)
 {
-	send_column(o, req, arg, "signature", "text/plain");
+	send_stored(o, req, arg, 0);
 }

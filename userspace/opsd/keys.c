@@ -15,55 +15,39 @@
 
 #include "assign.h"
 #include "auth.h"
-#include "db.h"
 #include "http.h"
 #include "jfield.h"
 #include "keys.h"
 #include "olog.h"
 #include "opsd.h"
 #include "routes.h"
+#include "store.h"
 
-static json_t *hex(const void *blob, int len)
+static json_t *hex(const uint8_t *b, int len)
 {
-	const uint8_t *b = blob;
 	char h[65];
 	json_t *j;
 	int i;
 
-	if (!b || len != 32)
-		return json_null();
-	for (i = 0; i < 32; i++)
+	for (i = 0; i < len; i++)
 		snprintf(h + 2 * i, 3, "%02x", b[i]);
 	j = json_string(h);
 	OPENSSL_cleanse(h, sizeof(h));
 	return j;
 }
 
-int keys_json(struct opsd *o, uint32_t region, json_t *j)
+void keys_json(json_t *j, const struct store_region_keys *k)
 {
-	sqlite3_stmt *st = db_prep(
-		o->db, "SELECT key, next_key FROM regions WHERE id = ?");
-	int rc = -1;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, region);
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_bytes(st, 0) == 32) {
-		json_object_set_new(j, "key",
-				    hex(sqlite3_column_blob(st, 0), 32));
-		json_object_set_new(j, "next_key",
-				    hex(sqlite3_column_blob(st, 1),
-					sqlite3_column_bytes(st, 1)));
-		rc = 0;
-	}
-	sqlite3_finalize(st);
-	return rc;
+	json_object_set_new(j, "key", hex(k->key, STORE_KEY_LEN));
+	json_object_set_new(j, "next_key",
+			    k->has_next ? hex(k->next_key, STORE_KEY_LEN) :
+					  json_null());
 }
 
 /* GET /api/v1/keys (node token): the keys of the node's own region. */
 void h_keys(struct opsd *o, struct evhttp_request *req, const char *arg)
 {
+	struct store_region_keys k;
 	char node[33];
 	uint32_t region;
 	json_t *j;
@@ -72,24 +56,61 @@ void h_keys(struct opsd *o, struct evhttp_request *req, const char *arg)
 	if (auth_node(o, req, node, &region))
 		return;
 	j = json_pack("{s:I}", "region_id", (json_int_t)region);
-	if (!j || keys_json(o, region, j)) {
+	if (!j || store_region_keys(o->st, region, &k)) {
 		json_decref(j);
 		http_error(req, 500, "region %u: database error", region);
 		return;
 	}
+	keys_json(j, &k);
 	http_json(req, 200, j);
+}
+
+/* {"action": "stage" | "promote"}: 1 stage, 0 promote, -1 with @err. */
+static int parse_action(struct opsd *o, struct evhttp_request *req,
+			char action[16], char *err, size_t errlen)
+{
+	static const char *const fields[] = { "action", NULL };
+	json_t *body = http_body_json(o, req);
+	int rc = -1;
+
+	if (!body)
+		return -2;
+	if (jf_only(body, fields, err, errlen) ||
+	    jf_str(body, "action", action, 15, err, errlen))
+		goto out;
+	if (!strcmp(action, "stage") || !strcmp(action, "promote"))
+		rc = !strcmp(action, "stage");
+	else
+		snprintf(err, errlen, "action: '%s' is not stage or promote",
+			 action);
+out:
+	json_decref(body);
+	return rc;
+}
+
+static enum store_rc rotate(struct opsd *o, unsigned long region, int stage,
+			    char *detail, size_t len)
+{
+	uint8_t key[STORE_KEY_LEN];
+	enum store_rc rc;
+
+	snprintf(detail, len, "region %lu: next key %s", region,
+		 stage ? "staged" : "promoted to current");
+	if (stage && RAND_bytes(key, sizeof(key)) != 1)
+		return STORE_ERR;
+	rc = store_region_key_rotate(o->st, (uint32_t)region,
+				     stage ? key : NULL, detail);
+	OPENSSL_cleanse(key, sizeof(key));
+	return rc;
 }
 
 /* POST /api/v1/regions/ID/key {"action": "stage" | "promote"} (admin). */
 void h_region_key(struct opsd *o, struct evhttp_request *req, const char *arg)
 {
-	static const char *const fields[] = { "action", NULL };
 	char action[16], err[200] = "", detail[96], *end;
 	unsigned long region = strtoul(arg, &end, 10);
-	int staged = 0, code = 400, stage;
-	uint8_t key[32];
-	sqlite3_stmt *st;
-	json_t *body, *j;
+	enum store_rc rc;
+	int stage;
 
 	if (auth_admin(o, req))
 		return;
@@ -97,77 +118,28 @@ void h_region_key(struct opsd *o, struct evhttp_request *req, const char *arg)
 		http_error(req, 404, "region '%.20s': no such region", arg);
 		return;
 	}
-	body = http_body_json(o, req);
-	if (!body)
+	stage = parse_action(o, req, action, err, sizeof(err));
+	if (stage == -2)
 		return;
-	if (jf_only(body, fields, err, sizeof(err)) ||
-	    jf_str(body, "action", action, sizeof(action) - 1, err,
-		   sizeof(err)))
-		goto bad;
-	stage = !strcmp(action, "stage");
-	if (!stage && strcmp(action, "promote")) {
-		snprintf(err, sizeof(err),
-			 "action: '%s' is not stage or promote", action);
-		goto bad;
+	if (stage < 0) {
+		http_error(req, 400, "region %lu: key: %s", region, err);
+		return;
 	}
-	if (db_begin(o->db)) {
-		code = 500;
-		snprintf(err, sizeof(err), "database busy");
-		goto bad;
+	rc = rotate(o, region, stage, detail, sizeof(detail));
+	if (rc == STORE_CONFLICT) {
+		http_error(req, 409, "region %lu: key: %s", region,
+			   stage ? "a next key is already staged (promote it "
+				   "first)" :
+				   "no next key staged (stage one first)");
+		return;
 	}
-	st = db_prep(o->db,
-		     "SELECT next_key IS NOT NULL FROM regions WHERE id = ?");
-	if (!st)
-		goto dberr;
-	sqlite3_bind_int64(st, 1, (int64_t)region);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		staged = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (stage == staged) {
-		db_rollback(o->db);
-		code = 409;
-		snprintf(err, sizeof(err),
-			 stage ? "a next key is already staged (promote it "
-				 "first)" :
-				 "no next key staged (stage one first)");
-		goto bad;
+	if (rc) {
+		http_error(req, 500, "region %lu: key: database error", region);
+		return;
 	}
-	if (stage) {
-		if (RAND_bytes(key, sizeof(key)) != 1)
-			goto dberr;
-		st = db_prep(o->db,
-			     "UPDATE regions SET next_key = ? WHERE id = ?");
-		if (st)
-			sqlite3_bind_blob(st, 1, key, sizeof(key),
-					  SQLITE_TRANSIENT);
-		OPENSSL_cleanse(key, sizeof(key));
-	} else {
-		st = db_prep(
-			o->db,
-			"UPDATE regions SET key = next_key, next_key = NULL "
-			"WHERE id = ?");
-	}
-	if (!st)
-		goto dberr;
-	sqlite3_bind_int64(st, stage ? 2 : 1, (int64_t)region);
-	snprintf(detail, sizeof(detail), "region %lu: next key %s", region,
-		 stage ? "staged" : "promoted to current");
-	if (db_run(st) ||
-	    db_audit(o->db, stage ? "key_stage" : "key_promote", detail) ||
-	    db_commit(o->db))
-		goto dberr;
 	olog_info("%s", detail);
-	json_decref(body);
 	/* The reply carries no key material: nodes fetch it with their own token. */
-	j = json_pack("{s:I,s:s,s:b}", "region_id", (json_int_t)region,
-		      "action", action, "next_key_staged", stage);
-	http_json(req, 200, j);
-	return;
-dberr:
-	db_rollback(o->db);
-	code = 500;
-	snprintf(err, sizeof(err), "database error");
-bad:
-	json_decref(body);
-	http_error(req, code, "region %lu: key: %s", region, err);
+	http_json(req, 200,
+		  json_pack("{s:I,s:s,s:b}", "region_id", (json_int_t)region,
+			    "action", action, "next_key_staged", stage));
 }

@@ -6,9 +6,9 @@
 #include <jansson.h>
 #include <stdint.h>
 
-struct opsd;
+struct store_region_keys;
 
-/* Set "key" (64 hex) and "next_key" (64 hex or null) of @region in @j; 0 or -1. */
-int keys_json(struct opsd *o, uint32_t region, json_t *j);
+/* Set "key" (64 hex) and "next_key" (64 hex or null) in @j. */
+void keys_json(json_t *j, const struct store_region_keys *k);
 
 #endif

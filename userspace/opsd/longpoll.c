@@ -3,17 +3,18 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "auth.h"
-#include "db.h"
 #include "http.h"
 #include "longpoll.h"
 #include "olog.h"
 #include "opsd.h"
 #include "region.h"
 #include "routes.h"
+#include "store.h"
 #include "task.h"
 
 static void poll_free(struct longpoll *p)
@@ -28,22 +29,23 @@ static void poll_free(struct longpoll *p)
 static int try_answer(struct opsd *o, struct evhttp_request *req,
 		      uint32_t region)
 {
-	int64_t id = task_open_for_region(o, region);
+	struct store_task t;
+	enum store_rc rc = store_task_open(o->st, region, &t);
 	json_t *j;
 
-	if (id < 0) {
+	if (rc == STORE_NOT_FOUND)
+		return 0;
+	if (rc) {
 		http_error(req, 500, "region %u: database error", region);
 		return -1;
 	}
-	if (!id)
-		return 0;
-	j = task_json(o, id);
-	if (!j) {
-		http_error(req, 500, "task %" PRId64 ": database error", id);
-		return -1;
-	}
-	http_json(req, 200, j);
-	return 1;
+	j = task_json(&t, o->cfg.public_url);
+	if (!j)
+		http_error(req, 500, "task %" PRId64 ": out of memory", t.id);
+	else
+		http_json(req, 200, j);
+	store_task_free(&t);
+	return j ? 1 : -1;
 }
 
 static void poll_timeout(evutil_socket_t fd, short ev, void *arg)
@@ -130,91 +132,78 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return *end || *out > max ? -1 : 0;
 }
 
-/* The RVS polls often: its last_seen shows it is alive in status. */
-static int touch(struct opsd *o, const char *node)
+/* Query parameter @name, a number up to @max; on failure the reply is sent. */
+static int required_u64(struct evhttp_request *req, const char *node,
+			const char *name, uint64_t max, uint64_t *out,
+			const char *what)
 {
-	sqlite3_stmt *st =
-		db_prep(o->db, "UPDATE nodes SET last_seen = ? WHERE id = ?");
+	char q[32];
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, (int64_t)opsd_now_ns());
-	sqlite3_bind_text(st, 2, node, -1, SQLITE_STATIC);
-	return db_run(st);
+	if (!http_query(req, name, q, sizeof(q)) && !parse_u64(q, max, out))
+		return 0;
+	http_error(req, 400, "node %s: query parameter %s (%s) is required",
+		   node, name, what);
+	return -1;
 }
 
-void h_tasks(struct opsd *o, struct evhttp_request *req, const char *arg)
+/* The query's region, term and wait (capped at the server's hold); on failure the reply is sent. */
+static int parse_query(struct opsd *o, struct evhttp_request *req,
+		       const char *node, uint64_t *region, uint64_t *term,
+		       uint64_t *wait)
 {
-	char node[33], q[32], err[256];
-	uint64_t region_q, term, wait = o->cfg.longpoll_timeout_s;
-	struct timeval tv = { 0, 0 };
-	struct longpoll *p;
-	uint32_t region;
-	int raised, rc;
+	char q[32];
 
-	(void)arg;
-	if (auth_node(o, req, node, &region))
-		return;
-	if (http_query(req, "region", q, sizeof(q)) ||
-	    parse_u64(q, UINT32_MAX, &region_q)) {
-		http_error(
-			req, 400,
-			"node %s: query parameter region (a region id) is required",
-			node);
-		return;
+	if (required_u64(req, node, "region", UINT32_MAX, region,
+			 "a region id") ||
+	    required_u64(req, node, "term", INT64_MAX, term, "0..2^63-1"))
+		return -1;
+	*wait = o->cfg.longpoll_timeout_s;
+	if (http_query(req, "wait", q, sizeof(q)))
+		return 0;
+	if (parse_u64(q, UINT32_MAX, wait)) {
+		http_error(req, 400,
+			   "node %s: wait must be a number of seconds", node);
+		return -1;
 	}
-	if (http_query(req, "term", q, sizeof(q)) ||
-	    parse_u64(q, INT64_MAX, &term)) {
-		http_error(
-			req, 400,
-			"node %s: query parameter term (0..2^63-1) is required",
-			node);
-		return;
-	}
-	if (!http_query(req, "wait", q, sizeof(q))) {
-		if (parse_u64(q, UINT32_MAX, &wait)) {
-			http_error(req, 400,
-				   "node %s: wait must be a number of seconds",
-				   node);
-			return;
-		}
-		/* Longer than the server holds: hold as long as it does. */
-		if (wait > o->cfg.longpoll_timeout_s)
-			wait = o->cfg.longpoll_timeout_s;
-	}
-	if (region_q != region) {
-		http_error(req, 403,
-			   "node %s: belongs to region %u, not region %" PRIu64,
-			   node, region, region_q);
-		return;
-	}
-	if (db_begin(o->db)) {
-		http_error(req, 500, "database busy");
-		return;
-	}
-	if (region_claim(o, region, node, term, &raised, err, sizeof(err))) {
-		db_rollback(o->db);
+	/* Longer than the server holds: hold as long as it does. */
+	if (*wait > o->cfg.longpoll_timeout_s)
+		*wait = o->cfg.longpoll_timeout_s;
+	return 0;
+}
+
+/* Claim the term (fencing) and mark the RVS seen; on failure the reply is sent. */
+static int claim(struct opsd *o, struct evhttp_request *req,
+		 struct store_claim *c)
+{
+	enum store_rc rc = store_poll(o->st, c);
+	char err[256];
+
+	if (rc == STORE_FENCED) {
+		region_fenced(err, sizeof(err), c);
 		http_error(req, 409, "%s", err);
-		return;
+		return -1;
 	}
-	if (touch(o, node) || db_commit(o->db)) {
-		db_rollback(o->db);
-		http_error(req, 500, "database error");
-		return;
+	if (rc) {
+		http_error(req, 500,
+			   rc == STORE_BUSY ? "database busy" :
+					      "database error");
+		return -1;
 	}
-	if (raised) {
-		olog_info("region %u: RVS %s at term %" PRIu64, region, node,
-			  term);
-		longpoll_fence(o, region, term);
+	if (c->raised) {
+		olog_info("region %u: RVS %s at term %" PRIu64, c->region,
+			  c->node, c->term);
+		longpoll_fence(o, c->region, c->term);
 	}
-	rc = try_answer(o, req, region);
-	if (rc)
-		return;
-	if (!wait) {
-		evhttp_send_reply(req, 204, "No Content", NULL);
-		http_count(204);
-		return;
-	}
+	return 0;
+}
+
+/* Hold @req until a task opens, the term moves, or @wait seconds pass. */
+static void hold(struct opsd *o, struct evhttp_request *req,
+		 const struct store_claim *c, uint64_t wait)
+{
+	struct timeval tv = { (time_t)wait, 0 };
+	struct longpoll *p;
+
 	if (o->npolls >= o->cfg.max_longpolls) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 				  "Retry-After", "5");
@@ -224,28 +213,51 @@ void h_tasks(struct opsd *o, struct evhttp_request *req, const char *arg)
 		return;
 	}
 	p = calloc(1, sizeof(*p));
-	if (!p) {
+	if (p)
+		p->timer = evtimer_new(o->base, poll_timeout, p);
+	if (!p || !p->timer) {
+		free(p);
 		http_error(req, 500, "out of memory");
 		return;
 	}
 	p->o = o;
 	p->req = req;
-	p->region = region;
-	p->term = term;
-	memcpy(p->node, node, sizeof(p->node));
-	p->timer = evtimer_new(o->base, poll_timeout, p);
-	if (!p->timer) {
-		free(p);
-		http_error(req, 500, "out of memory");
-		return;
-	}
+	p->region = c->region;
+	p->term = c->term;
+	snprintf(p->node, sizeof(p->node), "%s", c->node);
 	TAILQ_INSERT_TAIL(&o->polls, p, link);
 	o->npolls++;
-	tv.tv_sec = (time_t)wait;
 	evtimer_add(p->timer, &tv);
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
 				      conn_closed, o);
 	/* The connection must outlive the hold: its idle timeout covers it plus margin. */
 	evhttp_connection_set_timeout(evhttp_request_get_connection(req),
 				      (int)(wait + o->cfg.timeout_s));
+}
+
+void h_tasks(struct opsd *o, struct evhttp_request *req, const char *arg)
+{
+	struct store_claim c = { 0 };
+	uint64_t region_q, wait;
+	char node[33];
+
+	(void)arg;
+	if (auth_node(o, req, node, &c.region) ||
+	    parse_query(o, req, node, &region_q, &c.term, &wait))
+		return;
+	if (region_q != c.region) {
+		http_error(req, 403,
+			   "node %s: belongs to region %u, not region %" PRIu64,
+			   node, c.region, region_q);
+		return;
+	}
+	c.node = node;
+	if (claim(o, req, &c) || try_answer(o, req, c.region))
+		return;
+	if (!wait) {
+		evhttp_send_reply(req, 204, "No Content", NULL);
+		http_count(204);
+		return;
+	}
+	hold(o, req, &c, wait);
 }

@@ -10,27 +10,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "assign.h"
 #include "config.h"
-#include "db.h"
 #include "http.h"
 #include "longpoll.h"
 #include "olog.h"
 #include "opsd.h"
 #include "plan.h"
 #include "region.h"
+#include "store.h"
 
 int olog_verbose;
-
-uint64_t opsd_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 static void usage(FILE *f)
 {
@@ -168,7 +159,8 @@ int main(int argc, char **argv)
 	/* Every check that can fail on configuration runs before the database is made. */
 	if (region_check_pool(&o, err, sizeof(err)) ||
 	    http_tls(&o, err, sizeof(err)) ||
-	    db_open(&o.db, o.cfg.database, o.cfg.sync_full, err, sizeof(err)) ||
+	    !(o.st = store_open(o.cfg.database, o.cfg.sync_full, err,
+				sizeof(err))) ||
 	    region_init(&o, err, sizeof(err))) {
 		fprintf(stderr, "rup-opsd: %s\n", err);
 		rc = 1;
@@ -208,7 +200,6 @@ out:
 	if (o.base)
 		event_base_free(o.base);
 	assign_free(o.as);
-	if (o.db)
-		db_close(o.db);
+	store_close(o.st);
 	return rc;
 }

@@ -3,12 +3,13 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <inttypes.h>
+#include <string.h>
 
 #include "assign.h"
-#include "db.h"
 #include "http.h"
 #include "opsd.h"
 #include "routes.h"
+#include "store.h"
 
 static void gauge(struct evbuffer *b, const char *name, const char *type,
 		  const char *help, uint64_t v)
@@ -17,77 +18,57 @@ static void gauge(struct evbuffer *b, const char *name, const char *type,
 			    name, help, name, type, name, v);
 }
 
-void h_metrics(struct opsd *o, struct evhttp_request *req, const char *arg)
+struct state_count {
+	const char *state;
+	int64_t n;
+};
+
+static void count_task_state(void *arg, const char *word, int64_t n)
 {
-	static const char *const states[] = {
-		"waiting",	    "open",	  "downloading", "distributing",
-		"package_abnormal", "up_to_date", "complete",	 "partial",
-		"failed",	    "cancelled",  NULL
+	struct state_count *c;
+
+	for (c = arg; c->state; c++)
+		if (!strcmp(c->state, word))
+			c->n = n;
+}
+
+/* Every task state, 0 for those no task is in. */
+static void task_states(struct opsd *o, struct evbuffer *b)
+{
+	struct state_count c[] = {
+		{ "waiting", 0 },
+		{ "open", 0 },
+		{ "downloading", 0 },
+		{ "distributing", 0 },
+		{ "package_abnormal", 0 },
+		{ "up_to_date", 0 },
+		{ "complete", 0 },
+		{ "partial", 0 },
+		{ "failed", 0 },
+		{ "cancelled", 0 },
+		{ NULL, 0 },
 	};
-	struct evbuffer *b = evbuffer_new();
-	sqlite3_stmt *st;
 	unsigned int i;
 
-	(void)arg;
-	if (!b) {
-		http_error(req, 500, "out of memory");
-		return;
-	}
-	gauge(b, "rup_registrations_total", "counter",
-	      "Registrations answered (new and repeat).", o->m.registrations);
-	gauge(b, "rup_nodes", "gauge", "Registered nodes.",
-	      (uint64_t)db_int(o->db, "SELECT COUNT(*) FROM nodes", 0));
-	gauge(b, "rup_regions", "gauge", "Regions.", assign_nregions(o->as));
-	gauge(b, "rup_regions_with_rvs", "gauge",
-	      "Regions whose RVS has claimed a term here.",
-	      (uint64_t)db_int(
-		      o->db,
-		      "SELECT COUNT(*) FROM regions WHERE rvs IS NOT NULL", 0));
-	gauge(b, "rup_releases", "gauge", "Published releases.",
-	      (uint64_t)db_int(o->db, "SELECT COUNT(*) FROM releases", 0));
-	gauge(b, "rup_downloads_total", "counter", "Package downloads started.",
-	      o->m.downloads);
-	gauge(b, "rup_downloads_active", "gauge",
-	      "Package downloads in progress.", o->downloads);
-	gauge(b, "rup_bytes_served_total", "counter",
-	      "Package bytes handed out.", o->m.bytes_served);
-	gauge(b, "rup_connections", "gauge", "Open connections.", o->conns);
-	gauge(b, "rup_connection_cap_hits_total", "counter",
-	      "Times the connection cap paused accepting.",
-	      o->m.rejected_conns);
-	gauge(b, "rup_longpolls", "gauge", "Held task long-polls.", o->npolls);
-
+	store_counts_each(o->st, STORE_TASK_STATES, -1, count_task_state, c);
 	evbuffer_add_printf(
 		b,
 		"# HELP rup_tasks Tasks by state.\n# TYPE rup_tasks gauge\n");
-	for (i = 0; states[i]; i++) {
-		int64_t n = 0;
-
-		st = db_prep(o->db,
-			     "SELECT COUNT(*) FROM tasks WHERE state = ?");
-		if (st) {
-			sqlite3_bind_text(st, 1, states[i], -1, SQLITE_STATIC);
-			if (sqlite3_step(st) == SQLITE_ROW)
-				n = sqlite3_column_int64(st, 0);
-			sqlite3_finalize(st);
-		}
+	for (i = 0; c[i].state; i++)
 		evbuffer_add_printf(b, "rup_tasks{state=\"%s\"} %" PRId64 "\n",
-				    states[i], n);
-	}
-	evbuffer_add_printf(
-		b,
-		"# HELP rup_rollouts Rollouts by state.\n# TYPE rup_rollouts gauge\n");
-	st = db_prep(
-		o->db,
-		"SELECT state, COUNT(*) FROM rollouts GROUP BY state ORDER BY state");
-	while (st && sqlite3_step(st) == SQLITE_ROW)
-		evbuffer_add_printf(b,
-				    "rup_rollouts{state=\"%s\"} %" PRId64 "\n",
-				    db_text(st, 0),
-				    (int64_t)sqlite3_column_int64(st, 1));
-	sqlite3_finalize(st);
-	/* Count this reply first so the page is self-consistent. */
-	http_count(200);
+				    c[i].state, c[i].n);
+}
+
+static void rollout_state(void *arg, const char *word, int64_t n)
+{
+	evbuffer_add_printf(arg, "rup_rollouts{state=\"%s\"} %" PRId64 "\n",
+			    word, n);
+}
+
+static void http_codes(struct opsd *o, struct evbuffer *b)
+{
+	unsigned int i;
+
 	evbuffer_add_printf(
 		b,
 		"# HELP rup_http_requests_total HTTP replies by status code.\n"
@@ -99,6 +80,53 @@ void h_metrics(struct opsd *o, struct evhttp_request *req, const char *arg)
 				"rup_http_requests_total{code=\"%u\"} %" PRIu64
 				"\n",
 				i, o->m.requests_by_code[i]);
+}
+
+static void gauges(struct opsd *o, struct evbuffer *b)
+{
+	struct store_totals t = { 0 };
+
+	store_totals(o->st, &t);
+	gauge(b, "rup_registrations_total", "counter",
+	      "Registrations answered (new and repeat).", o->m.registrations);
+	gauge(b, "rup_nodes", "gauge", "Registered nodes.", (uint64_t)t.nodes);
+	gauge(b, "rup_regions", "gauge", "Regions.", assign_nregions(o->as));
+	gauge(b, "rup_regions_with_rvs", "gauge",
+	      "Regions whose RVS has claimed a term here.",
+	      (uint64_t)t.regions_with_rvs);
+	gauge(b, "rup_releases", "gauge", "Published releases.",
+	      (uint64_t)t.releases);
+	gauge(b, "rup_downloads_total", "counter", "Package downloads started.",
+	      o->m.downloads);
+	gauge(b, "rup_downloads_active", "gauge",
+	      "Package downloads in progress.", o->downloads);
+	gauge(b, "rup_bytes_served_total", "counter",
+	      "Package bytes handed out.", o->m.bytes_served);
+	gauge(b, "rup_connections", "gauge", "Open connections.", o->conns);
+	gauge(b, "rup_connection_cap_hits_total", "counter",
+	      "Times the connection cap paused accepting.",
+	      o->m.rejected_conns);
+	gauge(b, "rup_longpolls", "gauge", "Held task long-polls.", o->npolls);
+}
+
+void h_metrics(struct opsd *o, struct evhttp_request *req, const char *arg)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	(void)arg;
+	if (!b) {
+		http_error(req, 500, "out of memory");
+		return;
+	}
+	gauges(o, b);
+	task_states(o, b);
+	evbuffer_add_printf(
+		b,
+		"# HELP rup_rollouts Rollouts by state.\n# TYPE rup_rollouts gauge\n");
+	store_counts_each(o->st, STORE_ROLLOUT_STATES, -1, rollout_state, b);
+	/* Count this reply first so the page is self-consistent. */
+	http_count(200);
+	http_codes(o, b);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 			  "Content-Type", "text/plain; version=0.0.4");
 	evhttp_send_reply(req, 200, "OK", b);

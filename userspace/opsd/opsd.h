@@ -13,7 +13,7 @@ struct evhttp;
 struct evconnlistener;
 struct evhttp_request;
 struct ssl_ctx_st;
-struct sqlite3;
+struct store;
 struct assign;
 
 /* A held GET /api/v1/tasks: answered when a task opens, the term moves, or it times out. */
@@ -42,7 +42,7 @@ struct opsd {
 	struct evhttp *http;
 	struct evconnlistener *listener;
 	struct ssl_ctx_st *ssl;
-	struct sqlite3 *db;
+	struct store *st;
 	struct assign *as;
 	struct longpoll_list polls;
 	unsigned int conns;
@@ -51,8 +51,5 @@ struct opsd {
 	int stopping;
 	struct opsd_metrics m;
 };
-
-/* Wall clock in nanoseconds (also handed to nodes as server_time_ns). */
-uint64_t opsd_now_ns(void);
 
 #endif

@@ -10,10 +10,10 @@
 #include <string.h>
 
 #include "assign.h"
-#include "db.h"
 #include "http.h"
 #include "opsd.h"
 #include "routes.h"
+#include "store.h"
 
 /* HTML-escape @s into @b: values on the page come from nodes and admins. */
 static void esc(struct evbuffer *b, const char *s)
@@ -41,113 +41,98 @@ static void esc(struct evbuffer *b, const char *s)
 	}
 }
 
+struct page {
+	struct opsd *o;
+	struct evbuffer *b;
+	int first;
+};
+
+static void version_count(void *arg, const char *version, int64_t n)
+{
+	struct page *p = arg;
+
+	if (!p->first)
+		evbuffer_add(p->b, ", ", 2);
+	p->first = 0;
+	esc(p->b, version);
+	evbuffer_add_printf(p->b, ": %" PRId64, n);
+}
+
 /* "2.0.0: 48, 1.0.0: 2" for one region, or the fleet when @region < 0. */
-static void versions(struct opsd *o, struct evbuffer *b, int64_t region)
+static void versions(struct page *p, int64_t region)
 {
-	/* Two statements so the per-region one uses the nodes(region) index. */
-	sqlite3_stmt *st = db_prep(
-		o->db, region < 0 ? "SELECT version, COUNT(*) AS n FROM "
-				    "nodes GROUP BY version ORDER BY "
-				    "n DESC, version" :
-				    "SELECT version, COUNT(*) AS n FROM "
-				    "nodes WHERE region = ? GROUP BY "
-				    "version ORDER BY n DESC, version");
-	int first = 1;
-
-	if (!st)
-		return;
-	if (region >= 0)
-		sqlite3_bind_int64(st, 1, region);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (!first)
-			evbuffer_add(b, ", ", 2);
-		first = 0;
-		esc(b, db_text(st, 0));
-		evbuffer_add_printf(b, ": %" PRId64,
-				    (int64_t)sqlite3_column_int64(st, 1));
-	}
-	sqlite3_finalize(st);
+	p->first = 1;
+	store_counts_each(p->o->st, STORE_NODE_VERSIONS, region, version_count,
+			  p);
 }
 
-static void rollouts(struct opsd *o, struct evbuffer *b)
+static void state_count(void *arg, const char *state, int64_t n)
 {
-	sqlite3_stmt *st =
-		db_prep(o->db, "SELECT id, version, state, wave, waves FROM "
-			       "rollouts ORDER BY id DESC LIMIT 20");
-	sqlite3_stmt *c;
-
-	evbuffer_add_printf(b, "<h2>Rollouts</h2><table><tr><th>id</th>"
-			       "<th>version</th><th>state</th><th>wave</th>"
-			       "<th>tasks</th></tr>\n");
-	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		const char *state = db_text(st, 2);
-
-		evbuffer_add_printf(b, "<tr><td>%" PRId64 "</td><td>",
-				    (int64_t)sqlite3_column_int64(st, 0));
-		esc(b, db_text(st, 1));
-		/* States are the server's own words: safe as a class name. */
-		evbuffer_add_printf(b,
-				    "</td><td class=\"%s\">%s</td><td>%" PRId64
-				    " of %" PRId64 "</td><td>",
-				    state, state,
-				    (int64_t)sqlite3_column_int64(st, 3) + 1,
-				    (int64_t)sqlite3_column_int64(st, 4));
-		c = db_prep(o->db, "SELECT state, COUNT(*) FROM tasks WHERE "
-				   "rollout = ? GROUP BY state ORDER BY state");
-		if (c)
-			sqlite3_bind_int64(c, 1, sqlite3_column_int64(st, 0));
-		while (c && sqlite3_step(c) == SQLITE_ROW)
-			evbuffer_add_printf(
-				b, "%s: %" PRId64 " ", db_text(c, 0),
-				(int64_t)sqlite3_column_int64(c, 1));
-		sqlite3_finalize(c);
-		evbuffer_add_printf(b, "</td></tr>\n");
-	}
-	sqlite3_finalize(st);
-	evbuffer_add_printf(b, "</table>\n");
+	evbuffer_add_printf(arg, "%s: %" PRId64 " ", state, n);
 }
 
-static void regions(struct opsd *o, struct evbuffer *b)
+static void rollout_row(void *arg, const struct store_rollout_row *r)
 {
+	struct page *p = arg;
+
+	evbuffer_add_printf(p->b, "<tr><td>%" PRId64 "</td><td>", r->id);
+	esc(p->b, r->version);
+	/* States are the server's own words: safe as a class name. */
+	evbuffer_add_printf(p->b,
+			    "</td><td class=\"%s\">%s</td><td>%" PRId64
+			    " of %" PRId64 "</td><td>",
+			    r->state, r->state, r->wave + 1, r->waves);
+	store_counts_each(p->o->st, STORE_TASK_STATES, r->id, state_count,
+			  p->b);
+	evbuffer_add_printf(p->b, "</td></tr>\n");
+}
+
+static void rollouts(struct page *p)
+{
+	evbuffer_add_printf(p->b, "<h2>Rollouts</h2><table><tr><th>id</th>"
+				  "<th>version</th><th>state</th><th>wave</th>"
+				  "<th>tasks</th></tr>\n");
+	store_rollouts_each(p->o->st, 20, rollout_row, p);
+	evbuffer_add_printf(p->b, "</table>\n");
+}
+
+static void region_row(void *arg, const struct store_region_row *r)
+{
+	struct page *p = arg;
+
+	evbuffer_add_printf(p->b, "<tr><td>%u</td><td>", r->id);
+	esc(p->b, r->grp);
+	evbuffer_add(p->b, "</td><td>", 9);
+	esc(p->b, r->rvs[0] ? r->rvs : "none");
+	evbuffer_add_printf(p->b, " (%" PRIu64 ")</td><td>%u</td><td>", r->term,
+			    assign_region_size(p->o->as, r->id));
+	versions(p, r->id);
+	evbuffer_add(p->b, "</td><td>", 9);
+	esc(p->b, r->last_state);
+	evbuffer_add(p->b, " ", 1);
+	esc(p->b, r->last_version);
+	evbuffer_add_printf(p->b, "</td></tr>\n");
+}
+
+static void regions(struct page *p)
+{
+	evbuffer_add_printf(p->b,
+			    "<h2>Regions</h2><table><tr><th>region</th>"
+			    "<th>group</th><th>RVS (term)</th><th>nodes</th>"
+			    "<th>versions</th><th>last task</th></tr>\n");
 	/* The newest task of each region, next to the region's row. */
-	sqlite3_stmt *st = db_prep(
-		o->db,
-		"SELECT r.id, r.grp, IFNULL(r.rvs, ''), r.term, "
-		"IFNULL(t.state, ''), IFNULL(ro.version, '') FROM regions r "
-		"LEFT JOIN tasks t ON t.id = (SELECT MAX(id) FROM tasks "
-		"WHERE region = r.id) LEFT JOIN rollouts ro ON ro.id = t.rollout "
-		"ORDER BY r.id");
-
-	evbuffer_add_printf(b, "<h2>Regions</h2><table><tr><th>region</th>"
-			       "<th>group</th><th>RVS (term)</th><th>nodes</th>"
-			       "<th>versions</th><th>last task</th></tr>\n");
-	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		const char *rvs = db_text(st, 2);
-
-		evbuffer_add_printf(b, "<tr><td>%" PRId64 "</td><td>", id);
-		esc(b, db_text(st, 1));
-		evbuffer_add(b, "</td><td>", 9);
-		esc(b, rvs[0] ? rvs : "none");
-		evbuffer_add_printf(b, " (%" PRId64 ")</td><td>%u</td><td>",
-				    (int64_t)sqlite3_column_int64(st, 3),
-				    assign_region_size(o->as, (uint32_t)id));
-		versions(o, b, id);
-		evbuffer_add(b, "</td><td>", 9);
-		esc(b, db_text(st, 4));
-		evbuffer_add(b, " ", 1);
-		esc(b, db_text(st, 5));
-		evbuffer_add_printf(b, "</td></tr>\n");
-	}
-	sqlite3_finalize(st);
-	evbuffer_add_printf(b, "</table>\n");
+	store_regions_each(p->o->st, -1, region_row, p);
+	evbuffer_add_printf(p->b, "</table>\n");
 }
 
 void h_page(struct opsd *o, struct evhttp_request *req, const char *arg)
 {
 	struct evbuffer *b = evbuffer_new();
+	struct page p = { o, b, 1 };
+	struct store_totals t = { 0 };
 
 	(void)arg;
+	store_totals(o->st, &t);
 	if (!b) {
 		http_error(req, 500, "out of memory");
 		return;
@@ -163,15 +148,14 @@ void h_page(struct opsd *o, struct evhttp_request *req, const char *arg)
 		"</style></head><body>\n<h1>rup fleet</h1><p>%" PRId64
 		" nodes in %u regions (planned %u, at most %u per region), "
 		"port %u, pool ",
-		db_int(o->db, "SELECT COUNT(*) FROM nodes", 0),
-		assign_nregions(o->as), assign_planned(o->as),
+		t.nodes, assign_nregions(o->as), assign_planned(o->as),
 		assign_max_per_region(o->as), o->cfg.port);
 	esc(b, o->cfg.pool);
 	evbuffer_add_printf(b, "</p>\n<p>Versions: ");
-	versions(o, b, -1);
+	versions(&p, -1);
 	evbuffer_add_printf(b, "</p>\n");
-	rollouts(o, b);
-	regions(o, b);
+	rollouts(&p);
+	regions(&p);
 	evbuffer_add_printf(b, "</body></html>\n");
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 			  "Content-Type", "text/html; charset=utf-8");

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* rup-opsd rollouts: POST /api/v1/rollouts and wave progression. */
+/* rup-opsd rollouts: POST /api/v1/rollouts, cancel, and wave progression. */
 #include <event2/http.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "assign.h"
 #include "auth.h"
-#include "db.h"
 #include "http.h"
 #include "jfield.h"
 #include "longpoll.h"
@@ -15,127 +15,56 @@
 #include "rollout.h"
 #include "routes.h"
 #include "semver.h"
+#include "store.h"
 
-static int set_wave_state(struct opsd *o, int64_t rollout, int64_t wave,
-			  const char *from, const char *to)
+enum rollout_step rollout_next(const struct rollout_wave *w)
 {
-	sqlite3_stmt *st = db_prep(
-		o->db, "UPDATE tasks SET state = ?, updated = ? WHERE "
-		       "rollout = ? AND state = ? AND (? < 0 OR wave = ?)");
-
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (int64_t)opsd_now_ns());
-	sqlite3_bind_int64(st, 3, rollout);
-	sqlite3_bind_text(st, 4, from, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, wave);
-	sqlite3_bind_int64(st, 6, wave);
-	return db_run(st);
+	if (w->open)
+		return ROLLOUT_WAIT;
+	if (w->failed > w->threshold)
+		return ROLLOUT_HALT;
+	return w->wave + 1 >= w->waves ? ROLLOUT_DONE : ROLLOUT_NEXT;
 }
 
-static int set_rollout(struct opsd *o, int64_t rollout, const char *state,
-		       int64_t wave)
+/* Region @i of the request's list: an id the assignment has, not listed before. */
+static int check_region(struct opsd *o, const int64_t *ids, size_t i, json_t *e,
+			char *err, size_t errlen)
 {
-	sqlite3_stmt *st = db_prep(
-		o->db, "UPDATE rollouts SET state = ?, wave = ? WHERE id = ?");
+	json_int_t v = json_integer_value(e);
+	size_t j;
 
-	if (!st)
+	if (!json_is_integer(e) || v < 0 || v > UINT32_MAX) {
+		snprintf(err, errlen, "regions[%zu]: must be a region id", i);
 		return -1;
-	sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, wave);
-	sqlite3_bind_int64(st, 3, rollout);
-	return db_run(st);
-}
-
-int rollout_advance(struct opsd *o, int64_t rollout)
-{
-	sqlite3_stmt *st = db_prep(
-		o->db, "SELECT state, wave, waves, failure_threshold FROM "
-		       "rollouts WHERE id = ?");
-	int64_t wave, waves, threshold, open, failed;
-	char sql[256], detail[128];
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, rollout);
-	if (sqlite3_step(st) != SQLITE_ROW ||
-	    strcmp(db_text(st, 0), "running")) {
-		sqlite3_finalize(st);
-		return 0;
 	}
-	wave = sqlite3_column_int64(st, 1);
-	waves = sqlite3_column_int64(st, 2);
-	threshold = sqlite3_column_int64(st, 3);
-	sqlite3_finalize(st);
-
-	snprintf(sql, sizeof(sql),
-		 "SELECT COUNT(*) FROM tasks WHERE rollout = %" PRId64
-		 " AND wave = %" PRId64
-		 " AND state NOT IN ('up_to_date','complete','partial',"
-		 "'failed')",
-		 rollout, wave);
-	open = db_int(o->db, sql, -1);
-	if (open)
-		return open < 0 ? -1 : 0;
-	snprintf(sql, sizeof(sql),
-		 "SELECT COUNT(*) FROM tasks WHERE rollout = %" PRId64
-		 " AND wave = %" PRId64 " AND state = 'failed'",
-		 rollout, wave);
-	failed = db_int(o->db, sql, -1);
-	if (failed < 0)
+	if (v >= assign_nregions(o->as)) {
+		snprintf(err, errlen,
+			 "regions[%zu]: region %" JSON_INTEGER_FORMAT
+			 " does not exist",
+			 i, v);
 		return -1;
-	if (failed > threshold) {
-		snprintf(detail, sizeof(detail),
-			 "rollout %" PRId64 " halted: wave %" PRId64
-			 " had %" PRId64 " failed regions (threshold %" PRId64
-			 ")",
-			 rollout, wave, failed, threshold);
-		if (set_wave_state(o, rollout, -1, "waiting", "cancelled") ||
-		    set_rollout(o, rollout, "halted", wave) ||
-		    db_audit(o->db, "rollout_halt", detail))
+	}
+	for (j = 0; j < i; j++)
+		if (ids[j] == v) {
+			snprintf(err, errlen,
+				 "regions[%zu]: region %" JSON_INTEGER_FORMAT
+				 " listed twice",
+				 i, v);
 			return -1;
-		return 0;
-	}
-	if (wave + 1 >= waves)
-		return set_rollout(o, rollout, "done", wave) ? -1 : 0;
-	if (set_wave_state(o, rollout, wave + 1, "waiting", "open") ||
-	    set_rollout(o, rollout, "running", wave + 1))
-		return -1;
-	return 1;
+		}
+	return 0;
 }
 
-/* Regions of the request: "all" (regions with nodes) or a list of ids. */
+/* Regions of the request: "all" (*out NULL: regions with nodes) or a list of ids. */
 static int regions_of(struct opsd *o, json_t *body, int64_t **out, size_t *n,
 		      char *err, size_t errlen)
 {
 	json_t *v = json_object_get(body, "regions");
-	size_t i, j, cap;
-	sqlite3_stmt *st;
 
 	*out = NULL;
 	*n = 0;
-	if (!v || (json_is_string(v) && !strcmp(json_string_value(v), "all"))) {
-		st = db_prep(
-			o->db,
-			"SELECT DISTINCT region FROM nodes ORDER BY region");
-		if (!st)
-			return -1;
-		cap = (size_t)db_int(o->db, "SELECT COUNT(*) FROM regions", 0) +
-		      1;
-		*out = calloc(cap, sizeof(**out));
-		while (*out && *n < cap && sqlite3_step(st) == SQLITE_ROW)
-			(*out)[(*n)++] = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		if (!*out)
-			return -1;
-		if (!*n) {
-			snprintf(err, errlen,
-				 "regions: no region has nodes yet");
-			return -1;
-		}
+	if (!v || (json_is_string(v) && !strcmp(json_string_value(v), "all")))
 		return 0;
-	}
 	if (!json_is_array(v) || !json_array_size(v)) {
 		snprintf(
 			err, errlen,
@@ -145,167 +74,114 @@ static int regions_of(struct opsd *o, json_t *body, int64_t **out, size_t *n,
 	*out = calloc(json_array_size(v), sizeof(**out));
 	if (!*out)
 		return -1;
-	for (i = 0; i < json_array_size(v); i++) {
-		json_t *e = json_array_get(v, i);
-		char sql[96];
-
-		if (!json_is_integer(e) || json_integer_value(e) < 0 ||
-		    json_integer_value(e) > UINT32_MAX) {
-			snprintf(err, errlen,
-				 "regions[%zu]: must be a region id", i);
+	for (; *n < json_array_size(v); ++*n) {
+		if (check_region(o, *out, *n, json_array_get(v, *n), err,
+				 errlen))
 			return -1;
-		}
-		snprintf(sql, sizeof(sql),
-			 "SELECT COUNT(*) FROM regions WHERE id = %" PRId64,
-			 (int64_t)json_integer_value(e));
-		if (db_int(o->db, sql, 0) != 1) {
-			snprintf(err, errlen,
-				 "regions[%zu]: region %" JSON_INTEGER_FORMAT
-				 " does not exist",
-				 i, json_integer_value(e));
-			return -1;
-		}
-		for (j = 0; j < *n; j++)
-			if ((*out)[j] == json_integer_value(e)) {
-				snprintf(
-					err, errlen,
-					"regions[%zu]: region %" JSON_INTEGER_FORMAT
-					" listed twice",
-					i, json_integer_value(e));
-				return -1;
-			}
-		(*out)[(*n)++] = json_integer_value(e);
+		(*out)[*n] = json_integer_value(json_array_get(v, *n));
 	}
 	return 0;
-}
-
-static int release_ready(struct opsd *o, const char *version, char *err,
-			 size_t errlen)
-{
-	sqlite3_stmt *st = db_prep(
-		o->db, "SELECT payload FROM releases WHERE version = ?");
-	int rc = -1;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, version, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		snprintf(err, errlen, "release %s: not published", version);
-	else if (!sqlite3_column_int(st, 0))
-		snprintf(err, errlen, "release %s: payload not uploaded yet",
-			 version);
-	else
-		rc = 0;
-	sqlite3_finalize(st);
-	return rc;
 }
 
 static const char *const rollout_fields[] = { "version", "regions", "wave_size",
 					      "failure_threshold", NULL };
 
+/* The request's fields into @r (regions as the request lists them); 400 on error. */
+static int parse_start(struct opsd *o, json_t *body,
+		       struct store_rollout_start *r, char *version,
+		       int64_t **regions, char *err, size_t errlen)
+{
+	struct store_release_row rel;
+	struct semver sv;
+	enum store_rc rc;
+
+	if (jf_only(body, rollout_fields, err, errlen) ||
+	    jf_str(body, "version", version, SEMVER_MAX_LEN, err, errlen) ||
+	    semver_parse(version, &sv, err, errlen) ||
+	    jf_uint_opt(body, "wave_size", 1, UINT32_MAX, UINT32_MAX,
+			&r->wave_size, err, errlen) ||
+	    jf_uint_opt(body, "failure_threshold", 0, UINT32_MAX, 0,
+			&r->threshold, err, errlen))
+		return 400;
+	/* A release that is not ready is named before any region error. */
+	rc = store_release_get(o->st, version, &rel);
+	store_release_row_free(&rel);
+	if (rc == STORE_NOT_FOUND || (rc == STORE_OK && !rel.payload)) {
+		snprintf(err, errlen,
+			 rc ? "release %s: not published" :
+			      "release %s: payload not uploaded yet",
+			 version);
+		return 409;
+	}
+	if (rc != STORE_OK) {
+		snprintf(err, errlen, "database error");
+		return 500;
+	}
+	r->version = version;
+	if (regions_of(o, body, regions, &r->n, err, errlen))
+		return 400;
+	r->regions = *regions;
+	return 0;
+}
+
+static int start_error(enum store_rc rc, const char *version, char *err,
+		       size_t errlen)
+{
+	switch (rc) {
+	case STORE_NOT_FOUND:
+		snprintf(err, errlen, "release %s: not published", version);
+		return 409;
+	case STORE_CONFLICT:
+		snprintf(err, errlen, "release %s: payload not uploaded yet",
+			 version);
+		return 409;
+	case STORE_INVALID:
+		snprintf(err, errlen, "regions: no region has nodes yet");
+		return 400;
+	default:
+		snprintf(err, errlen, "database error");
+		return 500;
+	}
+}
+
 void h_rollout_start(struct opsd *o, struct evhttp_request *req,
 		     const char *arg)
 {
-	char version[SEMVER_MAX_LEN + 1], err[256] = "", detail[256];
-	uint64_t wave_size, threshold;
-	int64_t *regions = NULL, id;
-	size_t n = 0, i, waves;
-	struct semver sv;
-	sqlite3_stmt *st;
+	char version[SEMVER_MAX_LEN + 1], err[256] = "";
+	struct store_rollout_start r = { 0 };
+	int64_t *regions = NULL;
 	json_t *body, *ids;
-	int code = 400;
+	enum store_rc rc;
+	size_t i;
+	int code;
 
 	(void)arg;
-	if (auth_admin(o, req))
-		return;
-	body = http_body_json(o, req);
+	body = auth_admin_body(o, req);
 	if (!body)
 		return;
-	if (jf_only(body, rollout_fields, err, sizeof(err)) ||
-	    jf_str(body, "version", version, SEMVER_MAX_LEN, err,
-		   sizeof(err)) ||
-	    semver_parse(version, &sv, err, sizeof(err)) ||
-	    jf_uint_opt(body, "wave_size", 1, UINT32_MAX, UINT32_MAX,
-			&wave_size, err, sizeof(err)) ||
-	    jf_uint_opt(body, "failure_threshold", 0, UINT32_MAX, 0, &threshold,
-			err, sizeof(err)))
-		goto bad;
-	if (db_begin(o->db)) {
-		code = 500;
-		snprintf(err, sizeof(err), "database busy");
-		goto bad;
-	}
-	if (release_ready(o, version, err, sizeof(err))) {
-		code = 409;
-		goto rollback;
-	}
-	if (regions_of(o, body, &regions, &n, err, sizeof(err)))
-		goto rollback;
-	waves = (n + wave_size - 1) / wave_size;
-	st = db_prep(
-		o->db,
-		"INSERT INTO rollouts(version, wave_size, failure_threshold, state, "
-		"wave, waves, created) VALUES(?,?,?,'running',0,?,?)");
-	if (!st)
-		goto dberr;
-	sqlite3_bind_text(st, 1, version, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (int64_t)(wave_size < n ? wave_size : n));
-	sqlite3_bind_int64(st, 3, (int64_t)threshold);
-	sqlite3_bind_int64(st, 4, (int64_t)waves);
-	sqlite3_bind_int64(st, 5, (int64_t)opsd_now_ns());
-	if (db_run(st))
-		goto dberr;
-	id = sqlite3_last_insert_rowid(o->db);
-	ids = json_array();
-	for (i = 0; i < n; i++) {
-		st = db_prep(
-			o->db,
-			"INSERT INTO tasks(rollout, region, wave, state, updated) "
-			"VALUES(?,?,?,?,?)");
-		if (!st) {
-			json_decref(ids);
-			goto dberr;
-		}
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, regions[i]);
-		sqlite3_bind_int64(st, 3, (int64_t)(i / wave_size));
-		sqlite3_bind_text(st, 4, i < wave_size ? "open" : "waiting", -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_int64(st, 5, (int64_t)opsd_now_ns());
-		if (db_run(st)) {
-			json_decref(ids);
-			goto dberr;
-		}
-		json_array_append_new(ids, json_integer(regions[i]));
-	}
-	snprintf(detail, sizeof(detail),
-		 "rollout %" PRId64 ": version %s, %zu regions, %zu "
-		 "waves, failure threshold %" PRIu64,
-		 id, version, n, waves, threshold);
-	if (db_audit(o->db, "rollout_start", detail) || db_commit(o->db)) {
-		json_decref(ids);
-		goto dberr;
+	code = parse_start(o, body, &r, version, &regions, err, sizeof(err));
+	json_decref(body);
+	if (!code) {
+		rc = store_rollout_start(o->st, &r);
+		code = rc ? start_error(rc, version, err, sizeof(err)) : 0;
 	}
 	free(regions);
-	json_decref(body);
+	if (code) {
+		http_error(req, code, "rollout: %s", err);
+		return;
+	}
+	ids = json_array();
+	for (i = 0; i < r.n; i++)
+		json_array_append_new(ids, json_integer(r.chosen[i]));
+	free(r.chosen);
 	longpoll_wake(o);
 	http_json(req, 201,
 		  json_pack("{s:I,s:s,s:o,s:I,s:I,s:I,s:s}", "rollout_id",
-			    (json_int_t)id, "version", version, "regions", ids,
-			    "waves", (json_int_t)waves, "wave_size",
-			    (json_int_t)(wave_size < n ? wave_size : n),
-			    "failure_threshold", (json_int_t)threshold, "state",
-			    "running"));
-	return;
-dberr:
-	code = 500;
-	snprintf(err, sizeof(err), "database error");
-rollback:
-	db_rollback(o->db);
-bad:
-	free(regions);
-	json_decref(body);
-	http_error(req, code, "rollout: %s", err);
+			    (json_int_t)r.id, "version", version, "regions",
+			    ids, "waves", (json_int_t)r.waves, "wave_size",
+			    (json_int_t)(r.wave_size < r.n ? r.wave_size : r.n),
+			    "failure_threshold", (json_int_t)r.threshold,
+			    "state", "running"));
 }
 
 /*
@@ -316,10 +192,10 @@ bad:
 void h_rollout_cancel(struct opsd *o, struct evhttp_request *req,
 		      const char *arg)
 {
-	char *end, detail[128], state[16] = "";
+	char *end, state[STORE_STATE_LEN + 1];
 	unsigned long long id;
-	sqlite3_stmt *st;
-	int64_t n;
+	enum store_rc rc;
+	int64_t n = 0;
 
 	if (auth_admin(o, req))
 		return;
@@ -328,56 +204,24 @@ void h_rollout_cancel(struct opsd *o, struct evhttp_request *req,
 		http_error(req, 400, "rollout id '%.40s': not a number", arg);
 		return;
 	}
-	if (db_begin(o->db)) {
-		http_error(req, 500, "database busy");
+	rc = store_rollout_cancel(o->st, (int64_t)id, state, &n);
+	if (rc == STORE_CONFLICT) {
+		http_error(req, 409, "rollout %llu: is %s, not running", id,
+			   state);
 		return;
 	}
-	st = db_prep(o->db, "SELECT state FROM rollouts WHERE id = ?");
-	if (!st)
-		goto dberr;
-	sqlite3_bind_int64(st, 1, (int64_t)id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(state, sizeof(state), "%s", db_text(st, 0));
-	sqlite3_finalize(st);
-	if (!state[0] || strcmp(state, "running")) {
-		db_rollback(o->db);
-		if (state[0])
-			http_error(req, 409, "rollout %llu: is %s, not running",
-				   id, state);
-		else
-			http_error(req, 404, "rollout %llu: no such rollout",
-				   id);
+	if (rc == STORE_NOT_FOUND) {
+		http_error(req, 404, "rollout %llu: no such rollout", id);
 		return;
 	}
-	st = db_prep(
-		o->db,
-		"UPDATE tasks SET state = 'cancelled', updated = ? WHERE rollout = ? "
-		"AND state NOT IN ('up_to_date','complete','partial','failed')");
-	if (!st)
-		goto dberr;
-	sqlite3_bind_int64(st, 1, (int64_t)opsd_now_ns());
-	sqlite3_bind_int64(st, 2, (int64_t)id);
-	if (db_run(st))
-		goto dberr;
-	n = sqlite3_changes(o->db);
-	st = db_prep(o->db,
-		     "UPDATE rollouts SET state = 'cancelled' WHERE id = ?");
-	if (!st)
-		goto dberr;
-	sqlite3_bind_int64(st, 1, (int64_t)id);
-	snprintf(detail, sizeof(detail),
-		 "rollout %llu cancelled (%" PRId64 " tasks)", id, n);
-	if (db_run(st) || db_audit(o->db, "rollout_cancel", detail) ||
-	    db_commit(o->db))
-		goto dberr;
+	if (rc) {
+		http_error(req, 500, "rollout %llu: database error", id);
+		return;
+	}
 	/* Regions may have a later rollout's task waiting behind this one. */
 	longpoll_wake(o);
 	http_json(req, 200,
 		  json_pack("{s:I,s:s,s:I}", "rollout_id", (json_int_t)id,
 			    "state", "cancelled", "cancelled_tasks",
 			    (json_int_t)n));
-	return;
-dberr:
-	db_rollback(o->db);
-	http_error(req, 500, "rollout %llu: database error", id);
 }

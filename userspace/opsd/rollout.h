@@ -5,15 +5,21 @@
 
 #include <stdint.h>
 
-struct opsd;
+/* A running rollout's current wave, as the store counts it. */
+struct rollout_wave {
+	int64_t rollout, wave, waves, threshold;
+	int64_t open; /* tasks of the wave not final */
+	int64_t failed; /* tasks of the wave failed */
+};
 
-/*
- * Inside a transaction, after a task of @rollout went final: when every
- * task of the current wave is final, count its failed tasks; more than the
- * threshold halts the rollout (waiting tasks become cancelled), otherwise
- * the next wave opens, or the rollout is done. Returns 1 when tasks opened
- * (held long-polls should be woken), 0, or -1 on database error.
- */
-int rollout_advance(struct opsd *o, int64_t rollout);
+enum rollout_step {
+	ROLLOUT_WAIT, /* tasks of the wave still open */
+	ROLLOUT_HALT, /* more failed than the threshold: waiting tasks cancelled */
+	ROLLOUT_DONE, /* that was the last wave */
+	ROLLOUT_NEXT, /* open the next wave's tasks */
+};
+
+/* After a task of the rollout went final: what happens to it now. */
+enum rollout_step rollout_next(const struct rollout_wave *w);
 
 #endif

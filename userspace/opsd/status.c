@@ -6,156 +6,116 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "assign.h"
 #include "auth.h"
-#include "db.h"
 #include "http.h"
 #include "opsd.h"
 #include "routes.h"
 #include "status.h"
+#include "store.h"
 
-static json_t *members(struct opsd *o, int64_t region)
+struct status_ctx {
+	struct opsd *o;
+	json_t *a;
+};
+
+static void add_member(void *arg, const struct store_node_row *r)
 {
-	sqlite3_stmt *st = db_prep(
-		o->db,
-		"SELECT id, score, version, addresses, IFNULL(state,''), "
-		"registered, last_seen, IFNULL(last_report, 0) FROM nodes "
-		"WHERE region = ? ORDER BY id");
+	json_t *addrs = json_loads(r->addresses, 0, NULL);
+
+	json_array_append_new(
+		arg,
+		json_pack("{s:s,s:I,s:s,s:o,s:s,s:I,s:I,s:I}", "node_id", r->id,
+			  "score", (json_int_t)r->score, "version", r->version,
+			  "addresses", addrs ? addrs : json_array(), "state",
+			  r->state, "registered_ns", (json_int_t)r->registered,
+			  "last_seen_ns", (json_int_t)r->last_seen,
+			  "last_report_ns", (json_int_t)r->last_report));
+}
+
+static void add_task(void *arg, const struct store_task_row *r)
+{
+	json_array_append_new(
+		arg,
+		json_pack("{s:I,s:I,s:I,s:I,s:s,s:s,s:I,s:I,s:s}", "task_id",
+			  (json_int_t)r->id, "rollout_id",
+			  (json_int_t)r->rollout, "region_id",
+			  (json_int_t)r->region, "wave", (json_int_t)r->wave,
+			  "state", r->state, "reason", r->reason, "term",
+			  (json_int_t)r->term, "updated_ns",
+			  (json_int_t)r->updated, "version", r->version));
+}
+
+static json_t *tasks(struct opsd *o, int by_rollout, int64_t id)
+{
 	json_t *a = json_array();
 
-	if (!st)
-		return a;
-	sqlite3_bind_int64(st, 1, region);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *addrs = json_loads(db_text(st, 3), 0, NULL);
-
-		json_array_append_new(
-			a, json_pack("{s:s,s:I,s:s,s:o,s:s,s:I,s:I,s:I}",
-				     "node_id", db_text(st, 0), "score",
-				     (json_int_t)sqlite3_column_int64(st, 1),
-				     "version", db_text(st, 2), "addresses",
-				     addrs ? addrs : json_array(), "state",
-				     db_text(st, 4), "registered_ns",
-				     (json_int_t)sqlite3_column_int64(st, 5),
-				     "last_seen_ns",
-				     (json_int_t)sqlite3_column_int64(st, 6),
-				     "last_report_ns",
-				     (json_int_t)sqlite3_column_int64(st, 7)));
-	}
-	sqlite3_finalize(st);
+	store_tasks_each(o->st, by_rollout, id, add_task, a);
 	return a;
 }
 
-static json_t *tasks(struct opsd *o, const char *where, int64_t id)
+/* How many of the rollout's tasks are in each state. */
+static json_t *state_counts(json_t *tasks)
 {
-	char sql[320];
-	sqlite3_stmt *st;
-	json_t *a = json_array();
+	json_t *counts = json_object(), *e;
+	size_t i;
 
-	snprintf(
-		sql, sizeof(sql),
-		"SELECT t.id, t.rollout, t.region, t.wave, t.state, "
-		"IFNULL(t.reason,''), t.term, t.updated, ro.version FROM tasks t JOIN rollouts "
-		"ro ON ro.id = t.rollout WHERE %s = ? ORDER BY t.id",
-		where);
-	st = db_prep(o->db, sql);
-	if (!st)
-		return a;
-	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(
-			a, json_pack("{s:I,s:I,s:I,s:I,s:s,s:s,s:I,s:I,s:s}",
-				     "task_id",
-				     (json_int_t)sqlite3_column_int64(st, 0),
-				     "rollout_id",
-				     (json_int_t)sqlite3_column_int64(st, 1),
-				     "region_id",
-				     (json_int_t)sqlite3_column_int64(st, 2),
-				     "wave",
-				     (json_int_t)sqlite3_column_int64(st, 3),
-				     "state", db_text(st, 4), "reason",
-				     db_text(st, 5), "term",
-				     (json_int_t)sqlite3_column_int64(st, 6),
-				     "updated_ns",
-				     (json_int_t)sqlite3_column_int64(st, 7),
-				     "version", db_text(st, 8)));
-	sqlite3_finalize(st);
-	return a;
+	json_array_foreach(tasks, i, e)
+	{
+		const char *s = json_string_value(json_object_get(e, "state"));
+		json_int_t n = json_integer_value(json_object_get(counts, s));
+
+		json_object_set_new(counts, s, json_integer(n + 1));
+	}
+	return counts;
 }
 
-static json_t *rollouts(struct opsd *o)
+static void add_rollout(void *arg, const struct store_rollout_row *r)
 {
-	sqlite3_stmt *st = db_prep(
-		o->db, "SELECT id, version, state, wave, waves, wave_size, "
-		       "failure_threshold, created FROM rollouts ORDER BY id");
-	json_t *a = json_array();
+	struct status_ctx *c = arg;
+	json_t *t = tasks(c->o, 1, r->id);
 
-	if (!st)
-		return a;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		json_t *t = tasks(o, "t.rollout", id), *counts = json_object(),
-		       *e;
-		size_t i;
+	json_array_append_new(
+		c->a,
+		json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:o,s:o}",
+			  "rollout_id", (json_int_t)r->id, "version",
+			  r->version, "state", r->state, "wave",
+			  (json_int_t)r->wave, "waves", (json_int_t)r->waves,
+			  "wave_size", (json_int_t)r->wave_size,
+			  "failure_threshold", (json_int_t)r->threshold,
+			  "created_ns", (json_int_t)r->created, "task_states",
+			  state_counts(t), "tasks", t));
+}
 
-		for (i = 0; (e = json_array_get(t, i)); i++) {
-			const char *s =
-				json_string_value(json_object_get(e, "state"));
-			json_int_t n =
-				json_integer_value(json_object_get(counts, s));
+static void add_region(void *arg, const struct store_region_row *r)
+{
+	struct status_ctx *c = arg;
+	json_t *m = json_array();
 
-			json_object_set_new(counts, s, json_integer(n + 1));
-		}
-		json_array_append_new(
-			a,
-			json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:o,s:o}",
-				  "rollout_id", (json_int_t)id, "version",
-				  db_text(st, 1), "state", db_text(st, 2),
-				  "wave",
-				  (json_int_t)sqlite3_column_int64(st, 3),
-				  "waves",
-				  (json_int_t)sqlite3_column_int64(st, 4),
-				  "wave_size",
-				  (json_int_t)sqlite3_column_int64(st, 5),
-				  "failure_threshold",
-				  (json_int_t)sqlite3_column_int64(st, 6),
-				  "created_ns",
-				  (json_int_t)sqlite3_column_int64(st, 7),
-				  "task_states", counts, "tasks", t));
-	}
-	sqlite3_finalize(st);
-	return a;
+	store_members_each(c->o->st, r->id, add_member, m);
+	json_array_append_new(
+		c->a, json_pack("{s:I,s:s,s:o,s:I,s:I,s:o,s:o}", "region_id",
+				(json_int_t)r->id, "group", r->grp, "rvs",
+				r->rvs[0] ? json_string(r->rvs) : json_null(),
+				"term", (json_int_t)r->term, "size",
+				(json_int_t)assign_region_size(c->o->as, r->id),
+				"members", m, "tasks", tasks(c->o, 0, r->id)));
 }
 
 json_t *status_json(struct opsd *o, int64_t only)
 {
-	sqlite3_stmt *st = db_prep(
-		o->db, "SELECT id, grp, IFNULL(rvs, ''), term FROM regions "
-		       "WHERE ?1 < 0 OR id = ?1 ORDER BY id");
-	json_t *regions = json_array();
+	struct status_ctx regions = { o, json_array() };
+	struct status_ctx rollouts = { o, json_array() };
+	struct store_totals t = { 0 };
 
-	if (!st) {
-		json_decref(regions);
+	if (store_regions_each(o->st, only, add_region, &regions) ||
+	    store_rollouts_each(o->st, 0, add_rollout, &rollouts) ||
+	    store_totals(o->st, &t)) {
+		json_decref(regions.a);
+		json_decref(rollouts.a);
 		return NULL;
 	}
-	sqlite3_bind_int64(st, 1, only);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		const char *rvs = db_text(st, 2);
-
-		json_array_append_new(
-			regions,
-			json_pack(
-				"{s:I,s:s,s:o,s:I,s:I,s:o,s:o}", "region_id",
-				(json_int_t)id, "group", db_text(st, 1), "rvs",
-				rvs[0] ? json_string(rvs) : json_null(), "term",
-				(json_int_t)sqlite3_column_int64(st, 3), "size",
-				(json_int_t)assign_region_size(o->as,
-							       (uint32_t)id),
-				"members", members(o, id), "tasks",
-				tasks(o, "t.region", id)));
-	}
-	sqlite3_finalize(st);
 	return json_pack("{s:{s:I,s:I,s:I,s:I,s:I},s:s,s:I,s:I,s:o,s:o,s:I}",
 			 "assignment", "planned_nodes",
 			 (json_int_t)assign_planned(o->as), "max_per_region",
@@ -164,35 +124,42 @@ json_t *status_json(struct opsd *o, int64_t only)
 			 (json_int_t)assign_arrivals(o->as), "online",
 			 (json_int_t)assign_online(o->as), "pool", o->cfg.pool,
 			 "port", (json_int_t)o->cfg.port, "nodes",
-			 (json_int_t)db_int(o->db, "SELECT COUNT(*) FROM nodes",
-					    0),
-			 "regions", regions, "rollouts", rollouts(o),
-			 "server_time_ns", (json_int_t)opsd_now_ns());
+			 (json_int_t)t.nodes, "regions", regions.a, "rollouts",
+			 rollouts.a, "server_time_ns",
+			 (json_int_t)opsd_now_ns());
+}
+
+/* ?NAME=N within [min, max]: 0 (also when absent), -1 when malformed. */
+static int query_num(struct evhttp_request *req, const char *name, int64_t min,
+		     int64_t max, int64_t *v, char q[16])
+{
+	char *end;
+
+	if (http_query(req, name, q, 16))
+		return 0;
+	*v = strtoll(q, &end, 10);
+	return !q[0] || *end || *v < min || *v > max ? -1 : 0;
 }
 
 void h_status(struct opsd *o, struct evhttp_request *req, const char *arg)
 {
-	char q[16], *end;
 	int64_t only = -1;
+	char q[16];
 	json_t *j;
 
 	(void)arg;
 	if (auth_admin(o, req))
 		return;
 	/* ?region=ID: one region only (a large fleet's full status is big). */
-	if (!http_query(req, "region", q, sizeof(q))) {
-		only = strtoll(q, &end, 10);
-		if (!q[0] || *end || only < 0 || only > UINT32_MAX) {
-			http_error(req, 400,
-				   "status: region '%s' is not a region id", q);
-			return;
-		}
-		if (only >= assign_nregions(o->as)) {
-			http_error(req, 404,
-				   "status: region %" PRId64 " does not exist",
-				   only);
-			return;
-		}
+	if (query_num(req, "region", 0, UINT32_MAX, &only, q)) {
+		http_error(req, 400, "status: region '%s' is not a region id",
+			   q);
+		return;
+	}
+	if (only >= assign_nregions(o->as)) {
+		http_error(req, 404,
+			   "status: region %" PRId64 " does not exist", only);
+		return;
 	}
 	j = status_json(o, only);
 	if (!j) {
@@ -202,41 +169,33 @@ void h_status(struct opsd *o, struct evhttp_request *req, const char *arg)
 	http_json(req, 200, j);
 }
 
+static void add_audit(void *arg, const struct store_audit_row *r)
+{
+	json_array_append_new(arg, json_pack("{s:I,s:I,s:s,s:s}", "id",
+					     (json_int_t)r->id, "time_ns",
+					     (json_int_t)r->time, "action",
+					     r->action, "detail", r->detail));
+}
+
 /* GET /api/v1/audit[?limit=N]: the newest admin actions first. */
 void h_audit(struct opsd *o, struct evhttp_request *req, const char *arg)
 {
-	char q[16], *end;
-	long limit = 100;
-	sqlite3_stmt *st;
+	int64_t limit = 100;
+	char q[16];
 	json_t *a;
 
 	(void)arg;
 	if (auth_admin(o, req))
 		return;
-	if (!http_query(req, "limit", q, sizeof(q))) {
-		limit = strtol(q, &end, 10);
-		if (!q[0] || *end || limit < 1 || limit > 10000) {
-			http_error(req, 400, "audit: limit must be 1..10000");
-			return;
-		}
+	if (query_num(req, "limit", 1, 10000, &limit, q)) {
+		http_error(req, 400, "audit: limit must be 1..10000");
+		return;
 	}
-	st = db_prep(
-		o->db,
-		"SELECT id, time, action, detail FROM audit ORDER BY id DESC LIMIT ?");
-	if (!st) {
+	a = json_array();
+	if (store_audit_each(o->st, (long)limit, add_audit, a)) {
+		json_decref(a);
 		http_error(req, 500, "database error");
 		return;
 	}
-	sqlite3_bind_int64(st, 1, limit);
-	a = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(
-			a, json_pack("{s:I,s:I,s:s,s:s}", "id",
-				     (json_int_t)sqlite3_column_int64(st, 0),
-				     "time_ns",
-				     (json_int_t)sqlite3_column_int64(st, 1),
-				     "action", db_text(st, 2), "detail",
-				     db_text(st, 3)));
-	sqlite3_finalize(st);
 	http_json(req, 200, json_pack("{s:o}", "audit", a));
 }

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* rup-opsd tasks: lookups and the task document handed to an RVS. */
 #include <openssl/evp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "opsd.h"
+#include "store.h"
 #include "task.h"
 
 static const char *const report_states[] = {
@@ -33,106 +33,67 @@ int task_state_is_final(const char *s)
 	return in(s, final_states);
 }
 
-int64_t task_open_for_region(struct opsd *o, uint32_t region)
+int task_report_accepted(const char *cur, const char *state, int *late)
 {
-	sqlite3_stmt *st = db_prep(
-		o->db,
-		"SELECT id FROM tasks WHERE region = ? AND state IN "
-		"('open','downloading','distributing','package_abnormal') "
-		"ORDER BY id LIMIT 1");
-	int64_t id = 0;
-	int rc;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, region);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
-		id = -1;
-	sqlite3_finalize(st);
-	return id;
+	/*
+	 * After a partial end the RVS keeps offering the package (docs/API.md),
+	 * so a node that comes back still upgrades; later partial/complete
+	 * reports of such a task keep the node versions current. Anything else
+	 * final is closed.
+	 */
+	*late = !strcmp(cur, "partial") &&
+		(!strcmp(state, "partial") || !strcmp(state, "complete"));
+	return !((task_state_is_final(cur) && !*late) ||
+		 !strcmp(cur, "cancelled") || !strcmp(cur, "waiting"));
 }
 
-static json_t *b64(const void *buf, int len)
+static json_t *b64(const void *buf, size_t len)
 {
-	char *out = malloc((size_t)(4 * ((len + 2) / 3) + 1));
+	char *out = malloc(4 * ((len + 2) / 3) + 1);
 	json_t *j;
 
 	if (!out)
 		return NULL;
-	EVP_EncodeBlock((unsigned char *)out, buf, len);
+	EVP_EncodeBlock((unsigned char *)out, buf, (int)len);
 	j = json_string(out);
 	free(out);
 	return j;
 }
 
-json_t *task_json(struct opsd *o, int64_t task)
+static void set_url(json_t *j, const char *key, const char *base,
+		    const char *version, const char *what)
 {
-	sqlite3_stmt *st = db_prep(
-		o->db,
-		"SELECT t.id, t.rollout, t.region, t.wave, t.state, r.version, r.range, "
-		"r.summary, r.sha256, r.size, r.signature, r.manifest "
-		"FROM tasks t JOIN rollouts ro ON ro.id = t.rollout "
-		"JOIN releases r ON r.version = ro.version WHERE t.id = ?");
-	json_t *j = NULL, *nodes;
-	const char *base = o->cfg.public_url;
 	char url[1024];
 
-	if (!st)
-		return NULL;
-	sqlite3_bind_int64(st, 1, task);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		goto out;
-	j = json_object();
-	json_object_set_new(j, "task_id",
-			    json_integer(sqlite3_column_int64(st, 0)));
-	json_object_set_new(j, "rollout_id",
-			    json_integer(sqlite3_column_int64(st, 1)));
-	json_object_set_new(j, "region_id",
-			    json_integer(sqlite3_column_int64(st, 2)));
-	json_object_set_new(j, "wave",
-			    json_integer(sqlite3_column_int64(st, 3)));
-	json_object_set_new(j, "state", json_string(db_text(st, 4)));
-	json_object_set_new(j, "version", json_string(db_text(st, 5)));
-	json_object_set_new(j, "range", json_string(db_text(st, 6)));
-	json_object_set_new(j, "summary", json_string(db_text(st, 7)));
-	json_object_set_new(j, "sha256", json_string(db_text(st, 8)));
-	json_object_set_new(j, "size",
-			    json_integer(sqlite3_column_int64(st, 9)));
-	json_object_set_new(j, "signature", json_string(db_text(st, 10)));
-	json_object_set_new(j, "manifest",
-			    b64(sqlite3_column_blob(st, 11),
-				sqlite3_column_bytes(st, 11)));
-	snprintf(url, sizeof(url), "%s/api/v1/releases/%s/payload", base,
-		 db_text(st, 5));
-	json_object_set_new(j, "url", json_string(url));
-	snprintf(url, sizeof(url), "%s/api/v1/releases/%s/manifest", base,
-		 db_text(st, 5));
-	json_object_set_new(j, "manifest_url", json_string(url));
-	snprintf(url, sizeof(url), "%s/api/v1/releases/%s/signature", base,
-		 db_text(st, 5));
-	json_object_set_new(j, "signature_url", json_string(url));
-	sqlite3_finalize(st);
+	snprintf(url, sizeof(url), "%s/api/v1/releases/%s/%s", base, version,
+		 what);
+	json_object_set_new(j, key, json_string(url));
+}
 
+json_t *task_json(const struct store_task *t, const char *base)
+{
+	json_t *j, *nodes = json_array();
+	size_t i;
+
+	j = json_pack("{s:I,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:o}",
+		      "task_id", (json_int_t)t->id, "rollout_id",
+		      (json_int_t)t->rollout, "region_id",
+		      (json_int_t)t->region, "wave", (json_int_t)t->wave,
+		      "state", t->state, "version", t->version, "range",
+		      t->range, "summary", t->summary, "sha256", t->sha256,
+		      "size", (json_int_t)t->size, "signature", t->signature,
+		      "manifest", b64(t->manifest, t->manifest_len));
+	if (!j || !nodes) {
+		json_decref(j);
+		json_decref(nodes);
+		return NULL;
+	}
+	set_url(j, "url", base, t->version, "payload");
+	set_url(j, "manifest_url", base, t->version, "manifest");
+	set_url(j, "signature_url", base, t->version, "signature");
 	/* The region's registered nodes: one missing from the version table is unreachable. */
-	nodes = json_array();
-	st = db_prep(
-		o->db,
-		"SELECT id FROM nodes WHERE region = (SELECT region FROM tasks "
-		"WHERE id = ?) ORDER BY id");
-	if (!st)
-		goto fail;
-	sqlite3_bind_int64(st, 1, task);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(nodes, json_string(db_text(st, 0)));
+	for (i = 0; i < t->nnodes; i++)
+		json_array_append_new(nodes, json_string(t->nodes[i]));
 	json_object_set_new(j, "nodes", nodes);
-out:
-	sqlite3_finalize(st);
 	return j;
-fail:
-	json_decref(nodes);
-	json_decref(j);
-	return NULL;
 }

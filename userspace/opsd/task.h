@@ -6,7 +6,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-struct opsd;
+struct store_task;
 
 /*
  * Task states. waiting: its wave has not started. open: handed to the
@@ -17,9 +17,12 @@ struct opsd;
 int task_state_is_report(const char *s); /* a state a report may carry */
 int task_state_is_final(const char *s);
 
-/* The open task of @region with the lowest id, 0 when none; -1 on error. */
-int64_t task_open_for_region(struct opsd *o, uint32_t region);
-/* The task as handed to the RVS (release, URLs, manifest, node list). */
-json_t *task_json(struct opsd *o, int64_t task);
+/*
+ * May a report of @state follow the task's @cur state? *late: a partial
+ * task's later partial or complete report (recorded, ends nothing).
+ */
+int task_report_accepted(const char *cur, const char *state, int *late);
+/* The task as handed to the RVS (release, URLs under @base, manifest, node list). */
+json_t *task_json(const struct store_task *t, const char *base);
 
 #endif

@@ -18,12 +18,12 @@
 #include <unistd.h>
 
 #include "auth.h"
-#include "db.h"
 #include "http.h"
 #include "olog.h"
 #include "opsd.h"
 #include "release.h"
 #include "routes.h"
+#include "store.h"
 
 /* "bytes a-b/total": 1 parsed, 0 absent, -1 malformed. */
 static int content_range(const char *h, uint64_t *a, uint64_t *b,
@@ -78,150 +78,179 @@ static int write_body(int fd, struct evbuffer *body)
 static int mark_stored(struct opsd *o, const char *version, uint64_t size)
 {
 	char detail[160];
-	sqlite3_stmt *st;
 
-	if (db_begin(o->db))
-		return -1;
-	st = db_prep(o->db,
-		     "UPDATE releases SET payload = 1 WHERE version = ?");
-	if (!st)
-		goto fail;
-	sqlite3_bind_text(st, 1, version, -1, SQLITE_TRANSIENT);
 	snprintf(detail, sizeof(detail),
 		 "release %s payload stored (%" PRIu64 " bytes)", version,
 		 size);
-	if (db_run(st) || db_audit(o->db, "release_payload", detail) ||
-	    db_commit(o->db))
-		goto fail;
+	if (store_release_payload_stored(o->st, version, detail))
+		return -1;
 	olog_info("%s", detail);
 	return 0;
-fail:
-	db_rollback(o->db);
-	return -1;
+}
+
+struct upload {
+	struct release_manifest m;
+	uint64_t n, a, b, total; /* body bytes; bytes a..b of total */
+	char pkg[OPSD_PATH_MAX + 80], part[OPSD_PATH_MAX + 88];
+};
+
+/* The chunk's place in the payload, checked against the manifest; on failure the reply is sent. */
+static int chunk_range(struct evhttp_request *req, struct upload *u)
+{
+	int cr = content_range(
+		evhttp_find_header(evhttp_request_get_input_headers(req),
+				   "Content-Range"),
+		&u->a, &u->b, &u->total);
+
+	if (cr < 0) {
+		http_error(
+			req, 400,
+			"release %s: Content-Range must be bytes FIRST-LAST/SIZE",
+			u->m.version);
+		return -1;
+	}
+	if (!cr) {
+		u->b = u->n ? u->n - 1 : 0;
+		u->total = u->n;
+	}
+	if (u->total != u->m.size) {
+		http_error(req, u->total > u->m.size ? 413 : 400,
+			   "release %s: payload is %" PRIu64
+			   " bytes, the signed manifest "
+			   "says %" PRIu64,
+			   u->m.version, u->total, u->m.size);
+		return -1;
+	}
+	if (!u->n || u->b - u->a + 1 != u->n) {
+		http_error(req, 400,
+			   "release %s: bytes %" PRIu64 "-%" PRIu64
+			   " announced, %" PRIu64 " in the body",
+			   u->m.version, u->a, u->b, u->n);
+		return -1;
+	}
+	return 0;
+}
+
+/* The .part file open where this chunk goes; on failure the reply is sent, -1. */
+static int open_part(struct opsd *o, struct evhttp_request *req,
+		     struct upload *u)
+{
+	struct stat sb;
+	int fd;
+
+	if (release_payload_path(o, u->m.version, u->pkg, sizeof(u->pkg)) ||
+	    snprintf(u->part, sizeof(u->part), "%s.part", u->pkg) >=
+		    (int)sizeof(u->part) ||
+	    (mkdir(o->cfg.packages, 0755) && errno != EEXIST)) {
+		http_error(req, 500,
+			   "release %s: cannot use the package folder %s",
+			   u->m.version, o->cfg.packages);
+		return -1;
+	}
+	/* Byte 0 (re)starts an upload; a later chunk must continue where it stopped. */
+	fd = open(u->part,
+		  u->a ? O_WRONLY | O_APPEND | O_CLOEXEC :
+			 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		  0644);
+	if (fd < 0 && u->a && errno == ENOENT) {
+		http_error(req, 409,
+			   "release %s: no upload in progress; start at byte 0",
+			   u->m.version);
+		return -1;
+	}
+	if (fd < 0 || fstat(fd, &sb)) {
+		http_error(req, 500, "release %s: %s: %s", u->m.version,
+			   u->part, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if ((uint64_t)sb.st_size != u->a) {
+		http_error(req, 409,
+			   "release %s: upload continues at byte %" PRIu64
+			   ", not %" PRIu64,
+			   u->m.version, (uint64_t)sb.st_size, u->a);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Complete: the file as stored is what nodes get, so check that file. */
+static void finish(struct opsd *o, struct evhttp_request *req, struct upload *u)
+{
+	char err[256];
+
+	if (release_verify_payload(&u->m, u->part, err, sizeof(err))) {
+		unlink(u->part);
+		http_error(req, 400, "release %s: payload rejected: %s",
+			   u->m.version, err);
+		return;
+	}
+	if (rename(u->part, u->pkg)) {
+		http_error(req, 500, "release %s: %s: %s", u->m.version, u->pkg,
+			   strerror(errno));
+		return;
+	}
+	if (mark_stored(o, u->m.version, u->total)) {
+		unlink(u->pkg);
+		http_error(req, 500, "release %s: database error",
+			   u->m.version);
+		return;
+	}
+	http_json(req, 200,
+		  json_pack("{s:s,s:I,s:s,s:b}", "version", u->m.version,
+			    "size", (json_int_t)u->total, "sha256",
+			    u->m.sha256_hex, "payload", 1));
+}
+
+/* Append the chunk; 0 when the reply is still to send, -1 when sent. */
+static int append(struct opsd *o, struct evhttp_request *req, struct upload *u,
+		  struct evbuffer *body)
+{
+	int fd = open_part(o, req, u), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = write_body(fd, body);
+	if (rc)
+		http_error(req, 500, "release %s: writing %s: %s", u->m.version,
+			   u->part, strerror(errno));
+	close(fd);
+	return rc;
 }
 
 void h_release_payload_put(struct opsd *o, struct evhttp_request *req,
 			   const char *arg)
 {
 	struct evbuffer *body = evhttp_request_get_input_buffer(req);
-	uint64_t n = evbuffer_get_length(body), a = 0, b, total;
-	char err[256], pkg[OPSD_PATH_MAX + 80], part[OPSD_PATH_MAX + 88];
-	struct release_manifest *m;
-	struct stat sb;
-	int payload, cr, fd = -1;
+	struct upload *u;
+	int payload;
 
 	if (auth_admin(o, req))
 		return;
-	m = calloc(1, sizeof(*m));
-	if (!m) {
+	u = calloc(1, sizeof(*u));
+	if (!u) {
 		http_error(req, 500, "out of memory");
 		return;
 	}
-	if (load_release(o, req, arg, m, &payload))
+	u->n = evbuffer_get_length(body);
+	if (load_release(o, req, arg, &u->m, &payload))
 		goto out;
 	if (payload) {
 		http_error(req, 409, "release %s: payload already uploaded",
-			   m->version);
+			   u->m.version);
 		goto out;
 	}
-	cr = content_range(
-		evhttp_find_header(evhttp_request_get_input_headers(req),
-				   "Content-Range"),
-		&a, &b, &total);
-	if (cr < 0) {
-		http_error(
-			req, 400,
-			"release %s: Content-Range must be bytes FIRST-LAST/SIZE",
-			m->version);
+	if (chunk_range(req, u) || append(o, req, u, body))
 		goto out;
-	}
-	if (!cr) {
-		b = n ? n - 1 : 0;
-		total = n;
-	}
-	if (total != m->size) {
-		http_error(req, total > m->size ? 413 : 400,
-			   "release %s: payload is %" PRIu64
-			   " bytes, the signed manifest "
-			   "says %" PRIu64,
-			   m->version, total, m->size);
-		goto out;
-	}
-	if (!n || b - a + 1 != n) {
-		http_error(req, 400,
-			   "release %s: bytes %" PRIu64 "-%" PRIu64
-			   " announced, %" PRIu64 " in the body",
-			   m->version, a, b, n);
-		goto out;
-	}
-	if (release_payload_path(o, m->version, pkg, sizeof(pkg)) ||
-	    snprintf(part, sizeof(part), "%s.part", pkg) >= (int)sizeof(part) ||
-	    (mkdir(o->cfg.packages, 0755) && errno != EEXIST)) {
-		http_error(req, 500,
-			   "release %s: cannot use the package folder %s",
-			   m->version, o->cfg.packages);
-		goto out;
-	}
-	/* Byte 0 (re)starts an upload; a later chunk must continue where it stopped. */
-	fd = open(part,
-		  a ? O_WRONLY | O_APPEND | O_CLOEXEC :
-		      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		  0644);
-	if (fd < 0 && a && errno == ENOENT) {
-		http_error(req, 409,
-			   "release %s: no upload in progress; start at byte 0",
-			   m->version);
-		goto out;
-	}
-	if (fd < 0 || fstat(fd, &sb)) {
-		http_error(req, 500, "release %s: %s: %s", m->version, part,
-			   strerror(errno));
-		goto out;
-	}
-	if ((uint64_t)sb.st_size != a) {
-		http_error(req, 409,
-			   "release %s: upload continues at byte %" PRIu64
-			   ", not %" PRIu64,
-			   m->version, (uint64_t)sb.st_size, a);
-		goto out;
-	}
-	if (write_body(fd, body)) {
-		http_error(req, 500, "release %s: writing %s: %s", m->version,
-			   part, strerror(errno));
-		goto out;
-	}
-	close(fd);
-	fd = -1;
-	if (b + 1 < total) {
+	if (u->b + 1 < u->total)
 		http_json(req, 202,
-			  json_pack("{s:s,s:I,s:I}", "version", m->version,
-				    "received", (json_int_t)(b + 1), "size",
-				    (json_int_t)total));
-		goto out;
-	}
-	/* Complete: the file as stored is what nodes get, so check that file. */
-	if (release_verify_payload(m, part, err, sizeof(err))) {
-		unlink(part);
-		http_error(req, 400, "release %s: payload rejected: %s",
-			   m->version, err);
-		goto out;
-	}
-	if (rename(part, pkg)) {
-		http_error(req, 500, "release %s: %s: %s", m->version, pkg,
-			   strerror(errno));
-		goto out;
-	}
-	if (mark_stored(o, m->version, total)) {
-		unlink(pkg);
-		http_error(req, 500, "release %s: database error", m->version);
-		goto out;
-	}
-	http_json(req, 200,
-		  json_pack("{s:s,s:I,s:s,s:b}", "version", m->version, "size",
-			    (json_int_t)total, "sha256", m->sha256_hex,
-			    "payload", 1));
+			  json_pack("{s:s,s:I,s:I}", "version", u->m.version,
+				    "received", (json_int_t)(u->b + 1), "size",
+				    (json_int_t)u->total));
+	else
+		finish(o, req, u);
 out:
-	if (fd >= 0)
-		close(fd);
-	free(m);
+	free(u);
 }

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* rup-opsd state in SQLite: schema and transaction helpers. */
+/* rup-opsd store on SQLite: schema, open, transactions and statement helpers. */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
+#include "clock.h"
 #include "olog.h"
-#include "opsd.h"
+#include "store_sqlite.h"
 
 /*
  * Schema. Versions and ids are TEXT as nodes send them; region keys are
@@ -48,20 +50,26 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
 	" action TEXT NOT NULL, detail TEXT NOT NULL);";
 
-int db_open(sqlite3 **db, const char *path, int sync_full, char *err,
-	    size_t errlen)
+static int fail_open(sqlite3 *db, const char *path, const char *msg, char *err,
+		     size_t errlen)
+{
+	snprintf(err, errlen, "%s: %s", path, msg);
+	sqlite3_close(db);
+	return -1;
+}
+
+static int open_db(sqlite3 **db, const char *path, int sync_full, char *err,
+		   size_t errlen)
 {
 	char *msg = NULL;
+	int rc;
 
 	if (sqlite3_open_v2(path, db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-			    NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path,
-			 *db ? sqlite3_errmsg(*db) : "out of memory");
-		sqlite3_close(*db);
-		*db = NULL;
-		return -1;
-	}
+			    NULL) != SQLITE_OK)
+		return fail_open(*db, path,
+				 *db ? sqlite3_errmsg(*db) : "out of memory",
+				 err, errlen);
 	sqlite3_busy_timeout(*db, 5000);
 	/*
 	 * WAL: a kill -9 after a reply never loses what was replied. FULL also
@@ -74,19 +82,36 @@ int db_open(sqlite3 **db, const char *path, int sync_full, char *err,
 				     "PRAGMA synchronous=NORMAL;",
 			 NULL, NULL, &msg) != SQLITE_OK ||
 	    sqlite3_exec(*db, schema, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path,
-			 msg ? msg : "schema failed");
+		rc = fail_open(*db, path, msg ? msg : "schema failed", err,
+			       errlen);
 		sqlite3_free(msg);
-		sqlite3_close(*db);
-		*db = NULL;
-		return -1;
+		return rc;
 	}
 	return 0;
 }
 
-void db_close(sqlite3 *db)
+struct store *store_open(const char *where, int sync_full, char *err,
+			 size_t errlen)
 {
-	sqlite3_close(db);
+	struct store *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		snprintf(err, errlen, "%s: out of memory", where);
+		return NULL;
+	}
+	if (open_db(&s->db, where, sync_full, err, errlen)) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close(s->db);
+	free(s);
 }
 
 static int exec(sqlite3 *db, const char *sql)
@@ -121,6 +146,15 @@ void db_rollback(sqlite3 *db)
 		exec(db, "ROLLBACK");
 }
 
+enum store_rc db_end(sqlite3 *db, enum store_rc rc)
+{
+	if (rc != STORE_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db) ? STORE_ERR : STORE_OK;
+}
+
 sqlite3_stmt *db_prep(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
@@ -129,6 +163,43 @@ sqlite3_stmt *db_prep(sqlite3 *db, const char *sql)
 		olog_err("db: prepare '%s': %s", sql, sqlite3_errmsg(db));
 		return NULL;
 	}
+	return st;
+}
+
+static sqlite3_stmt *vprepf(sqlite3 *db, const char *sql, const char *fmt,
+			    va_list ap)
+{
+	sqlite3_stmt *st = db_prep(db, sql);
+	const void *p;
+	int i;
+
+	for (i = 1; st && fmt[i - 1]; i++) {
+		switch (fmt[i - 1]) {
+		case 'i':
+			sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+			break;
+		case 't':
+			sqlite3_bind_text(st, i, va_arg(ap, const char *), -1,
+					  SQLITE_TRANSIENT);
+			break;
+		case 'b':
+			p = va_arg(ap, const void *);
+			sqlite3_bind_blob(st, i, p, va_arg(ap, int),
+					  SQLITE_TRANSIENT);
+			break;
+		}
+	}
+	return st;
+}
+
+sqlite3_stmt *db_prepf(sqlite3 *db, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+
+	va_start(ap, fmt);
+	st = vprepf(db, sql, fmt, ap);
+	va_end(ap);
 	return st;
 }
 
@@ -146,11 +217,26 @@ int db_run(sqlite3_stmt *st)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
 
-int64_t db_int(sqlite3 *db, const char *sql, int64_t def)
+int db_exec(sqlite3 *db, const char *sql, const char *fmt, ...)
 {
-	sqlite3_stmt *st = db_prep(db, sql);
-	int64_t v = def;
+	sqlite3_stmt *st;
+	va_list ap;
 
+	va_start(ap, fmt);
+	st = vprepf(db, sql, fmt, ap);
+	va_end(ap);
+	return db_run(st);
+}
+
+int64_t db_int(sqlite3 *db, int64_t def, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st;
+	int64_t v = def;
+	va_list ap;
+
+	va_start(ap, fmt);
+	st = vprepf(db, sql, fmt, ap);
+	va_end(ap);
 	if (st && sqlite3_step(st) == SQLITE_ROW &&
 	    sqlite3_column_type(st, 0) != SQLITE_NULL)
 		v = sqlite3_column_int64(st, 0);
@@ -160,15 +246,9 @@ int64_t db_int(sqlite3 *db, const char *sql, int64_t def)
 
 int db_audit(sqlite3 *db, const char *action, const char *detail)
 {
-	sqlite3_stmt *st = db_prep(
-		db, "INSERT INTO audit(time, action, detail) VALUES(?,?,?)");
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, (int64_t)opsd_now_ns());
-	sqlite3_bind_text(st, 2, action, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, detail, -1, SQLITE_TRANSIENT);
-	return db_run(st);
+	return db_exec(db,
+		       "INSERT INTO audit(time, action, detail) VALUES(?,?,?)",
+		       "itt", (int64_t)opsd_now_ns(), action, detail);
 }
 
 const char *db_text(sqlite3_stmt *st, int col)

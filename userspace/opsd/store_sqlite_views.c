@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/* rup-opsd store on SQLite: the read-only views behind status, the page and metrics. */
+#include <stdio.h>
+
+#include "store_sqlite.h"
+
+enum store_rc store_regions_each(struct store *s, int64_t only,
+				 void (*fn)(void *arg,
+					    const struct store_region_row *r),
+				 void *arg)
+{
+	/* The newest task of each region, next to the region's row. */
+	sqlite3_stmt *st = db_prepf(
+		s->db,
+		"SELECT r.id, r.grp, IFNULL(r.rvs, ''), r.term, "
+		"IFNULL(t.state, ''), IFNULL(ro.version, '') FROM regions r "
+		"LEFT JOIN tasks t ON t.id = (SELECT MAX(id) FROM tasks "
+		"WHERE region = r.id) LEFT JOIN rollouts ro ON ro.id = t.rollout "
+		"WHERE ?1 < 0 OR r.id = ?1 ORDER BY r.id",
+		"i", only);
+	struct store_region_row r;
+
+	if (!st)
+		return STORE_ERR;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		r.id = (uint32_t)sqlite3_column_int64(st, 0);
+		r.grp = db_text(st, 1);
+		r.rvs = db_text(st, 2);
+		r.term = (uint64_t)sqlite3_column_int64(st, 3);
+		r.last_state = db_text(st, 4);
+		r.last_version = db_text(st, 5);
+		fn(arg, &r);
+	}
+	sqlite3_finalize(st);
+	return STORE_OK;
+}
+
+enum store_rc store_members_each(struct store *s, uint32_t region,
+				 void (*fn)(void *arg,
+					    const struct store_node_row *r),
+				 void *arg)
+{
+	sqlite3_stmt *st = db_prepf(
+		s->db,
+		"SELECT id, score, version, addresses, IFNULL(state,''), "
+		"registered, last_seen, IFNULL(last_report, 0) FROM nodes "
+		"WHERE region = ? ORDER BY id",
+		"i", (int64_t)region);
+	struct store_node_row r;
+
+	if (!st)
+		return STORE_ERR;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		r.id = db_text(st, 0);
+		r.score = (uint64_t)sqlite3_column_int64(st, 1);
+		r.version = db_text(st, 2);
+		r.addresses = db_text(st, 3);
+		r.state = db_text(st, 4);
+		r.registered = (uint64_t)sqlite3_column_int64(st, 5);
+		r.last_seen = (uint64_t)sqlite3_column_int64(st, 6);
+		r.last_report = (uint64_t)sqlite3_column_int64(st, 7);
+		fn(arg, &r);
+	}
+	sqlite3_finalize(st);
+	return STORE_OK;
+}
+
+enum store_rc store_tasks_each(struct store *s, int by_rollout, int64_t id,
+			       void (*fn)(void *arg,
+					  const struct store_task_row *r),
+			       void *arg)
+{
+	sqlite3_stmt *st = db_prepf(
+		s->db,
+		by_rollout ?
+			"SELECT t.id, t.rollout, t.region, t.wave, t.state, IFNULL(t.reason,''), "
+			"t.term, t.updated, ro.version FROM tasks t JOIN rollouts ro "
+			"ON ro.id = t.rollout WHERE t.rollout = ? ORDER BY t.id" :
+			"SELECT t.id, t.rollout, t.region, t.wave, t.state, IFNULL(t.reason,''), "
+			"t.term, t.updated, ro.version FROM tasks t JOIN rollouts ro "
+			"ON ro.id = t.rollout WHERE t.region = ? ORDER BY t.id",
+		"i", id);
+	struct store_task_row r;
+
+	if (!st)
+		return STORE_ERR;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		r.id = sqlite3_column_int64(st, 0);
+		r.rollout = sqlite3_column_int64(st, 1);
+		r.region = sqlite3_column_int64(st, 2);
+		r.wave = sqlite3_column_int64(st, 3);
+		r.state = db_text(st, 4);
+		r.reason = db_text(st, 5);
+		r.term = (uint64_t)sqlite3_column_int64(st, 6);
+		r.updated = (uint64_t)sqlite3_column_int64(st, 7);
+		r.version = db_text(st, 8);
+		fn(arg, &r);
+	}
+	sqlite3_finalize(st);
+	return STORE_OK;
+}
+
+enum store_rc store_rollouts_each(struct store *s, int limit,
+				  void (*fn)(void *arg,
+					     const struct store_rollout_row *r),
+				  void *arg)
+{
+	sqlite3_stmt *st = db_prepf(
+		s->db,
+		limit > 0 ?
+			"SELECT id, version, state, wave, waves, wave_size, "
+			"failure_threshold, created FROM rollouts ORDER BY id DESC LIMIT ?" :
+			"SELECT id, version, state, wave, waves, wave_size, "
+			"failure_threshold, created FROM rollouts ORDER BY id",
+		limit > 0 ? "i" : "", (int64_t)limit);
+	struct store_rollout_row r;
+
+	if (!st)
+		return STORE_ERR;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		r.id = sqlite3_column_int64(st, 0);
+		r.version = db_text(st, 1);
+		r.state = db_text(st, 2);
+		r.wave = sqlite3_column_int64(st, 3);
+		r.waves = sqlite3_column_int64(st, 4);
+		r.wave_size = sqlite3_column_int64(st, 5);
+		r.threshold = sqlite3_column_int64(st, 6);
+		r.created = (uint64_t)sqlite3_column_int64(st, 7);
+		fn(arg, &r);
+	}
+	sqlite3_finalize(st);
+	return STORE_OK;
+}
+
+static const char *count_sql(enum store_count_of what, int64_t id)
+{
+	switch (what) {
+	case STORE_TASK_STATES:
+		return id < 0 ?
+			       "SELECT state, COUNT(*) FROM tasks "
+			       "GROUP BY state ORDER BY state" :
+			       "SELECT state, COUNT(*) FROM tasks WHERE rollout = ? "
+			       "GROUP BY state ORDER BY state";
+	case STORE_ROLLOUT_STATES:
+		return "SELECT state, COUNT(*) FROM rollouts "
+		       "GROUP BY state ORDER BY state";
+	case STORE_NODE_VERSIONS:
+		/* Two statements so the per-region one uses the nodes(region) index. */
+		return id < 0 ?
+			       "SELECT version, COUNT(*) AS n FROM nodes "
+			       "GROUP BY version ORDER BY n DESC, version" :
+			       "SELECT version, COUNT(*) AS n FROM nodes WHERE region = ? "
+			       "GROUP BY version ORDER BY n DESC, version";
+	}
+	return NULL;
+}
+
+enum store_rc
+store_counts_each(struct store *s, enum store_count_of what, int64_t id,
+		  void (*fn)(void *arg, const char *word, int64_t n), void *arg)
+{
+	const char *fmt = id >= 0 && what != STORE_ROLLOUT_STATES ? "i" : "";
+	sqlite3_stmt *st = db_prepf(s->db, count_sql(what, id), fmt, id);
+
+	if (!st)
+		return STORE_ERR;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fn(arg, db_text(st, 0), sqlite3_column_int64(st, 1));
+	sqlite3_finalize(st);
+	return STORE_OK;
+}
+
+enum store_rc store_totals(struct store *s, struct store_totals *out)
+{
+	out->nodes = db_int(s->db, 0, "SELECT COUNT(*) FROM nodes", "");
+	out->regions_with_rvs = db_int(
+		s->db, 0, "SELECT COUNT(*) FROM regions WHERE rvs IS NOT NULL",
+		"");
+	out->releases = db_int(s->db, 0, "SELECT COUNT(*) FROM releases", "");
+	return STORE_OK;
+}
+
+enum store_rc store_audit_each(struct store *s, long limit,
+			       void (*fn)(void *arg,
+					  const struct store_audit_row *r),
+			       void *arg)
+{
+	sqlite3_stmt *st = db_prepf(
+		s->db,
+		"SELECT id, time, action, detail FROM audit ORDER BY id DESC LIMIT ?",
+		"i", (int64_t)limit);
+	struct store_audit_row r;
+
+	if (!st)
+		return STORE_ERR;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		r.id = sqlite3_column_int64(st, 0);
+		r.time = (uint64_t)sqlite3_column_int64(st, 1);
+		r.action = db_text(st, 2);
+		r.detail = db_text(st, 3);
+		fn(arg, &r);
+	}
+	sqlite3_finalize(st);
+	return STORE_OK;
+}
