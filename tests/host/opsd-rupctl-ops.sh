@@ -35,7 +35,8 @@ check "  with the server's message" grep -q 'HTTP 409: release: release 2.0.0: a
 "$RUPCTL" release sign --key "$T/sign/release.key" --payload "$T/fw.bin" --version 3.0.0 \
 	--range '>=1.0.0,<3.0.0' --out "$T/fw3.json" >/dev/null
 ops ops publish "$T/fw3.json" --payload "$T/fw.bin" 2>"$T/err"
-check "a request over the server's max_chunk exits 10" [ $? = 10 ] && grep -q 'HTTP 413' "$T/err"
+check "a request over the server's max_chunk exits 10" [ $? = 10 ]
+check "  after HTTP 413" grep -q 'HTTP 413' "$T/err"
 out=$(ops -j ops rollout 2.0.0 --regions all --wave-size 1 --failure-threshold 0)
 check "rupctl ops rollout -> JSON reply" [ "$(echo "$out" | jq -r .state)" = running ]
 ops ops rollout 2.0.0 --regions 0,x 2>"$T/err"
