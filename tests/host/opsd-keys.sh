@@ -25,8 +25,9 @@ admin POST /api/v1/regions/0/key '{"action":"stage"}'
 check "stage twice -> 409" err_has "already staged"
 node "$n1" GET /api/v1/keys
 next=$(jbody .next_key)
-check "region 0 node sees the next key beside the current one" \
-	[ "$(jbody .key)" = "$k0" ] && grep -Eq '^[0-9a-f]{64}$' <<<"$next" && [ "$next" != "$k0" ]
+check "region 0 node sees the current key" [ "$(jbody .key)" = "$k0" ]
+check "  and the next one beside it" grep -Eq '^[0-9a-f]{64}$' <<<"$next"
+check "  which differs" [ "$next" != "$k0" ]
 node "$n2" GET /api/v1/keys
 check "region 1 is untouched" [ "$(jbody .next_key)" = null ]
 register "$n3" 30

@@ -24,9 +24,9 @@ head -c 5000 /dev/urandom >"$T/fw.bin"
 check "release signed by rupctl" [ -s "$T/fw.json.sig" ]
 out=$(ops ops publish "$T/fw.json" --payload "$T/fw.bin" --chunk 4096)
 check "rupctl ops publish in 4 KiB chunks -> exit 0" [ $? = 0 ]
-check "  two upload requests" [ "$(grep -c 'payload' "$T/opsd.log")" -ge 1 ] &&
-	[ "$(awk '$1 == "rup_http_requests_total{code=\"202\"}" { print $2 }' \
-		<(curl -s --cacert "$T/pki/ca.pem" "$URL/metrics"))" = 1 ]
+check "  two upload requests" [ "$(grep -c 'payload' "$T/opsd.log")" -ge 1 ]
+check "  one of them answered 202" [ "$(awk '$1 == "rup_http_requests_total{code=\"202\"}" { print $2 }' \
+	<(curl -s --cacert "$T/pki/ca.pem" "$URL/metrics"))" = 1 ]
 check "  says published with payload" [ "$out" = "release 2.0.0 published with its payload" ]
 check "  server has the payload" [ "$(sq "SELECT payload FROM releases WHERE version = '2.0.0'")" = 1 ]
 ops ops publish "$T/fw.json" 2>"$T/err"
