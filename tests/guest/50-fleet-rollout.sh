@@ -17,13 +17,9 @@ fleet_release 1.1.0 $size
 fleet_publish 1.1.0
 assert_eq "$(sc_downloads)" 0 "downloads before the rollout"
 terms=$(sc_terms)
-t0=$(now_ms)
-id=$(fleet_rollout 1.1.0)
+sc_rollout_all 1.1.0 90 20
+log "every node at 1.1.0 after $SC_ROLLOUT_MS ms"
 all=$(seq 1 "$FLEET_N")
-sc_wait_at 90 1.1.0 $all || ffail "not every node at 1.1.0: $(sc_versions)"
-log "every node at 1.1.0 after $(($(now_ms) - t0)) ms"
-sc_wait_tasks 20 complete
-sc_wait_rollout 10 "$id" done
 
 sc_metrics
 log "server: downloads $(sc_m rup_downloads_total), bytes $(sc_m rup_bytes_served_total);" \

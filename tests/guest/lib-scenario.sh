@@ -232,6 +232,23 @@ sc_wait_rollout() {
 		ffail "rollout $2 is $(sc_rollout_state "$2"), want $3"
 }
 
+# sc_rollout_all VERSION SECONDS TASK_SECONDS: roll VERSION out to every
+# region; the test fails unless every node runs it within SECONDS, every
+# task is complete within TASK_SECONDS more and the rollout is done within
+# 10 s more. Sets SC_ROLLOUT (its id) and SC_ROLLOUT_MS (until every node
+# ran VERSION).
+sc_rollout_all() {
+	local t0 i nodes=()
+	for ((i = 1; i <= FLEET_N; i++)); do nodes+=("$i"); done
+	t0=$(now_ms)
+	SC_ROLLOUT=$(fleet_rollout "$1")
+	sc_wait_at "$2" "$1" "${nodes[@]}" || ffail "not every node at $1: $(sc_versions)"
+	# shellcheck disable=SC2034 # read by the tests
+	SC_ROLLOUT_MS=$(($(now_ms) - t0))
+	sc_wait_tasks "$3" complete
+	sc_wait_rollout 10 "$SC_ROLLOUT" "done"
+}
+
 # sc_port_of I: the bridge-side end of node I's region link.
 sc_port_of() {
 	local p=v-fn$1-br-r${NODE_REGION[$1]}
