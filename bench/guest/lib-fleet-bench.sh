@@ -33,7 +33,6 @@ FLEET_BUDGET=$((N + 8)) FLEET_FALLBACK=3600 FLEET_DEADLINE=600
 size=$((P * 1048576))
 
 ops_tx() { $IP -n ops -s -j link show eth0 | jq '.[0].stats64.tx.bytes'; }
-ms_now() { echo $(($(date +%s%N) / 1000000)); }
 
 # direct_fetch I VERSION SUM: node I fetches the payload from the ops server
 # (resuming after a dropped connection), checks it, and writes the time it
@@ -52,7 +51,7 @@ direct_fetch() {
 	rm -f "$f"
 	[ "$h" = "$3" ] || { echo "node $i: direct download hash $h" >&2; return 1; }
 	echo $((n - 1)) >"$FLEET/n$i/direct.retries"
-	echo $(($(date +%s%N) / 1000000)) >"$FLEET/n$i/direct.done"
+	now_ms >"$FLEET/n$i/direct.done"
 }
 
 # step S VERSION: the comparison on the first S regions.
@@ -71,7 +70,7 @@ step() {
 
 	# 1. Direct download, every node at once.
 	tx0=$(ops_tx)
-	start=$(ms_now)
+	start=$(now_ms)
 	pids=()
 	for i in "${nodes[@]}"; do
 		direct_fetch "$i" "$v" "$sum" &
@@ -90,7 +89,7 @@ step() {
 	dl0=$(sc_m rup_downloads_total)
 	json=[$(echo "$regions" | sed 's/ *$//; s/ /,/g')]
 	tx0=$(ops_tx)
-	start=$(ms_now)
+	start=$(now_ms)
 	ops_admin POST /api/v1/rollouts "{\"version\":\"$v\",\"regions\":$json}" |
 		jq -e .rollout_id >/dev/null || fail "rollout $v to $json"
 	fwait 900 sc_all_at "$v" "${nodes[@]}" || ffail "not every node at $v: $(sc_versions)"
@@ -131,7 +130,7 @@ step() {
 		"opsd_rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$OPS_PID/status")"
 }
 
-t0=$(ms_now)
+t0=$(now_ms)
 fleet_init
 fleet_opsd_start "$N" "$M"
 scores=()
@@ -139,12 +138,12 @@ for i in $(seq "$N"); do scores+=($(((i * 37) % 97 + 1))); done
 # lib-scenario's sc_nodes: the topology in one ip -batch, every node
 # registered in the planned order by one curl, then all agents at once.
 sc_nodes "${scores[@]}"
-up_ms=$(($(ms_now) - t0))
+up_ms=$(($(now_ms) - t0))
 log "$N agents registered after $up_ms ms"
 SC_REGIONS=$(printf '%s\n' "${NODE_REGION[@]}" | sort -un | tr '\n' ' ')
 assert_eq "$(echo "$SC_REGIONS" | wc -w)" "$R" "regions"
 sc_wait_rvs 180 || ffail "not one RVS per region: $(sc_rvs_line)"
-fleet_ms=$(($(ms_now) - t0))
+fleet_ms=$(($(now_ms) - t0))
 log "fleet of $N nodes up in $fleet_ms ms: RVS $(sc_rvs_line)"
 modprobe sch_tbf 2>/dev/null
 tc -n ops qdisc add dev eth0 root tbf rate 100mbit burst 64kb latency 400ms ||

@@ -19,11 +19,12 @@ case $secs in '' | *[!0-9]*) echo "run-fuzz: bad SECONDS '$secs'" >&2; exit 2 ;;
 mkdir -p "$corpus" "$findings"
 [ -d "$seeds" ] && cp -n "$seeds"/* "$corpus"/
 
-# -max_len covers oversized datagrams; -timeout/-rss_limit_mb turn hangs and
+# -max_len (FUZZ_MAX_LEN, default 1024) covers oversized datagrams;
+# -timeout/-rss_limit_mb turn hangs and
 # runaway memory into findings too.
 opts=()
 [ -f "$dict" ] && opts+=(-dict="$dict")
-"$fuzzer" -max_total_time="$secs" -max_len=1024 -timeout=10 -rss_limit_mb=1024 \
+"$fuzzer" -max_total_time="$secs" -max_len="${FUZZ_MAX_LEN:-1024}" -timeout=10 -rss_limit_mb=1024 \
 	-print_final_stats=1 -artifact_prefix="$findings/" "${opts[@]}" "$corpus"
 rc=$?
 found=$(find "$findings" -type f | wc -l)

@@ -21,13 +21,7 @@ for i in 1 2 3; do
 	created[$i]=$(now_ms)
 done
 
-tables_full() {
-	local i
-	for i in 1 2 3; do
-		[ "$(peer_count n$i 7)" = 2 ] || return 1
-	done
-}
-wait_until 10 tables_full || fail "tables not complete after 10 s"
+wait_until 10 peers_all 7 2 n1 n2 n3 || fail "tables not complete after 10 s"
 
 for i in 1 2 3; do
 	for j in 1 2 3; do

@@ -19,13 +19,7 @@ for i in 1 2 3; do
 	in_ns n$i rupctl self set version 1.0.0 score $((10 * i)) || fail "n$i: self set"
 	id[$i]=$(node_id n$i)
 done
-full() {
-	local i
-	for i in 1 2 3; do
-		[ "$(peer_count n$i 7)" = 2 ] || return 1
-	done
-}
-wait_until 15 full || fail "tables not complete 15 s after the first self set"
+wait_until 15 peers_all 7 2 n1 n2 n3 || fail "tables not complete 15 s after the first self set"
 rupctl_monitor_start n2 "$RUP_TMP/mon2"
 rupctl_monitor_start n3 "$RUP_TMP/mon3"
 tx0=$(stat n1 7 tx)

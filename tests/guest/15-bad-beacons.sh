@@ -8,27 +8,11 @@
 # of new node ids stops at max_peers.
 . "$RUP_SRC/tests/guest/lib.sh"
 
-CRAFT=$RUP_BUILD/tests/tools/beacon-craft
-RUPCTL=$RUP_BUILD/rupctl
 MAX_PEERS=16
 GROUP=239.192.0.15
 PORT=7777
 REGION=1
-[ -x "$CRAFT" ] || fail "$CRAFT not built (make tests)"
-[ -x "$RUPCTL" ] || fail "$RUPCTL not built (make userspace)"
-
-# Leave the guest as found (namespaces, bridge, module), whatever happens.
-cleanup() {
-	local n
-	# Region first: this test is about beacons, not namespace teardown.
-	nsenter --net=/run/netns/node "$RUPCTL" region del $REGION 2>/dev/null
-	for n in node evil; do $IP netns del "$n" 2>/dev/null; done
-	$IP link del br0 2>/dev/null
-	rmmod rup 2>/dev/null
-}
-trap cleanup EXIT
-rup_load max_peers=$MAX_PEERS
-rup_nodes br0 10.0.15 node evil
+craft_setup $REGION evil 10.0.15 max_peers=$MAX_PEERS
 # A long dead interval: nothing may expire while the test runs.
 in_ns node "$RUPCTL" region add $REGION group $GROUP port $PORT key "$KEY1" dev eth0 \
 	interval 1000 dead-interval 600s || fail "region add"

@@ -6,27 +6,11 @@
 # lists exactly those 1,000, and every beacon was counted as accepted.
 . "$RUP_SRC/tests/guest/lib.sh"
 
-CRAFT=$RUP_BUILD/tests/tools/beacon-craft
-RUPCTL=$RUP_BUILD/rupctl
 N=1000
 GROUP=239.192.0.16
 PORT=7777
 REGION=7
-[ -x "$CRAFT" ] || fail "$CRAFT not built (make tests)"
-[ -x "$RUPCTL" ] || fail "$RUPCTL not built (make userspace)"
-
-# Leave the guest as found (namespaces, bridge, module), whatever happens.
-cleanup() {
-	local n
-	# Region first: this test is about beacons, not namespace teardown.
-	nsenter --net=/run/netns/node "$RUPCTL" region del $REGION 2>/dev/null
-	for n in node crowd; do $IP netns del "$n" 2>/dev/null; done
-	$IP link del br0 2>/dev/null
-	rmmod rup 2>/dev/null
-}
-trap cleanup EXIT
-rup_load
-rup_nodes br0 10.0.16 node crowd
+craft_setup $REGION crowd 10.0.16
 in_ns node "$RUPCTL" region add $REGION group $GROUP port $PORT key "$KEY1" dev eth0 \
 	dead-interval 600s || fail "region add"
 # nsenter: no sysfs remount per call, cheap under emulation.

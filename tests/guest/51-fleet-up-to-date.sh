@@ -10,7 +10,7 @@
 . "$RUP_SRC/tests/guest/lib-scenario.sh"
 
 size=200000
-for i in 3 4 9 12; do SC_START_VERSION[$i]=1.1.0; done
+for i in 3 4 9 12; do FLEET_START_VERSION[$i]=1.1.0; done
 sc_fleet
 sc_count_region_tcp
 assert_eq "$(sc_region_nodes 2 | tr '\n' ' ')" "3 4 9 12 " "region 2's nodes"
@@ -21,9 +21,8 @@ id=$(fleet_rollout 1.1.0)
 fwait 30 sc_tasks_are up_to_date 2 || ffail "region 2: task $(task_state 2), want up_to_date"
 others="$(sc_region_nodes 0) $(sc_region_nodes 1)"
 sc_wait_at 90 1.1.0 $others || ffail "regions 0, 1 not at 1.1.0: $(sc_versions)"
-fwait 20 sc_tasks_are complete 0 1 || ffail "tasks: $(sc_task_line)"
-fwait 10 eval '[ "$(sc_rollout_state "$id")" = done ]' ||
-	ffail "rollout $id is $(sc_rollout_state "$id"), want done"
+sc_wait_tasks 20 complete 0 1
+sc_wait_rollout 10 "$id" done
 sc_metrics
 sc_assert_downloads "$terms" 2
 assert_eq "$(sc_m rup_bytes_served_total)" $(($(sc_m rup_downloads_total) * size)) \

@@ -10,17 +10,16 @@
 . "$RUP_SRC/tests/guest/lib-fleet.sh"
 . "$RUP_SRC/tests/guest/lib-scenario.sh"
 
-SC_START_VERSION[1]=0.9.0
-SC_START_VERSION[2]=0.9.0
+FLEET_START_VERSION[1]=0.9.0
+FLEET_START_VERSION[2]=0.9.0
 sc_fleet
 fleet_release 1.1.0 200000 "" ">=1.0.0,<1.1.0"
 fleet_publish 1.1.0
 id=$(fleet_rollout 1.1.0)
 rest=$(seq 3 "$FLEET_N")
 sc_wait_at 90 1.1.0 $rest || ffail "not every in-range node at 1.1.0: $(sc_versions)"
-fwait 20 sc_tasks_are complete || ffail "tasks: $(sc_task_line), want complete"
-fwait 10 eval '[ "$(sc_rollout_state "$id")" = done ]' ||
-	ffail "rollout $id is $(sc_rollout_state "$id"), want done"
+sc_wait_tasks 20 complete
+sc_wait_rollout 10 "$id" done
 for i in 1 2; do
 	assert_eq "$(nstat $i .version)" 0.9.0 "node $i's version"
 	sc_assert_hook_never $i

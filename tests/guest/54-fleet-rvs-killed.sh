@@ -92,6 +92,5 @@ region0_complete() {
 }
 fwait 60 region0_complete ||
 	ffail "region 0: task $(task_state 0), node $v $(sc_member_state 0 "$v")"
-fwait 30 sc_tasks_are complete 1 2 || ffail "tasks: $(sc_task_line)"
-fwait 30 eval '[ "$(sc_rollout_state "$id")" = done ]' ||
-	ffail "rollout $id is $(sc_rollout_state "$id"), want done"
+sc_wait_tasks 30 complete 1 2
+sc_wait_rollout 30 "$id" done

@@ -48,9 +48,8 @@ tc -n ops qdisc del dev eth0 root || fail "unshaping the ops server's link"
 log "rup-opsd started again"
 all=$(seq 1 "$FLEET_N")
 sc_wait_at 120 1.1.0 $all || ffail "not every node at 1.1.0: $(sc_versions)"
-fwait 30 sc_tasks_are complete || ffail "tasks: $(sc_task_line), want complete"
-fwait 10 eval '[ "$(sc_rollout_state "$id")" = done ]' ||
-	ffail "rollout $id is $(sc_rollout_state "$id"), want done"
+sc_wait_tasks 30 complete
+sc_wait_rollout 10 "$id" done
 st=$(ops_status)
 assert_eq "$(echo "$st" | jq .nodes)" 12 "nodes after the restart"
 assert_eq "$(echo "$st" | jq '[.regions[].members[] | select(.version == "1.1.0")] | length')" 12 \

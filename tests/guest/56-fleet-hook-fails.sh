@@ -39,8 +39,7 @@ fwait 20 eval '[ "$(sc_member_state 0 $bad)" = failed ]' ||
 # Region 0 ends failed; the rollout halts; later waves never start.
 fwait 40 eval '[ "$(task_state 0)" = failed ]' ||
 	ffail "region 0's task is '$(task_state 0)' (reason '$(task_reason 0)'), want failed"
-fwait 10 eval '[ "$(sc_rollout_state "$id")" = halted ]' ||
-	ffail "rollout $id is $(sc_rollout_state "$id"), want halted"
+sc_wait_rollout 10 "$id" halted
 assert_eq "$(task_state 1) $(task_state 2)" "cancelled cancelled" "regions 1 and 2's tasks"
 sleep 2
 for i in $(sc_region_nodes 1) $(sc_region_nodes 2); do

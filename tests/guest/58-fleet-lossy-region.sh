@@ -18,14 +18,8 @@ sc_netem_region 2 loss 30%
 tc -s qdisc show dev "$(sc_port_of 3)" | grep -q 'netem.*loss 30%' || fail "netem not in place"
 fleet_release 1.1.0 $size
 fleet_publish 1.1.0
-t0=$(now_ms)
-id=$(fleet_rollout 1.1.0)
-all=$(seq 1 "$FLEET_N")
-sc_wait_at 120 1.1.0 $all || ffail "not every node at 1.1.0: $(sc_versions)"
-log "every node at 1.1.0 after $(($(now_ms) - t0)) ms with 30 % loss in region 2"
-fwait 30 sc_tasks_are complete || ffail "tasks: $(sc_task_line), want complete"
-fwait 10 eval '[ "$(sc_rollout_state "$id")" = done ]' ||
-	ffail "rollout $id is $(sc_rollout_state "$id"), want done"
+sc_rollout_all 1.1.0 120 30
+log "every node at 1.1.0 after $SC_ROLLOUT_MS ms with 30 % loss in region 2"
 dropped=0
 for i in $(sc_region_nodes 2); do
 	d=$(tc -s qdisc show dev "$(sc_port_of "$i")" | sed -n 's/.*dropped \([0-9]*\).*/\1/p' | head -n 1)

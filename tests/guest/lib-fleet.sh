@@ -21,13 +21,17 @@
 # FLEET_FALLBACK (s, 30), FLEET_DEADLINE (s, 60; the region's budget, and
 # the install hook's 20 s, stretched by the timeout factor on the debug
 # kernel, where a region took over 60 s to converge), FLEET_VERSION (1.0.0),
+# FLEET_START_VERSION[I] (node I's version instead of FLEET_VERSION: a
+# region already upgraded, nodes outside a release's range),
 # FLEET_PERIOD (election period, s, 86400), FLEET_LOG (agent log level).
+. "$RUP_SRC/tests/lib-pki.sh"
 FLEET=$RUP_TMP/fleet
 OPS_IP=10.99.0.1
 OPS_URL=https://$OPS_IP:8443
 FLEET_ENROLL=fleet-enroll-0123456789abcdef
 FLEET_ADMIN=fleet-admin-0123456789abcdef
 OPS_PID=
+declare -a FLEET_START_VERSION
 declare -a AGENT_PID
 declare -a NODE_REGION
 FLEET_N=0
@@ -81,40 +85,24 @@ fleet_dump() {
 	echo "--- ops.log (tail)"
 	tail -n 25 "$FLEET/ops.log" 2>/dev/null
 }
-# Every failure (lib.sh's assert_eq too) shows the fleet's logs first.
-fail() {
-	echo "FAIL: $*" >&2
-	fleet_dump >&2 </dev/null
-	echo "FAIL: $*" >&2
-	exit 1
-}
+# Every failure (assert_eq too) shows the fleet's logs.
+on_fail fleet_dump
 ffail() { fail "$@"; }
 
 # Keys and certificates are fixtures: made once per guest boot (seven
 # openssl runs cost seconds under emulation) and copied into each fleet.
 FLEET_FIXTURES=/tmp/rup-fleet-fixtures
 fleet_fixtures() {
-	local d=$FLEET_FIXTURES.$$ p
+	local d=$FLEET_FIXTURES.$$
 	[ -d "$FLEET_FIXTURES" ] && return 0
-	p=$d/pki
-	mkdir -p "$p" "$d/keys" "$d/opsd-keys"
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-		-subj /CN=rup-fleet-ca -keyout "$p/ca.key" -out "$p/ca.pem" 2>/dev/null ||
-		fail "fleet: CA"
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$OPS_IP" \
-		-keyout "$p/server.key" -out "$p/server.csr" 2>/dev/null
-	printf 'subjectAltName=IP:%s\n' "$OPS_IP" >"$p/ext"
-	openssl x509 -req -in "$p/server.csr" -CA "$p/ca.pem" -CAkey "$p/ca.key" \
-		-CAcreateserial -days 2 -extfile "$p/ext" -out "$p/server.pem" 2>/dev/null ||
-		fail "fleet: server certificate"
+	mkdir -p "$d/keys" "$d/opsd-keys"
+	pki_make "$d/pki" "$OPS_IP" || fail "fleet: CA and server certificate"
 	# The trusted release key, and one nobody trusts (for bad-signature tests).
-	openssl genpkey -algorithm ed25519 -out "$d/release.key" 2>/dev/null
-	openssl pkey -in "$d/release.key" -pubout -out "$d/keys/release.pub"
-	openssl genpkey -algorithm ed25519 -out "$d/untrusted.key" 2>/dev/null
 	# The ops server accepts both (it holds no trust decision of the nodes'),
 	# so a release signed with the untrusted key reaches the agents.
-	cp "$d/keys/release.pub" "$d/opsd-keys/"
-	openssl pkey -in "$d/untrusted.key" -pubout -out "$d/opsd-keys/untrusted.pub" ||
+	release_key_make "$d/release.key" "$d/keys/release.pub" &&
+		cp "$d/keys/release.pub" "$d/opsd-keys/" &&
+		release_key_make "$d/untrusted.key" "$d/opsd-keys/untrusted.pub" ||
 		fail "fleet: release keys"
 	mv "$d" "$FLEET_FIXTURES"
 }
@@ -220,7 +208,7 @@ timeout = 10
 id = $(node_hex "$i")
 interface = eth0
 score = $score
-version = ${FLEET_VERSION:-1.0.0}
+version = ${FLEET_START_VERSION[$i]:-${FLEET_VERSION:-1.0.0}}
 log_level = ${FLEET_LOG:-info}
 [paths]
 state = $d/state

@@ -85,7 +85,7 @@ sc_nodes() {
 		[ $i = 1 ] || args+=(--next)
 		args+=(-s --max-time 20 --cacert "$FLEET/pki/ca.pem" -o /dev/null -w '%{http_code}\n'
 			-H "Authorization: Bearer $FLEET_ENROLL" -H 'Content-Type: application/json'
-			--data-binary "{\"node_id\":\"$(node_hex $i)\",\"score\":$s,\"version\":\"${SC_START_VERSION[$i]:-${FLEET_VERSION:-1.0.0}}\"}"
+			--data-binary "{\"node_id\":\"$(node_hex $i)\",\"score\":$s,\"version\":\"${FLEET_START_VERSION[$i]:-${FLEET_VERSION:-1.0.0}}\"}"
 			"$OPS_URL/api/v1/register")
 	done
 	s=$(in_ns ops curl "${args[@]}" | tr '\n' ' ')
@@ -178,6 +178,14 @@ sc_tasks_are() {
 	done
 }
 
+# sc_wait_tasks SECONDS STATE [REGION...]: the test fails unless
+# sc_tasks_are STATE [REGION...] within SECONDS.
+sc_wait_tasks() {
+	local s=$1
+	shift
+	fwait "$s" sc_tasks_are "$@" || ffail "tasks: $(sc_task_line), want $1"
+}
+
 # sc_task_line: "r0=complete r1=..." from the ops server.
 sc_task_line() {
 	local got
@@ -212,6 +220,33 @@ sc_not_upgraded() {
 # sc_rollout_state ID: a rollout's state at the ops server.
 sc_rollout_state() {
 	ops_status | jq -r --argjson id "$1" '.rollouts[] | select(.rollout_id == $id) | .state'
+}
+
+# sc_rollout_is ID STATE: rollout ID is in STATE.
+sc_rollout_is() { [ "$(sc_rollout_state "$1")" = "$2" ]; }
+
+# sc_wait_rollout SECONDS ID STATE: the test fails unless rollout ID is in
+# STATE within SECONDS.
+sc_wait_rollout() {
+	fwait "$1" sc_rollout_is "$2" "$3" ||
+		ffail "rollout $2 is $(sc_rollout_state "$2"), want $3"
+}
+
+# sc_rollout_all VERSION SECONDS TASK_SECONDS: roll VERSION out to every
+# region; the test fails unless every node runs it within SECONDS, every
+# task is complete within TASK_SECONDS more and the rollout is done within
+# 10 s more. Sets SC_ROLLOUT (its id) and SC_ROLLOUT_MS (until every node
+# ran VERSION).
+sc_rollout_all() {
+	local t0 i nodes=()
+	for ((i = 1; i <= FLEET_N; i++)); do nodes+=("$i"); done
+	t0=$(now_ms)
+	SC_ROLLOUT=$(fleet_rollout "$1")
+	sc_wait_at "$2" "$1" "${nodes[@]}" || ffail "not every node at $1: $(sc_versions)"
+	# shellcheck disable=SC2034 # read by the tests
+	SC_ROLLOUT_MS=$(($(now_ms) - t0))
+	sc_wait_tasks "$3" complete
+	sc_wait_rollout 10 "$SC_ROLLOUT" "done"
 }
 
 # sc_port_of I: the bridge-side end of node I's region link.
@@ -282,17 +317,6 @@ sc_downloads() {
 sc_assert_hook_never() {
 	[ ! -s "$FLEET/n$1/hook.log" ] ||
 		ffail "node $1's install hook ran: $(cat "$FLEET/n$1/hook.log")"
-}
-
-# SC_START_VERSION[I]=V before sc_fleet: node I starts at V instead of
-# FLEET_VERSION (a region already upgraded, nodes outside a release's range).
-# lib-fleet writes each node's config in fleet_node_conf: wrap it.
-declare -a SC_START_VERSION
-eval "$(declare -f fleet_node_conf | sed '1s/^fleet_node_conf/sc_fleet_node_conf_orig/')"
-fleet_node_conf() {
-	sc_fleet_node_conf_orig "$@"
-	[ -n "${SC_START_VERSION[$1]:-}" ] || return 0
-	sed -i "s/^version = .*/version = ${SC_START_VERSION[$1]}/" "$FLEET/n$1/rupctl.conf"
 }
 
 # sc_kill_node I: node I dies outright: its region link goes down (the

@@ -3,19 +3,8 @@
 # in a fresh guest state (see docs/DEVELOPING.md).
 set -u
 IP=/usr/sbin/ip
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-
-log() {
-	echo "# $*"
-}
-
-assert_eq() {
-	[ "$1" = "$2" ] || fail "${3:-value}: got '$1', want '$2'"
-}
+# fail, check, assert_eq, log, on_fail
+. "$RUP_SRC/tests/lib-assert.sh"
 
 # nap SECONDS: sleep without starting a process. A fork and exec costs
 # ~40 ms in a one-vCPU guest and ~200 ms on the debug kernel, and polls pause
@@ -174,9 +163,24 @@ stat() {
 	return 0
 }
 
-# peer_count NS REGION
+# peer_count NS REGION (counted in bash, as above)
 peer_count() {
-	rnl "$1" peer-get id="$2" | grep -c '^peer-get'
+	local out x n=0
+	out=$(rnl "$1" peer-get id="$2")
+	while IFS= read -r x; do
+		[[ $x == peer-get* ]] && n=$((n + 1))
+	done <<<"$out"
+	echo $n
+}
+
+# peers_all REGION COUNT NS...: every NS has COUNT peers in REGION (a
+# condition for wait_until).
+peers_all() {
+	local r=$1 c=$2 ns
+	shift 2
+	for ns in "$@"; do
+		[ "$(peer_count "$ns" "$r")" = "$c" ] || return 1
+	done
 }
 
 # slab_objs NAME: active objects of a slab cache (nothing printed: no cache).
@@ -194,4 +198,29 @@ rupctl_monitor_start() {
 	done) >"$out" 2>&1 &
 	MONITORS="${MONITORS:-} $!"
 	nap 1
+}
+
+# --- crafted beacons (tests 15, 16) ---
+CRAFT=$RUP_BUILD/tests/tools/beacon-craft
+RUPCTL=$RUP_BUILD/rupctl
+
+# craft_setup REGION PEER_NS SUBNET [PARAM=VALUE...]: the module (with
+# PARAMs) and namespaces "node" (SUBNET.1) and PEER_NS (SUBNET.2) on bridge
+# br0, from which beacon-craft sends. At exit REGION is deleted first (these
+# tests are about beacons, not namespace teardown), then everything else.
+craft_setup() {
+	local peer=$2 net=$3
+	CRAFT_REGION=$1
+	shift 3
+	[ -x "$CRAFT" ] || fail "$CRAFT not built (make tests)"
+	[ -x "$RUPCTL" ] || fail "$RUPCTL not built (make userspace)"
+	trap craft_cleanup EXIT
+	rup_load "$@"
+	rup_nodes br0 "$net" node "$peer"
+}
+craft_cleanup() {
+	nsenter --net=/run/netns/node "$RUPCTL" region del "$CRAFT_REGION" 2>/dev/null
+	rup_cleanup
+	$IP link del br0 2>/dev/null
+	return 0
 }

@@ -7,6 +7,7 @@
 # (/var/lib/dkms and /usr/src are as before).
 set -euo pipefail
 cd "$RUP_SRC"
+. tests/lib-assert.sh
 kver=$(tests/vm/kver.sh)
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 tmp=$(mktemp -d)
@@ -22,14 +23,14 @@ trees=(--sourcetree "$tmp/source" --dkmstree "$tmp/tree" --installtree "$tmp/ins
 dkms add -m rup -v "$ver" "${trees[@]}"
 dkms build -m rup -v "$ver" -k "$kver" "${trees[@]}"
 ko=$(find "$tmp/tree/rup/$ver/$kver" -name rup.ko | head -n 1)
-[ -n "$ko" ] || { echo "dkms built no rup.ko"; exit 1; }
+[ -n "$ko" ] || fail "dkms built no rup.ko"
 modinfo "$ko" | tee "$tmp/modinfo"
-grep -Eq "^version: +$ver\$" "$tmp/modinfo" || { echo "module version is not $ver"; exit 1; }
-grep -Eq "^vermagic: +$kver " "$tmp/modinfo" || { echo "module not built for $kver"; exit 1; }
-grep -q '^sig_id:' "$tmp/modinfo" || { echo "module not signed"; exit 1; }
+grep -Eq "^version: +$ver\$" "$tmp/modinfo" || fail "module version is not $ver"
+grep -Eq "^vermagic: +$kver " "$tmp/modinfo" || fail "module not built for $kver"
+grep -q '^sig_id:' "$tmp/modinfo" || fail "module not signed"
 dkms status -m rup "${trees[@]}" | grep -q "rup/$ver, $kver, x86_64: built" ||
-	{ echo "dkms status does not say built"; exit 1; }
+	fail "dkms status does not say built"
 
 snapshot >"$tmp/after"
-diff -u "$tmp/before" "$tmp/after" || { echo "dkms left files outside its temporary trees"; exit 1; }
+diff -u "$tmp/before" "$tmp/after" || fail "dkms left files outside its temporary trees"
 echo "dkms built rup $ver for $kver in temporary trees"

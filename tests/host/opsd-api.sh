@@ -73,18 +73,15 @@ check "206 carries the tail" cmp -s "$T/body" <(tail -c 50000 "$T/rel/2.0.0/payl
 node "$n1" GET /api/v1/releases/2.0.0/signature
 check "signature download" cmp -s "$T/body" "$T/rel/2.0.0/sig"
 
-report() { # report NODE TASK TERM STATE [NODES_JSON]
-	nodej "$1" POST /api/v1/reports "{\"task_id\":$2,\"term\":$3,\"state\":\"$4\",\"nodes\":${5:-[]}}"
-}
-report "$n1" "$task" 1 downloading
+report "$n1" "$task" 1 downloading '"nodes":[]'
 check "report downloading -> 200" code_is 200
-report "$n1" "$task" 1 distributing "[{\"node_id\":\"$n1\",\"version\":\"1.0.0\",\"state\":\"pending\"},{\"node_id\":\"$n3\",\"version\":\"1.0.0\",\"state\":\"pending\"}]"
+report "$n1" "$task" 1 distributing "$(nodes_of "$n1/1.0.0/pending" "$n3/1.0.0/pending")"
 check "report distributing -> 200, not final" [ "$CODE/$(jbody .final)" = 200/false ]
 node "$n1" GET "/api/v1/tasks?region=0&term=1"
 check "open task still handed to the RVS while distributing" [ "$CODE/$(jbody .task_id)" = "200/$task" ]
-report "$n1" "$task" 1 complete "[{\"node_id\":\"$n1\",\"version\":\"2.0.0\",\"state\":\"upgraded\"},{\"node_id\":\"$n3\",\"version\":\"2.0.0\",\"state\":\"upgraded\"}]"
+report "$n1" "$task" 1 complete "$(nodes_of "$n1/2.0.0/upgraded" "$n3/2.0.0/upgraded")"
 check "report complete -> final" [ "$CODE/$(jbody .final)" = 200/true ]
-report "$n1" "$task" 1 up_to_date
+report "$n1" "$task" 1 up_to_date '"nodes":[]'
 check "report on a final task -> 409" code_is 409
 
 # Wave 2 opened: region 1's RVS gets its task at once.
@@ -92,7 +89,7 @@ node "$n2" GET "/api/v1/tasks?region=1&term=1"
 check "wave 2 task handed to region 1's RVS" [ "$CODE/$(jbody .region_id)" = 200/1 ]
 task2=$(jbody .task_id)
 # The RVS reports complete before it installs the release itself.
-report "$n2" "$task2" 1 complete "[{\"node_id\":\"$n2\",\"version\":\"1.0.0\",\"state\":\"pending\"},{\"node_id\":\"$n4\",\"version\":\"2.0.0\",\"state\":\"upgraded\"}]"
+report "$n2" "$task2" 1 complete "$(nodes_of "$n2/1.0.0/pending" "$n4/2.0.0/upgraded")"
 check "region 1 complete" code_is 200
 check "the RVS is pending in its own final report" [ "$(sq "SELECT state FROM nodes WHERE id = '$n2'")" = pending ]
 register "$n2" 80 1.0.0
@@ -133,9 +130,7 @@ admin GET "/api/v1/audit?limit=2"
 check "audit API: newest first, limited" [ "$(jbody '[.audit[].action]|join(",")')" = node_delete,rollout_start ]
 check "no token in the log" ! grep -q -e "$ADMIN" -e "$ENROLL" -e "$(cat "$T/tok.$n1")" "$T/opsd.log"
 
-kill -TERM "$OPSD_PID"
-wait "$OPSD_PID"
+opsd_stop
 check "SIGTERM -> clean exit 0" [ $? = 0 ]
-OPSD_PID=
 check "clean shutdown logged" grep -q stopped "$T/opsd.log"
 finish

@@ -16,7 +16,8 @@ reg() { api POST /api/v1/register -H "Authorization: Bearer $ENROLL" --data-bina
 
 # --- registration
 reg '{"node_id":'
-check "truncated JSON -> 400 malformed" [ "$CODE" = 400 ] && check "  says malformed JSON" err_has "malformed JSON at line 1"
+check "truncated JSON -> 400 malformed" [ "$CODE" = 400 ]
+check "  says malformed JSON" err_has "malformed JSON at line 1"
 reg "{\"node_id\":\"$n1\",\"score\":1,\"version\":\"1.0.0\",\"addresses\":[\"$(head -c 5000 /dev/zero | tr '\0' a)\"]}"
 check "oversized body -> 413" code_is 413
 check "  says the limit" err_has "exceeds the limit of 4096 bytes"

@@ -55,9 +55,7 @@ check "--help lists every setting" [ "$("$OPSD" --help | grep -c '^  --')" -ge 2
 sed -i 's|^pool = .*|pool = 239.192.9.0/30|; s|^nodes = .*|nodes = 2|; s|^max_per_region = .*|max_per_region = 1|' "$base"
 # The command line beats the file.
 sed -i 's|^port = 7946|port = 1111|' "$base"
-"$OPSD" -c "$base" --port 7946 >>"$T/opsd.log" 2>&1 &
-OPSD_PID=$!
-for _ in $(seq 100); do curl -s -o /dev/null --cacert "$T/pki/ca.pem" "$URL/metrics" && break; sleep 0.1; done
+opsd_start "$base" --port 7946
 for i in 1 2 3 4; do register "$(nid $i)" $i; done
 check "four nodes fill the four groups" [ "$(jbody .group)/$(jbody .port)" = 239.192.9.3/7946 ]
 register "$(nid 5)" 5

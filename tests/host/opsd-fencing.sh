@@ -33,8 +33,8 @@ start=$(date +%s)
 node "$n3" GET "/api/v1/tasks?region=0&term=2&wait=0"
 check "n3 claims term 2" code_is 204
 wait $held
-check "deposed RVS's held long-poll -> 409 at once" \
-	[ "$(cat "$T/held.code")" = 409 ] && [ $(($(date +%s) - start)) -lt 5 ]
+check "deposed RVS's held long-poll -> 409" [ "$(cat "$T/held.code")" = 409 ]
+check "  at once" [ $(($(date +%s) - start)) -lt 5 ]
 check "region 0 RVS is n3 at term 2" [ "$(sq "SELECT rvs||' '||term FROM regions WHERE id = 0")" = "$n3 2" ]
 
 admin POST /api/v1/rollouts '{"version":"2.0.0","regions":[0]}'
@@ -44,29 +44,29 @@ node "$n1" GET "/api/v1/tasks?region=0&term=1"
 check "deposed RVS cannot fetch the task -> 409" code_is 409
 node "$n3" GET "/api/v1/tasks?region=0&term=2"
 check "RVS at the highest term gets it" [ "$CODE/$(jbody .task_id)" = "200/$task" ]
-nodej "$n3" POST /api/v1/reports "{\"task_id\":$task,\"term\":2,\"state\":\"distributing\"}"
+report "$n3" "$task" 2 distributing
 check "RVS reports distributing" code_is 200
-nodej "$n3" POST /api/v1/reports "{\"task_id\":$task,\"term\":2,\"state\":\"distributing\",\"nodes\":[{\"node_id\":\"$n1\",\"version\":\"v1-odd\",\"state\":\"pending\"}]}"
+report "$n3" "$task" 2 distributing "$(nodes_of "$n1/v1-odd/pending")"
 check "a node's non-SemVer version is accepted in a report" code_is 200
 check "  kept in the task record" [ "$(sq "SELECT version FROM task_nodes WHERE node = '$n1'")" = v1-odd ]
 check "  not taken as the node's version" [ "$(sq "SELECT version FROM nodes WHERE id = '$n1'")" = 1.0.0 ]
-nodej "$n3" POST /api/v1/reports "{\"task_id\":$task,\"term\":2,\"state\":\"distributing\",\"nodes\":[{\"node_id\":\"$n1\",\"version\":\"1 0\",\"state\":\"pending\"}]}"
+report "$n3" "$task" 2 distributing "$(nodes_of "$n1/1 0/pending")"
 check "an unprintable version -> 400" err_has "nodes[0]: version has unprintable characters"
 reports=$(sq "SELECT COUNT(*) FROM reports")
-nodej "$n1" POST /api/v1/reports "{\"task_id\":$task,\"term\":1,\"state\":\"failed\",\"reason\":\"stale\"}"
+report "$n1" "$task" 1 failed '"reason":"stale"'
 check "lower-term report -> 409" err_has "fenced"
 check "  task state unchanged" [ "$(sq "SELECT state FROM tasks WHERE id = $task")" = distributing ]
 check "  no report stored" [ "$(sq "SELECT COUNT(*) FROM reports")" = "$reports" ]
-nodej "$n2" POST /api/v1/reports "{\"task_id\":$task,\"term\":9,\"state\":\"complete\"}"
+report "$n2" "$task" 9 complete
 check "report from another region's node -> 403" code_is 403
 check "  and it claimed no term there" [ "$(sq "SELECT term FROM regions WHERE id = 0")" = 2 ]
 
 # n3 dies mid-distribution; n1 is elected at term 3 and finishes the open task.
 node "$n1" GET "/api/v1/tasks?region=0&term=3"
 check "new RVS after failover gets the still-open task" [ "$CODE/$(jbody .task_id)/$(jbody .state)" = "200/$task/distributing" ]
-nodej "$n1" POST /api/v1/reports "{\"task_id\":$task,\"term\":3,\"state\":\"complete\",\"nodes\":[{\"node_id\":\"$n1\",\"version\":\"2.0.0\",\"state\":\"upgraded\"},{\"node_id\":\"$n3\",\"version\":\"1.0.0\",\"state\":\"unreachable\"}]}"
+report "$n1" "$task" 3 complete "$(nodes_of "$n1/2.0.0/upgraded" "$n3/1.0.0/unreachable")"
 check "new RVS reports complete" code_is 200
-nodej "$n3" POST /api/v1/reports "{\"task_id\":$task,\"term\":2,\"state\":\"failed\",\"reason\":\"late\"}"
+report "$n3" "$task" 2 failed '"reason":"late"'
 check "old RVS's late report -> 409" code_is 409
 admin GET /api/v1/status
 check "status: RVS n1 at term 3, task complete" \

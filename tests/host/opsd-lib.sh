@@ -1,46 +1,46 @@
 # SPDX-License-Identifier: GPL-2.0
-# Helpers for the rup-opsd host tests (sourced, not run: not executable).
-# A real rup-opsd on 127.0.0.1 with TLS from a test CA made here, a release
-# key pair made with the openssl CLI, a random free port; everything lives
-# in $T and everything started is stopped by the EXIT trap.
+# Helpers for the rup-opsd host tests and bench/host/opsd.sh (sourced, not
+# run: not executable). A real rup-opsd on 127.0.0.1 with TLS from a test CA
+# made here, a release key pair made with the openssl CLI, a random free
+# port; everything lives in $T and everything started is stopped by the EXIT
+# trap. Knobs (env, before opsd_conf): OPSD_T (nodes, 4), OPSD_M (per region,
+# 2), OPSD_POOL, OPSD_LONGPOLL (s, 20), OPSD_BUDGET (downloads, 8);
+# OPSD_VERBOSE=0 (before opsd_start) drops -v.
 : "${RUP_SRC:?}" "${RUP_BUILD:?}"
 OPSD=$RUP_BUILD/rup-opsd
 T=$(mktemp -d)
 OPSD_PID=
 ENROLL=enroll-token-0123456789abcdef
 ADMIN=admin-token-0123456789abcdef
-fails=0
+. "$RUP_SRC/tests/lib-assert.sh"
+. "$RUP_SRC/tests/lib-pki.sh"
+
+# opsd_stop [SIGNAL]: stop rup-opsd (SIGTERM); its exit status returned.
+# shellcheck disable=SC2120 # the signal is optional
+opsd_stop() {
+	local rc=0
+	[ -n "$OPSD_PID" ] || return 0
+	kill "-${1:-TERM}" "$OPSD_PID" 2>/dev/null
+	wait "$OPSD_PID" 2>/dev/null || rc=$?
+	OPSD_PID=
+	return $rc
+}
 
 opsd_cleanup() {
-	if [ -n "$OPSD_PID" ]; then
-		kill "$OPSD_PID" 2>/dev/null
-		wait "$OPSD_PID" 2>/dev/null
-	fi
+	opsd_stop
 	rm -rf "$T"
 }
 trap opsd_cleanup EXIT
 
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; fails=$((fails + 1)); }
-check() { # check DESCRIPTION [!] COMMAND...
-	local d=$1 neg=0
-	shift
-	if [ "$1" = "!" ]; then
-		neg=1
-		shift
-	fi
-	local r=1
-	if "$@"; then r=0; fi
-	if [ "$r" = "$neg" ]; then ok "$d"; else bad "$d"; fi
+opsd_log_tail() {
+	echo "--- rup-opsd log"
+	tail -n 30 "$T/opsd.log"
 }
+on_fail opsd_log_tail
+
+# finish: the last check of every test.
 finish() {
 	check "no sanitizer report in the server log" ! grep -q -e Sanitizer -e 'runtime error' "$T/opsd.log"
-	if [ "$fails" -ne 0 ]; then
-		echo "--- rup-opsd log"
-		tail -n 30 "$T/opsd.log"
-		echo "$fails check(s) failed"
-		exit 1
-	fi
 	echo "all checks passed"
 }
 
@@ -54,35 +54,33 @@ free_port() {
 	echo "$p"
 }
 
-# Test CA, server certificate for 127.0.0.1, release key pair, config.
-# shellcheck disable=SC2120 # extra config lines are optional
-opsd_setup() { # opsd_setup [extra ini lines for [server]]
+# opsd_pki: test CA, server certificate for 127.0.0.1, the trusted release
+# key pair ($T/release.key) and an untrusted key ($T/other.key).
+opsd_pki() {
+	mkdir -p "$T/keys" "$T/pkg"
+	pki_make "$T/pki" 127.0.0.1 || fail "test CA and server certificate"
+	release_key_make "$T/release.key" "$T/keys/release.pub" &&
+		release_key_make "$T/other.key" || fail "release keys"
+}
+
+# opsd_conf [EXTRA]: $T/opsd.conf on a free port ($PORT, $URL); EXTRA lines
+# go into [server].
+opsd_conf() {
 	local o=$T/pki
-	mkdir -p "$o" "$T/keys" "$T/pkg"
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-		-subj /CN=rup-test-ca -keyout "$o/ca.key" -out "$o/ca.pem" 2>/dev/null
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=127.0.0.1 \
-		-keyout "$o/server.key" -out "$o/server.csr" 2>/dev/null
-	printf 'subjectAltName=IP:127.0.0.1\n' >"$o/ext"
-	openssl x509 -req -in "$o/server.csr" -CA "$o/ca.pem" -CAkey "$o/ca.key" \
-		-CAcreateserial -days 2 -extfile "$o/ext" -out "$o/server.pem" 2>/dev/null
-	openssl genpkey -algorithm ed25519 -out "$T/release.key" 2>/dev/null
-	openssl pkey -in "$T/release.key" -pubout -out "$T/keys/release.pub"
-	openssl genpkey -algorithm ed25519 -out "$T/other.key" 2>/dev/null
 	PORT=$(free_port)
 	URL=https://127.0.0.1:$PORT
 	cat >"$T/opsd.conf" <<EOC
 [fleet]
 nodes = ${OPSD_T:-4}
 max_per_region = ${OPSD_M:-2}
-pool = 239.192.7.0/24
+pool = ${OPSD_POOL:-239.192.7.0/24}
 port = 7946
 [server]
 listen = 127.0.0.1
 port = $PORT
 cert = $o/server.pem
 key = $o/server.key
-longpoll_timeout = 20
+longpoll_timeout = ${OPSD_LONGPOLL:-20}
 max_body = 4096
 download_budget = ${OPSD_BUDGET:-8}
 $*
@@ -96,23 +94,28 @@ release_keys = $T/keys
 EOC
 }
 
+# opsd_setup [EXTRA]: opsd_pki, then opsd_conf EXTRA.
+# shellcheck disable=SC2120 # extra config lines are optional
+opsd_setup() {
+	opsd_pki
+	opsd_conf "$@"
+}
+
+# opsd_start [CONF [ARGS...]]: rup-opsd with CONF ($T/opsd.conf) and ARGS,
+# its log appended to $T/opsd.log; returns once it answers.
+# shellcheck disable=SC2120 # both are optional
 opsd_start() {
-	"$OPSD" -c "$T/opsd.conf" -v >>"$T/opsd.log" 2>&1 &
+	local conf=${1:-$T/opsd.conf} v=(-v)
+	[ $# -eq 0 ] || shift
+	[ "${OPSD_VERBOSE:-1}" = 1 ] || v=()
+	"$OPSD" -c "$conf" "${v[@]}" "$@" >>"$T/opsd.log" 2>&1 &
 	OPSD_PID=$!
 	for _ in $(seq 100); do
 		curl -s -o /dev/null --cacert "$T/pki/ca.pem" "$URL/metrics" && return 0
 		kill -0 "$OPSD_PID" 2>/dev/null || break
 		sleep 0.1
 	done
-	echo "rup-opsd did not start:"
-	cat "$T/opsd.log"
-	exit 1
-}
-
-opsd_kill9() {
-	kill -9 "$OPSD_PID"
-	wait "$OPSD_PID" 2>/dev/null
-	OPSD_PID=
+	fail "rup-opsd did not start"
 }
 
 # api METHOD PATH [curl args...]: body in ${BODY:-$T/body}, status code in $CODE
@@ -147,6 +150,20 @@ node() { # node ID METHOD PATH [curl args...]
 }
 nodej() { # nodej ID METHOD PATH JSON
 	node "$1" "$2" "$3" -H 'Content-Type: application/json' --data-binary "$4"
+}
+# report ID TASK TERM STATE [MEMBERS]: node ID's report on TASK at TERM;
+# MEMBERS are more JSON members: '"reason":"x"', "$(nodes_of ...)".
+report() {
+	nodej "$1" POST /api/v1/reports "{\"task_id\":$2,\"term\":$3,\"state\":\"$4\"${5:+,$5}}"
+}
+# nodes_of ID/VERSION/STATE...: a report's "nodes" member.
+nodes_of() {
+	local e n v s out=
+	for e in "$@"; do
+		IFS=/ read -r n v s <<<"$e"
+		out+="${out:+,}{\"node_id\":\"$n\",\"version\":\"$v\",\"state\":\"$s\"}"
+	done
+	printf '"nodes":[%s]' "$out"
 }
 nid() { printf '%032x' "$1"; }
 jbody() { jq -r "$1" "$T/body"; }

@@ -6,15 +6,12 @@
 # lines and options fail with the line number and a reason.
 set -eu
 : "${RUP_SRC:?}" "${RUP_BUILD:?}"
+. "$RUP_SRC/tests/lib-assert.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-[ -x "$RUP_BUILD/rup-opsd" ] || { echo "FAIL $RUP_BUILD/rup-opsd not built"; exit 1; }
+[ -x "$RUP_BUILD/rup-opsd" ] || fail "$RUP_BUILD/rup-opsd not built"
 plan() { "$RUP_BUILD/rup-opsd" plan "$@"; }
-
-fails=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; fails=$((fails + 1)); }
 
 # 1. The worked example, T = 12, M = 4, output checked byte for byte.
 cat >"$tmp/example.in" <<'EOF'
@@ -51,7 +48,8 @@ if plan --nodes 12 --max-per-region 4 <"$tmp/example.in" >"$tmp/example.out" &&
 	cmp -s "$tmp/example.out" "$tmp/example.want"; then
 	ok "SPEC worked example"
 else
-	bad "SPEC worked example"; diff "$tmp/example.want" "$tmp/example.out" || true
+	diff "$tmp/example.want" "$tmp/example.out" || true
+	fail "SPEC worked example"
 fi
 
 # 2. Re-registration: n05 again with a new score keeps region 1, and every
@@ -62,7 +60,8 @@ if [ "$(sed -n 8p "$tmp/rereg.out")" = "n05 1 239.192.0.1" ] &&
 	sed 8d "$tmp/rereg.out" | cmp -s - "$tmp/example.want"; then
 	ok "re-registration keeps its region, S unchanged"
 else
-	bad "re-registration"; cat "$tmp/rereg.out"
+	cat "$tmp/rereg.out"
+	fail "re-registration"
 fi
 
 # 3. Comments, blank lines, tabs and CRLF are accepted; another pool.
@@ -71,7 +70,8 @@ printf '# fleet\n\nn01\t50\r\n  n02 80  \nn03 30\n' |
 if printf 'n01 0 239.7.0.0\nn02 1 239.7.0.1\nn03 2 239.7.0.2\n' | cmp -s - "$tmp/fmt.out"; then
 	ok "comments, blanks, CRLF, --pool"
 else
-	bad "comments, blanks, CRLF, --pool"; cat "$tmp/fmt.out"
+	cat "$tmp/fmt.out"
+	fail "comments, blanks, CRLF, --pool"
 fi
 
 # 4. Bad lines: exit 1, the message names the line and the problem.
@@ -82,7 +82,7 @@ expect_fail() { # NAME WANT_RC WANT_MESSAGE_RE INPUT ARGS...
 	if [ "$rc" -eq "$rc_want" ] && grep -Eq -- "$re" "$tmp/err"; then
 		ok "$name: $(head -n 1 "$tmp/err")"
 	else
-		bad "$name (exit $rc, want $rc_want; stderr: $(head -n 1 "$tmp/err"))"
+		fail "$name (exit $rc, want $rc_want; stderr: $(head -n 1 "$tmp/err"))"
 	fi
 }
 long=$(printf 'x%.0s' $(seq 300))
@@ -117,11 +117,10 @@ if [ -x "$gen" ]; then
 	if [ "$lines" -eq 20000 ] && [ "$maxsize" -le 50 ] && [ "$regions" -eq "$want_regions" ]; then
 		ok "20000 lines, $nodes distinct nodes, $regions regions, largest $maxsize"
 	else
-		bad "big: lines $lines nodes $nodes regions $regions (want $want_regions) largest $maxsize"
+		fail "big: lines $lines nodes $nodes regions $regions (want $want_regions) largest $maxsize"
 	fi
 else
-	bad "plan-gen not built ($gen): run make tests"
+	fail "plan-gen not built ($gen): run make tests"
 fi
 
-echo "$fails failed"
-[ "$fails" -eq 0 ]
+echo "all checks passed"

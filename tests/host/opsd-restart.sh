@@ -29,7 +29,7 @@ check "region 0 distributing before the crash" code_is 200
 admin GET /api/v1/status
 jq -S 'del(.server_time_ns)' "$T/body" >"$T/status.before"
 
-opsd_kill9
+opsd_stop KILL
 check "server is gone" ! curl -s -o /dev/null --cacert "$T/pki/ca.pem" "$URL/metrics"
 opsd_start
 admin GET /api/v1/status
@@ -58,9 +58,7 @@ check "assignment rows: one slot and one size per region" \
 	[ "$(sq "SELECT (SELECT COUNT(*) FROM assign_slots)||(SELECT COUNT(*) FROM assign_sizes)||(SELECT n FROM assign_meta)")" = 555 ]
 
 # A damaged saved assignment is refused at start, never silently re-planned.
-kill -TERM "$OPSD_PID"
-wait "$OPSD_PID"
-OPSD_PID=
+opsd_stop
 sq "DELETE FROM assign_slots WHERE slot = 2"
 "$OPSD" -c "$T/opsd.conf" 2>"$T/err"
 check "damaged assignment: exit 1" [ $? = 1 ]

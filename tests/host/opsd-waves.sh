@@ -11,9 +11,9 @@ opsd_start
 for i in 1 2 3 4 5 6 7 8; do register "$(nid $i)" $((i * 10)); done
 rvs() { sq "SELECT id FROM nodes WHERE region = $1 ORDER BY id LIMIT 1"; }
 poll() { node "$(rvs "$1")" GET "/api/v1/tasks?region=$1&term=$2&wait=0"; }
-report() { # report REGION TERM STATE [REASON]
-	nodej "$(rvs "$1")" POST /api/v1/reports \
-		"{\"task_id\":$(jbody .task_id),\"term\":$2,\"state\":\"$3\",\"reason\":\"${4:-}\"}"
+# rvs_report REGION TERM STATE [REASON]: region's RVS reports on the task in the body.
+rvs_report() {
+	report "$(rvs "$1")" "$(jbody .task_id)" "$2" "$3" "\"reason\":\"${4:-}\""
 }
 for v in 2.0.0 3.0.0; do make_release $v 4000; publish $v; done
 
@@ -22,14 +22,14 @@ check "rollout 1: 4 regions, 2 waves" [ "$CODE/$(jbody .waves)" = 201/2 ]
 poll 2 1
 check "wave 2 region waits" code_is 204
 poll 0 1
-report 0 1 package_abnormal "hash_mismatch"
+rvs_report 0 1 package_abnormal "hash_mismatch"
 check "package_abnormal accepted" code_is 200
 poll 0 1
 check "  task stays open for a retry" [ "$CODE/$(jbody .state)" = 200/package_abnormal ]
-report 0 1 failed "hash_mismatch"
+rvs_report 0 1 failed "hash_mismatch"
 check "region 0 failed" code_is 200
 poll 1 1
-report 1 1 complete
+rvs_report 1 1 complete
 admin GET /api/v1/status
 check "1 failure > threshold 0: rollout halted" [ "$(jbody '.rollouts[0].state')" = halted ]
 check "  later wave cancelled" [ "$(jbody '.rollouts[0].task_states.cancelled')" = 2 ]
@@ -41,14 +41,14 @@ check "  failure reason kept" [ "$(sq "SELECT reason FROM tasks WHERE region = 0
 admin POST /api/v1/rollouts '{"version":"3.0.0","regions":[0,1,2,3],"wave_size":2,"failure_threshold":1}'
 rid=$(jbody .rollout_id)
 poll 0 1
-report 0 1 failed "install hook failed"
+rvs_report 0 1 failed "install hook failed"
 poll 1 1
-report 1 1 up_to_date
+rvs_report 1 1 up_to_date
 poll 2 1
 check "1 failure <= threshold 1: wave 2 opens" [ "$CODE/$(jbody .version)" = 200/3.0.0 ]
-report 2 1 complete
+rvs_report 2 1 complete
 poll 3 1
-report 3 1 partial
+rvs_report 3 1 partial
 admin GET /api/v1/status
 check "rollout 2 done" [ "$(jbody ".rollouts[] | select(.rollout_id == $rid) | .state")" = 'done' ]
 check "  task states counted" \

@@ -5,11 +5,9 @@
 # the signature, hash and size; every kind of tampering is refused with its
 # own exit code and reason; rollback checks.
 set -u
+. "${RUP_SRC:?}/tests/lib-assert.sh"
 rupctl=${RUP_BUILD:?}/rupctl
-fail=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
-[ -x "$rupctl" ] || { echo "FAIL: $rupctl not built"; exit 1; }
+[ -x "$rupctl" ] || fail "$rupctl not built"
 dir=$(mktemp -d /tmp/rup-release-sign.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir" || exit 1
@@ -23,7 +21,7 @@ expect() {
 	if [ "$rc" -eq "$code" ] && { [ -z "$reason" ] || grep -q -- "$reason" <<<"$out"; }; then
 		ok "$* -> $code $reason"
 	else
-		bad "$* -> exit $rc, wanted $code $reason: $out"
+		fail "$* -> exit $rc, wanted $code $reason: $out"
 	fi
 }
 
@@ -31,12 +29,12 @@ expect() {
 expect 0 "" -- release keygen --out keys
 expect 0 "" -- release keygen --out other
 [ "$(stat -c %a keys/release.key)" = 600 ] && [ "$(stat -c %a keys/release.pub)" = 644 ] &&
-	ok "key modes" || bad "key modes $(stat -c %a keys/*)"
+	ok "key modes" || fail "key modes $(stat -c %a keys/*)"
 before=$(sha256sum keys/release.key)
 expect 9 "" -- release keygen --out keys
-[ "$before" = "$(sha256sum keys/release.key)" ] && ok "existing key kept" || bad "key overwritten"
+[ "$before" = "$(sha256sum keys/release.key)" ] && ok "existing key kept" || fail "key overwritten"
 grep -q "BEGIN PRIVATE KEY" keys/release.key && grep -q "BEGIN PUBLIC KEY" keys/release.pub &&
-	ok "PEM files" || bad "not PEM"
+	ok "PEM files" || fail "not PEM"
 
 # 2. Sign; the manifest carries the payload's real hash and size.
 head -c 300000 /dev/urandom >pkg.bin
@@ -46,22 +44,22 @@ printf 'A' | dd of=pkg.bin bs=1 seek=1000 conv=notrunc status=none
 expect 0 "" -- release sign --key keys/release.key --payload pkg.bin --version 2.0.5 \
 	--range '>=2.0.0,<2.1.0' --summary "fixes" --install-arg --reboot --out m.json
 grep -q "\"sha256\": \"$(sha256sum pkg.bin | cut -d' ' -f1)\"" m.json && ok "sha256 in manifest" ||
-	bad "sha256 differs"
-grep -q "\"size\": 300000," m.json && ok "size in manifest" || bad "size"
-grep -q '"install_args": \[' m.json && ok "install_args" || bad "install_args"
-[ "$(wc -c <m.json.sig)" -eq 89 ] && ok "sig is 88 base64 chars + newline" || bad "sig length"
+	fail "sha256 differs"
+grep -q "\"size\": 300000," m.json && ok "size in manifest" || fail "size"
+grep -q '"install_args": \[' m.json && ok "install_args" || fail "install_args"
+[ "$(wc -c <m.json.sig)" -eq 89 ] && ok "sig is 88 base64 chars + newline" || fail "sig length"
 
 # 3. OpenSSL verifies the signature over the file's exact bytes.
 base64 -d m.json.sig >m.sig.raw
 openssl pkeyutl -verify -pubin -inkey keys/release.pub -rawin -in m.json -sigfile m.sig.raw \
-	>/dev/null 2>&1 && ok "openssl verifies" || bad "openssl does not verify"
+	>/dev/null 2>&1 && ok "openssl verifies" || fail "openssl does not verify"
 
 # 4. Verify: folder, one key, payload, JSON.
 expect 0 "payload matches" -- release verify --keys keys --payload pkg.bin m.json
 expect 0 "" -- release verify --pubkey keys/release.pub m.json
 out=$("$rupctl" -j release verify --keys keys --payload pkg.bin m.json)
 grep -q '"version":"2.0.5"' <<<"$out" && grep -q '"payload_verified":true' <<<"$out" &&
-	ok "JSON output" || bad "JSON output: $out"
+	ok "JSON output" || fail "JSON output: $out"
 
 # 5. Payload tampering: hash, longer, shorter, missing.
 cp pkg.bin t.bin && printf 'X' | dd of=t.bin bs=1 seek=1000 conv=notrunc status=none
@@ -104,6 +102,6 @@ expect 5 'name' -- release sign --key keys/release.key --payload pkg.bin --versi
 expect 6 "not a PEM private key" -- release sign --key keys/release.pub --payload pkg.bin \
 	--version 2.0.0 --range '*' --out bad.json
 expect 1 "needs" -- release sign --key keys/release.key --payload pkg.bin --out bad.json
-[ ! -e bad.json ] && [ ! -e bad.json.sig ] && ok "nothing written" || bad "bad.json written"
+[ ! -e bad.json ] && [ ! -e bad.json.sig ] && ok "nothing written" || fail "bad.json written"
 
-exit $fail
+echo "all checks passed"

@@ -5,14 +5,11 @@
 # help at every level, argument errors (exit 1, with context), and
 # "rup module not loaded" (exit 3) for every command that needs the kernel.
 set -u
+. "${RUP_SRC:?}/tests/lib-assert.sh"
 RUPCTL=${RUP_BUILD:-build}/rupctl
-[ -x "$RUPCTL" ] || { echo "no $RUPCTL"; exit 1; }
-if [ -d /sys/module/rup ]; then
-	echo "rup module is loaded on this host; the test needs it absent"
-	exit 1
-fi
+[ -x "$RUPCTL" ] || fail "no $RUPCTL"
+[ ! -d /sys/module/rup ] || fail "rup module is loaded on this host; the test needs it absent"
 want_ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "${RUP_SRC:-.}/dkms.conf")
-fails=0
 out=""
 
 # expect RC PATTERN ARGS...: run rupctl, check exit code and that the
@@ -23,10 +20,9 @@ expect() {
 	out=$("$RUPCTL" "$@" 2>&1)
 	rc=$?
 	if [ "$rc" != "$want" ] || ! grep -Eq -- "$pat" <<<"$out"; then
-		echo "FAIL: rupctl $*: exit $rc (want $want), output:"
-		echo "    ${out//$'\n'/$'\n'    }"
-		echo "    (wanted /$pat/)"
-		fails=$((fails + 1))
+		fail "rupctl $*: exit $rc (want $want), output:
+    ${out//$'\n'/$'\n'    }
+    (wanted /$pat/)"
 	fi
 }
 
@@ -120,8 +116,7 @@ check_completion() {
 	shift
 	got=$(complete_words "$@")
 	if [ "$got" != "$want" ]; then
-		echo "FAIL: completion of '$*': got '$got', want '$want'"
-		fails=$((fails + 1))
+		fail "completion of '$*': got '$got', want '$want'"
 	fi
 }
 check_completion "region" rupctl reg
@@ -132,8 +127,4 @@ check_completion "rvs" rupctl self set region 1 role rv
 check_completion "next-key-clear" rupctl region set 3 next-key-c
 check_completion "--json" rupctl --j
 
-if [ "$fails" -ne 0 ]; then
-	echo "$fails check(s) failed"
-	exit 1
-fi
 echo "rupctl host CLI: all checks passed"
