@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * assign-bench: cost of assign_add() alone per node against the number of
- * regions, next to the obvious O(N) scan of R that SPEC section 4 reads as
+ * regions, next to the obvious O(N) scan of R that docs/ASSIGNMENT.md reads as
  * (which must give the same regions; checked as it runs).
  */
 #include <stdint.h>

@@ -16,7 +16,7 @@
 interval=250
 dead=1500
 # Agents start as their registrations finish (seconds apart when emulated):
-# a lower node may claim first, and SPEC 6's periodic re-election (every 3 s
+# a lower node may claim first, and the periodic re-election of docs/AGENT.md (every 3 s
 # here, hysteresis 10 %) hands the role to the best node.
 FLEET_INTERVAL=$interval FLEET_DEAD=$dead FLEET_PERIOD=3
 fleet_init

@@ -26,7 +26,7 @@ for i in 1 2; do
 	# An out-of-range RVS still downloads the release for its members, so
 	# only a member must have fetched nothing. Started together, the
 	# regions elect nodes 7, 10 and 4; on a kernel slow enough that node 2
-	# claims region 1 before node 10 is up, node 2 stays RVS (SPEC 6: a
+	# claims region 1 before node 10 is up, node 2 stays RVS (docs/AGENT.md, election: a
 	# starting node follows a live RVS).
 	if [ "$(rvs_of "${NODE_REGION[$i]}")" = "$i" ]; then
 		log "node $i is region ${NODE_REGION[$i]}'s RVS: it downloaded 1.1.0 for its members ($(ls "$FLEET/n$i/store" | tr '\n' ' ')) and did not install it"

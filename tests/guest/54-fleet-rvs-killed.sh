@@ -15,7 +15,7 @@
 
 size=1000000
 # The protocol's defaults: beacons every 1000 ms, dead interval 3.5 of them.
-# The bound is the SPEC's, dead + 2 intervals; the shorter intervals the
+# The bound is docs/AGENT.md's, dead + 2 intervals; the shorter intervals the
 # other scenarios use leave too little room for the stalls an emulated guest
 # shows on a busy 2-core host (at 250/1000 ms: 1.1-1.4 s on an idle host,
 # 1.8-3.7 s under load 6-9, bound 1.5 s).

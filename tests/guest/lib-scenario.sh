@@ -14,7 +14,7 @@
 # Beacons every 250 ms, dead interval 1 s unless FLEET_INTERVAL /
 # FLEET_DEAD say otherwise: short, so a scenario runs in well under 90 s.
 : "${FLEET_INTERVAL:=250}" "${FLEET_DEAD:=1000}"
-# The SPEC §4 worked example: 12 nodes, 4 per region, 3 regions; every
+# The worked example of docs/ASSIGNMENT.md: 12 nodes, 4 per region, 3 regions; every
 # region gets one strong node (90, 95, 85 go to regions 2, 1, 0).
 SC_SCORES="50 80 30 90 20 60 85 10 40 95 70 25"
 SC_T=12

@@ -24,7 +24,7 @@ wait_until() {
 	done
 }
 
-# bound_ms MS: an upper timing bound a test asserts (the SPEC's failover in
+# bound_ms MS: an upper timing bound a test asserts (docs/AGENT.md's failover in
 # dead + 2 intervals, a triggered beacon within 1 s). As written on every
 # kernel but the debug one, whose KASAN and kmemleak make the guest 5-8
 # times slower: there the harness's timeout factor stretches it, since that

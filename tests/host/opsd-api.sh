@@ -9,7 +9,7 @@ set -u
 OPSD_T=4 OPSD_M=2 opsd_setup
 opsd_start
 
-# T=4, M=2: two regions. Scores 50, 80, 30, 90 give regions 0, 1, 0, 1 (SPEC §4).
+# T=4, M=2: two regions. Scores 50, 80, 30, 90 give regions 0, 1, 0, 1 (docs/ASSIGNMENT.md).
 n1=$(nid 1) n2=$(nid 2) n3=$(nid 3) n4=$(nid 4)
 want=(0 1 0 1)
 i=0

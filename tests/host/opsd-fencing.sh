@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # timeout: 120
-# rup-opsd term fencing (SPEC §8): a task goes only to the region's RVS at
+# rup-opsd term fencing (docs/API.md): a task goes only to the region's RVS at
 # the highest term; lower-term long-polls and reports get 409 and change
 # nothing; a held long-poll of a deposed RVS is answered 409 at once; a new
 # RVS takes over the still-open task after a failover.

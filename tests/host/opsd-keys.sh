@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # timeout: 60
-# rup-opsd region key rotation (SPEC §5): stage a next key, nodes of that
+# rup-opsd region key rotation (docs/PROTOCOL.md, docs/API.md): stage a next key, nodes of that
 # region (only) see it beside the current one, promote it; two-step order
 # enforced; admin replies carry no key material; keys survive a restart.
 set -u

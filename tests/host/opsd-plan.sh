@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # timeout: 120
-# `rup-opsd plan`: the SPEC section 4 worked example gives exactly the SPEC's
+# `rup-opsd plan`: the worked example of docs/ASSIGNMENT.md gives exactly its
 # layout; re-registration keeps the region and does not move S; bad input
 # lines and options fail with the line number and a reason.
 set -eu
@@ -46,10 +46,10 @@ n13 3 239.192.0.3
 EOF
 if plan --nodes 12 --max-per-region 4 <"$tmp/example.in" >"$tmp/example.out" &&
 	cmp -s "$tmp/example.out" "$tmp/example.want"; then
-	ok "SPEC worked example"
+	ok "worked example (docs/ASSIGNMENT.md)"
 else
 	diff "$tmp/example.want" "$tmp/example.out" || true
-	fail "SPEC worked example"
+	fail "worked example (docs/ASSIGNMENT.md)"
 fi
 
 # 2. Re-registration: n05 again with a new score keeps region 1, and every

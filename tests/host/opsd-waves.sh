@@ -54,7 +54,7 @@ check "rollout 2 done" [ "$(jbody ".rollouts[] | select(.rollout_id == $rid) | .
 check "  task states counted" \
 	[ "$(jbody ".rollouts[] | select(.rollout_id == $rid) | .task_states | [.failed, .up_to_date, .complete, .partial] | @csv")" = 1,1,1,1 ]
 
-# After a partial end a node that comes back is still reported (SPEC §7).
+# After a partial end a node that comes back is still reported (docs/API.md, tasks).
 t3=$(sq "SELECT id FROM tasks WHERE rollout = $rid AND region = 3")
 late=$(sq "SELECT id FROM nodes WHERE region = 3 ORDER BY id DESC LIMIT 1")
 nodej "$(rvs 3)" POST /api/v1/reports "{\"task_id\":$t3,\"term\":1,\"state\":\"complete\",\"nodes\":[{\"node_id\":\"$late\",\"version\":\"3.0.0\",\"state\":\"upgraded\"}]}"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Release manifests: parsing, Ed25519 signatures, payload verification and
- * rollback protection (SPEC §7 "Rollout safety"; docs/RELEASES.md).
+ * rollback protection (docs/RELEASES.md).
  *
  * A manifest is a small JSON object describing one payload; it is signed
  * offline with Ed25519 over the manifest file's exact bytes, and the

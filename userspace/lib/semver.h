@@ -62,7 +62,7 @@ int range_parse(const char *s, struct range *r, char *err, size_t errlen);
 int range_match(const struct range *r, const struct semver *v);
 
 /*
- * SPEC §3: a node is eligible for a release when its version satisfies the
+ * docs/RELEASES.md (versions and ranges): a node is eligible for a release when its version satisfies the
  * range and is lower than the release version.
  */
 bool release_applies(const struct range *r, const struct semver *node,
