@@ -6,6 +6,8 @@
 #   w1-6.1      the module built with W=1 for Debian 12's 6.1 and
 #   w1-6.12     for the 6.12 LTS of bookworm-backports: no warning in our files
 #   clang-format userspace, tests' C and tools match .clang-format
+#   structure    no include cycle across folders, no userspace function over
+#                80 lines, SQLite only in userspace/opsd/store_sqlite*
 # Env: KVER/KDIR as for make.
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -74,4 +76,14 @@ for f in $cfiles; do
 done
 rm -f "$logs/cf.tmp"
 result clang-format "$logs/clang-format.log"
+
+# The userspace structure (docs/ARCHITECTURE.md): programs depend on
+# userspace/lib, never the other way, and no include cycle crosses folders;
+# functions fit a screen; SQL lives only in the ops server's store files.
+tests/tools/include-graph.py | grep cycle >"$logs/structure.log" || true
+# shellcheck disable=SC2046
+tests/tools/long-functions.sh $(git ls-files 'userspace/*.c') | sed 's/^/over 80 lines: /' >>"$logs/structure.log"
+git ls-files 'userspace/*.c' 'userspace/*.h' | grep -v '^userspace/opsd/store_sqlite' |
+	xargs grep -l 'sqlite3' | sed 's/$/: SQLite outside the store/' >>"$logs/structure.log" || true
+result structure "$logs/structure.log"
 ! grep -q '^FAIL' "$out"
