@@ -126,7 +126,7 @@ json_t *status_json(struct opsd *o, int64_t only)
 			 "port", (json_int_t)o->cfg.port, "nodes",
 			 (json_int_t)t.nodes, "regions", regions.a, "rollouts",
 			 rollouts.a, "server_time_ns",
-			 (json_int_t)opsd_now_ns());
+			 (json_int_t)clock_real_ns());
 }
 
 /* ?NAME=N within [min, max]: 0 (also when absent), -1 when malformed. */
