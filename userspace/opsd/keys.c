@@ -21,6 +21,7 @@
 #include "keys.h"
 #include "olog.h"
 #include "opsd.h"
+#include "parse.h"
 #include "routes.h"
 #include "store.h"
 
@@ -73,13 +74,13 @@ static int parse_action(struct opsd *o, struct evhttp_request *req,
 	return rc;
 }
 
-static enum store_rc rotate(struct opsd *o, unsigned long region, int stage,
+static enum store_rc rotate(struct opsd *o, uint32_t region, int stage,
 			    char *detail, size_t len)
 {
 	uint8_t key[STORE_KEY_LEN];
 	enum store_rc rc;
 
-	snprintf(detail, len, "region %lu: next key %s", region,
+	snprintf(detail, len, "region %" PRIu32 ": next key %s", region,
 		 stage ? "staged" : "promoted to current");
 	if (stage && RAND_bytes(key, sizeof(key)) != 1)
 		return STORE_ERR;
@@ -94,14 +95,15 @@ void h_region_key(struct opsd *o, struct evhttp_request *req, const char *arg)
 {
 	struct api_key_action a;
 	struct api_key_done d;
-	char err[200] = "", detail[96], *end;
-	unsigned long region = strtoul(arg, &end, 10);
+	char err[200] = "", detail[96];
+	uint32_t region = 0;
 	enum store_rc rc;
 	int stage;
 
 	if (auth_admin(o, req))
 		return;
-	if (!*arg || *end || *arg == '-' || region >= assign_nregions(o->as)) {
+	if (parse_dec_u32(arg, 0, UINT32_MAX, &region) ||
+	    region >= assign_nregions(o->as)) {
 		http_error(req, 404, "region '%.20s': no such region", arg);
 		return;
 	}
@@ -109,19 +111,20 @@ void h_region_key(struct opsd *o, struct evhttp_request *req, const char *arg)
 	if (stage == -2)
 		return;
 	if (stage < 0) {
-		http_error(req, 400, "region %lu: %s", region, err);
+		http_error(req, 400, "region %" PRIu32 ": %s", region, err);
 		return;
 	}
 	rc = rotate(o, region, stage, detail, sizeof(detail));
 	if (rc == STORE_CONFLICT) {
-		http_error(req, 409, "region %lu: key: %s", region,
+		http_error(req, 409, "region %" PRIu32 ": key: %s", region,
 			   stage ? "a next key is already staged (promote it "
 				   "first)" :
 				   "no next key staged (stage one first)");
 		return;
 	}
 	if (rc) {
-		http_error(req, 500, "region %lu: key: database error", region);
+		http_error(req, 500, "region %" PRIu32 ": key: database error",
+			   region);
 		return;
 	}
 	olog_info("%s", detail);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "clock.h"
 #include "rollout.h"
 #include "store_sqlite.h"
@@ -200,7 +201,7 @@ static enum store_rc do_report(sqlite3 *db, struct store_report *r)
 	if (r->malformed_next)
 		return STORE_INVALID;
 	rc = record(db, r);
-	if (rc || !task_state_is_final(r->state) || late)
+	if (rc || !api_report_state_final(r->state) || late)
 		return rc;
 	r->woke = db_rollout_advance(db, rollout);
 	return r->woke < 0 ? STORE_ERR : STORE_OK;
