@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Planner benchmark: input generator, a planner-only driver, and `make bench-plan`.
 $(O)/obj/bench/plan/plan-driver.o: CFLAGS += -Iuserspace/opsd
-$(O)/bench/plan-driver: $(call objs,bench/plan/plan-driver.c userspace/opsd/plan.c userspace/opsd/assign.c)
+$(O)/bench/plan-driver: $(call objs,bench/plan/plan-driver.c userspace/opsd/plan.c userspace/opsd/assign.c) $(RUP_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^
 $(O)/bench/plan-gen: $(call objs,bench/plan/gen.c)

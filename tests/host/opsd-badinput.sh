@@ -140,6 +140,13 @@ node "$n1" GET /api/v1/releases/2.0.0/payload -H 'Range: bytes=24000000-'
 check "Range beyond the end -> 416" err_has "range beyond the end of the 24000000-byte payload"
 node "$n1" GET /api/v1/releases/2.0.0/payload -H 'Range: bytes=23999990-23999999'
 check "last ten bytes -> 206" [ "$CODE/$(stat -c %s "$T/body")" = 206/10 ]
+node "$n1" GET /api/v1/releases/2.0.0/payload -H 'Range: bytes=garbage' -D "$T/hdr"
+check "garbage Range -> 416, not the whole file" [ "$CODE/$(($(stat -c %s "$T/body") < 4096))" = 416/1 ]
+check "  with the size in Content-Range" grep -qi '^Content-Range: bytes \*/24000000' "$T/hdr"
+check "  and an error naming the Range" err_has "Range must be one byte range"
+node "$n1" GET /api/v1/releases/2.0.0/payload -H 'Range: bytes=-10'
+check "suffix range bytes=-10 -> 206, 10 bytes" [ "$CODE/$(stat -c %s "$T/body")" = 206/10 ]
+check "  the payload's last 10 bytes" cmp -s "$T/body" <(tail -c 10 "$T/rel/2.0.0/payload")
 node "$n1" GET /api/v1/releases/4.0.0/payload
 check "download of an unknown release -> 404" code_is 404
 api GET /api/v1/releases/2.0.0/payload

@@ -57,6 +57,11 @@ report "$n1" "$task" 1 failed '"reason":"stale"'
 check "lower-term report -> 409" err_has "fenced"
 check "  task state unchanged" [ "$(sq "SELECT state FROM tasks WHERE id = $task")" = distributing ]
 check "  no report stored" [ "$(sq "SELECT COUNT(*) FROM reports")" = "$reports" ]
+nodej "$n1" POST /api/v1/reports "{\"task_id\":$task,\"term\":1,\"state\":\"distributing\",\"nodes\":[{\"node_id\":\"$n1\",\"state\":\"pending\"},{\"node_id\":\"xyz\",\"state\":\"pending\"}]}"
+check "lower-term report with a malformed entry -> 409 (checked in request order)" err_has "fenced"
+nodej "$n3" POST /api/v1/reports "{\"task_id\":$task,\"term\":2,\"state\":\"distributing\",\"nodes\":[{\"node_id\":\"$n1\",\"state\":\"pending\"},{\"node_id\":\"xyz\",\"state\":\"pending\"}]}"
+check "a malformed second entry -> 400 naming it" err_has "nodes[1]"
+check "  no report stored" [ "$(sq "SELECT COUNT(*) FROM reports")" = "$reports" ]
 report "$n2" "$task" 9 complete
 check "report from another region's node -> 403" code_is 403
 check "  and it claimed no term there" [ "$(sq "SELECT term FROM regions WHERE id = 0")" = 2 ]

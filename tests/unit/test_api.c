@@ -370,7 +370,7 @@ static void test_small_replies(void **state)
 		 "{\"action\":\"stage\"}");
 	same(api_key_action_encode(&a), "{\"action\":\"stage\"}");
 	refused((decode_fn)api_key_action_decode, &a, "{\"action\":\"burn\"}",
-		"key: action: must be \"stage\" or \"promote\"");
+		"key: action: 'burn' is not stage or promote");
 	accepted(
 		(decode_fn)api_key_done_decode, &k,
 		"{\"region_id\":0,\"action\":\"stage\",\"next_key_staged\":true}");

@@ -42,7 +42,7 @@ static int action(const char *name, const char *s, char *out, char *err,
 {
 	if (strcmp(s, "stage") && strcmp(s, "promote"))
 		return api_fail(err, errlen, name,
-				"action: must be \"stage\" or \"promote\"");
+				"action: '%.20s' is not stage or promote", s);
 	strcpy(out, s); /* at most "promote" */
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api.h"
 #include "auth.h"
 #include "http.h"
 #include "longpoll.h"
@@ -16,6 +17,7 @@
 
 void h_node_delete(struct opsd *o, struct evhttp_request *req, const char *arg)
 {
+	struct api_node_removed m;
 	char node[40];
 	enum store_rc rc;
 	uint32_t region;
@@ -41,7 +43,8 @@ void h_node_delete(struct opsd *o, struct evhttp_request *req, const char *arg)
 	}
 	olog_info("node %s removed from region %u", node, region);
 	longpoll_forget_node(o, node);
-	http_json(req, 200,
-		  json_pack("{s:s,s:I,s:b}", "node_id", node, "region_id",
-			    (json_int_t)region, "removed", 1));
+	m.region_id = region;
+	m.removed = true;
+	memcpy(m.node_id, node, sizeof(m.node_id));
+	http_json(req, 200, api_node_removed_encode(&m));
 }

@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "clock.h"
+#include "api.h"
 #include "auth.h"
 #include "http.h"
-#include "jfield.h"
 #include "keys.h"
 #include "olog.h"
 #include "opsd.h"
@@ -20,49 +20,26 @@
 #include "semver.h"
 #include "store.h"
 
-#define MAX_ADDRESSES 16
-
-/* addresses: array of IPv4/IPv6 literals, stored as compact JSON text. */
-static int check_addresses(json_t *body, char **out, char *err, size_t errlen)
+/* The decoded addresses as the compact JSON array the store keeps. */
+static char *addresses_text(const struct api_register *rq)
 {
-	json_t *a = json_object_get(body, "addresses"), *e;
+	json_t *a = json_array();
+	char *out = NULL;
 	size_t i;
 
-	if (!a)
-		a = json_array();
-	else
-		json_incref(a);
-	if (!json_is_array(a) || json_array_size(a) > MAX_ADDRESSES) {
-		snprintf(
-			err, errlen,
-			"addresses: must be an array of at most %d IP addresses",
-			MAX_ADDRESSES);
-		json_decref(a);
-		return -1;
-	}
-	for (i = 0; (e = json_array_get(a, i)); i++) {
-		unsigned char buf[16];
-		const char *s = json_string_value(e);
-
-		if (!s || (inet_pton(AF_INET, s, buf) != 1 &&
-			   inet_pton(AF_INET6, s, buf) != 1)) {
-			snprintf(err, errlen,
-				 "addresses[%zu]: not an IPv4 or IPv6 address",
-				 i);
-			json_decref(a);
-			return -1;
-		}
-	}
-	*out = json_dumps(a, JSON_COMPACT);
+	for (i = 0; a && i < rq->n_addresses; i++)
+		if (json_array_append_new(a, json_string(rq->addresses[i])))
+			goto out;
+	if (a)
+		out = json_dumps(a, JSON_COMPACT);
+out:
 	json_decref(a);
-	return *out ? 0 : -1;
+	return out;
 }
 
-static const char *const register_fields[] = { "node_id", "score", "version",
-					       "addresses", NULL };
-
 struct registration {
-	char node[40], version[SEMVER_MAX_LEN + 1], token[NODE_TOKEN_LEN + 1];
+	struct api_register rq;
+	char token[NODE_TOKEN_LEN + 1];
 	char *addrs;
 	struct store_registration in;
 };
@@ -70,62 +47,64 @@ struct registration {
 /* The body into @r and a fresh token; the HTTP status of an error, 0 when valid. */
 static int parse(json_t *body, struct registration *r, char *err, size_t errlen)
 {
-	struct semver sv;
-
-	if (jf_only(body, register_fields, err, errlen) ||
-	    jf_str(body, "node_id", r->node, 32, err, errlen))
+	if (api_register_decode(body, &r->rq, err, errlen))
 		return 400;
-	if (!is_node_id(r->node)) {
-		snprintf(err, errlen, "node_id: must be 32 hex digits");
-		return 400;
+	r->addrs = addresses_text(&r->rq);
+	if (!r->addrs) {
+		snprintf(err, errlen, "register: out of memory");
+		return 500;
 	}
-	node_id_lower(r->node);
-	if (jf_uint(body, "score", 0, UINT32_MAX, &r->in.score, err, errlen) ||
-	    jf_str(body, "version", r->version, SEMVER_MAX_LEN, err, errlen) ||
-	    semver_parse(r->version, &sv, err, errlen) ||
-	    check_addresses(body, &r->addrs, err, errlen))
-		return 400;
 	if (auth_random_hex(r->token, 32)) {
-		snprintf(err, errlen, "no randomness for a token");
+		snprintf(err, errlen, "register: no randomness for a token");
 		return 500;
 	}
 	auth_hash(r->token, r->in.token_hash);
-	r->in.node = r->node;
-	r->in.version = r->version;
+	r->in.node = r->rq.node_id;
+	r->in.score = r->rq.score;
+	r->in.version = r->rq.version;
 	r->in.addresses = r->addrs;
 	return 0;
 }
 
 static int store_error(enum store_rc rc, char *err, size_t errlen)
 {
-	if (rc == STORE_FULL)
-		return 503;
-	snprintf(err, errlen,
-		 rc == STORE_BUSY ? "database busy" : "database error");
-	return 500;
+	char why[256];
+
+	snprintf(why, sizeof(why), "%s",
+		 rc == STORE_FULL ? err :
+		 rc == STORE_BUSY ? "database busy" :
+				    "database error");
+	snprintf(err, errlen, "%s: %.200s", API_MSG_REGISTER, why);
+	return rc == STORE_FULL ? 503 : 500;
 }
 
 static void reply(struct opsd *o, struct evhttp_request *req,
 		  const struct registration *r,
 		  const struct store_registered *out)
 {
-	json_t *j;
+	struct api_registered rp = {
+		.region_id = out->region,
+		.port = (uint16_t)o->cfg.port,
+		.interval_ms = o->cfg.interval_ms,
+		.dead_ms = o->cfg.dead_ms,
+		.window_ms = o->cfg.window_ms,
+		.server_time_ns = clock_real_ns(),
+		.is_new = out->is_new,
+	};
 
 	o->m.registrations++;
-	olog_info("node %s: %s in region %u (score %" PRIu64 ", version %s)",
-		  r->node, out->is_new ? "registered" : "re-registered",
-		  out->region, r->in.score, r->version);
-	j = json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:I,s:s,s:I,s:b}", "node_id",
-		      r->node, "region_id", (json_int_t)out->region, "group",
-		      out->grp, "port", (json_int_t)o->cfg.port, "interval_ms",
-		      (json_int_t)o->cfg.interval_ms, "dead_ms",
-		      (json_int_t)o->cfg.dead_ms, "window_ms",
-		      (json_int_t)o->cfg.window_ms, "node_token", r->token,
-		      "server_time_ns", (json_int_t)opsd_now_ns(), "new",
-		      out->is_new);
-	if (j)
-		keys_json(j, &out->keys);
-	http_json(req, out->is_new ? 201 : 200, j);
+	olog_info("node %s: %s in region %u (score %" PRIu32 ", version %s)",
+		  r->rq.node_id, out->is_new ? "registered" : "re-registered",
+		  out->region, r->rq.score, r->rq.version);
+	memcpy(rp.node_id, r->rq.node_id, sizeof(rp.node_id));
+	snprintf(rp.group, sizeof(rp.group), "%.15s", out->grp);
+	memcpy(rp.node_token, r->token, sizeof(rp.node_token));
+	if (keys_hex(&out->keys, rp.key, rp.next_key))
+		http_error(req, 500, "register: out of memory");
+	else
+		http_json(req, out->is_new ? 201 : 200,
+			  api_registered_encode(&rp));
+	OPENSSL_cleanse(&rp, sizeof(rp));
 }
 
 void h_register(struct opsd *o, struct evhttp_request *req, const char *arg)
@@ -162,7 +141,7 @@ void h_register(struct opsd *o, struct evhttp_request *req, const char *arg)
 		code = rc ? store_error(rc, err, sizeof(err)) : 0;
 	}
 	if (code)
-		http_error(req, code, "register: %s", err);
+		http_error(req, code, "%s", err);
 	else
 		reply(o, req, &r, &out);
 	OPENSSL_cleanse(r.token, sizeof(r.token));

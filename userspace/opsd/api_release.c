@@ -5,86 +5,39 @@
 #include <event2/http.h>
 #include <inttypes.h>
 #include <libgen.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "auth.h"
 #include "http.h"
-#include "jfield.h"
 #include "olog.h"
 #include "opsd.h"
 #include "release.h"
 #include "routes.h"
 #include "store.h"
 
-/* Strict base64 (RFC 4648, padded) of at most @max decoded bytes; -1 when malformed. */
-static int b64_decode(const char *in, size_t len, unsigned char *out,
-		      size_t max, size_t *n)
-{
-	int got;
-	size_t pad = 0;
-
-	if (!len || len % 4 || len / 4 * 3 > max + 2)
-		return -1;
-	got = EVP_DecodeBlock(out, (const unsigned char *)in, (int)len);
-	if (got < 0)
-		return -1;
-	if (in[len - 1] == '=')
-		pad++;
-	if (in[len - 2] == '=')
-		pad++;
-	*n = (size_t)got - pad;
-	return *n > max ? -1 : 0;
-}
-
 struct publish {
-	unsigned char *man;
-	size_t mlen;
-	char sig[RELEASE_SIG_B64_LEN + 8], used[512];
+	struct api_release rq; /* the manifest's bytes as received, signature */
+	char used[512];
 	struct release_manifest m;
 };
-
-/* The manifest's bytes as received, and its signature; 400 or 500 on error. */
-static int parse(json_t *body, struct publish *p, char *err, size_t errlen)
-{
-	static const char *const fields[] = { "manifest", "signature", NULL };
-	const char *b64;
-
-	if (jf_only(body, fields, err, errlen) ||
-	    jf_str(body, "signature", p->sig, RELEASE_SIG_B64_LEN + 4, err,
-		   errlen))
-		return 400;
-	b64 = json_string_value(json_object_get(body, "manifest"));
-	p->man = malloc(RELEASE_MANIFEST_MAX + 3);
-	if (!p->man) {
-		snprintf(err, errlen, "out of memory");
-		return 500;
-	}
-	if (!b64 || b64_decode(b64, strlen(b64), p->man, RELEASE_MANIFEST_MAX,
-			       &p->mlen)) {
-		snprintf(err, errlen,
-			 "manifest: must be the manifest file's exact bytes in "
-			 "base64, at most %d bytes",
-			 RELEASE_MANIFEST_MAX);
-		return 400;
-	}
-	return 0;
-}
 
 /* Signed by a trusted key, well formed, within server.max_payload. */
 static int check(struct opsd *o, struct publish *p, char *err, size_t errlen)
 {
 	/* The signature covers the bytes as received, before any parsing. */
-	int rc = release_verify(p->man, p->mlen, p->sig, o->cfg.release_keys,
-				p->used, sizeof(p->used), err, errlen);
+	int rc = release_verify(p->rq.manifest, p->rq.manifest_len,
+				p->rq.signature, o->cfg.release_keys, p->used,
+				sizeof(p->used), err, errlen);
 
 	if (rc)
 		return rc == -ENOKEY ? 500 : 400;
-	if (release_manifest_parse(p->man, p->mlen, &p->m, err, errlen))
+	if (release_manifest_parse(p->rq.manifest, p->rq.manifest_len, &p->m,
+				   err, errlen))
 		return 400;
 	if (p->m.size > o->cfg.max_payload) {
 		snprintf(err, errlen,
@@ -100,12 +53,12 @@ static int publish(struct opsd *o, struct publish *p, char *err, size_t errlen)
 {
 	const struct store_release r = {
 		.version = p->m.version,
-		.signature = p->sig,
+		.signature = p->rq.signature,
 		.sha256 = p->m.sha256_hex,
 		.range = p->m.range,
 		.summary = p->m.summary,
-		.manifest = p->man,
-		.manifest_len = p->mlen,
+		.manifest = p->rq.manifest,
+		.manifest_len = p->rq.manifest_len,
 		.size = p->m.size,
 	};
 	char detail[256];
@@ -138,12 +91,27 @@ static int publish_steps(struct opsd *o, json_t *body, struct publish *p,
 		snprintf(err, errlen, "out of memory");
 		return 500;
 	}
-	code = parse(body, p, err, errlen);
+	if (api_release_decode(body, &p->rq, err, errlen)) {
+		http_api_detail(err, API_MSG_RELEASE);
+		return 400;
+	}
+	code = check(o, p, err, errlen);
 	if (!code)
 		code = check(o, p, err, errlen);
 	if (!code)
 		code = publish(o, p, err, errlen);
 	return code;
+}
+
+static void reply(struct evhttp_request *req, struct publish *p)
+{
+	struct api_released rp = { .size = p->m.size, .payload = false };
+
+	snprintf(rp.version, sizeof(rp.version), "%s", p->m.version);
+	snprintf(rp.range, sizeof(rp.range), "%s", p->m.range);
+	snprintf(rp.sha256, sizeof(rp.sha256), "%s", p->m.sha256_hex);
+	snprintf(rp.key, sizeof(rp.key), "%s", basename(p->used));
+	http_json(req, 201, api_released_encode(&rp));
 }
 
 void h_release_publish(struct opsd *o, struct evhttp_request *req,
@@ -164,14 +132,9 @@ void h_release_publish(struct opsd *o, struct evhttp_request *req,
 	if (code)
 		http_error(req, code, "release: %s", err);
 	else
-		http_json(req, 201,
-			  json_pack("{s:s,s:s,s:s,s:I,s:b,s:s}", "version",
-				    p->m.version, "range", p->m.range, "sha256",
-				    p->m.sha256_hex, "size",
-				    (json_int_t)p->m.size, "payload", 0, "key",
-				    basename(p->used)));
+		reply(req, p);
 	if (p)
-		free(p->man);
+		api_release_free(&p->rq);
 	free(p);
 }
 
@@ -216,12 +179,15 @@ int release_payload_path(struct opsd *o, const char *version, char *out,
 
 static void list_one(void *arg, const struct store_release_info *r)
 {
-	json_array_append_new(
-		arg, json_pack("{s:s,s:s,s:s,s:s,s:I,s:b,s:I}", "version",
-			       r->version, "range", r->range, "summary",
-			       r->summary, "sha256", r->sha256, "size",
-			       (json_int_t)r->size, "payload", r->payload,
-			       "created_ns", (json_int_t)r->created));
+	struct api_release_entry e = { .size = r->size,
+				       .payload = r->payload,
+				       .created_ns = r->created };
+
+	snprintf(e.version, sizeof(e.version), "%s", r->version);
+	snprintf(e.range, sizeof(e.range), "%s", r->range);
+	snprintf(e.summary, sizeof(e.summary), "%s", r->summary);
+	snprintf(e.sha256, sizeof(e.sha256), "%s", r->sha256);
+	json_array_append_new(arg, api_release_entry_encode(&e));
 }
 
 void h_releases_list(struct opsd *o, struct evhttp_request *req,
@@ -238,5 +204,5 @@ void h_releases_list(struct opsd *o, struct evhttp_request *req,
 		http_error(req, 500, "database error");
 		return;
 	}
-	http_json(req, 200, json_pack("{s:o}", "releases", a));
+	http_json(req, 200, api_list_encode(API_MSG_RELEASES, a));
 }

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "auth.h"
 #include "http.h"
-#include "jfield.h"
 #include "longpoll.h"
 #include "opsd.h"
 #include "region.h"
@@ -17,157 +17,88 @@
 #include "store.h"
 #include "task.h"
 
-struct node_entry {
-	struct store_report_node n;
-	char version[SEMVER_MAX_LEN + 1], state[32];
-};
-
-static int printable(const char *s)
-{
-	for (; *s; s++)
-		if (*s < 0x21 || *s > 0x7e)
-			return 0;
-	return 1;
-}
-
-static int node_state_ok(const char *state)
-{
-	static const char *const states[] = { "upgraded",	"pending",
-					      "unreachable",	"failed",
-					      "not_applicable", NULL };
-	const char *const *s;
-
-	for (s = states; *s && strcmp(*s, state); s++)
-		;
-	return *s != NULL;
-}
-
-/* One entry of a report's "nodes": {node_id, version, state}. */
-static int parse_node(json_t *e, struct node_entry *ne, size_t i, char *err,
-		      size_t errlen)
-{
-	static const char *const fields[] = { "node_id", "version", "state",
-					      NULL };
-	char e2[200];
-	struct semver sv;
-
-	if (!json_is_object(e)) {
-		snprintf(err, errlen, "nodes[%zu]: must be an object", i);
-		return -1;
-	}
-	if (jf_only(e, fields, e2, sizeof(e2)) ||
-	    jf_str(e, "node_id", ne->n.id, 32, e2, sizeof(e2)) ||
-	    jf_str(e, "state", ne->state, sizeof(ne->state) - 1, e2,
-		   sizeof(e2)) ||
-	    jf_str_opt(e, "version", ne->version, SEMVER_MAX_LEN, e2,
-		       sizeof(e2))) {
-		snprintf(err, errlen, "nodes[%zu]: %s", i, e2);
-		return -1;
-	}
-	if (!printable(ne->version)) {
-		snprintf(err, errlen,
-			 "nodes[%zu]: version has unprintable characters", i);
-		return -1;
-	}
-	/*
-	 * A node may beacon a version that is not SemVer (the RVS reports it as
-	 * pending): keep the text in the task's record, not as the node's version.
-	 */
-	ne->n.valid = ne->version[0] &&
-		      !semver_parse(ne->version, &sv, NULL, 0);
-	if (!is_node_id(ne->n.id)) {
-		snprintf(err, errlen,
-			 "nodes[%zu]: node_id must be 32 hex digits", i);
-		return -1;
-	}
-	node_id_lower(ne->n.id);
-	if (!node_state_ok(ne->state)) {
-		snprintf(
-			err, errlen,
-			"nodes[%zu]: state '%s' is not one of upgraded, pending, "
-			"unreachable, failed, not_applicable",
-			i, ne->state);
-		return -1;
-	}
-	ne->n.version = ne->version;
-	ne->n.state = ne->state;
-	return 0;
-}
-
 struct report {
+	struct api_report m;
 	struct store_report r;
-	char state[32], reason[256];
-	char bad[300]; /* why the entry after the last parsed one is malformed */
-	struct node_entry *entries;
+	char bad[300]; /* why the entry after the last decoded one is malformed */
 	struct store_report_node *nodes;
 };
 
 /*
- * The entries of "nodes" into @rp, up to the first malformed one (its
- * message kept for the store to refuse in request order); -1 with @err.
+ * A report whose "nodes" entry @i is malformed: decode the entries before
+ * it, and keep @why for the store to refuse in request order (after the
+ * task, its region, the term and its state, as the old loop did).
  */
-static int parse_nodes(json_t *nodes, struct report *rp, char *err,
-		       size_t errlen)
+static int decode_prefix(json_t *body, size_t i, struct report *rp,
+			 const char *why, char *err, size_t errlen)
 {
-	size_t i, n = json_array_size(nodes);
+	json_t *copy = json_copy(body), *nodes = NULL;
+	int rc = -1;
 
-	if (nodes && (!json_is_array(nodes) || n > 100000)) {
-		snprintf(err, errlen, "nodes: must be an array");
-		return -1;
+	if (copy)
+		nodes = json_copy(json_object_get(copy, "nodes"));
+	if (nodes && !json_object_set_new(copy, "nodes", nodes)) {
+		while (json_array_size(nodes) > i)
+			json_array_remove(nodes, i);
+		rc = api_report_decode(copy, &rp->m, err, errlen);
 	}
-	rp->entries = calloc(n + 1, sizeof(*rp->entries));
-	rp->nodes = calloc(n + 1, sizeof(*rp->nodes));
-	if (!rp->entries || !rp->nodes) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+	json_decref(copy);
+	if (!rc) {
+		snprintf(rp->bad, sizeof(rp->bad), "%s", why);
+		rp->r.malformed_next = 1;
 	}
-	rp->r.nodes = rp->nodes;
-	for (i = 0; i < n; i++) {
-		if (parse_node(json_array_get(nodes, i), &rp->entries[i], i,
-			       rp->bad, sizeof(rp->bad))) {
-			rp->r.malformed_next = 1;
-			break;
-		}
-		rp->nodes[i] = rp->entries[i].n;
-	}
-	rp->r.nnodes = i;
-	return 0;
+	return rc;
 }
 
-static const char *const report_fields[] = { "task_id", "term",	 "state",
-					     "reason",	"nodes", NULL };
+/* The body into @rp: all of it, or the entries before a malformed one. */
+static int decode(json_t *body, struct report *rp, char *err, size_t errlen)
+{
+	char why[300];
+	size_t i;
+
+	if (!api_report_decode(body, &rp->m, why, sizeof(why)))
+		return 0;
+	/* The reply already says "report from node N". */
+	http_api_detail(why, API_MSG_REPORT);
+	snprintf(err, errlen, "%s", why);
+	if (sscanf(why, "nodes[%zu]", &i) != 1)
+		return -1;
+	return decode_prefix(body, i, rp, why, err, errlen);
+}
 
 static int parse(json_t *body, struct report *rp, char *err, size_t errlen)
 {
-	uint64_t term;
+	struct semver sv;
+	size_t i;
 
-	if (jf_only(body, report_fields, err, errlen) ||
-	    jf_uint(body, "task_id", 1, INT64_MAX, &rp->r.task, err, errlen) ||
-	    jf_uint(body, "term", 0, INT64_MAX, &term, err, errlen) ||
-	    jf_str(body, "state", rp->state, sizeof(rp->state) - 1, err,
-		   errlen) ||
-	    jf_str_opt(body, "reason", rp->reason, sizeof(rp->reason) - 1, err,
-		       errlen))
+	if (decode(body, rp, err, errlen))
 		return -1;
-	rp->r.claim.term = term;
-	rp->r.state = rp->state;
-	rp->r.reason = rp->reason;
-	if (!task_state_is_report(rp->state)) {
-		snprintf(
-			err, errlen,
-			"state: '%s' is not one of up_to_date, downloading, "
-			"package_abnormal, distributing, complete, partial, failed",
-			rp->state);
+	rp->nodes = calloc(rp->m.n_nodes + 1, sizeof(*rp->nodes));
+	if (!rp->nodes) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if ((!strcmp(rp->state, "package_abnormal") ||
-	     !strcmp(rp->state, "failed")) &&
-	    !rp->reason[0]) {
-		snprintf(err, errlen, "reason: required with state %s",
-			 rp->state);
-		return -1;
+	for (i = 0; i < rp->m.n_nodes; i++) {
+		const struct api_report_node *n = &rp->m.nodes[i];
+
+		memcpy(rp->nodes[i].id, n->node_id, sizeof(rp->nodes[i].id));
+		rp->nodes[i].version = n->version;
+		rp->nodes[i].state = n->state;
+		/*
+		 * A node may beacon a version that is not SemVer (the RVS
+		 * reports it as pending): keep the text in the task's record,
+		 * not as the node's version.
+		 */
+		rp->nodes[i].valid = n->version[0] &&
+				     !semver_parse(n->version, &sv, NULL, 0);
 	}
-	return parse_nodes(json_object_get(body, "nodes"), rp, err, errlen);
+	rp->r.task = (uint64_t)rp->m.task_id;
+	rp->r.claim.term = rp->m.term;
+	rp->r.state = rp->m.state;
+	rp->r.reason = rp->m.reason;
+	rp->r.nodes = rp->nodes;
+	rp->r.nnodes = rp->m.n_nodes;
+	return 0;
 }
 
 /* The HTTP status and message of a report the store refused. */
@@ -209,6 +140,16 @@ static int refused(enum store_rc rc, const struct store_report *r, char *err,
 	}
 }
 
+static void reply(struct evhttp_request *req, const struct report *rp)
+{
+	struct api_reported m = { .task_id = rp->m.task_id,
+				  .final =
+					  api_report_state_final(rp->m.state) };
+
+	memcpy(m.state, rp->m.state, sizeof(m.state));
+	http_json(req, 200, api_reported_encode(&m));
+}
+
 void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg)
 {
 	struct report rp = { .r.bad_node = 0 };
@@ -230,18 +171,16 @@ void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg)
 		code = rc ? refused(rc, &rp.r, err, sizeof(err)) : 0;
 	}
 	json_decref(body);
-	free(rp.entries);
 	free(rp.nodes);
 	if (code) {
 		http_error(req, code, "report from node %s: %s", node, err);
+		api_report_free(&rp.m);
 		return;
 	}
 	if (rp.r.claim.raised)
 		longpoll_fence(o, rp.r.claim.region, rp.r.claim.term);
 	if (rp.r.woke)
 		longpoll_wake(o);
-	http_json(req, 200,
-		  json_pack("{s:I,s:s,s:b}", "task_id", (json_int_t)rp.r.task,
-			    "state", rp.state, "final",
-			    task_state_is_final(rp.state)));
+	reply(req, &rp);
+	api_report_free(&rp.m);
 }

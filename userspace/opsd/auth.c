@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "hexb64.h"
 #include "http.h"
 #include "opsd.h"
 #include "store.h"
@@ -37,19 +38,14 @@ int auth_token_eq(const char *presented, const char *expected)
 
 int auth_random_hex(char *hex, size_t n)
 {
-	static const char d[] = "0123456789abcdef";
 	uint8_t buf[64];
-	size_t i;
+	int rc;
 
 	if (n > sizeof(buf) || RAND_bytes(buf, (int)n) != 1)
 		return -1;
-	for (i = 0; i < n; i++) {
-		hex[2 * i] = d[buf[i] >> 4];
-		hex[2 * i + 1] = d[buf[i] & 15];
-	}
-	hex[2 * n] = 0;
+	rc = hex_to_text(buf, n, hex, HEX_LEN(n) + 1);
 	OPENSSL_cleanse(buf, sizeof(buf));
-	return 0;
+	return rc;
 }
 
 void auth_hash(const char *token, uint8_t out[32])

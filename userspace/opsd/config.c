@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "config.h"
+#include "fleet.h"
+#include "parse.h"
 
 #define FIELD(f) \
 	offsetof(struct opsd_config, f), sizeof(((struct opsd_config *)0)->f)
@@ -36,18 +38,21 @@ const struct config_opt config_opts[] = {
 	    1000000, "50", "most nodes per region M"),
 	STR("pool", "fleet", "pool", pool, "239.192.0.0/16",
 	    "multicast pool CIDR (239.192.0.0/16)"),
-	NUM("port", "fleet", "port", port, 1, 65535, "7946",
+	/* Fleet defaults and bounds are fleet.h's (config_defaults sets them). */
+	NUM("port", "fleet", "port", port, FLEET_PORT_MIN, FLEET_PORT_MAX, NULL,
 	    "beacon UDP port (7946)"),
-	NUM("interval-ms", "fleet", "interval_ms", interval_ms, 10, 3600000,
-	    "1000", "beacon interval handed to nodes (1000)"),
-	NUM("dead-ms", "fleet", "dead_ms", dead_ms, 30, 36000000, "3500",
-	    "dead interval handed to nodes (3500)"),
-	NUM("window-ms", "fleet", "window_ms", window_ms, 1000, 3600000,
-	    "60000", "beacon clock window handed to nodes (60000)"),
+	NUM("interval-ms", "fleet", "interval_ms", interval_ms,
+	    FLEET_INTERVAL_MIN_MS, FLEET_INTERVAL_MAX_MS, NULL,
+	    "beacon interval handed to nodes (1000)"),
+	NUM("dead-ms", "fleet", "dead_ms", dead_ms, 3 * FLEET_INTERVAL_MIN_MS,
+	    FLEET_DEAD_MAX_MS, NULL, "dead interval handed to nodes (3500)"),
+	NUM("window-ms", "fleet", "window_ms", window_ms, FLEET_WINDOW_MIN_MS,
+	    FLEET_WINDOW_MAX_MS, NULL,
+	    "beacon clock window handed to nodes (60000)"),
 	STR("listen", "server", "listen", listen, "127.0.0.1",
 	    "listen address (127.0.0.1)"),
-	NUM("listen-port", "server", "port", listen_port, 1, 65535, "8443",
-	    "HTTPS port (8443)"),
+	NUM("listen-port", "server", "port", listen_port, FLEET_PORT_MIN,
+	    FLEET_PORT_MAX, NULL, "HTTPS port (8443)"),
 	STR("cert", "server", "cert", cert, NULL,
 	    "TLS certificate chain (PEM)"),
 	STR("key", "server", "key", key, NULL, "TLS private key (PEM)"),
@@ -104,21 +109,11 @@ void config_defaults(struct opsd_config *c)
 		if (k->def)
 			config_set(c, k->section, k->name, k->def, err,
 				   sizeof(err));
-}
-
-static int parse_u64(const char *v, uint64_t min, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long x;
-
-	if (!*v || *v == '-')
-		return -1;
-	errno = 0;
-	x = strtoull(v, &end, 10);
-	if (errno || *end || x < min || x > max)
-		return -1;
-	*out = x;
-	return 0;
+	c->port = FLEET_PORT_DEFAULT;
+	c->interval_ms = FLEET_INTERVAL_DEFAULT_MS;
+	c->dead_ms = FLEET_DEAD_DEFAULT_MS;
+	c->window_ms = FLEET_WINDOW_DEFAULT_MS;
+	c->listen_port = FLEET_HTTPS_PORT_DEFAULT;
 }
 
 static int set_str(char *dst, size_t len, const char *v)
@@ -160,7 +155,7 @@ static int set_num(struct opsd_config *c, const struct config_opt *k,
 {
 	uint64_t v;
 
-	if (parse_u64(value, k->min, k->max, &v)) {
+	if (parse_dec_u64(value, k->min, k->max, &v)) {
 		snprintf(err, errlen,
 			 "%s.%s: '%s' is not a number in [%llu, %llu]",
 			 k->section, k->name, value, (unsigned long long)k->min,
@@ -293,13 +288,9 @@ int config_finish(struct opsd_config *c, char *err, size_t errlen)
 			"auth.enrollment_token and auth.admin_token must differ");
 		return -1;
 	}
-	if (c->dead_ms <= c->interval_ms) {
-		snprintf(
-			err, errlen,
-			"fleet.dead_ms (%u) must exceed fleet.interval_ms (%u)",
-			c->dead_ms, c->interval_ms);
+	if (fleet_timing_check_prefix("fleet.", c->interval_ms, c->dead_ms,
+				      c->window_ms, err, errlen))
 		return -1;
-	}
 	if (!c->public_url[0]) {
 		/* Task URLs must name an address nodes can reach. */
 		if (!strcmp(c->listen, "0.0.0.0") || !strcmp(c->listen, "::")) {

@@ -12,6 +12,7 @@
 
 #include "auth.h"
 #include "http.h"
+#include "httprange.h"
 #include "opsd.h"
 #include "routes.h"
 #include "semver.h"
@@ -26,46 +27,6 @@ int auth_reader(struct opsd *o, struct evhttp_request *req)
 			       "X-Rup-Node"))
 		return auth_node(o, req, node, &region);
 	return auth_admin(o, req);
-}
-
-/*
- * Parse one "bytes=a-b", "bytes=a-" or "bytes=-n" range. Returns 1 with
- * [*first, *last] set, 0 when the header is absent or not a single byte
- * range (serve it all, as RFC 9110 allows), -1 when unsatisfiable.
- */
-static int parse_range(const char *h, uint64_t size, uint64_t *first,
-		       uint64_t *last)
-{
-	unsigned long long a, b;
-	char tail;
-
-	if (!h || strncmp(h, "bytes=", 6) || strchr(h, ','))
-		return 0;
-	h += 6;
-	if (sscanf(h, "-%llu%c", &b, &tail) == 1 && h[1] >= '0' &&
-	    h[1] <= '9') {
-		if (!b || !size)
-			return -1;
-		*first = b >= size ? 0 : size - b;
-		*last = size - 1;
-		return 1;
-	}
-	if (*h < '0' || *h > '9')
-		return 0;
-	if (sscanf(h, "%llu-%llu%c", &a, &b, &tail) == 2) {
-		if (b < a)
-			return 0;
-	} else if (sscanf(h, "%llu-%c", &a, &tail) == 1 &&
-		   h[strlen(h) - 1] == '-') {
-		b = size ? size - 1 : 0;
-	} else {
-		return 0;
-	}
-	if (a >= size)
-		return -1;
-	*first = a;
-	*last = b >= size ? size - 1 : b;
-	return 1;
 }
 
 /* The budget slot is held until libevent drops the file segment: sent or connection gone. */
@@ -105,11 +66,11 @@ static int payload_size(struct opsd *o, struct evhttp_request *req,
 	return 0;
 }
 
-/* The payload file's bytes [first, last] in a buffer; on failure the reply is sent, NULL. */
+/* The payload file's @len bytes from @start in a buffer; on failure the reply is sent, NULL. */
 static struct evbuffer *payload_bytes(struct opsd *o,
 				      struct evhttp_request *req,
 				      const char *version, uint64_t size,
-				      uint64_t first, uint64_t last)
+				      uint64_t start, uint64_t len)
 {
 	char path[OPSD_PATH_MAX + 80];
 	struct evbuffer_file_segment *seg;
@@ -130,8 +91,7 @@ static struct evbuffer *payload_bytes(struct opsd *o,
 			   version);
 		return NULL;
 	}
-	seg = evbuffer_file_segment_new(fd, (ev_off_t)first,
-					size ? (ev_off_t)(last - first + 1) : 0,
+	seg = evbuffer_file_segment_new(fd, (ev_off_t)start, (ev_off_t)len,
 					EVBUF_FS_CLOSE_ON_FREE);
 	b = evbuffer_new();
 	if (!seg || !b) {
@@ -146,15 +106,14 @@ static struct evbuffer *payload_bytes(struct opsd *o,
 	}
 	o->downloads++;
 	evbuffer_file_segment_add_cleanup_cb(seg, download_done, o);
-	if (size)
-		evbuffer_add_file_segment(b, seg, 0,
-					  (ev_off_t)(last - first + 1));
+	if (len)
+		evbuffer_add_file_segment(b, seg, 0, (ev_off_t)len);
 	evbuffer_file_segment_free(seg);
 	return b;
 }
 
 static void send_payload(struct evhttp_request *req, struct evbuffer *b,
-			 int ranged, uint64_t first, uint64_t last,
+			 enum http_range_kind kind, const struct http_range *r,
 			 uint64_t size)
 {
 	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
@@ -162,10 +121,8 @@ static void send_payload(struct evhttp_request *req, struct evbuffer *b,
 
 	evhttp_add_header(out, "Content-Type", "application/octet-stream");
 	evhttp_add_header(out, "Accept-Ranges", "bytes");
-	if (ranged) {
-		snprintf(hdr, sizeof(hdr),
-			 "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64, first, last,
-			 size);
+	if (kind == HTTP_RANGE_PARTIAL &&
+	    !http_range_content_range(kind, r, size, hdr, sizeof(hdr))) {
 		evhttp_add_header(out, "Content-Range", hdr);
 		evhttp_send_reply(req, 206, "Partial Content", b);
 		http_count(206);
@@ -176,14 +133,36 @@ static void send_payload(struct evhttp_request *req, struct evbuffer *b,
 	evbuffer_free(b);
 }
 
+/* 416 for a range past the end or garbage (never the whole file, httprange.h). */
+static void refuse_range(struct evhttp_request *req, const char *version,
+			 enum http_range_kind kind, const struct http_range *r,
+			 uint64_t size)
+{
+	char hdr[128];
+
+	if (!http_range_content_range(kind, r, size, hdr, sizeof(hdr)))
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+				  "Content-Range", hdr);
+	if (kind == HTTP_RANGE_INVALID)
+		http_error(req, 416,
+			   "release %s: Range must be one byte range of the "
+			   "%" PRIu64 "-byte payload",
+			   version, size);
+	else
+		http_error(req, 416,
+			   "release %s: range beyond the end of the %" PRIu64
+			   "-byte payload",
+			   version, size);
+}
+
 void h_release_payload_get(struct opsd *o, struct evhttp_request *req,
 			   const char *arg)
 {
 	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
-	uint64_t first = 0, last = 0, size;
+	enum http_range_kind kind;
+	struct http_range r;
 	struct evbuffer *b;
-	char hdr[128];
-	int r;
+	uint64_t size;
 
 	if (auth_reader(o, req) || payload_size(o, req, arg, &size))
 		return;
@@ -196,26 +175,20 @@ void h_release_payload_get(struct opsd *o, struct evhttp_request *req,
 			arg, o->cfg.download_budget);
 		return;
 	}
-	r = parse_range(evhttp_find_header(
-				evhttp_request_get_input_headers(req), "Range"),
-			size, &first, &last);
-	if (r < 0) {
-		snprintf(hdr, sizeof(hdr), "bytes */%" PRIu64, size);
-		evhttp_add_header(out, "Content-Range", hdr);
-		http_error(req, 416,
-			   "release %s: range beyond the end of the %" PRIu64
-			   "-byte payload",
-			   arg, size);
+	kind = http_range_parse(
+		evhttp_find_header(evhttp_request_get_input_headers(req),
+				   "Range"),
+		size, &r);
+	if (http_range_status(kind) == 416) {
+		refuse_range(req, arg, kind, &r, size);
 		return;
 	}
-	if (!r)
-		last = size ? size - 1 : 0;
-	b = payload_bytes(o, req, arg, size, first, last);
+	b = payload_bytes(o, req, arg, size, r.start, r.len);
 	if (!b)
 		return;
 	o->m.downloads++;
-	o->m.bytes_served += size ? last - first + 1 : 0;
-	send_payload(req, b, r > 0, first, last, size);
+	o->m.bytes_served += r.len;
+	send_payload(req, b, kind, &r, size);
 }
 
 /* The manifest (@manifest) or signature of a published release, as stored. */

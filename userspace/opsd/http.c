@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "http.h"
 #include "olog.h"
 #include "opsd.h"
@@ -128,7 +129,15 @@ void http_error(struct evhttp_request *req, int code, const char *fmt, ...)
 	olog_debug("%s %s -> %d %s",
 		   method_name(evhttp_request_get_command(req)),
 		   evhttp_request_get_uri(req), code, msg);
-	http_json(req, code, json_pack("{s:s}", "error", msg));
+	http_json(req, code, api_error_encode(msg));
+}
+
+void http_api_detail(char *err, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!strncmp(err, name, n) && err[n] == ':' && err[n + 1] == ' ')
+		memmove(err, err + n + 2, strlen(err + n + 2) + 1);
 }
 
 void http_bytes(struct evhttp_request *req, int code, const char *type,

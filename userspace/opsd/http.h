@@ -19,6 +19,11 @@ void http_stop(struct opsd *o);
 /* Reply {"error": "..."} with @code; the message gives context. */
 void http_error(struct evhttp_request *req, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * Drop the codec's "NAME: " from @err (api.h) in place: the handlers'
+ * replies name the message themselves ("release: ...").
+ */
+void http_api_detail(char *err, const char *name);
 /* Reply @j (reference stolen) as JSON with @code. */
 void http_json(struct evhttp_request *req, int code, json_t *j);
 /* Reply plain bytes with a content type. */

@@ -3,12 +3,13 @@
 #ifndef RUP_OPSD_KEYS_H
 #define RUP_OPSD_KEYS_H
 
-#include <jansson.h>
+#include "api.h"
 #include <stdint.h>
 
 struct store_region_keys;
 
-/* Set "key" (64 hex) and "next_key" (64 hex or null) in @j. */
-void keys_json(json_t *j, const struct store_region_keys *k);
+/* The keys as hex text (api.h); @next_key "" when none is staged. 0 or -1. */
+int keys_hex(const struct store_region_keys *k, api_hex32 key,
+	     api_hex32 next_key);
 
 #endif

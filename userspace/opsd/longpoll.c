@@ -12,6 +12,7 @@
 #include "longpoll.h"
 #include "olog.h"
 #include "opsd.h"
+#include "parse.h"
 #include "region.h"
 #include "routes.h"
 #include "store.h"
@@ -122,16 +123,6 @@ void longpoll_shutdown(struct opsd *o)
 	}
 }
 
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	*out = strtoull(s, &end, 10);
-	return *end || *out > max ? -1 : 0;
-}
-
 /* Query parameter @name, a number up to @max; on failure the reply is sent. */
 static int required_u64(struct evhttp_request *req, const char *node,
 			const char *name, uint64_t max, uint64_t *out,
@@ -139,7 +130,8 @@ static int required_u64(struct evhttp_request *req, const char *node,
 {
 	char q[32];
 
-	if (!http_query(req, name, q, sizeof(q)) && !parse_u64(q, max, out))
+	if (!http_query(req, name, q, sizeof(q)) &&
+	    !parse_dec_u64(q, 0, max, out))
 		return 0;
 	http_error(req, 400, "node %s: query parameter %s (%s) is required",
 		   node, name, what);
@@ -160,7 +152,7 @@ static int parse_query(struct opsd *o, struct evhttp_request *req,
 	*wait = o->cfg.longpoll_timeout_s;
 	if (http_query(req, "wait", q, sizeof(q)))
 		return 0;
-	if (parse_u64(q, UINT32_MAX, wait)) {
+	if (parse_dec_u64(q, 0, UINT32_MAX, wait)) {
 		http_error(req, 400,
 			   "node %s: wait must be a number of seconds", node);
 		return -1;

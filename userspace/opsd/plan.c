@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 
 #include "assign.h"
+#include "parse.h"
 #include "plan.h"
 
 #define PROG "rup-opsd plan"
@@ -151,25 +152,6 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
-/* Strict decimal 0..UINT32_MAX: digits only, no sign, no spaces. */
-static int parse_u32(const char *s, size_t len, uint32_t *out)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	if (!len)
-		return -EINVAL;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-		if (v > UINT32_MAX)
-			return -ERANGE;
-	}
-	*out = (uint32_t)v;
-	return 0;
-}
-
 /*
  * Split `node_id score`. 1 on a node, 0 for a blank or comment line, -1
  * with the reason printed.
@@ -219,7 +201,7 @@ static int parse_node(char *line, unsigned long lineno, const char **id,
 	while (*p && !is_blank(*p))
 		p++;
 	n = (size_t)(p - tok);
-	if (parse_u32(tok, n, score)) {
+	if (parse_dec_u32n(tok, n, 0, UINT32_MAX, score)) {
 		fprintf(stderr,
 			PROG
 			": line %lu: score '%.*s' is not an integer 0..4294967295\n",
@@ -252,7 +234,7 @@ static void usage(FILE *f)
 
 static int opt_u32(const char *name, const char *arg, uint32_t *out)
 {
-	if (parse_u32(arg, strlen(arg), out) || !*out) {
+	if (parse_dec_u32(arg, 1, UINT32_MAX, out)) {
 		fprintf(stderr,
 			PROG ": %s '%s': must be an integer 1..4294967295\n",
 			name, arg);

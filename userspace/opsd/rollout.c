@@ -6,10 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "assign.h"
 #include "auth.h"
 #include "http.h"
-#include "jfield.h"
+#include "parse.h"
 #include "longpoll.h"
 #include "opsd.h"
 #include "rollout.h"
@@ -26,87 +27,61 @@ enum rollout_step rollout_next(const struct rollout_wave *w)
 	return w->wave + 1 >= w->waves ? ROLLOUT_DONE : ROLLOUT_NEXT;
 }
 
-/* Region @i of the request's list: an id the assignment has, not listed before. */
-static int check_region(struct opsd *o, const int64_t *ids, size_t i, json_t *e,
-			char *err, size_t errlen)
+/* The listed regions exist (the codec refused repeats and non-ids). */
+static int check_regions(struct opsd *o, const struct api_rollout *rq,
+			 char *err, size_t errlen)
 {
-	json_int_t v = json_integer_value(e);
-	size_t j;
+	size_t i;
 
-	if (!json_is_integer(e) || v < 0 || v > UINT32_MAX) {
-		snprintf(err, errlen, "regions[%zu]: must be a region id", i);
-		return -1;
-	}
-	if (v >= assign_nregions(o->as)) {
-		snprintf(err, errlen,
-			 "regions[%zu]: region %" JSON_INTEGER_FORMAT
-			 " does not exist",
-			 i, v);
-		return -1;
-	}
-	for (j = 0; j < i; j++)
-		if (ids[j] == v) {
+	for (i = 0; i < rq->n_regions; i++)
+		if (rq->regions[i] >= assign_nregions(o->as)) {
 			snprintf(err, errlen,
-				 "regions[%zu]: region %" JSON_INTEGER_FORMAT
-				 " listed twice",
-				 i, v);
+				 "regions[%zu]: region %u does not exist", i,
+				 rq->regions[i]);
 			return -1;
 		}
 	return 0;
 }
 
-/* Regions of the request: "all" (*out NULL: regions with nodes) or a list of ids. */
-static int regions_of(struct opsd *o, json_t *body, int64_t **out, size_t *n,
-		      char *err, size_t errlen)
+/*
+ * The body into @rq. Its regions are decoded after the release is found
+ * ready, so a release that is not ready is named before any region error,
+ * as before the codec: *regions_err holds the regions' 400.
+ */
+static int decode(json_t *body, struct api_rollout *rq, char *regions_err,
+		  size_t rlen, char *err, size_t errlen)
 {
-	json_t *v = json_object_get(body, "regions");
+	json_t *copy = json_copy(body);
+	int rc = -1;
 
-	*out = NULL;
-	*n = 0;
-	if (!v || (json_is_string(v) && !strcmp(json_string_value(v), "all")))
-		return 0;
-	if (!json_is_array(v) || !json_array_size(v)) {
-		snprintf(
-			err, errlen,
-			"regions: must be \"all\" or a non-empty array of region ids");
+	regions_err[0] = 0;
+	if (!copy) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	*out = calloc(json_array_size(v), sizeof(**out));
-	if (!*out)
-		return -1;
-	for (; *n < json_array_size(v); ++*n) {
-		if (check_region(o, *out, *n, json_array_get(v, *n), err,
-				 errlen))
-			return -1;
-		(*out)[*n] = json_integer_value(json_array_get(v, *n));
+	if (!api_rollout_decode(body, rq, regions_err, rlen)) {
+		rc = 0;
+	} else {
+		/* Without the regions: is the rest valid? */
+		json_object_del(copy, "regions");
+		rc = api_rollout_decode(copy, rq, err, errlen);
+		http_api_detail(err, API_MSG_ROLLOUT);
+		http_api_detail(regions_err, API_MSG_ROLLOUT);
 	}
-	return 0;
+	json_decref(copy);
+	return rc;
 }
 
-static const char *const rollout_fields[] = { "version", "regions", "wave_size",
-					      "failure_threshold", NULL };
-
-/* The request's fields into @r (regions as the request lists them); 400 on error. */
-static int parse_start(struct opsd *o, json_t *body,
-		       struct store_rollout_start *r, char *version,
-		       int64_t **regions, char *err, size_t errlen)
+/* The release must be published with its payload; 409 or 500 with @err. */
+static int release_ready(struct opsd *o, const char *version, char *err,
+			 size_t errlen)
 {
 	struct store_release_row rel;
-	struct semver sv;
-	enum store_rc rc;
+	enum store_rc rc = store_release_get(o->st, version, &rel);
+	int payload = rel.payload;
 
-	if (jf_only(body, rollout_fields, err, errlen) ||
-	    jf_str(body, "version", version, SEMVER_MAX_LEN, err, errlen) ||
-	    semver_parse(version, &sv, err, errlen) ||
-	    jf_uint_opt(body, "wave_size", 1, UINT32_MAX, UINT32_MAX,
-			&r->wave_size, err, errlen) ||
-	    jf_uint_opt(body, "failure_threshold", 0, UINT32_MAX, 0,
-			&r->threshold, err, errlen))
-		return 400;
-	/* A release that is not ready is named before any region error. */
-	rc = store_release_get(o->st, version, &rel);
 	store_release_row_free(&rel);
-	if (rc == STORE_NOT_FOUND || (rc == STORE_OK && !rel.payload)) {
+	if (rc == STORE_NOT_FOUND || (rc == STORE_OK && !payload)) {
 		snprintf(err, errlen,
 			 rc ? "release %s: not published" :
 			      "release %s: payload not uploaded yet",
@@ -117,10 +92,41 @@ static int parse_start(struct opsd *o, json_t *body,
 		snprintf(err, errlen, "database error");
 		return 500;
 	}
-	r->version = version;
-	if (regions_of(o, body, regions, &r->n, err, errlen))
+	return 0;
+}
+
+/* The request's fields into @r (regions as the request lists them); 400 on error. */
+static int parse_start(struct opsd *o, json_t *body, struct api_rollout *rq,
+		       struct store_rollout_start *r, int64_t **regions,
+		       char *err, size_t errlen)
+{
+	char regions_err[256];
+	size_t i;
+	int code;
+
+	if (decode(body, rq, regions_err, sizeof(regions_err), err, errlen))
 		return 400;
-	r->regions = *regions;
+	code = release_ready(o, rq->version, err, errlen);
+	if (code)
+		return code;
+	if (regions_err[0]) {
+		snprintf(err, errlen, "%s", regions_err);
+		return 400;
+	}
+	if (check_regions(o, rq, err, errlen))
+		return 400;
+	*regions = calloc(rq->n_regions + 1, sizeof(**regions));
+	if (!*regions) {
+		snprintf(err, errlen, "out of memory");
+		return 500;
+	}
+	for (i = 0; i < rq->n_regions; i++)
+		(*regions)[i] = rq->regions[i];
+	r->version = rq->version;
+	r->wave_size = rq->wave_size;
+	r->threshold = rq->failure_threshold;
+	r->regions = rq->n_regions ? *regions : NULL;
+	r->n = rq->n_regions;
 	return 0;
 }
 
@@ -144,44 +150,62 @@ static int start_error(enum store_rc rc, const char *version, char *err,
 	}
 }
 
+static void started(struct evhttp_request *req,
+		    const struct store_rollout_start *r)
+{
+	struct api_rolled m = {
+		.rollout_id = r->id,
+		.n_regions = r->n,
+		.regions = calloc(r->n + 1, sizeof(*m.regions)),
+		.waves = (uint32_t)r->waves,
+		.wave_size =
+			(uint32_t)(r->wave_size < r->n ? r->wave_size : r->n),
+		.failure_threshold = (uint32_t)r->threshold,
+		.state = "running",
+	};
+	size_t i;
+
+	snprintf(m.version, sizeof(m.version), "%s", r->version);
+	for (i = 0; m.regions && i < r->n; i++)
+		m.regions[i] = (uint32_t)r->chosen[i];
+	if (m.regions)
+		http_json(req, 201, api_rolled_encode(&m));
+	else
+		http_error(req, 500, "rollout %" PRId64 ": out of memory",
+			   r->id);
+	api_rolled_free(&m);
+}
+
 void h_rollout_start(struct opsd *o, struct evhttp_request *req,
 		     const char *arg)
 {
-	char version[SEMVER_MAX_LEN + 1], err[256] = "";
 	struct store_rollout_start r = { 0 };
+	struct api_rollout rq = { 0 };
 	int64_t *regions = NULL;
-	json_t *body, *ids;
+	char err[256] = "";
 	enum store_rc rc;
-	size_t i;
+	json_t *body;
 	int code;
 
 	(void)arg;
 	body = auth_admin_body(o, req);
 	if (!body)
 		return;
-	code = parse_start(o, body, &r, version, &regions, err, sizeof(err));
+	code = parse_start(o, body, &rq, &r, &regions, err, sizeof(err));
 	json_decref(body);
 	if (!code) {
 		rc = store_rollout_start(o->st, &r);
-		code = rc ? start_error(rc, version, err, sizeof(err)) : 0;
+		code = rc ? start_error(rc, rq.version, err, sizeof(err)) : 0;
 	}
 	free(regions);
 	if (code) {
 		http_error(req, code, "rollout: %s", err);
-		return;
+	} else {
+		longpoll_wake(o);
+		started(req, &r);
 	}
-	ids = json_array();
-	for (i = 0; i < r.n; i++)
-		json_array_append_new(ids, json_integer(r.chosen[i]));
 	free(r.chosen);
-	longpoll_wake(o);
-	http_json(req, 201,
-		  json_pack("{s:I,s:s,s:o,s:I,s:I,s:I,s:s}", "rollout_id",
-			    (json_int_t)r.id, "version", version, "regions",
-			    ids, "waves", (json_int_t)r.waves, "wave_size",
-			    (json_int_t)(r.wave_size < r.n ? r.wave_size : r.n),
-			    "failure_threshold", (json_int_t)r.threshold,
-			    "state", "running"));
+	api_rollout_free(&rq);
 }
 
 /*
@@ -192,36 +216,37 @@ void h_rollout_start(struct opsd *o, struct evhttp_request *req,
 void h_rollout_cancel(struct opsd *o, struct evhttp_request *req,
 		      const char *arg)
 {
-	char *end, state[STORE_STATE_LEN + 1];
-	unsigned long long id;
+	char state[STORE_STATE_LEN + 1];
+	uint64_t id;
 	enum store_rc rc;
 	int64_t n = 0;
 
 	if (auth_admin(o, req))
 		return;
-	id = strtoull(arg, &end, 10);
-	if (!*arg || *end || *arg == '-' || id > INT64_MAX) {
+	if (parse_dec_u64(arg, 0, INT64_MAX, &id)) {
 		http_error(req, 400, "rollout id '%.40s': not a number", arg);
 		return;
 	}
 	rc = store_rollout_cancel(o->st, (int64_t)id, state, &n);
 	if (rc == STORE_CONFLICT) {
-		http_error(req, 409, "rollout %llu: is %s, not running", id,
-			   state);
+		http_error(req, 409, "rollout %" PRIu64 ": is %s, not running",
+			   id, state);
 		return;
 	}
 	if (rc == STORE_NOT_FOUND) {
-		http_error(req, 404, "rollout %llu: no such rollout", id);
+		http_error(req, 404, "rollout %" PRIu64 ": no such rollout",
+			   id);
 		return;
 	}
 	if (rc) {
-		http_error(req, 500, "rollout %llu: database error", id);
+		http_error(req, 500, "rollout %" PRIu64 ": database error", id);
 		return;
 	}
 	/* Regions may have a later rollout's task waiting behind this one. */
 	longpoll_wake(o);
 	http_json(req, 200,
-		  json_pack("{s:I,s:s,s:I}", "rollout_id", (json_int_t)id,
-			    "state", "cancelled", "cancelled_tasks",
-			    (json_int_t)n));
+		  api_cancelled_encode(&(struct api_cancelled){
+			  .rollout_id = (int64_t)id,
+			  .state = "cancelled",
+			  .cancelled_tasks = (uint32_t)n }));
 }

@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
+#include "api.h"
 #include "assign.h"
 #include "auth.h"
+#include "clock.h"
 #include "http.h"
 #include "opsd.h"
+#include "parse.h"
 #include "routes.h"
 #include "status.h"
 #include "store.h"
@@ -20,31 +22,53 @@ struct status_ctx {
 	json_t *a;
 };
 
+/* Copy @src into the codec's text field @dst (bounded by its size). */
+#define COPY(dst, src) snprintf(dst, sizeof(dst), "%s", src)
+
+/* The stored addresses (a JSON array of IP literals) into @m. */
+static void member_addresses(const char *text, struct api_status_member *m)
+{
+	json_t *a = json_loads(text, 0, NULL), *e;
+	size_t i;
+
+	json_array_foreach(a, i, e)
+	{
+		if (m->n_addresses == API_ADDRESSES_MAX)
+			break;
+		if (json_is_string(e))
+			COPY(m->addresses[m->n_addresses++],
+			     json_string_value(e));
+	}
+	json_decref(a);
+}
+
 static void add_member(void *arg, const struct store_node_row *r)
 {
-	json_t *addrs = json_loads(r->addresses, 0, NULL);
+	struct api_status_member m = { .score = (uint32_t)r->score,
+				       .registered_ns = r->registered,
+				       .last_seen_ns = r->last_seen,
+				       .last_report_ns = r->last_report };
 
-	json_array_append_new(
-		arg,
-		json_pack("{s:s,s:I,s:s,s:o,s:s,s:I,s:I,s:I}", "node_id", r->id,
-			  "score", (json_int_t)r->score, "version", r->version,
-			  "addresses", addrs ? addrs : json_array(), "state",
-			  r->state, "registered_ns", (json_int_t)r->registered,
-			  "last_seen_ns", (json_int_t)r->last_seen,
-			  "last_report_ns", (json_int_t)r->last_report));
+	COPY(m.node_id, r->id);
+	COPY(m.version, r->version);
+	COPY(m.state, r->state);
+	member_addresses(r->addresses, &m);
+	json_array_append_new(arg, api_status_member_encode(&m));
 }
 
 static void add_task(void *arg, const struct store_task_row *r)
 {
-	json_array_append_new(
-		arg,
-		json_pack("{s:I,s:I,s:I,s:I,s:s,s:s,s:I,s:I,s:s}", "task_id",
-			  (json_int_t)r->id, "rollout_id",
-			  (json_int_t)r->rollout, "region_id",
-			  (json_int_t)r->region, "wave", (json_int_t)r->wave,
-			  "state", r->state, "reason", r->reason, "term",
-			  (json_int_t)r->term, "updated_ns",
-			  (json_int_t)r->updated, "version", r->version));
+	struct api_status_task m = { .task_id = r->id,
+				     .rollout_id = r->rollout,
+				     .region_id = (uint32_t)r->region,
+				     .wave = (uint32_t)r->wave,
+				     .term = r->term,
+				     .updated_ns = r->updated };
+
+	COPY(m.state, r->state);
+	COPY(m.reason, r->reason);
+	COPY(m.version, r->version);
+	json_array_append_new(arg, api_status_task_encode(&m));
 }
 
 static json_t *tasks(struct opsd *o, int by_rollout, int64_t id)
@@ -75,32 +99,37 @@ static void add_rollout(void *arg, const struct store_rollout_row *r)
 {
 	struct status_ctx *c = arg;
 	json_t *t = tasks(c->o, 1, r->id);
+	struct api_status_rollout m = {
+		.rollout_id = r->id,
+		.wave = (uint32_t)r->wave,
+		.waves = (uint32_t)r->waves,
+		.wave_size = (uint32_t)r->wave_size,
+		.failure_threshold = (uint32_t)r->threshold,
+		.created_ns = r->created,
+	};
 
+	COPY(m.version, r->version);
+	COPY(m.state, r->state);
 	json_array_append_new(
-		c->a,
-		json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:o,s:o}",
-			  "rollout_id", (json_int_t)r->id, "version",
-			  r->version, "state", r->state, "wave",
-			  (json_int_t)r->wave, "waves", (json_int_t)r->waves,
-			  "wave_size", (json_int_t)r->wave_size,
-			  "failure_threshold", (json_int_t)r->threshold,
-			  "created_ns", (json_int_t)r->created, "task_states",
-			  state_counts(t), "tasks", t));
+		c->a, api_status_rollout_encode(&m, state_counts(t), t));
 }
 
 static void add_region(void *arg, const struct store_region_row *r)
 {
 	struct status_ctx *c = arg;
-	json_t *m = json_array();
+	struct api_status_region m = {
+		.region_id = r->id,
+		.term = r->term,
+		.size = (uint32_t)assign_region_size(c->o->as, r->id),
+	};
+	json_t *members = json_array();
 
-	store_members_each(c->o->st, r->id, add_member, m);
-	json_array_append_new(
-		c->a, json_pack("{s:I,s:s,s:o,s:I,s:I,s:o,s:o}", "region_id",
-				(json_int_t)r->id, "group", r->grp, "rvs",
-				r->rvs[0] ? json_string(r->rvs) : json_null(),
-				"term", (json_int_t)r->term, "size",
-				(json_int_t)assign_region_size(c->o->as, r->id),
-				"members", m, "tasks", tasks(c->o, 0, r->id)));
+	COPY(m.group, r->grp);
+	COPY(m.rvs, r->rvs);
+	store_members_each(c->o->st, r->id, add_member, members);
+	json_array_append_new(c->a,
+			      api_status_region_encode(&m, members,
+						       tasks(c->o, 0, r->id)));
 }
 
 json_t *status_json(struct opsd *o, int64_t only)
@@ -108,6 +137,14 @@ json_t *status_json(struct opsd *o, int64_t only)
 	struct status_ctx regions = { o, json_array() };
 	struct status_ctx rollouts = { o, json_array() };
 	struct store_totals t = { 0 };
+	struct api_status m = {
+		.planned_nodes = (uint32_t)assign_planned(o->as),
+		.max_per_region = (uint32_t)assign_max_per_region(o->as),
+		.regions = (uint32_t)assign_nregions(o->as),
+		.arrivals = (uint32_t)assign_arrivals(o->as),
+		.online = (uint32_t)assign_online(o->as),
+		.port = (uint16_t)o->cfg.port,
+	};
 
 	if (store_regions_each(o->st, only, add_region, &regions) ||
 	    store_rollouts_each(o->st, 0, add_rollout, &rollouts) ||
@@ -116,29 +153,25 @@ json_t *status_json(struct opsd *o, int64_t only)
 		json_decref(rollouts.a);
 		return NULL;
 	}
-	return json_pack("{s:{s:I,s:I,s:I,s:I,s:I},s:s,s:I,s:I,s:o,s:o,s:I}",
-			 "assignment", "planned_nodes",
-			 (json_int_t)assign_planned(o->as), "max_per_region",
-			 (json_int_t)assign_max_per_region(o->as), "regions",
-			 (json_int_t)assign_nregions(o->as), "arrivals",
-			 (json_int_t)assign_arrivals(o->as), "online",
-			 (json_int_t)assign_online(o->as), "pool", o->cfg.pool,
-			 "port", (json_int_t)o->cfg.port, "nodes",
-			 (json_int_t)t.nodes, "regions", regions.a, "rollouts",
-			 rollouts.a, "server_time_ns",
-			 (json_int_t)opsd_now_ns());
+	snprintf(m.pool, sizeof(m.pool), "%.*s", (int)sizeof(m.pool) - 1,
+		 o->cfg.pool); /* a checked CIDR */
+	m.nodes = (uint32_t)t.nodes;
+	m.server_time_ns = clock_real_ns();
+	return api_status_encode(&m, regions.a, rollouts.a);
 }
 
 /* ?NAME=N within [min, max]: 0 (also when absent), -1 when malformed. */
 static int query_num(struct evhttp_request *req, const char *name, int64_t min,
 		     int64_t max, int64_t *v, char q[16])
 {
-	char *end;
+	uint64_t u;
 
 	if (http_query(req, name, q, 16))
 		return 0;
-	*v = strtoll(q, &end, 10);
-	return !q[0] || *end || *v < min || *v > max ? -1 : 0;
+	if (parse_dec_u64(q, (uint64_t)min, (uint64_t)max, &u))
+		return -1;
+	*v = (int64_t)u;
+	return 0;
 }
 
 void h_status(struct opsd *o, struct evhttp_request *req, const char *arg)
@@ -171,10 +204,11 @@ void h_status(struct opsd *o, struct evhttp_request *req, const char *arg)
 
 static void add_audit(void *arg, const struct store_audit_row *r)
 {
-	json_array_append_new(arg, json_pack("{s:I,s:I,s:s,s:s}", "id",
-					     (json_int_t)r->id, "time_ns",
-					     (json_int_t)r->time, "action",
-					     r->action, "detail", r->detail));
+	struct api_audit_entry m = { .id = r->id, .time_ns = r->time };
+
+	COPY(m.action, r->action);
+	COPY(m.detail, r->detail);
+	json_array_append_new(arg, api_audit_entry_encode(&m));
 }
 
 /* GET /api/v1/audit[?limit=N]: the newest admin actions first. */
@@ -197,5 +231,5 @@ void h_audit(struct opsd *o, struct evhttp_request *req, const char *arg)
 		http_error(req, 500, "database error");
 		return;
 	}
-	http_json(req, 200, json_pack("{s:o}", "audit", a));
+	http_json(req, 200, api_list_encode(API_MSG_AUDIT, a));
 }

@@ -248,7 +248,7 @@ int db_audit(sqlite3 *db, const char *action, const char *detail)
 {
 	return db_exec(db,
 		       "INSERT INTO audit(time, action, detail) VALUES(?,?,?)",
-		       "itt", (int64_t)opsd_now_ns(), action, detail);
+		       "itt", (int64_t)clock_real_ns(), action, detail);
 }
 
 const char *db_text(sqlite3_stmt *st, int col)

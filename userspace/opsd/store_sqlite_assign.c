@@ -58,7 +58,7 @@ static int make_rows(sqlite3 *db, const struct store_assign_save *sv, char *err,
 			db,
 			"INSERT INTO regions(id, grp, key, created) VALUES(?,?,?,?)",
 			"itbi", (int64_t)i, grp, key, (int)sizeof(key),
-			(int64_t)opsd_now_ns());
+			(int64_t)clock_real_ns());
 		OPENSSL_cleanse(key, sizeof(key));
 		if (rc) {
 			snprintf(err, errlen, "region %u: cannot store it", i);

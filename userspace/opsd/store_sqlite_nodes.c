@@ -61,7 +61,7 @@ enum store_rc store_region_keys(struct store *s, uint32_t region,
 static int put_node(sqlite3 *db, const struct store_registration *in,
 		    const struct store_registered *out)
 {
-	int64_t now = (int64_t)opsd_now_ns();
+	int64_t now = (int64_t)clock_real_ns();
 
 	if (db_exec(db,
 		    out->is_new ?
@@ -226,7 +226,7 @@ enum store_rc store_poll(struct store *s, struct store_claim *c)
 	/* The RVS polls often: its last_seen shows it is alive in status. */
 	if (rc == STORE_OK &&
 	    db_exec(s->db, "UPDATE nodes SET last_seen = ? WHERE id = ?", "it",
-		    (int64_t)opsd_now_ns(), c->node))
+		    (int64_t)clock_real_ns(), c->node))
 		rc = STORE_ERR;
 	return db_end(s->db, rc);
 }

@@ -21,7 +21,7 @@ static enum store_rc do_publish(sqlite3 *db, const struct store_release *r,
 		    "range, summary, created) VALUES(?,?,?,?,?,?,?,?)",
 		    "tbttitti", r->version, r->manifest, (int)r->manifest_len,
 		    r->signature, r->sha256, (int64_t)r->size, r->range,
-		    r->summary, (int64_t)opsd_now_ns()) ||
+		    r->summary, (int64_t)clock_real_ns()) ||
 	    db_audit(db, "release_publish", audit))
 		return STORE_ERR;
 	return STORE_OK;

@@ -57,7 +57,7 @@ static enum store_rc make_tasks(sqlite3 *db, struct store_rollout_start *r)
 		    "tiiii", r->version,
 		    (int64_t)(r->wave_size < r->n ? r->wave_size : r->n),
 		    (int64_t)r->threshold, (int64_t)r->waves,
-		    (int64_t)opsd_now_ns()))
+		    (int64_t)clock_real_ns()))
 		return STORE_ERR;
 	r->id = sqlite3_last_insert_rowid(db);
 	for (i = 0; i < r->n; i++)
@@ -67,7 +67,7 @@ static enum store_rc make_tasks(sqlite3 *db, struct store_rollout_start *r)
 			    "iiiti", r->id, r->chosen[i],
 			    (int64_t)(i / r->wave_size),
 			    i < r->wave_size ? "open" : "waiting",
-			    (int64_t)opsd_now_ns()))
+			    (int64_t)clock_real_ns()))
 			return STORE_ERR;
 	snprintf(detail, sizeof(detail),
 		 "rollout %" PRId64 ": version %s, %zu regions, %zu "
@@ -117,7 +117,7 @@ static enum store_rc do_cancel(sqlite3 *db, int64_t id,
 	if (db_exec(db,
 		    "UPDATE tasks SET state = 'cancelled', updated = ? WHERE rollout = ? "
 		    "AND state NOT IN ('up_to_date','complete','partial','failed')",
-		    "ii", (int64_t)opsd_now_ns(), id))
+		    "ii", (int64_t)clock_real_ns(), id))
 		return STORE_ERR;
 	*n = sqlite3_changes(db);
 	snprintf(detail, sizeof(detail),
@@ -198,24 +198,43 @@ static int task_nodes(sqlite3 *db, struct store_task *t)
 	return st && t->nodes ? 0 : -1;
 }
 
+/*
+ * The region's open task id: STORE_NOT_FOUND only when the query ran and
+ * found none; a failed query is STORE_ERR (a 5xx, not "no task").
+ */
+static enum store_rc open_task_id(sqlite3 *db, uint32_t region, int64_t *id)
+{
+	sqlite3_stmt *st = db_prepf(
+		db,
+		"SELECT id FROM tasks WHERE region = ? AND state IN "
+		"('open','downloading','distributing','package_abnormal') "
+		"ORDER BY id LIMIT 1",
+		"i", (int64_t)region);
+	int step = st ? sqlite3_step(st) : SQLITE_ERROR;
+	enum store_rc rc = STORE_ERR;
+
+	if (step == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		rc = STORE_OK;
+	} else if (step == SQLITE_DONE) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 enum store_rc store_task_open(struct store *s, uint32_t region,
 			      struct store_task *t)
 {
-	int64_t id;
-	enum store_rc rc = STORE_ERR;
+	int64_t id = 0;
+	enum store_rc rc;
 
 	memset(t, 0, sizeof(*t));
 	if (db_begin(s->db))
 		return STORE_BUSY;
-	id = db_int(s->db, -1,
-		    "SELECT id FROM tasks WHERE region = ? AND state IN "
-		    "('open','downloading','distributing','package_abnormal') "
-		    "ORDER BY id LIMIT 1",
-		    "i", (int64_t)region);
-	if (id < 0)
-		rc = STORE_NOT_FOUND;
-	else if (!task_row(s->db, id, t) && !task_nodes(s->db, t))
-		rc = STORE_OK;
+	rc = open_task_id(s->db, region, &id);
+	if (!rc && (task_row(s->db, id, t) || task_nodes(s->db, t)))
+		rc = STORE_ERR;
 	db_rollback(s->db);
 	if (rc)
 		store_task_free(t);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "clock.h"
 #include "rollout.h"
 #include "store_sqlite.h"
@@ -16,7 +17,7 @@ static int set_wave_state(sqlite3 *db, int64_t rollout, int64_t wave,
 	return db_exec(db,
 		       "UPDATE tasks SET state = ?, updated = ? WHERE "
 		       "rollout = ? AND state = ? AND (? < 0 OR wave = ?)",
-		       "tiitii", to, (int64_t)opsd_now_ns(), rollout, from,
+		       "tiitii", to, (int64_t)clock_real_ns(), rollout, from,
 		       wave, wave);
 }
 
@@ -129,7 +130,7 @@ static enum store_rc report_node(sqlite3 *db, const struct store_report *r,
 		       "UPDATE nodes SET version = CASE WHEN ?1 = '' THEN version ELSE ?1 "
 		       "END, state = ?2, last_report = ?3 WHERE id = ?4",
 		       "ttit", n->valid ? n->version : "", n->state,
-		       (int64_t)opsd_now_ns(), n->id) ?
+		       (int64_t)clock_real_ns(), n->id) ?
 		       STORE_ERR :
 		       STORE_OK;
 }
@@ -156,7 +157,7 @@ static enum store_rc load_task(sqlite3 *db, struct store_report *r,
 
 static enum store_rc record(sqlite3 *db, struct store_report *r)
 {
-	int64_t now = (int64_t)opsd_now_ns();
+	int64_t now = (int64_t)clock_real_ns();
 
 	if (db_exec(db,
 		    "INSERT INTO reports(task, region, node, term, state, reason, time) "
@@ -200,7 +201,7 @@ static enum store_rc do_report(sqlite3 *db, struct store_report *r)
 	if (r->malformed_next)
 		return STORE_INVALID;
 	rc = record(db, r);
-	if (rc || !task_state_is_final(r->state) || late)
+	if (rc || !api_report_state_final(r->state) || late)
 		return rc;
 	r->woke = db_rollout_advance(db, rollout);
 	return r->woke < 0 ? STORE_ERR : STORE_OK;

@@ -1,37 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* rup-opsd tasks: lookups and the task document handed to an RVS. */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
+#include "hexb64.h"
 #include "store.h"
 #include "task.h"
-
-static const char *const report_states[] = {
-	"up_to_date", "downloading", "package_abnormal", "distributing",
-	"complete",   "partial",     "failed",		 NULL,
-};
-static const char *const final_states[] = { "up_to_date", "complete", "partial",
-					    "failed", NULL };
-
-static int in(const char *s, const char *const *set)
-{
-	for (; *set; set++)
-		if (!strcmp(s, *set))
-			return 1;
-	return 0;
-}
-
-int task_state_is_report(const char *s)
-{
-	return in(s, report_states);
-}
-
-int task_state_is_final(const char *s)
-{
-	return in(s, final_states);
-}
 
 int task_report_accepted(const char *cur, const char *state, int *late)
 {
@@ -43,57 +19,48 @@ int task_report_accepted(const char *cur, const char *state, int *late)
 	 */
 	*late = !strcmp(cur, "partial") &&
 		(!strcmp(state, "partial") || !strcmp(state, "complete"));
-	return !((task_state_is_final(cur) && !*late) ||
+	return !((api_report_state_final(cur) && !*late) ||
 		 !strcmp(cur, "cancelled") || !strcmp(cur, "waiting"));
 }
 
-static json_t *b64(const void *buf, size_t len)
+static void set_url(char *url, const char *base, const char *version,
+		    const char *what)
 {
-	char *out = malloc(4 * ((len + 2) / 3) + 1);
-	json_t *j;
-
-	if (!out)
-		return NULL;
-	EVP_EncodeBlock((unsigned char *)out, buf, (int)len);
-	j = json_string(out);
-	free(out);
-	return j;
+	snprintf(url, API_URL_LEN + 1, "%s/api/v1/releases/%s/%s", base,
+		 version, what);
 }
 
-static void set_url(json_t *j, const char *key, const char *base,
-		    const char *version, const char *what)
-{
-	char url[1024];
-
-	snprintf(url, sizeof(url), "%s/api/v1/releases/%s/%s", base, version,
-		 what);
-	json_object_set_new(j, key, json_string(url));
-}
+/* Copy @src into the codec's text field @dst (bounded by its size). */
+#define COPY(dst, src) snprintf(dst, sizeof(dst), "%s", src)
 
 json_t *task_json(const struct store_task *t, const char *base)
 {
-	json_t *j, *nodes = json_array();
-	size_t i;
+	struct api_task m = {
+		.task_id = t->id,
+		.rollout_id = t->rollout,
+		.region_id = t->region,
+		.wave = (uint32_t)t->wave,
+		.size = t->size,
+		/* The region's registered nodes: one missing from the version table is unreachable. */
+		.n_nodes = t->nnodes,
+		.nodes = t->nodes,
+	};
+	size_t len = B64_LEN(t->manifest_len) + 1;
+	json_t *j = NULL;
 
-	j = json_pack("{s:I,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:o}",
-		      "task_id", (json_int_t)t->id, "rollout_id",
-		      (json_int_t)t->rollout, "region_id",
-		      (json_int_t)t->region, "wave", (json_int_t)t->wave,
-		      "state", t->state, "version", t->version, "range",
-		      t->range, "summary", t->summary, "sha256", t->sha256,
-		      "size", (json_int_t)t->size, "signature", t->signature,
-		      "manifest", b64(t->manifest, t->manifest_len));
-	if (!j || !nodes) {
-		json_decref(j);
-		json_decref(nodes);
-		return NULL;
-	}
-	set_url(j, "url", base, t->version, "payload");
-	set_url(j, "manifest_url", base, t->version, "manifest");
-	set_url(j, "signature_url", base, t->version, "signature");
-	/* The region's registered nodes: one missing from the version table is unreachable. */
-	for (i = 0; i < t->nnodes; i++)
-		json_array_append_new(nodes, json_string(t->nodes[i]));
-	json_object_set_new(j, "nodes", nodes);
+	COPY(m.state, t->state);
+	COPY(m.version, t->version);
+	COPY(m.range, t->range);
+	COPY(m.summary, t->summary);
+	COPY(m.sha256, t->sha256);
+	COPY(m.signature, t->signature);
+	set_url(m.url, base, t->version, "payload");
+	set_url(m.manifest_url, base, t->version, "manifest");
+	set_url(m.signature_url, base, t->version, "signature");
+	m.manifest = malloc(len);
+	if (m.manifest &&
+	    !b64_to_text(t->manifest, t->manifest_len, m.manifest, len))
+		j = api_task_encode(&m);
+	free(m.manifest);
 	return j;
 }

@@ -13,9 +13,9 @@ struct store_task;
  * region's RVS (at the highest term) on request. downloading, distributing,
  * package_abnormal: progress reports, still open. up_to_date, complete,
  * partial, failed: final. cancelled: its rollout halted before its wave.
+ * The states a report may carry and the final ones are api.h's
+ * api_report_state_ok() and api_report_state_final().
  */
-int task_state_is_report(const char *s); /* a state a report may carry */
-int task_state_is_final(const char *s);
 
 /*
  * May a report of @state follow the task's @cur state? *late: a partial

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "auth.h"
 #include "http.h"
 #include "olog.h"
@@ -176,6 +177,19 @@ static int open_part(struct opsd *o, struct evhttp_request *req,
 	return fd;
 }
 
+/* A chunk taken (202, bytes received so far) or the payload complete (200). */
+static void reply(struct evhttp_request *req, const struct upload *u, bool done)
+{
+	struct api_upload m = { .done = done,
+				.received = u->b + 1,
+				.size = u->total };
+
+	snprintf(m.version, sizeof(m.version), "%s", u->m.version);
+	if (done)
+		snprintf(m.sha256, sizeof(m.sha256), "%s", u->m.sha256_hex);
+	http_json(req, done ? 200 : 202, api_upload_encode(&m));
+}
+
 /* Complete: the file as stored is what nodes get, so check that file. */
 static void finish(struct opsd *o, struct evhttp_request *req, struct upload *u)
 {
@@ -198,10 +212,7 @@ static void finish(struct opsd *o, struct evhttp_request *req, struct upload *u)
 			   u->m.version);
 		return;
 	}
-	http_json(req, 200,
-		  json_pack("{s:s,s:I,s:s,s:b}", "version", u->m.version,
-			    "size", (json_int_t)u->total, "sha256",
-			    u->m.sha256_hex, "payload", 1));
+	reply(req, u, true);
 }
 
 /* Append the chunk; 0 when the reply is still to send, -1 when sent. */
@@ -245,10 +256,7 @@ void h_release_payload_put(struct opsd *o, struct evhttp_request *req,
 	if (chunk_range(req, u) || append(o, req, u, body))
 		goto out;
 	if (u->b + 1 < u->total)
-		http_json(req, 202,
-			  json_pack("{s:s,s:I,s:I}", "version", u->m.version,
-				    "received", (json_int_t)(u->b + 1), "size",
-				    (json_int_t)u->total));
+		reply(req, u, false);
 	else
 		finish(o, req, u);
 out:
