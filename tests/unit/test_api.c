@@ -4,13 +4,9 @@
  * ones today's programs send (docs/API.md examples, opsd's replies, the
  * agent's requests): each must decode, and encoding gives the same JSON.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "api.h"
 
@@ -551,21 +547,10 @@ static void test_load(void **state)
 	assert_string_equal(err, "task: not a JSON object");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_register),
-		cmocka_unit_test(test_registered),
-		cmocka_unit_test(test_task),
-		cmocka_unit_test(test_report),
-		cmocka_unit_test(test_keys),
-		cmocka_unit_test(test_release),
-		cmocka_unit_test(test_rollout),
-		cmocka_unit_test(test_small_replies),
-		cmocka_unit_test(test_lists_and_upload),
-		cmocka_unit_test(test_status),
-		cmocka_unit_test(test_load),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_register),
+	  cmocka_unit_test(test_registered), cmocka_unit_test(test_task),
+	  cmocka_unit_test(test_report), cmocka_unit_test(test_keys),
+	  cmocka_unit_test(test_release), cmocka_unit_test(test_rollout),
+	  cmocka_unit_test(test_small_replies),
+	  cmocka_unit_test(test_lists_and_upload),
+	  cmocka_unit_test(test_status), cmocka_unit_test(test_load))

@@ -4,14 +4,10 @@
  * region exchange views (what each publishes is what the others' kernels
  * show), ticking every 100 ms with a 1 s interval and a 3.5 s dead interval.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "../../userspace/agent/election.h"
 
@@ -605,28 +601,21 @@ static void test_state_names(void **state)
 	assert_string_equal(election_state_name((enum election_state)42), "?");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_start_without_rvs),
-		cmocka_unit_test(test_equal_scores_node_id_breaks_tie),
-		cmocka_unit_test(test_start_with_live_rvs),
-		cmocka_unit_test(test_rvs_lost),
-		cmocka_unit_test(test_best_agent_dead_fallback),
-		cmocka_unit_test(test_split_then_heal_equal_terms),
-		cmocka_unit_test(test_higher_term_wins),
-		cmocka_unit_test(test_simultaneous_claims),
-		cmocka_unit_test(test_higher_rank_answers_claim),
-		cmocka_unit_test(test_abnormal_step_down),
-		cmocka_unit_test(test_abnormal_never_claims),
-		cmocka_unit_test(test_periodic_handover),
-		cmocka_unit_test(test_no_handover_while_distributing),
-		cmocka_unit_test(test_handover_gap_is_short),
-		cmocka_unit_test(test_no_flapping),
-		cmocka_unit_test(test_staggered_start),
-		cmocka_unit_test(test_member_term),
-		cmocka_unit_test(test_state_names),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_start_without_rvs),
+	  cmocka_unit_test(test_equal_scores_node_id_breaks_tie),
+	  cmocka_unit_test(test_start_with_live_rvs),
+	  cmocka_unit_test(test_rvs_lost),
+	  cmocka_unit_test(test_best_agent_dead_fallback),
+	  cmocka_unit_test(test_split_then_heal_equal_terms),
+	  cmocka_unit_test(test_higher_term_wins),
+	  cmocka_unit_test(test_simultaneous_claims),
+	  cmocka_unit_test(test_higher_rank_answers_claim),
+	  cmocka_unit_test(test_abnormal_step_down),
+	  cmocka_unit_test(test_abnormal_never_claims),
+	  cmocka_unit_test(test_periodic_handover),
+	  cmocka_unit_test(test_no_handover_while_distributing),
+	  cmocka_unit_test(test_handover_gap_is_short),
+	  cmocka_unit_test(test_no_flapping),
+	  cmocka_unit_test(test_staggered_start),
+	  cmocka_unit_test(test_member_term),
+	  cmocka_unit_test(test_state_names))

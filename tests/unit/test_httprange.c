@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests: one HTTP byte range (userspace/lib/httprange.c). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "httprange.h"
 
@@ -94,14 +90,7 @@ static void test_content_range(void **state)
 	assert_int_equal(http_range_status(HTTP_RANGE_UNSATISFIABLE), 416);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_partial),
-		cmocka_unit_test(test_unsatisfiable),
-		cmocka_unit_test(test_invalid_never_whole),
-		cmocka_unit_test(test_content_range),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_partial),
+	  cmocka_unit_test(test_unsatisfiable),
+	  cmocka_unit_test(test_invalid_never_whole),
+	  cmocka_unit_test(test_content_range))

@@ -2,16 +2,12 @@
 /* Unit tests: release manifests, Ed25519 signatures, payload and rollback checks. */
 #include <errno.h>
 #include <fcntl.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
@@ -518,24 +514,11 @@ static void test_files(void **state)
 	assert_non_null(strstr(err, "not a regular file"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_keygen),
-		cmocka_unit_test(test_parse_good),
-		cmocka_unit_test(test_install_args),
-		cmocka_unit_test(test_parse_bad),
-		cmocka_unit_test(test_parse_limits),
-		cmocka_unit_test(test_rfc3339),
-		cmocka_unit_test(test_sign_verify),
-		cmocka_unit_test(test_sig_text),
-		cmocka_unit_test(test_trust_folder),
-		cmocka_unit_test(test_payload),
-		cmocka_unit_test(test_hash_file),
-		cmocka_unit_test(test_rollback),
-		cmocka_unit_test(test_reasons),
-		cmocka_unit_test(test_files),
-	};
-
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+UNIT_MAIN(setup, teardown, cmocka_unit_test(test_keygen),
+	  cmocka_unit_test(test_parse_good),
+	  cmocka_unit_test(test_install_args), cmocka_unit_test(test_parse_bad),
+	  cmocka_unit_test(test_parse_limits), cmocka_unit_test(test_rfc3339),
+	  cmocka_unit_test(test_sign_verify), cmocka_unit_test(test_sig_text),
+	  cmocka_unit_test(test_trust_folder), cmocka_unit_test(test_payload),
+	  cmocka_unit_test(test_hash_file), cmocka_unit_test(test_rollback),
+	  cmocka_unit_test(test_reasons), cmocka_unit_test(test_files))

@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests: SemVer 2.0 parsing, precedence and applicable ranges. */
 #include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "semver.h"
 
@@ -212,16 +208,8 @@ static void test_release_applies(void **state)
 	assert_false(release_applies(&r, &node, &rel));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_valid),
-		cmocka_unit_test(test_parse_invalid),
-		cmocka_unit_test(test_precedence),
-		cmocka_unit_test(test_ranges),
-		cmocka_unit_test(test_range_invalid),
-		cmocka_unit_test(test_release_applies),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_parse_valid),
+	  cmocka_unit_test(test_parse_invalid),
+	  cmocka_unit_test(test_precedence), cmocka_unit_test(test_ranges),
+	  cmocka_unit_test(test_range_invalid),
+	  cmocka_unit_test(test_release_applies))

@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests: URL joining (userspace/lib/url.c) and the clocks (clock.c). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "clock.h"
 #include "url.h"
@@ -78,13 +74,5 @@ static void test_clocks(void **state)
 	assert_int_equal(clock_diff_ms(2000000000ULL, 5000000000ULL), 3000);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_join),
-		cmocka_unit_test(test_join_rejects),
-		cmocka_unit_test(test_clocks),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_join),
+	  cmocka_unit_test(test_join_rejects), cmocka_unit_test(test_clocks))
