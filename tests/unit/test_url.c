@@ -19,21 +19,33 @@ static void join(const char *base, const char *path, const char *want)
 
 static void test_join(void **state)
 {
+	static const struct {
+		const char *base, *path, *want;
+	} cases[] = {
+		{ "https://h:1", "/api/v1/status",
+		  "https://h:1/api/v1/status" },
+		{ "https://h:1/", "/api/v1/status",
+		  "https://h:1/api/v1/status" },
+		{ "https://h:1//", "api/v1/status",
+		  "https://h:1/api/v1/status" },
+		{ "https://ops.example:8443/ops", "/api/v1/status",
+		  "https://ops.example:8443/ops/api/v1/status" },
+		{ "https://ops.example:8443/ops/", "/api/v1/status",
+		  "https://ops.example:8443/ops/api/v1/status" },
+		{ "https://[2001:db8::1]:8443/", "/api/v1/keys",
+		  "https://[2001:db8::1]:8443/api/v1/keys" },
+		{ "https://[::1]", "/x", "https://[::1]/x" },
+		{ "https://127.0.0.1:8443",
+		  "/api/v1/tasks?region=3&term=5&wait=0",
+		  "https://127.0.0.1:8443/api/v1/tasks?region=3&term=5&wait=0" },
+		{ "http://192.0.2.1:7000/",
+		  "/api/v1/releases/2.0.0-rc.1+b7/payload",
+		  "http://192.0.2.1:7000/api/v1/releases/2.0.0-rc.1+b7/payload" },
+	};
+
 	(void)state;
-	join("https://h:1", "/api/v1/status", "https://h:1/api/v1/status");
-	join("https://h:1/", "/api/v1/status", "https://h:1/api/v1/status");
-	join("https://h:1//", "api/v1/status", "https://h:1/api/v1/status");
-	join("https://ops.example:8443/ops", "/api/v1/status",
-	     "https://ops.example:8443/ops/api/v1/status");
-	join("https://ops.example:8443/ops/", "/api/v1/status",
-	     "https://ops.example:8443/ops/api/v1/status");
-	join("https://[2001:db8::1]:8443/", "/api/v1/keys",
-	     "https://[2001:db8::1]:8443/api/v1/keys");
-	join("https://[::1]", "/x", "https://[::1]/x");
-	join("https://127.0.0.1:8443", "/api/v1/tasks?region=3&term=5&wait=0",
-	     "https://127.0.0.1:8443/api/v1/tasks?region=3&term=5&wait=0");
-	join("http://192.0.2.1:7000/", "/api/v1/releases/2.0.0-rc.1+b7/payload",
-	     "http://192.0.2.1:7000/api/v1/releases/2.0.0-rc.1+b7/payload");
+	for (size_t i = 0; i < UNIT_LEN(cases); i++)
+		join(cases[i].base, cases[i].path, cases[i].want);
 }
 
 static void test_join_rejects(void **state)
