@@ -150,7 +150,6 @@ int api_rollout_decode(json_t *j, struct api_rollout *m, char *err,
 	const char *name = API_MSG_ROLLOUT, *ver;
 	json_int_t wave = API_WAVE_ALL, thr = 0;
 	json_t *regions = NULL;
-	uint64_t v;
 	size_t vlen;
 
 	memset(m, 0, sizeof(*m));
@@ -159,13 +158,10 @@ int api_rollout_decode(json_t *j, struct api_rollout *m, char *err,
 		       "failure_threshold", &thr))
 		return -1;
 	if (api_version(name, "version", ver, vlen, m->version, err, errlen) ||
-	    api_uint(name, "wave_size", wave, 1, UINT32_MAX, &v, err, errlen))
+	    api_u32(name, "wave_size", wave, 1, &m->wave_size, err, errlen) ||
+	    api_u32(name, "failure_threshold", thr, 0, &m->failure_threshold,
+		    err, errlen))
 		return -1;
-	m->wave_size = (uint32_t)v;
-	if (api_uint(name, "failure_threshold", thr, 0, UINT32_MAX, &v, err,
-		     errlen))
-		return -1;
-	m->failure_threshold = (uint32_t)v;
 	if (!regions)
 		return 0;
 	if (json_is_string(regions) &&

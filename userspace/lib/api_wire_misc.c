@@ -76,18 +76,15 @@ int api_key_done_decode(json_t *j, struct api_key_done *m, char *err,
 {
 	const char *name = API_MSG_KEY_DONE, *s;
 	json_int_t region;
-	uint64_t v;
 	int staged;
 
 	memset(m, 0, sizeof(*m));
 	if (api_unpack(name, j, err, errlen, "{s:I, s:s, s:b}", "region_id",
 		       &region, "action", &s, "next_key_staged", &staged))
 		return -1;
-	if (api_uint(name, "region_id", region, 0, UINT32_MAX, &v, err,
-		     errlen) ||
+	if (api_u32(name, "region_id", region, 0, &m->region_id, err, errlen) ||
 	    action(name, s, m->action, err, errlen))
 		return -1;
-	m->region_id = (uint32_t)v;
 	m->next_key_staged = staged;
 	return 0;
 }
@@ -103,7 +100,6 @@ int api_node_removed_decode(json_t *j, struct api_node_removed *m, char *err,
 {
 	const char *name = API_MSG_NODE_REMOVED, *id;
 	json_int_t region;
-	uint64_t v;
 	int removed;
 
 	memset(m, 0, sizeof(*m));
@@ -112,9 +108,8 @@ int api_node_removed_decode(json_t *j, struct api_node_removed *m, char *err,
 		return -1;
 	if (api_hex(name, "node_id", id, API_NODE_ID_LEN, m->node_id, err,
 		    errlen) ||
-	    api_uint(name, "region_id", region, 0, UINT32_MAX, &v, err, errlen))
+	    api_u32(name, "region_id", region, 0, &m->region_id, err, errlen))
 		return -1;
-	m->region_id = (uint32_t)v;
 	m->removed = removed;
 	return 0;
 }
