@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 int api_fail(char *err, size_t errlen, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -46,5 +47,13 @@ json_t *api_string_or_null(const char *s);
 /* A SemVer version into @out (SEMVER_MAX_LEN + 1). */
 int api_version(const char *name, const char *field, const char *s, size_t len,
 		char *out, char *err, size_t errlen);
+
+/* free() an array and empty its pointer and count. */
+#define API_FREE_ARRAY(array, count) \
+	do {                         \
+		free(array);         \
+		(array) = NULL;      \
+		(count) = 0;         \
+	} while (0)
 
 #endif

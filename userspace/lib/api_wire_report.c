@@ -142,9 +142,7 @@ int api_report_decode(json_t *j, struct api_report *m, char *err, size_t errlen)
 
 void api_report_free(struct api_report *m)
 {
-	free(m->nodes);
-	m->nodes = NULL;
-	m->n_nodes = 0;
+	API_FREE_ARRAY(m->nodes, m->n_nodes);
 }
 
 json_t *api_reported_encode(const struct api_reported *m)
