@@ -145,6 +145,17 @@ int api_u32(const char *name, const char *field, json_int_t v, uint32_t min,
 	return 0;
 }
 
+int api_i64(const char *name, const char *field, json_int_t v, int64_t min,
+	    int64_t *out, char *err, size_t errlen)
+{
+	uint64_t u = 0;
+
+	if (api_uint(name, field, v, (uint64_t)min, INT64_MAX, &u, err, errlen))
+		return -1;
+	*out = (int64_t)u;
+	return 0;
+}
+
 int api_hex(const char *name, const char *field, const char *s, size_t len,
 	    char *out, char *err, size_t errlen)
 {

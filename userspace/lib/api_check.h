@@ -36,6 +36,9 @@ int api_uint(const char *name, const char *field, json_int_t v, uint64_t min,
 /* api_uint() within [min, UINT32_MAX], into a uint32_t. */
 int api_u32(const char *name, const char *field, json_int_t v, uint32_t min,
 	    uint32_t *out, char *err, size_t errlen);
+/* api_uint() within [min, INT64_MAX], into an int64_t (an id). */
+int api_i64(const char *name, const char *field, json_int_t v, int64_t min,
+	    int64_t *out, char *err, size_t errlen);
 /* Exactly @len hex digits, copied in lower case into @out (len + 1). */
 int api_hex(const char *name, const char *field, const char *s, size_t len,
 	    char *out, char *err, size_t errlen);

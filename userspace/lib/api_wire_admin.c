@@ -209,7 +209,6 @@ int api_rolled_decode(json_t *j, struct api_rolled *m, char *err, size_t errlen)
 	json_int_t id, waves, wave, thr;
 	size_t vlen, slen;
 	json_t *regions;
-	uint64_t id_v;
 
 	memset(m, 0, sizeof(*m));
 	if (api_unpack(name, j, err, errlen,
@@ -218,8 +217,7 @@ int api_rolled_decode(json_t *j, struct api_rolled *m, char *err, size_t errlen)
 		       "waves", &waves, "wave_size", &wave, "failure_threshold",
 		       &thr, "state", &state, &slen))
 		return -1;
-	if (api_uint(name, "rollout_id", id, 1, INT64_MAX, &id_v, err,
-		     errlen) ||
+	if (api_i64(name, "rollout_id", id, 1, &m->rollout_id, err, errlen) ||
 	    api_u32(name, "waves", waves, 0, &m->waves, err, errlen) ||
 	    api_u32(name, "wave_size", wave, 0, &m->wave_size, err, errlen) ||
 	    api_u32(name, "failure_threshold", thr, 0, &m->failure_threshold,
@@ -228,7 +226,6 @@ int api_rolled_decode(json_t *j, struct api_rolled *m, char *err, size_t errlen)
 	    api_str(name, "state", state, slen, m->state, API_STATE_LEN, true,
 		    err, errlen))
 		return -1;
-	m->rollout_id = (int64_t)id_v;
 	return region_ids(name, regions, &m->n_regions, &m->regions, true, err,
 			  errlen);
 }

@@ -108,17 +108,14 @@ int api_report_decode(json_t *j, struct api_report *m, char *err, size_t errlen)
 	size_t slen, rlen = 0;
 	json_int_t task, term;
 	json_t *nodes = NULL;
-	uint64_t v;
 
 	memset(m, 0, sizeof(*m));
 	if (api_unpack(name, j, err, errlen, "{s:I, s:I, s:s%, s?s%, s?o}",
 		       "task_id", &task, "term", &term, "state", &state, &slen,
 		       "reason", &reason, &rlen, "nodes", &nodes))
 		return -1;
-	if (api_uint(name, "task_id", task, 1, INT64_MAX, &v, err, errlen))
-		return -1;
-	m->task_id = (int64_t)v;
-	if (api_uint(name, "term", term, 0, INT64_MAX, &m->term, err, errlen) ||
+	if (api_i64(name, "task_id", task, 1, &m->task_id, err, errlen) ||
+	    api_uint(name, "term", term, 0, INT64_MAX, &m->term, err, errlen) ||
 	    api_str(name, "reason", reason, rlen, m->reason, API_REASON_LEN,
 		    false, err, errlen))
 		return -1;
@@ -157,18 +154,16 @@ int api_reported_decode(json_t *j, struct api_reported *m, char *err,
 	const char *name = API_MSG_REPORTED, *state;
 	json_int_t task;
 	size_t slen;
-	uint64_t v;
 	int final;
 
 	memset(m, 0, sizeof(*m));
 	if (api_unpack(name, j, err, errlen, "{s:I, s:s%, s:b}", "task_id",
 		       &task, "state", &state, &slen, "final", &final))
 		return -1;
-	if (api_uint(name, "task_id", task, 1, INT64_MAX, &v, err, errlen) ||
+	if (api_i64(name, "task_id", task, 1, &m->task_id, err, errlen) ||
 	    api_str(name, "state", state, slen, m->state, API_STATE_LEN, true,
 		    err, errlen))
 		return -1;
-	m->task_id = (int64_t)v;
 	m->final = final;
 	return 0;
 }

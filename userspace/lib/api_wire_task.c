@@ -109,22 +109,14 @@ static int task_numbers(struct api_task *m, const json_int_t v[5], char *err,
 			size_t errlen)
 {
 	const char *name = API_MSG_TASK;
-	uint64_t u[5];
 
-	if (api_uint(name, "task_id", v[0], 1, INT64_MAX, &u[0], err, errlen) ||
-	    api_uint(name, "rollout_id", v[1], 1, INT64_MAX, &u[1], err,
-		     errlen) ||
-	    api_uint(name, "region_id", v[2], 0, UINT32_MAX, &u[2], err,
-		     errlen) ||
-	    api_uint(name, "wave", v[3], 0, UINT32_MAX, &u[3], err, errlen) ||
-	    api_uint(name, "size", v[4], 0, RELEASE_SIZE_MAX, &u[4], err,
+	if (api_i64(name, "task_id", v[0], 1, &m->task_id, err, errlen) ||
+	    api_i64(name, "rollout_id", v[1], 1, &m->rollout_id, err, errlen) ||
+	    api_u32(name, "region_id", v[2], 0, &m->region_id, err, errlen) ||
+	    api_u32(name, "wave", v[3], 0, &m->wave, err, errlen) ||
+	    api_uint(name, "size", v[4], 0, RELEASE_SIZE_MAX, &m->size, err,
 		     errlen))
 		return -1;
-	m->task_id = (int64_t)u[0];
-	m->rollout_id = (int64_t)u[1];
-	m->region_id = (uint32_t)u[2];
-	m->wave = (uint32_t)u[3];
-	m->size = u[4];
 	return 0;
 }
 
