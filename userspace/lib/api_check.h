@@ -51,6 +51,15 @@ json_t *api_string_or_null(const char *s);
 int api_version(const char *name, const char *field, const char *s, size_t len,
 		char *out, char *err, size_t errlen);
 
+/*
+ * An array's entries, each decoded by @fn into a calloc()ed item of @size:
+ * *@items (a T ** passed as void *) gets the items, *@n counts those that
+ * decoded. 0, or -1 with @err; the items then stay for the caller to free.
+ */
+typedef int api_item_fn(json_t *e, size_t i, void *item, char *err,
+			size_t errlen);
+int api_items(const char *name, json_t *a, size_t size, api_item_fn *fn,
+	      void *items, size_t *n, char *err, size_t errlen);
 /* free() an array and empty its pointer and count. */
 #define API_FREE_ARRAY(array, count) \
 	do {                         \

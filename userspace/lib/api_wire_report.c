@@ -48,9 +48,10 @@ static int printable(const char *s, const char *field, char *err, size_t errlen)
 	return 0;
 }
 
-static int report_node(json_t *e, size_t i, struct api_report_node *n,
-		       char *err, size_t errlen)
+static int report_node(json_t *e, size_t i, void *item, char *err,
+		       size_t errlen)
 {
+	struct api_report_node *n = item;
 	const char *id, *state, *ver = "";
 	size_t slen, vlen = 0;
 	char field[40], f2[64];
@@ -81,25 +82,15 @@ static int report_node(json_t *e, size_t i, struct api_report_node *n,
 static int report_nodes(json_t *a, struct api_report *m, char *err,
 			size_t errlen)
 {
-	size_t i, n = json_array_size(a);
+	size_t n = json_array_size(a);
 
 	if (!json_is_array(a) || n > API_REPORT_NODES_MAX)
 		return api_fail(err, errlen, API_MSG_REPORT,
 				"nodes: must be an array of at most %d nodes",
 				API_REPORT_NODES_MAX);
 	m->has_nodes = true;
-	if (!n)
-		return 0;
-	m->nodes = calloc(n, sizeof(*m->nodes));
-	if (!m->nodes)
-		return api_fail(err, errlen, API_MSG_REPORT, "out of memory");
-	for (i = 0; i < n; i++) {
-		if (report_node(json_array_get(a, i), i, &m->nodes[i], err,
-				errlen))
-			return -1;
-		m->n_nodes++;
-	}
-	return 0;
+	return api_items(API_MSG_REPORT, a, sizeof(*m->nodes), report_node,
+			 &m->nodes, &m->n_nodes, err, errlen);
 }
 
 int api_report_decode(json_t *j, struct api_report *m, char *err, size_t errlen)
