@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests: the agent's exponential backoff with jitter (agent/backoff.c). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "../../userspace/agent/backoff.h"
 
@@ -54,13 +50,5 @@ static void test_reset(void **state)
 	assert_true(backoff_next(&b, 0) >= 1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_doubles_and_caps),
-		cmocka_unit_test(test_jitter_bounds),
-		cmocka_unit_test(test_reset),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_doubles_and_caps),
+	  cmocka_unit_test(test_jitter_bounds), cmocka_unit_test(test_reset))

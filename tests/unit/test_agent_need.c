@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests: the RVS's "who needs it" decision and per-node report (agent/need.c). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "../../userspace/agent/need.h"
 
@@ -157,15 +153,8 @@ static void test_report_skips_unlisted_nodes(void **state)
 	json_decref(arr);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_classify),
-		cmocka_unit_test(test_count_none_when_current),
-		cmocka_unit_test(test_count_members_and_self),
-		cmocka_unit_test(test_report_states_and_convergence),
-		cmocka_unit_test(test_report_skips_unlisted_nodes),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_classify),
+	  cmocka_unit_test(test_count_none_when_current),
+	  cmocka_unit_test(test_count_members_and_self),
+	  cmocka_unit_test(test_report_states_and_convergence),
+	  cmocka_unit_test(test_report_skips_unlisted_nodes))

@@ -4,13 +4,9 @@
  * ones today's programs send (docs/API.md examples, opsd's replies, the
  * agent's requests): each must decode, and encoding gives the same JSON.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "api.h"
 
@@ -79,6 +75,13 @@ static void accepted(decode_fn fn, void *m, const char *text)
 		fail_msg("%s: %s", text, err);
 	json_decref(j);
 }
+
+/* @text decodes into @m with @dec, and @enc gives the same JSON back. */
+#define round_trip(dec, enc, m, text)                \
+	do {                                         \
+		accepted((decode_fn)(dec), m, text); \
+		same(enc(m), text);                  \
+	} while (0)
 
 #define REG_OK                                                                \
 	"{\"node_id\":\"4F1C0D6E9A8B7C6D5E4F3A2B1C0D9E8F\",\"score\":812345," \
@@ -240,9 +243,8 @@ static void test_report(void **state)
 	     REPORT("failed", ",\"reason\":\"hash_mismatch: x\"", "failed"));
 	api_report_free(&m);
 	/* No nodes: left out again. */
-	accepted(d, &m, "{\"task_id\":7,\"term\":0,\"state\":\"downloading\"}");
-	same(api_report_encode(&m),
-	     "{\"task_id\":7,\"term\":0,\"state\":\"downloading\"}");
+	round_trip(d, api_report_encode, &m,
+		   "{\"task_id\":7,\"term\":0,\"state\":\"downloading\"}");
 	refused(d, &m,
 		"{\"task_id\":7,\"term\":5,\"state\":\"complete\","
 		"\"nodes\":[{\"node_id\":\"" ID1 "\",\"state\":\"upgraded\","
@@ -259,10 +261,9 @@ static void test_report(void **state)
 	api_report_free(&m);
 	refused(d, &m, "{\"task_id\":0,\"term\":5,\"state\":\"complete\"}",
 		"task_id: 0 is outside");
-	accepted((decode_fn)api_reported_decode, &r,
-		 "{\"task_id\":7,\"state\":\"distributing\",\"final\":false}");
-	same(api_reported_encode(&r),
-	     "{\"task_id\":7,\"state\":\"distributing\",\"final\":false}");
+	round_trip(
+		api_reported_decode, api_reported_encode, &r,
+		"{\"task_id\":7,\"state\":\"distributing\",\"final\":false}");
 	assert_true(api_report_state_final("partial"));
 	assert_false(api_report_state_final("distributing"));
 }
@@ -272,10 +273,8 @@ static void test_keys(void **state)
 	struct api_keys m;
 
 	(void)state;
-	accepted((decode_fn)api_keys_decode, &m,
-		 "{\"region_id\":3,\"key\":\"" K64 "\",\"next_key\":null}");
-	same(api_keys_encode(&m),
-	     "{\"region_id\":3,\"key\":\"" K64 "\",\"next_key\":null}");
+	round_trip(api_keys_decode, api_keys_encode, &m,
+		   "{\"region_id\":3,\"key\":\"" K64 "\",\"next_key\":null}");
 	refused((decode_fn)api_keys_decode, &m,
 		"{\"region_id\":3,\"key\":\"" ID1 "\",\"next_key\":null}",
 		"keys: key: must be 64 hex digits");
@@ -288,24 +287,20 @@ static void test_release(void **state)
 	decode_fn d = (decode_fn)api_release_decode;
 
 	(void)state;
-	accepted(d, &m,
-		 "{\"manifest\":\"eyJmb3JtYXQiOjF9\",\"signature\":\"c2ln\"}");
+	round_trip(
+		d, api_release_encode, &m,
+		"{\"manifest\":\"eyJmb3JtYXQiOjF9\",\"signature\":\"c2ln\"}");
 	assert_int_equal(m.manifest_len, 12);
 	assert_string_equal((char *)m.manifest, "{\"format\":1}");
-	same(api_release_encode(&m),
-	     "{\"manifest\":\"eyJmb3JtYXQiOjF9\",\"signature\":\"c2ln\"}");
 	api_release_free(&m);
 	refused(d, &m, "{\"manifest\":\"not base64!\",\"signature\":\"c2ln\"}",
 		"release: manifest: must be");
 	refused(d, &m, "{\"manifest\":\"eyJm\"}",
 		"release: Object item not found: signature");
-	accepted(
-		(decode_fn)api_released_decode, &r,
+	round_trip(
+		api_released_decode, api_released_encode, &r,
 		"{\"version\":\"2.0.0\",\"range\":\">=1.0.0,<2.0.0\",\"sha256\":\"" K64
 		"\",\"size\":150000,\"payload\":false,\"key\":\"release.pub\"}");
-	same(api_released_encode(&r),
-	     "{\"version\":\"2.0.0\",\"range\":\">=1.0.0,<2.0.0\",\"sha256\":\"" K64
-	     "\",\"size\":150000,\"payload\":false,\"key\":\"release.pub\"}");
 }
 
 static void test_rollout(void **state)
@@ -315,22 +310,17 @@ static void test_rollout(void **state)
 	decode_fn d = (decode_fn)api_rollout_decode;
 
 	(void)state;
-	accepted(d, &m,
-		 "{\"version\":\"2.0.0\",\"regions\":\"all\","
-		 "\"wave_size\":10,\"failure_threshold\":1}");
+	round_trip(d, api_rollout_encode, &m,
+		   "{\"version\":\"2.0.0\",\"regions\":\"all\","
+		   "\"wave_size\":10,\"failure_threshold\":1}");
 	assert_int_equal(m.n_regions, 0);
 	assert_int_equal(m.wave_size, 10);
 	assert_true(m.regions_all);
-	same(api_rollout_encode(&m),
-	     "{\"version\":\"2.0.0\",\"regions\":\"all\",\"wave_size\":10,"
-	     "\"failure_threshold\":1}");
-	accepted(d, &m, "{\"version\":\"2.0.0\"}");
-	same(api_rollout_encode(&m), "{\"version\":\"2.0.0\"}");
-	accepted(d, &m, "{\"version\":\"2.0.0\",\"regions\":[2,0]}");
+	round_trip(d, api_rollout_encode, &m, "{\"version\":\"2.0.0\"}");
+	round_trip(d, api_rollout_encode, &m,
+		   "{\"version\":\"2.0.0\",\"regions\":[2,0]}");
 	assert_int_equal(m.n_regions, 2);
 	assert_int_equal(m.wave_size, API_WAVE_ALL);
-	same(api_rollout_encode(&m),
-	     "{\"version\":\"2.0.0\",\"regions\":[2,0]}");
 	api_rollout_free(&m);
 	refused(d, &m, "{\"version\":\"2.0.0\",\"regions\":[1,1]}",
 		"rollout: regions[1]: region 1 listed twice");
@@ -341,14 +331,11 @@ static void test_rollout(void **state)
 		"regions: must be \"all\" or a non-empty array");
 	refused(d, &m, "{\"version\":\"2.0.0\",\"regions\":\"some\"}",
 		"regions: must be \"all\"");
-	accepted((decode_fn)api_rolled_decode, &r,
-		 "{\"rollout_id\":2,\"version\":\"2.0.0\",\"regions\":[0,1,2],"
-		 "\"waves\":1,\"wave_size\":3,\"failure_threshold\":1,"
-		 "\"state\":\"running\"}");
-	same(api_rolled_encode(&r),
-	     "{\"rollout_id\":2,\"version\":\"2.0.0\",\"regions\":[0,1,2],"
-	     "\"waves\":1,\"wave_size\":3,\"failure_threshold\":1,"
-	     "\"state\":\"running\"}");
+	round_trip(
+		api_rolled_decode, api_rolled_encode, &r,
+		"{\"rollout_id\":2,\"version\":\"2.0.0\",\"regions\":[0,1,2],"
+		"\"waves\":1,\"wave_size\":3,\"failure_threshold\":1,"
+		"\"state\":\"running\"}");
 	api_rolled_free(&r);
 }
 
@@ -361,25 +348,19 @@ static void test_small_replies(void **state)
 	struct api_error e;
 
 	(void)state;
-	accepted(
-		(decode_fn)api_cancelled_decode, &c,
+	round_trip(
+		api_cancelled_decode, api_cancelled_encode, &c,
 		"{\"rollout_id\":3,\"state\":\"cancelled\",\"cancelled_tasks\":2}");
-	same(api_cancelled_encode(&c),
-	     "{\"rollout_id\":3,\"state\":\"cancelled\",\"cancelled_tasks\":2}");
-	accepted((decode_fn)api_key_action_decode, &a,
-		 "{\"action\":\"stage\"}");
-	same(api_key_action_encode(&a), "{\"action\":\"stage\"}");
+	round_trip(api_key_action_decode, api_key_action_encode, &a,
+		   "{\"action\":\"stage\"}");
 	refused((decode_fn)api_key_action_decode, &a, "{\"action\":\"burn\"}",
 		"key: action: 'burn' is not stage or promote");
-	accepted(
-		(decode_fn)api_key_done_decode, &k,
+	round_trip(
+		api_key_done_decode, api_key_done_encode, &k,
 		"{\"region_id\":0,\"action\":\"stage\",\"next_key_staged\":true}");
-	same(api_key_done_encode(&k),
-	     "{\"region_id\":0,\"action\":\"stage\",\"next_key_staged\":true}");
-	accepted((decode_fn)api_node_removed_decode, &n,
-		 "{\"node_id\":\"" ID1 "\",\"region_id\":1,\"removed\":true}");
-	same(api_node_removed_encode(&n),
-	     "{\"node_id\":\"" ID1 "\",\"region_id\":1,\"removed\":true}");
+	round_trip(api_node_removed_decode, api_node_removed_encode, &n,
+		   "{\"node_id\":\"" ID1
+		   "\",\"region_id\":1,\"removed\":true}");
 	accepted((decode_fn)api_error_decode, &e,
 		 "{\"error\":\"register: evil: unknown field\"}");
 	assert_string_equal(e.error, "register: evil: unknown field");
@@ -395,19 +376,14 @@ static void test_lists_and_upload(void **state)
 	json_t *j, *arr;
 
 	(void)state;
-	accepted(
-		(decode_fn)api_upload_decode, &u,
+	round_trip(
+		api_upload_decode, api_upload_encode, &u,
 		"{\"version\":\"2.0.0\",\"received\":8000000,\"size\":24000000}");
 	assert_false(u.done);
-	same(api_upload_encode(&u),
-	     "{\"version\":\"2.0.0\",\"received\":8000000,\"size\":24000000}");
-	accepted((decode_fn)api_upload_decode, &u,
-		 "{\"version\":\"2.0.0\",\"size\":24000000,\"sha256\":\"" K64
-		 "\",\"payload\":true}");
+	round_trip(api_upload_decode, api_upload_encode, &u,
+		   "{\"version\":\"2.0.0\",\"size\":24000000,\"sha256\":\"" K64
+		   "\",\"payload\":true}");
 	assert_true(u.done);
-	same(api_upload_encode(&u),
-	     "{\"version\":\"2.0.0\",\"size\":24000000,\"sha256\":\"" K64
-	     "\",\"payload\":true}");
 	refused((decode_fn)api_upload_decode, &u,
 		"{\"version\":\"2.0.0\",\"size\":24000000}",
 		"neither a chunk nor a completed payload");
@@ -431,12 +407,9 @@ static void test_lists_and_upload(void **state)
 	assert_null(api_list_get(j, "audit", err, sizeof(err)));
 	assert_string_equal(err, "audit: must be an array");
 	json_decref(j);
-	accepted((decode_fn)api_audit_entry_decode, &a,
-		 "{\"id\":4,\"time_ns\":1795615200123456789,"
-		 "\"action\":\"node_delete\",\"detail\":\"node x removed\"}");
-	same(api_audit_entry_encode(&a),
-	     "{\"id\":4,\"time_ns\":1795615200123456789,"
-	     "\"action\":\"node_delete\",\"detail\":\"node x removed\"}");
+	round_trip(api_audit_entry_decode, api_audit_entry_encode, &a,
+		   "{\"id\":4,\"time_ns\":1795615200123456789,"
+		   "\"action\":\"node_delete\",\"detail\":\"node x removed\"}");
 }
 
 #define ST_MEMBER                                                      \
@@ -551,21 +524,10 @@ static void test_load(void **state)
 	assert_string_equal(err, "task: not a JSON object");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_register),
-		cmocka_unit_test(test_registered),
-		cmocka_unit_test(test_task),
-		cmocka_unit_test(test_report),
-		cmocka_unit_test(test_keys),
-		cmocka_unit_test(test_release),
-		cmocka_unit_test(test_rollout),
-		cmocka_unit_test(test_small_replies),
-		cmocka_unit_test(test_lists_and_upload),
-		cmocka_unit_test(test_status),
-		cmocka_unit_test(test_load),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_register),
+	  cmocka_unit_test(test_registered), cmocka_unit_test(test_task),
+	  cmocka_unit_test(test_report), cmocka_unit_test(test_keys),
+	  cmocka_unit_test(test_release), cmocka_unit_test(test_rollout),
+	  cmocka_unit_test(test_small_replies),
+	  cmocka_unit_test(test_lists_and_upload),
+	  cmocka_unit_test(test_status), cmocka_unit_test(test_load))

@@ -5,14 +5,10 @@
  * follows the SPEC's wording step by step.
  */
 #include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "assign.h"
 
@@ -647,23 +643,15 @@ static void test_max_regions(void **state)
 	assert_null(assign_new(UINT32_MAX, 1));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_spec_example),
-		cmocka_unit_test(test_spec_example_naive),
-		cmocka_unit_test(test_fast_equals_naive),
-		cmocka_unit_test(test_fast_equals_naive_removals),
-		cmocka_unit_test(test_sizes_within_M),
-		cmocka_unit_test(test_growth_past_T),
-		cmocka_unit_test(test_vs_round_robin),
-		cmocka_unit_test(test_rr_counterexample),
-		cmocka_unit_test(test_restart_same_result),
-		cmocka_unit_test(test_import_rejects_bad_state),
-		cmocka_unit_test(test_remove_frees_place),
-		cmocka_unit_test(test_groups),
-		cmocka_unit_test(test_max_regions),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_spec_example),
+	  cmocka_unit_test(test_spec_example_naive),
+	  cmocka_unit_test(test_fast_equals_naive),
+	  cmocka_unit_test(test_fast_equals_naive_removals),
+	  cmocka_unit_test(test_sizes_within_M),
+	  cmocka_unit_test(test_growth_past_T),
+	  cmocka_unit_test(test_vs_round_robin),
+	  cmocka_unit_test(test_rr_counterexample),
+	  cmocka_unit_test(test_restart_same_result),
+	  cmocka_unit_test(test_import_rejects_bad_state),
+	  cmocka_unit_test(test_remove_frees_place),
+	  cmocka_unit_test(test_groups), cmocka_unit_test(test_max_regions))

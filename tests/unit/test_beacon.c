@@ -73,6 +73,21 @@ static size_t raw_finish(struct raw *r)
 	return r->len;
 }
 
+/* A raw beacon with just the version TLV "1.0.0" so far. */
+static void raw_v1(struct raw *r)
+{
+	raw_init(r);
+	raw_str(r, RUP_TLV_VERSION, "1.0.0");
+}
+
+/* Finish @r and decode it into @out. */
+static int raw_decode(struct raw *r, struct rup_beacon *out)
+{
+	size_t n = raw_finish(r);
+
+	return rup_beacon_decode(r->buf, n, out);
+}
+
 /* An offer TLV value with all members, into @out; returns its length. */
 static size_t raw_offer(uint8_t *out, bool skip_port, bool extra_unknown)
 {
@@ -196,8 +211,7 @@ static void test_oversized(void **state)
 
 	(void)state;
 	memset(pad, 'x', sizeof(pad));
-	raw_init(&r);
-	raw_str(&r, RUP_TLV_VERSION, "1.0.0");
+	raw_v1(&r);
 	/* Unknown TLV padding to exactly the limit: accepted. */
 	raw_tlv(&r, 99, pad, RUP_BEACON_MAX - r.len - 4 - RUP_MAC_LEN);
 	n = raw_finish(&r);
@@ -205,8 +219,7 @@ static void test_oversized(void **state)
 	assert_int_equal(rup_beacon_decode(r.buf, n, &out), 0);
 
 	/* One byte more: refused, even with a consistent length field. */
-	raw_init(&r);
-	raw_str(&r, RUP_TLV_VERSION, "1.0.0");
+	raw_v1(&r);
 	raw_tlv(&r, 99, pad, RUP_BEACON_MAX - r.len - 4 - RUP_MAC_LEN + 1);
 	n = raw_finish(&r);
 	assert_int_equal(n, RUP_BEACON_MAX + 1);
@@ -234,28 +247,22 @@ static void test_tlv_overrun(void **state)
 {
 	struct raw r;
 	struct rup_beacon out;
-	size_t n;
 
 	(void)state;
 	/* Value length runs into the MAC. */
-	raw_init(&r);
-	raw_str(&r, RUP_TLV_VERSION, "1.0.0");
+	raw_v1(&r);
 	raw_str(&r, 77, "abc");
 	rup_put_be16(r.buf + r.len - 3 - 2, 4);
-	n = raw_finish(&r);
-	assert_int_equal(rup_beacon_decode(r.buf, n, &out), -RUP_BERR_LENGTH);
+	assert_int_equal(raw_decode(&r, &out), -RUP_BERR_LENGTH);
 
 	/* A partial TLV header (3 bytes) before the MAC. */
-	raw_init(&r);
-	raw_str(&r, RUP_TLV_VERSION, "1.0.0");
+	raw_v1(&r);
 	memset(r.buf + r.len, 0, 3);
 	r.len += 3;
-	n = raw_finish(&r);
-	assert_int_equal(rup_beacon_decode(r.buf, n, &out), -RUP_BERR_LENGTH);
+	assert_int_equal(raw_decode(&r, &out), -RUP_BERR_LENGTH);
 
 	/* Nested offer member overrunning its offer (but not the beacon). */
-	raw_init(&r);
-	raw_str(&r, RUP_TLV_VERSION, "1.0.0");
+	raw_v1(&r);
 	{
 		uint8_t off[128];
 		size_t ol = raw_offer(off, false, false);
@@ -264,8 +271,7 @@ static void test_tlv_overrun(void **state)
 		raw_tlv(&r, RUP_TLV_OFFER, off, ol);
 		raw_str(&r, 88, "after");
 	}
-	n = raw_finish(&r);
-	assert_int_equal(rup_beacon_decode(r.buf, n, &out), -RUP_BERR_LENGTH);
+	assert_int_equal(raw_decode(&r, &out), -RUP_BERR_LENGTH);
 }
 
 static void test_unknown_tlv_skipped(void **state)
@@ -273,7 +279,7 @@ static void test_unknown_tlv_skipped(void **state)
 	struct raw r;
 	struct rup_beacon out;
 	uint8_t off[128];
-	size_t n, ol;
+	size_t ol;
 
 	(void)state;
 	raw_init(&r);
@@ -283,8 +289,7 @@ static void test_unknown_tlv_skipped(void **state)
 	ol = raw_offer(off, false, true);
 	raw_tlv(&r, RUP_TLV_OFFER, off, ol);
 	raw_str(&r, 3, "future");
-	n = raw_finish(&r);
-	assert_int_equal(rup_beacon_decode(r.buf, n, &out), 0);
+	assert_int_equal(raw_decode(&r, &out), 0);
 	assert_string_equal(out.version, "9.9.9");
 	assert_true(out.has_offer);
 	assert_string_equal(out.offer.version, "2.0.0");
@@ -300,7 +305,6 @@ static void test_string_bounds(void **state)
 	struct rup_beacon b, out;
 	uint8_t buf[RUP_BEACON_MAX];
 	struct raw r;
-	size_t n;
 
 	(void)state;
 	memset(s, '7', sizeof(s));
@@ -308,8 +312,7 @@ static void test_string_bounds(void **state)
 	s[RUP_VERSION_LEN - 1] = '\0';
 	raw_init(&r);
 	raw_str(&r, RUP_TLV_VERSION, s);
-	n = raw_finish(&r);
-	assert_int_equal(rup_beacon_decode(r.buf, n, &out), 0);
+	assert_int_equal(raw_decode(&r, &out), 0);
 	assert_string_equal(out.version, s);
 
 	/* One more: no room for the NUL. */
@@ -317,9 +320,7 @@ static void test_string_bounds(void **state)
 	s[RUP_VERSION_LEN] = '\0';
 	raw_init(&r);
 	raw_str(&r, RUP_TLV_VERSION, s);
-	n = raw_finish(&r);
-	assert_int_equal(rup_beacon_decode(r.buf, n, &out),
-			 -RUP_BERR_MALFORMED);
+	assert_int_equal(raw_decode(&r, &out), -RUP_BERR_MALFORMED);
 
 	/* Empty, embedded NUL, space, control, high byte. */
 	{
@@ -340,8 +341,7 @@ static void test_string_bounds(void **state)
 		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			raw_init(&r);
 			raw_tlv(&r, RUP_TLV_VERSION, bad[i].v, bad[i].l);
-			n = raw_finish(&r);
-			assert_int_equal(rup_beacon_decode(r.buf, n, &out),
+			assert_int_equal(raw_decode(&r, &out),
 					 -RUP_BERR_MALFORMED);
 		}
 	}
@@ -372,56 +372,39 @@ static void test_mandatory_and_duplicates(void **state)
 	struct raw r;
 	struct rup_beacon out;
 	uint8_t off[128], bad8[7] = { 0 };
-	size_t n, ol;
+	size_t ol;
 
 	(void)state;
 	/* No version TLV. */
 	raw_init(&r);
-	n = raw_finish(&r);
-	assert_int_equal(rup_beacon_decode(r.buf, n, &out),
-			 -RUP_BERR_MALFORMED);
+	assert_int_equal(raw_decode(&r, &out), -RUP_BERR_MALFORMED);
 	/* Two version TLVs. */
-	raw_init(&r);
-	raw_str(&r, RUP_TLV_VERSION, "1.0.0");
+	raw_v1(&r);
 	raw_str(&r, RUP_TLV_VERSION, "1.0.1");
-	n = raw_finish(&r);
-	assert_int_equal(rup_beacon_decode(r.buf, n, &out),
-			 -RUP_BERR_MALFORMED);
+	assert_int_equal(raw_decode(&r, &out), -RUP_BERR_MALFORMED);
 	/* Two offers. */
-	raw_init(&r);
-	raw_str(&r, RUP_TLV_VERSION, "1.0.0");
+	raw_v1(&r);
 	ol = raw_offer(off, false, false);
 	raw_tlv(&r, RUP_TLV_OFFER, off, ol);
 	raw_tlv(&r, RUP_TLV_OFFER, off, ol);
-	n = raw_finish(&r);
-	assert_int_equal(rup_beacon_decode(r.buf, n, &out),
-			 -RUP_BERR_MALFORMED);
+	assert_int_equal(raw_decode(&r, &out), -RUP_BERR_MALFORMED);
 	/* Offer missing its port. */
-	raw_init(&r);
-	raw_str(&r, RUP_TLV_VERSION, "1.0.0");
+	raw_v1(&r);
 	ol = raw_offer(off, true, false);
 	raw_tlv(&r, RUP_TLV_OFFER, off, ol);
-	n = raw_finish(&r);
-	assert_int_equal(rup_beacon_decode(r.buf, n, &out),
-			 -RUP_BERR_MALFORMED);
+	assert_int_equal(raw_decode(&r, &out), -RUP_BERR_MALFORMED);
 	/* Offer with a member of the wrong size (size in 7 bytes). */
-	raw_init(&r);
-	raw_str(&r, RUP_TLV_VERSION, "1.0.0");
+	raw_v1(&r);
 	ol = raw_offer(off, false, false);
 	memcpy(off + ol, "\0\3\0\7", 4);
 	memcpy(off + ol + 4, bad8, sizeof(bad8));
 	ol += 4 + sizeof(bad8);
 	raw_tlv(&r, RUP_TLV_OFFER, off, ol);
-	n = raw_finish(&r);
-	assert_int_equal(rup_beacon_decode(r.buf, n, &out),
-			 -RUP_BERR_MALFORMED);
+	assert_int_equal(raw_decode(&r, &out), -RUP_BERR_MALFORMED);
 	/* Empty offer. */
-	raw_init(&r);
-	raw_str(&r, RUP_TLV_VERSION, "1.0.0");
+	raw_v1(&r);
 	raw_tlv(&r, RUP_TLV_OFFER, "", 0);
-	n = raw_finish(&r);
-	assert_int_equal(rup_beacon_decode(r.buf, n, &out),
-			 -RUP_BERR_MALFORMED);
+	assert_int_equal(raw_decode(&r, &out), -RUP_BERR_MALFORMED);
 }
 
 static void test_encode_sizes(void **state)
@@ -474,19 +457,21 @@ static void test_check_header_and_peek(void **state)
 
 static void test_drop_stat(void **state)
 {
+	static const struct {
+		int err;
+		int stat;
+	} map[] = {
+		{ -RUP_BERR_SHORT, RUP_STAT_DROP_SHORT },
+		{ -RUP_BERR_TOO_BIG, RUP_STAT_DROP_TOO_BIG },
+		{ -RUP_BERR_MAGIC, RUP_STAT_DROP_BAD_MAGIC },
+		{ -RUP_BERR_VERSION, RUP_STAT_DROP_BAD_MAGIC },
+		{ -RUP_BERR_LENGTH, RUP_STAT_DROP_MALFORMED },
+		{ -RUP_BERR_MALFORMED, RUP_STAT_DROP_MALFORMED },
+	};
+
 	(void)state;
-	assert_int_equal(rup_beacon_drop_stat(-RUP_BERR_SHORT),
-			 RUP_STAT_DROP_SHORT);
-	assert_int_equal(rup_beacon_drop_stat(-RUP_BERR_TOO_BIG),
-			 RUP_STAT_DROP_TOO_BIG);
-	assert_int_equal(rup_beacon_drop_stat(-RUP_BERR_MAGIC),
-			 RUP_STAT_DROP_BAD_MAGIC);
-	assert_int_equal(rup_beacon_drop_stat(-RUP_BERR_VERSION),
-			 RUP_STAT_DROP_BAD_MAGIC);
-	assert_int_equal(rup_beacon_drop_stat(-RUP_BERR_LENGTH),
-			 RUP_STAT_DROP_MALFORMED);
-	assert_int_equal(rup_beacon_drop_stat(-RUP_BERR_MALFORMED),
-			 RUP_STAT_DROP_MALFORMED);
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		assert_int_equal(rup_beacon_drop_stat(map[i].err), map[i].stat);
 }
 
 int main(void)

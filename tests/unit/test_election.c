@@ -4,14 +4,10 @@
  * region exchange views (what each publishes is what the others' kernels
  * show), ticking every 100 ms with a 1 s interval and a 3.5 s dead interval.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "../../userspace/agent/election.h"
 
@@ -164,16 +160,53 @@ static uint64_t until_one_rvs(struct sim *s, uint64_t limit)
 	return 0;
 }
 
+/* A fresh simulation with nodes 0.. started with the given scores. */
+static void sim_start(struct sim *s, uint64_t period_ms, const uint32_t *scores,
+		      int n)
+{
+	sim_init(s, period_ms);
+	for (int i = 0; i < n; i++)
+		start(s, i, scores[i]);
+}
+
+#define SIM_START(s, period_ms, ...)                            \
+	do {                                                    \
+		static const uint32_t sc_[] = { __VA_ARGS__ };  \
+		sim_start(s, period_ms, sc_,                    \
+			  (int)(sizeof(sc_) / sizeof(sc_[0]))); \
+	} while (0)
+
+/* After @ms more, node @rvs is the single RVS and every agent follows it. */
+static void assert_settled(struct sim *s, uint64_t ms, int rvs)
+{
+	run(s, ms);
+	assert_int_equal(the_rvs(s), rvs);
+	assert_all_follow(s, rvs);
+}
+
+/* Four nodes elect the best one, node 3. */
+static void elect_best_of_four(struct sim *s)
+{
+	SIM_START(s, 0, 50, 80, 30, 90);
+	until_one_rvs(s, DEAD + 5 * IVAL);
+	assert_int_equal(the_rvs(s), 3);
+}
+
+/* A lone election with the test timings, never stepped yet. */
+static void lone_init(struct election *e, struct election_config *cfg,
+		      const uint8_t *id, uint32_t score)
+{
+	election_config_default(cfg, IVAL, DEAD);
+	election_init(e, cfg, id, score, 0);
+}
+
 static void test_start_without_rvs(void **state)
 {
-	static const uint32_t scores[] = { 50, 80, 30, 90 };
 	struct sim s;
 	uint64_t took;
 
 	(void)state;
-	sim_init(&s, 0);
-	for (int i = 0; i < 4; i++)
-		start(&s, i, scores[i]);
+	SIM_START(&s, 0, 50, 80, 30, 90);
 	/* Nobody claims while listening. */
 	run(&s, DEAD - TICK);
 	for (int i = 0; i < 4; i++)
@@ -182,9 +215,7 @@ static void test_start_without_rvs(void **state)
 	assert_int_equal(the_rvs(&s), 3); /* the highest score */
 	assert_true(took <= 2 * IVAL);
 	assert_int_equal(s.n[3].out.term, 1);
-	run(&s, 10 * IVAL);
-	assert_int_equal(the_rvs(&s), 3);
-	assert_all_follow(&s, 3);
+	assert_settled(&s, 10 * IVAL, 3);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(s.n[i].out.term,
 				 1); /* members publish it too */
@@ -195,9 +226,7 @@ static void test_equal_scores_node_id_breaks_tie(void **state)
 	struct sim s;
 
 	(void)state;
-	sim_init(&s, 0);
-	for (int i = 0; i < 3; i++)
-		start(&s, i, 70);
+	SIM_START(&s, 0, 70, 70, 70);
 	until_one_rvs(&s, DEAD + 5 * IVAL);
 	assert_int_equal(the_rvs(&s), 2); /* highest node id */
 }
@@ -208,9 +237,7 @@ static void test_start_with_live_rvs(void **state)
 	uint64_t term;
 
 	(void)state;
-	sim_init(&s, 0);
-	start(&s, 0, 40);
-	start(&s, 1, 60);
+	SIM_START(&s, 0, 40, 60);
 	until_one_rvs(&s, DEAD + 5 * IVAL);
 	assert_int_equal(the_rvs(&s), 1);
 	term = s.n[1].out.term;
@@ -219,24 +246,18 @@ static void test_start_with_live_rvs(void **state)
 	run(&s, IVAL);
 	assert_int_equal(s.n[2].out.state, ELECTION_LISTEN);
 	assert_true(s.n[2].out.have_rvs);
-	run(&s, 20 * IVAL);
-	assert_int_equal(the_rvs(&s), 1);
+	assert_settled(&s, 20 * IVAL, 1);
 	assert_int_equal(s.n[1].out.term, term);
-	assert_all_follow(&s, 1);
 	assert_int_equal(s.n[2].role_changes, 0);
 }
 
 static void test_rvs_lost(void **state)
 {
-	static const uint32_t scores[] = { 50, 80, 30, 90 };
 	struct sim s;
 	uint64_t took;
 
 	(void)state;
-	sim_init(&s, 0);
-	for (int i = 0; i < 4; i++)
-		start(&s, i, scores[i]);
-	until_one_rvs(&s, DEAD + 5 * IVAL);
+	elect_best_of_four(&s);
 	run(&s, 5 * IVAL);
 	assert_int_equal(the_rvs(&s), 3);
 	kill_node(&s, 3);
@@ -245,9 +266,7 @@ static void test_rvs_lost(void **state)
 	assert_true(took <= DEAD + 2 * IVAL);
 	assert_int_equal(the_rvs(&s), 1); /* next best */
 	assert_int_equal(s.n[1].out.term, 2);
-	run(&s, 10 * IVAL);
-	assert_int_equal(the_rvs(&s), 1);
-	assert_all_follow(&s, 1);
+	assert_settled(&s, 10 * IVAL, 1);
 }
 
 static void test_best_agent_dead_fallback(void **state)
@@ -255,10 +274,7 @@ static void test_best_agent_dead_fallback(void **state)
 	struct sim s;
 
 	(void)state;
-	sim_init(&s, 0);
-	start(&s, 0, 10);
-	start(&s, 1, 20);
-	start(&s, 2, 99);
+	SIM_START(&s, 0, 10, 20, 99);
 	s.n[2].agent = false; /* its kernel beacons "member"; it never claims */
 	until_one_rvs(&s, DEAD + 6 * IVAL);
 	assert_int_equal(the_rvs(&s), 1); /* second best, after its wait */
@@ -272,12 +288,8 @@ static void test_split_then_heal_equal_terms(void **state)
 	struct sim s;
 
 	(void)state;
-	sim_init(&s, 0);
 	/* Two halves that cannot hear each other elect at the same time. */
-	start(&s, 0, 50);
-	start(&s, 1, 70);
-	start(&s, 2, 60);
-	start(&s, 3, 40);
+	SIM_START(&s, 0, 50, 70, 60, 40);
 	s.n[2].side = s.n[3].side = 1;
 	run(&s, DEAD + 3 * IVAL);
 	assert_int_equal(s.n[1].out.role, RUP_ROLE_RVS);
@@ -288,9 +300,7 @@ static void test_split_then_heal_equal_terms(void **state)
 	s.n[2].side = s.n[3].side = 0;
 	run(&s, 2 * TICK);
 	assert_int_equal(the_rvs(&s), 1);
-	run(&s, 10 * IVAL);
-	assert_int_equal(the_rvs(&s), 1);
-	assert_all_follow(&s, 1);
+	assert_settled(&s, 10 * IVAL, 1);
 }
 
 static void test_higher_term_wins(void **state)
@@ -298,11 +308,7 @@ static void test_higher_term_wins(void **state)
 	struct sim s;
 
 	(void)state;
-	sim_init(&s, 0);
-	start(&s, 0, 90);
-	start(&s, 1, 10);
-	start(&s, 2, 20);
-	start(&s, 3, 30);
+	SIM_START(&s, 0, 90, 10, 20, 30);
 	s.n[1].side = s.n[2].side = s.n[3].side = 1;
 	run(&s, DEAD + 3 * IVAL);
 	assert_int_equal(s.n[0].out.role, RUP_ROLE_RVS);
@@ -317,9 +323,7 @@ static void test_higher_term_wins(void **state)
 	s.n[1].side = s.n[2].side = 0;
 	run(&s, 2 * TICK);
 	assert_int_equal(the_rvs(&s), 2);
-	run(&s, 10 * IVAL);
-	assert_int_equal(the_rvs(&s), 2);
-	assert_all_follow(&s, 2);
+	assert_settled(&s, 10 * IVAL, 2);
 	assert_int_equal(s.n[0].out.term, 2);
 }
 
@@ -379,8 +383,7 @@ static void test_higher_rank_answers_claim(void **state)
 	uint8_t id[RUP_NODE_ID_LEN] = { 9 };
 
 	(void)state;
-	election_config_default(&cfg, IVAL, DEAD);
-	election_init(&e, &cfg, id, 80, 0);
+	lone_init(&e, &cfg, id, 80);
 	/* Still listening: it hears the claim but does not answer yet. */
 	election_step(&e, 100, &low, 1, &o);
 	assert_int_equal(o.state, ELECTION_LISTEN);
@@ -405,16 +408,11 @@ static void test_higher_rank_answers_claim(void **state)
 
 static void test_abnormal_step_down(void **state)
 {
-	static const uint32_t scores[] = { 50, 80, 30, 90 };
 	struct sim s;
 	uint64_t took;
 
 	(void)state;
-	sim_init(&s, 0);
-	for (int i = 0; i < 4; i++)
-		start(&s, i, scores[i]);
-	until_one_rvs(&s, DEAD + 5 * IVAL);
-	assert_int_equal(the_rvs(&s), 3);
+	elect_best_of_four(&s);
 	/* Its store fails: it says so at once, and the next best takes over. */
 	election_set_abnormal(&s.n[3].e, true);
 	tick(&s);
@@ -426,9 +424,7 @@ static void test_abnormal_step_down(void **state)
 	assert_true(s.n[1].out.term > 1);
 	/* Healthy again: it follows, it does not grab the role back. */
 	election_set_abnormal(&s.n[3].e, false);
-	run(&s, 20 * IVAL);
-	assert_int_equal(the_rvs(&s), 1);
-	assert_all_follow(&s, 1);
+	assert_settled(&s, 20 * IVAL, 1);
 	assert_int_equal(s.n[3].out.state, ELECTION_MEMBER);
 }
 
@@ -437,9 +433,7 @@ static void test_abnormal_never_claims(void **state)
 	struct sim s;
 
 	(void)state;
-	sim_init(&s, 0);
-	start(&s, 0, 10);
-	start(&s, 1, 99);
+	SIM_START(&s, 0, 10, 99);
 	election_set_abnormal(&s.n[1].e, true);
 	/* The abnormal best node neither claims nor delays the other. */
 	until_one_rvs(&s, DEAD + 3 * IVAL);
@@ -583,8 +577,7 @@ static void test_member_term(void **state)
 	uint8_t id[RUP_NODE_ID_LEN] = { 7 };
 
 	(void)state;
-	election_config_default(&cfg, IVAL, DEAD);
-	election_init(&e, &cfg, id, 50, 0);
+	lone_init(&e, &cfg, id, 50);
 	/* It follows the RVS and repeats its term, though it has seen 5. */
 	election_step(&e, DEAD, p, 2, &o);
 	assert_int_equal(o.state, ELECTION_MEMBER);
@@ -608,28 +601,21 @@ static void test_state_names(void **state)
 	assert_string_equal(election_state_name((enum election_state)42), "?");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_start_without_rvs),
-		cmocka_unit_test(test_equal_scores_node_id_breaks_tie),
-		cmocka_unit_test(test_start_with_live_rvs),
-		cmocka_unit_test(test_rvs_lost),
-		cmocka_unit_test(test_best_agent_dead_fallback),
-		cmocka_unit_test(test_split_then_heal_equal_terms),
-		cmocka_unit_test(test_higher_term_wins),
-		cmocka_unit_test(test_simultaneous_claims),
-		cmocka_unit_test(test_higher_rank_answers_claim),
-		cmocka_unit_test(test_abnormal_step_down),
-		cmocka_unit_test(test_abnormal_never_claims),
-		cmocka_unit_test(test_periodic_handover),
-		cmocka_unit_test(test_no_handover_while_distributing),
-		cmocka_unit_test(test_handover_gap_is_short),
-		cmocka_unit_test(test_no_flapping),
-		cmocka_unit_test(test_staggered_start),
-		cmocka_unit_test(test_member_term),
-		cmocka_unit_test(test_state_names),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_start_without_rvs),
+	  cmocka_unit_test(test_equal_scores_node_id_breaks_tie),
+	  cmocka_unit_test(test_start_with_live_rvs),
+	  cmocka_unit_test(test_rvs_lost),
+	  cmocka_unit_test(test_best_agent_dead_fallback),
+	  cmocka_unit_test(test_split_then_heal_equal_terms),
+	  cmocka_unit_test(test_higher_term_wins),
+	  cmocka_unit_test(test_simultaneous_claims),
+	  cmocka_unit_test(test_higher_rank_answers_claim),
+	  cmocka_unit_test(test_abnormal_step_down),
+	  cmocka_unit_test(test_abnormal_never_claims),
+	  cmocka_unit_test(test_periodic_handover),
+	  cmocka_unit_test(test_no_handover_while_distributing),
+	  cmocka_unit_test(test_handover_gap_is_short),
+	  cmocka_unit_test(test_no_flapping),
+	  cmocka_unit_test(test_staggered_start),
+	  cmocka_unit_test(test_member_term),
+	  cmocka_unit_test(test_state_names))

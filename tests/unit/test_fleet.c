@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests: fleet timing bounds match the kernel's rules (kmod/netlink.c). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "fleet.h"
 
@@ -79,14 +75,6 @@ static void test_dead_default(void **state)
 	assert_int_equal(fleet_dead_default(UINT32_MAX / 4 + 1), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults_pass),
-		cmocka_unit_test(test_bounds_named),
-		cmocka_unit_test(test_prefix),
-		cmocka_unit_test(test_dead_default),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_defaults_pass),
+	  cmocka_unit_test(test_bounds_named), cmocka_unit_test(test_prefix),
+	  cmocka_unit_test(test_dead_default))

@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests: bounded hex and base64 coders (userspace/lib/hexb64.c). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "hexb64.h"
 
@@ -132,16 +128,8 @@ static void test_roundtrip_lengths(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hex_roundtrip),
-		cmocka_unit_test(test_hex_rejects),
-		cmocka_unit_test(test_b64_rfc4648_vectors),
-		cmocka_unit_test(test_b64_rejects),
-		cmocka_unit_test(test_b64_alloc),
-		cmocka_unit_test(test_roundtrip_lengths),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_hex_roundtrip),
+	  cmocka_unit_test(test_hex_rejects),
+	  cmocka_unit_test(test_b64_rfc4648_vectors),
+	  cmocka_unit_test(test_b64_rejects), cmocka_unit_test(test_b64_alloc),
+	  cmocka_unit_test(test_roundtrip_lengths))

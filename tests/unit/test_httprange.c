@@ -1,50 +1,64 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests: one HTTP byte range (userspace/lib/httprange.c). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "httprange.h"
 
-static void expect(const char *h, uint64_t size, enum http_range_kind kind,
-		   uint64_t start, uint64_t len)
-{
-	struct http_range r = { 99, 99 };
+/* A Range header for a payload of @size, and what it should parse to. */
+struct range_case {
+	const char *h;
+	uint64_t size;
+	enum http_range_kind kind;
+	uint64_t start, len;
+};
 
-	assert_int_equal(http_range_parse(h, size, &r), kind);
-	assert_int_equal(r.start, start);
-	assert_int_equal(r.len, len);
+static void expect_all(const struct range_case *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct http_range r = { 99, 99 };
+
+		assert_int_equal(http_range_parse(c[i].h, c[i].size, &r),
+				 c[i].kind);
+		assert_int_equal(r.start, c[i].start);
+		assert_int_equal(r.len, c[i].len);
+	}
 }
 
 static void test_partial(void **state)
 {
+	static const struct range_case cases[] = {
+		{ NULL, 1000, HTTP_RANGE_NONE, 0, 1000 },
+		{ "bytes=0-0", 1000, HTTP_RANGE_PARTIAL, 0, 1 },
+		{ "bytes=0-99", 1000, HTTP_RANGE_PARTIAL, 0, 100 },
+		{ "bytes=100-", 1000, HTTP_RANGE_PARTIAL, 100, 900 },
+		{ "bytes=990-999", 1000, HTTP_RANGE_PARTIAL, 990, 10 },
+		{ "bytes=990-5000", 1000, HTTP_RANGE_PARTIAL, 990, 10 },
+		{ "bytes=990-99999999999999999999999", 1000, HTTP_RANGE_PARTIAL,
+		  990, 10 },
+		{ "bytes=-10", 1000, HTTP_RANGE_PARTIAL, 990, 10 },
+		{ "bytes=-5000", 1000, HTTP_RANGE_PARTIAL, 0, 1000 },
+		{ "Bytes=5-5", 1000, HTTP_RANGE_PARTIAL, 5, 1 },
+	};
+
 	(void)state;
-	expect(NULL, 1000, HTTP_RANGE_NONE, 0, 1000);
-	expect("bytes=0-0", 1000, HTTP_RANGE_PARTIAL, 0, 1);
-	expect("bytes=0-99", 1000, HTTP_RANGE_PARTIAL, 0, 100);
-	expect("bytes=100-", 1000, HTTP_RANGE_PARTIAL, 100, 900);
-	expect("bytes=990-999", 1000, HTTP_RANGE_PARTIAL, 990, 10);
-	expect("bytes=990-5000", 1000, HTTP_RANGE_PARTIAL, 990, 10);
-	expect("bytes=990-99999999999999999999999", 1000, HTTP_RANGE_PARTIAL,
-	       990, 10);
-	expect("bytes=-10", 1000, HTTP_RANGE_PARTIAL, 990, 10);
-	expect("bytes=-5000", 1000, HTTP_RANGE_PARTIAL, 0, 1000);
-	expect("Bytes=5-5", 1000, HTTP_RANGE_PARTIAL, 5, 1);
+	expect_all(cases, UNIT_LEN(cases));
 }
 
 static void test_unsatisfiable(void **state)
 {
+	static const struct range_case cases[] = {
+		{ "bytes=1000-", 1000, HTTP_RANGE_UNSATISFIABLE, 0, 1000 },
+		{ "bytes=1000-2000", 1000, HTTP_RANGE_UNSATISFIABLE, 0, 1000 },
+		{ "bytes=99999999999999999999999-", 1000,
+		  HTTP_RANGE_UNSATISFIABLE, 0, 1000 },
+		{ "bytes=-0", 1000, HTTP_RANGE_UNSATISFIABLE, 0, 1000 },
+		{ "bytes=0-", 0, HTTP_RANGE_UNSATISFIABLE, 0, 0 },
+		{ "bytes=-1", 0, HTTP_RANGE_UNSATISFIABLE, 0, 0 },
+	};
+
 	(void)state;
-	expect("bytes=1000-", 1000, HTTP_RANGE_UNSATISFIABLE, 0, 1000);
-	expect("bytes=1000-2000", 1000, HTTP_RANGE_UNSATISFIABLE, 0, 1000);
-	expect("bytes=99999999999999999999999-", 1000, HTTP_RANGE_UNSATISFIABLE,
-	       0, 1000);
-	expect("bytes=-0", 1000, HTTP_RANGE_UNSATISFIABLE, 0, 1000);
-	expect("bytes=0-", 0, HTTP_RANGE_UNSATISFIABLE, 0, 0);
-	expect("bytes=-1", 0, HTTP_RANGE_UNSATISFIABLE, 0, 0);
+	expect_all(cases, UNIT_LEN(cases));
 }
 
 static void test_invalid_never_whole(void **state)
@@ -94,14 +108,7 @@ static void test_content_range(void **state)
 	assert_int_equal(http_range_status(HTTP_RANGE_UNSATISFIABLE), 416);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_partial),
-		cmocka_unit_test(test_unsatisfiable),
-		cmocka_unit_test(test_invalid_never_whole),
-		cmocka_unit_test(test_content_range),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_partial),
+	  cmocka_unit_test(test_unsatisfiable),
+	  cmocka_unit_test(test_invalid_never_whole),
+	  cmocka_unit_test(test_content_range))

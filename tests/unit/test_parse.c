@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests: the number parsers of userspace/lib/parse.c. */
 #include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "parse.h"
 
@@ -80,14 +76,7 @@ static void test_cli_u64_unchanged(void **state)
 	assert_int_equal(parse_u64("-1", UINT64_MAX, &v), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dec_u64),
-		cmocka_unit_test(test_dec_rejects),
-		cmocka_unit_test(test_dec_u32_and_n),
-		cmocka_unit_test(test_cli_u64_unchanged),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_dec_u64),
+	  cmocka_unit_test(test_dec_rejects),
+	  cmocka_unit_test(test_dec_u32_and_n),
+	  cmocka_unit_test(test_cli_u64_unchanged))

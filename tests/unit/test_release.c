@@ -2,16 +2,12 @@
 /* Unit tests: release manifests, Ed25519 signatures, payload and rollback checks. */
 #include <errno.h>
 #include <fcntl.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
@@ -166,50 +162,56 @@ static void expect_bad(const char *from, const char *to, const char *msg)
 
 static void test_parse_bad(void **state)
 {
+	static const struct {
+		const char *from, *to, *msg;
+	} cases[] = {
+		{ "\"format\": 1", "\"format\": 2", "\"format\" must be 1" },
+		{ "\"format\": 1", "\"format\": \"1\"",
+		  "\"format\" must be 1" },
+		{ "\"format\": 1,", "", "missing field \"format\"" },
+		{ "\"size\": 5,", "", "missing field \"size\"" },
+		{ "\"size\": 5", "\"size\": 0", "\"size\" must be an integer" },
+		{ "\"size\": 5", "\"size\": -5",
+		  "\"size\" must be an integer" },
+		{ "\"size\": 5", "\"size\": 5.0",
+		  "\"size\" must be an integer" },
+		{ "\"size\": 5", "\"size\": 9007199254740992",
+		  "\"size\" must be an integer" },
+		{ "\"name\": \"appliance-fw\"", "\"name\": \"../etc\"",
+		  "\"name\"" },
+		{ "\"name\": \"appliance-fw\"", "\"name\": \"\"", "\"name\"" },
+		{ "\"name\": \"appliance-fw\"", "\"name\": 7",
+		  "\"name\" must be a string" },
+		{ "\"version\": \"2.0.5\"", "\"version\": \"2.0\"",
+		  "version \"2.0\"" },
+		{ "\"range\": \">=2.0.0,<2.1.0\"", "\"range\": \"~2\"",
+		  "range \"~2\"" },
+		{ "\"sha256\": \"2c", "\"sha256\": \"2C", "64 lowercase hex" },
+		{ "9824\"", "98\"", "64 lowercase hex" },
+		{ "9824\"", "9824aa\"", "longer than 64" },
+		{ "2026-11-25T14:16:53Z", "2026-11-25 14:16:53Z", "RFC 3339" },
+		{ "2026-11-25T14:16:53Z", "2026-13-25T14:16:53Z", "RFC 3339" },
+		{ "\"format\": 1,", "\"format\": 1, \"extra\": true,",
+		  "unknown field \"extra\"" },
+		{ "\"format\": 1,", "\"format\": 1, \"format\": 1,",
+		  "duplicate" },
+		{ "\"summary\": \"fixes", "\"summary\": \"\\u0007fixes",
+		  "control characters" },
+		{ "\"size\": 5,", "\"size\": 5, \"install_args\": \"--x\",",
+		  "array of strings" },
+		{ "\"size\": 5,", "\"size\": 5, \"install_args\": [1],",
+		  "must be a string" },
+		{ "\"size\": 5,",
+		  "\"size\": 5, \"install_args\": [\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\","
+		  "\"9\",\"10\",\"11\",\"12\",\"13\",\"14\",\"15\",\"16\",\"17\"],",
+		  "more than 16" },
+		{ "}\n", "} x", "line" },
+		{ "{", "[", "" },
+	};
+
 	(void)state;
-	expect_bad("\"format\": 1", "\"format\": 2", "\"format\" must be 1");
-	expect_bad("\"format\": 1", "\"format\": \"1\"",
-		   "\"format\" must be 1");
-	expect_bad("\"format\": 1,", "", "missing field \"format\"");
-	expect_bad("\"size\": 5,", "", "missing field \"size\"");
-	expect_bad("\"size\": 5", "\"size\": 0", "\"size\" must be an integer");
-	expect_bad("\"size\": 5", "\"size\": -5",
-		   "\"size\" must be an integer");
-	expect_bad("\"size\": 5", "\"size\": 5.0",
-		   "\"size\" must be an integer");
-	expect_bad("\"size\": 5", "\"size\": 9007199254740992",
-		   "\"size\" must be an integer");
-	expect_bad("\"name\": \"appliance-fw\"", "\"name\": \"../etc\"",
-		   "\"name\"");
-	expect_bad("\"name\": \"appliance-fw\"", "\"name\": \"\"", "\"name\"");
-	expect_bad("\"name\": \"appliance-fw\"", "\"name\": 7",
-		   "\"name\" must be a string");
-	expect_bad("\"version\": \"2.0.5\"", "\"version\": \"2.0\"",
-		   "version \"2.0\"");
-	expect_bad("\"range\": \">=2.0.0,<2.1.0\"", "\"range\": \"~2\"",
-		   "range \"~2\"");
-	expect_bad("\"sha256\": \"2c", "\"sha256\": \"2C", "64 lowercase hex");
-	expect_bad("9824\"", "98\"", "64 lowercase hex");
-	expect_bad("9824\"", "9824aa\"", "longer than 64");
-	expect_bad("2026-11-25T14:16:53Z", "2026-11-25 14:16:53Z", "RFC 3339");
-	expect_bad("2026-11-25T14:16:53Z", "2026-13-25T14:16:53Z", "RFC 3339");
-	expect_bad("\"format\": 1,", "\"format\": 1, \"extra\": true,",
-		   "unknown field \"extra\"");
-	expect_bad("\"format\": 1,", "\"format\": 1, \"format\": 1,",
-		   "duplicate");
-	expect_bad("\"summary\": \"fixes", "\"summary\": \"\\u0007fixes",
-		   "control characters");
-	expect_bad("\"size\": 5,", "\"size\": 5, \"install_args\": \"--x\",",
-		   "array of strings");
-	expect_bad("\"size\": 5,", "\"size\": 5, \"install_args\": [1],",
-		   "must be a string");
-	expect_bad(
-		"\"size\": 5,",
-		"\"size\": 5, \"install_args\": [\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\","
-		"\"9\",\"10\",\"11\",\"12\",\"13\",\"14\",\"15\",\"16\",\"17\"],",
-		"more than 16");
-	expect_bad("}\n", "} x", "line");
-	expect_bad("{", "[", "");
+	for (size_t i = 0; i < UNIT_LEN(cases); i++)
+		expect_bad(cases[i].from, cases[i].to, cases[i].msg);
 }
 
 static void test_parse_limits(void **state)
@@ -518,24 +520,11 @@ static void test_files(void **state)
 	assert_non_null(strstr(err, "not a regular file"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_keygen),
-		cmocka_unit_test(test_parse_good),
-		cmocka_unit_test(test_install_args),
-		cmocka_unit_test(test_parse_bad),
-		cmocka_unit_test(test_parse_limits),
-		cmocka_unit_test(test_rfc3339),
-		cmocka_unit_test(test_sign_verify),
-		cmocka_unit_test(test_sig_text),
-		cmocka_unit_test(test_trust_folder),
-		cmocka_unit_test(test_payload),
-		cmocka_unit_test(test_hash_file),
-		cmocka_unit_test(test_rollback),
-		cmocka_unit_test(test_reasons),
-		cmocka_unit_test(test_files),
-	};
-
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+UNIT_MAIN(setup, teardown, cmocka_unit_test(test_keygen),
+	  cmocka_unit_test(test_parse_good),
+	  cmocka_unit_test(test_install_args), cmocka_unit_test(test_parse_bad),
+	  cmocka_unit_test(test_parse_limits), cmocka_unit_test(test_rfc3339),
+	  cmocka_unit_test(test_sign_verify), cmocka_unit_test(test_sig_text),
+	  cmocka_unit_test(test_trust_folder), cmocka_unit_test(test_payload),
+	  cmocka_unit_test(test_hash_file), cmocka_unit_test(test_rollback),
+	  cmocka_unit_test(test_reasons), cmocka_unit_test(test_files))

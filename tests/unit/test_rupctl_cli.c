@@ -4,12 +4,8 @@
  * and the genl peer parser fed crafted (good and malformed) messages.
  */
 #include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <linux/genetlink.h>
 
 #include "../../userspace/lib/names.h"
@@ -251,16 +247,6 @@ static void test_region_arg(void **state)
 			 RUPCTL_EXIT_USAGE);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_ms),
-		cmocka_unit_test(test_hex),
-		cmocka_unit_test(test_roles),
-		cmocka_unit_test(test_peer_parse),
-		cmocka_unit_test(test_region_arg),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_numbers), cmocka_unit_test(test_ms),
+	  cmocka_unit_test(test_hex), cmocka_unit_test(test_roles),
+	  cmocka_unit_test(test_peer_parse), cmocka_unit_test(test_region_arg))

@@ -3,15 +3,11 @@
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "../../userspace/agent/score.h"
 #include "../../userspace/agent/score_linkwatch.h"
@@ -318,18 +314,8 @@ static void test_linkwatch_netns(void **state)
 	score_linkwatch_close(lw);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_unknown_gets_half),
-		cmocka_unit_test(test_best_and_scaling),
-		cmocka_unit_test(test_link),
-		cmocka_unit_test(test_load_and_rtt),
-		cmocka_unit_test(test_monotonic),
-		cmocka_unit_test(test_config),
-		cmocka_unit_test(test_proc_parsers),
-		cmocka_unit_test(test_linkwatch_netns),
-	};
-
-	return cmocka_run_group_tests(tests, setup, NULL);
-}
+UNIT_MAIN(setup, NULL, cmocka_unit_test(test_unknown_gets_half),
+	  cmocka_unit_test(test_best_and_scaling), cmocka_unit_test(test_link),
+	  cmocka_unit_test(test_load_and_rtt), cmocka_unit_test(test_monotonic),
+	  cmocka_unit_test(test_config), cmocka_unit_test(test_proc_parsers),
+	  cmocka_unit_test(test_linkwatch_netns))

@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests: SemVer 2.0 parsing, precedence and applicable ranges. */
 #include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "semver.h"
 
@@ -52,6 +48,34 @@ test_parse_valid(void **state)
 	assert_string_equal(v.build, "exp.sha.5114f85");
 }
 
+static int parse_version(const char *s, char *err, size_t len)
+{
+	struct semver v;
+
+	return semver_parse(s, &v, err, len);
+}
+
+static int parse_range(const char *s, char *err, size_t len)
+{
+	struct range r;
+
+	return range_parse(s, &r, err, len);
+}
+
+/* Each of @bad is refused by @parse with -EINVAL and a message. */
+static void expect_invalid(int (*parse)(const char *, char *, size_t),
+			   const char *const *bad, size_t n)
+{
+	char err[200];
+
+	for (size_t i = 0; i < n; i++) {
+		err[0] = '\0';
+		if (parse(bad[i], err, sizeof(err)) != -EINVAL)
+			fail_msg("accepted \"%s\"", bad[i]);
+		assert_true(err[0] != '\0');
+	}
+}
+
 static void test_parse_invalid(void **state)
 {
 	static const char *const bad[] = {
@@ -83,12 +107,7 @@ static void test_parse_invalid(void **state)
 	char err[160];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		if (semver_parse(bad[i], &v, err, sizeof(err)) != -EINVAL)
-			fail_msg("accepted \"%s\"", bad[i]);
-		assert_true(err[0] != '\0');
-	}
+	expect_invalid(parse_version, bad, UNIT_LEN(bad));
 	assert_int_equal(semver_parse("01.2.3", &v, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err,
 			    "version \"01.2.3\": major has a leading zero");
@@ -183,12 +202,7 @@ static void test_range_invalid(void **state)
 	char err[200];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		if (range_parse(bad[i], &r, err, sizeof(err)) != -EINVAL)
-			fail_msg("accepted range \"%s\"", bad[i]);
-		assert_true(err[0] != '\0');
-	}
+	expect_invalid(parse_range, bad, UNIT_LEN(bad));
 	assert_int_equal(range_parse(">=1.0", &r, err, sizeof(err)), -EINVAL);
 	assert_string_equal(
 		err,
@@ -212,16 +226,8 @@ static void test_release_applies(void **state)
 	assert_false(release_applies(&r, &node, &rel));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_valid),
-		cmocka_unit_test(test_parse_invalid),
-		cmocka_unit_test(test_precedence),
-		cmocka_unit_test(test_ranges),
-		cmocka_unit_test(test_range_invalid),
-		cmocka_unit_test(test_release_applies),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_parse_valid),
+	  cmocka_unit_test(test_parse_invalid),
+	  cmocka_unit_test(test_precedence), cmocka_unit_test(test_ranges),
+	  cmocka_unit_test(test_range_invalid),
+	  cmocka_unit_test(test_release_applies))

@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests: URL joining (userspace/lib/url.c) and the clocks (clock.c). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "clock.h"
 #include "url.h"
@@ -23,21 +19,33 @@ static void join(const char *base, const char *path, const char *want)
 
 static void test_join(void **state)
 {
+	static const struct {
+		const char *base, *path, *want;
+	} cases[] = {
+		{ "https://h:1", "/api/v1/status",
+		  "https://h:1/api/v1/status" },
+		{ "https://h:1/", "/api/v1/status",
+		  "https://h:1/api/v1/status" },
+		{ "https://h:1//", "api/v1/status",
+		  "https://h:1/api/v1/status" },
+		{ "https://ops.example:8443/ops", "/api/v1/status",
+		  "https://ops.example:8443/ops/api/v1/status" },
+		{ "https://ops.example:8443/ops/", "/api/v1/status",
+		  "https://ops.example:8443/ops/api/v1/status" },
+		{ "https://[2001:db8::1]:8443/", "/api/v1/keys",
+		  "https://[2001:db8::1]:8443/api/v1/keys" },
+		{ "https://[::1]", "/x", "https://[::1]/x" },
+		{ "https://127.0.0.1:8443",
+		  "/api/v1/tasks?region=3&term=5&wait=0",
+		  "https://127.0.0.1:8443/api/v1/tasks?region=3&term=5&wait=0" },
+		{ "http://192.0.2.1:7000/",
+		  "/api/v1/releases/2.0.0-rc.1+b7/payload",
+		  "http://192.0.2.1:7000/api/v1/releases/2.0.0-rc.1+b7/payload" },
+	};
+
 	(void)state;
-	join("https://h:1", "/api/v1/status", "https://h:1/api/v1/status");
-	join("https://h:1/", "/api/v1/status", "https://h:1/api/v1/status");
-	join("https://h:1//", "api/v1/status", "https://h:1/api/v1/status");
-	join("https://ops.example:8443/ops", "/api/v1/status",
-	     "https://ops.example:8443/ops/api/v1/status");
-	join("https://ops.example:8443/ops/", "/api/v1/status",
-	     "https://ops.example:8443/ops/api/v1/status");
-	join("https://[2001:db8::1]:8443/", "/api/v1/keys",
-	     "https://[2001:db8::1]:8443/api/v1/keys");
-	join("https://[::1]", "/x", "https://[::1]/x");
-	join("https://127.0.0.1:8443", "/api/v1/tasks?region=3&term=5&wait=0",
-	     "https://127.0.0.1:8443/api/v1/tasks?region=3&term=5&wait=0");
-	join("http://192.0.2.1:7000/", "/api/v1/releases/2.0.0-rc.1+b7/payload",
-	     "http://192.0.2.1:7000/api/v1/releases/2.0.0-rc.1+b7/payload");
+	for (size_t i = 0; i < UNIT_LEN(cases); i++)
+		join(cases[i].base, cases[i].path, cases[i].want);
 }
 
 static void test_join_rejects(void **state)
@@ -78,13 +86,5 @@ static void test_clocks(void **state)
 	assert_int_equal(clock_diff_ms(2000000000ULL, 5000000000ULL), 3000);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_join),
-		cmocka_unit_test(test_join_rejects),
-		cmocka_unit_test(test_clocks),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_join),
+	  cmocka_unit_test(test_join_rejects), cmocka_unit_test(test_clocks))

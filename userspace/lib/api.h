@@ -323,60 +323,36 @@ bool api_report_state_ok(const char *state);
 bool api_report_state_final(const char *state);
 bool api_node_state_ok(const char *state);
 
-json_t *api_register_encode(const struct api_register *m);
-int api_register_decode(json_t *j, struct api_register *m, char *err,
-			size_t errlen);
-json_t *api_registered_encode(const struct api_registered *m);
-int api_registered_decode(json_t *j, struct api_registered *m, char *err,
-			  size_t errlen);
+/*
+ * Each message NAME has json_t *api_NAME_encode(const struct api_NAME *m)
+ * and int api_NAME_decode(json_t *j, struct api_NAME *m, char *err,
+ * size_t errlen); those with arrays also void api_NAME_free(struct
+ * api_NAME *m).
+ */
+#define API_CODEC(name)                                                     \
+	json_t *api_##name##_encode(const struct api_##name *m);            \
+	int api_##name##_decode(json_t *j, struct api_##name *m, char *err, \
+				size_t errlen)
+#define API_CODEC_FREE(name) \
+	API_CODEC(name);     \
+	void api_##name##_free(struct api_##name *m)
 
-json_t *api_task_encode(const struct api_task *m);
-int api_task_decode(json_t *j, struct api_task *m, char *err, size_t errlen);
-void api_task_free(struct api_task *m);
+API_CODEC(register);
+API_CODEC(registered);
+API_CODEC_FREE(task);
+API_CODEC_FREE(report);
+API_CODEC(reported);
+API_CODEC(keys);
+API_CODEC_FREE(release);
+API_CODEC(released);
+API_CODEC_FREE(rollout);
+API_CODEC_FREE(rolled);
+API_CODEC(cancelled);
+API_CODEC(key_action);
+API_CODEC(key_done);
+API_CODEC(node_removed);
+API_CODEC(upload);
 
-json_t *api_report_encode(const struct api_report *m);
-int api_report_decode(json_t *j, struct api_report *m, char *err,
-		      size_t errlen);
-void api_report_free(struct api_report *m);
-json_t *api_reported_encode(const struct api_reported *m);
-int api_reported_decode(json_t *j, struct api_reported *m, char *err,
-			size_t errlen);
-
-json_t *api_keys_encode(const struct api_keys *m);
-int api_keys_decode(json_t *j, struct api_keys *m, char *err, size_t errlen);
-
-json_t *api_release_encode(const struct api_release *m);
-int api_release_decode(json_t *j, struct api_release *m, char *err,
-		       size_t errlen);
-void api_release_free(struct api_release *m);
-json_t *api_released_encode(const struct api_released *m);
-int api_released_decode(json_t *j, struct api_released *m, char *err,
-			size_t errlen);
-
-json_t *api_rollout_encode(const struct api_rollout *m);
-int api_rollout_decode(json_t *j, struct api_rollout *m, char *err,
-		       size_t errlen);
-void api_rollout_free(struct api_rollout *m);
-json_t *api_rolled_encode(const struct api_rolled *m);
-int api_rolled_decode(json_t *j, struct api_rolled *m, char *err,
-		      size_t errlen);
-void api_rolled_free(struct api_rolled *m);
-
-json_t *api_cancelled_encode(const struct api_cancelled *m);
-int api_cancelled_decode(json_t *j, struct api_cancelled *m, char *err,
-			 size_t errlen);
-json_t *api_key_action_encode(const struct api_key_action *m);
-int api_key_action_decode(json_t *j, struct api_key_action *m, char *err,
-			  size_t errlen);
-json_t *api_key_done_encode(const struct api_key_done *m);
-int api_key_done_decode(json_t *j, struct api_key_done *m, char *err,
-			size_t errlen);
-json_t *api_node_removed_encode(const struct api_node_removed *m);
-int api_node_removed_decode(json_t *j, struct api_node_removed *m, char *err,
-			    size_t errlen);
-json_t *api_upload_encode(const struct api_upload *m);
-int api_upload_decode(json_t *j, struct api_upload *m, char *err,
-		      size_t errlen);
 /*
  * Lists: api_list_encode(NAME, array) is {"NAME": array} (array consumed);
  * api_list_get(j, NAME, err, errlen) the array of such a reply (borrowed),
@@ -384,12 +360,8 @@ int api_upload_decode(json_t *j, struct api_upload *m, char *err,
  */
 json_t *api_list_encode(const char *name, json_t *array);
 json_t *api_list_get(json_t *j, const char *name, char *err, size_t errlen);
-json_t *api_release_entry_encode(const struct api_release_entry *m);
-int api_release_entry_decode(json_t *j, struct api_release_entry *m, char *err,
-			     size_t errlen);
-json_t *api_audit_entry_encode(const struct api_audit_entry *m);
-int api_audit_entry_decode(json_t *j, struct api_audit_entry *m, char *err,
-			   size_t errlen);
+API_CODEC(release_entry);
+API_CODEC(audit_entry);
 json_t *api_status_encode(const struct api_status *m, json_t *regions,
 			  json_t *rollouts);
 int api_status_decode(json_t *j, struct api_status *m, json_t **regions,
@@ -399,12 +371,8 @@ json_t *api_status_region_encode(const struct api_status_region *m,
 int api_status_region_decode(json_t *j, struct api_status_region *m,
 			     json_t **members, json_t **tasks, char *err,
 			     size_t errlen);
-json_t *api_status_member_encode(const struct api_status_member *m);
-int api_status_member_decode(json_t *j, struct api_status_member *m, char *err,
-			     size_t errlen);
-json_t *api_status_task_encode(const struct api_status_task *m);
-int api_status_task_decode(json_t *j, struct api_status_task *m, char *err,
-			   size_t errlen);
+API_CODEC(status_member);
+API_CODEC(status_task);
 /* task_states: {"STATE": count, ...} (an object, checked). */
 json_t *api_status_rollout_encode(const struct api_status_rollout *m,
 				  json_t *task_states, json_t *tasks);

@@ -134,6 +134,48 @@ int api_uint(const char *name, const char *field, json_int_t v, uint64_t min,
 	return 0;
 }
 
+int api_u32(const char *name, const char *field, json_int_t v, uint32_t min,
+	    uint32_t *out, char *err, size_t errlen)
+{
+	uint64_t u = 0;
+
+	if (api_uint(name, field, v, min, UINT32_MAX, &u, err, errlen))
+		return -1;
+	*out = (uint32_t)u;
+	return 0;
+}
+
+int api_i64(const char *name, const char *field, json_int_t v, int64_t min,
+	    int64_t *out, char *err, size_t errlen)
+{
+	uint64_t u = 0;
+
+	if (api_uint(name, field, v, (uint64_t)min, INT64_MAX, &u, err, errlen))
+		return -1;
+	*out = (int64_t)u;
+	return 0;
+}
+
+int api_items(const char *name, json_t *a, size_t size, api_item_fn *fn,
+	      void *items, size_t *n, char *err, size_t errlen)
+{
+	size_t i, len = json_array_size(a);
+	char *p;
+
+	if (!len)
+		return 0;
+	p = calloc(len, size);
+	if (!p)
+		return api_fail(err, errlen, name, "out of memory");
+	memcpy(items, &p, sizeof(p));
+	for (i = 0; i < len; i++) {
+		if (fn(json_array_get(a, i), i, p + i * size, err, errlen))
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
 int api_hex(const char *name, const char *field, const char *s, size_t len,
 	    char *out, char *err, size_t errlen)
 {

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 int api_fail(char *err, size_t errlen, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -32,6 +33,12 @@ int api_str(const char *name, const char *field, const char *s, size_t len,
 /* @v within [min, max], as jfield's "FIELD: V is outside [MIN, MAX]". */
 int api_uint(const char *name, const char *field, json_int_t v, uint64_t min,
 	     uint64_t max, uint64_t *out, char *err, size_t errlen);
+/* api_uint() within [min, UINT32_MAX], into a uint32_t. */
+int api_u32(const char *name, const char *field, json_int_t v, uint32_t min,
+	    uint32_t *out, char *err, size_t errlen);
+/* api_uint() within [min, INT64_MAX], into an int64_t (an id). */
+int api_i64(const char *name, const char *field, json_int_t v, int64_t min,
+	    int64_t *out, char *err, size_t errlen);
 /* Exactly @len hex digits, copied in lower case into @out (len + 1). */
 int api_hex(const char *name, const char *field, const char *s, size_t len,
 	    char *out, char *err, size_t errlen);
@@ -43,5 +50,22 @@ json_t *api_string_or_null(const char *s);
 /* A SemVer version into @out (SEMVER_MAX_LEN + 1). */
 int api_version(const char *name, const char *field, const char *s, size_t len,
 		char *out, char *err, size_t errlen);
+
+/*
+ * An array's entries, each decoded by @fn into a calloc()ed item of @size:
+ * *@items (a T ** passed as void *) gets the items, *@n counts those that
+ * decoded. 0, or -1 with @err; the items then stay for the caller to free.
+ */
+typedef int api_item_fn(json_t *e, size_t i, void *item, char *err,
+			size_t errlen);
+int api_items(const char *name, json_t *a, size_t size, api_item_fn *fn,
+	      void *items, size_t *n, char *err, size_t errlen);
+/* free() an array and empty its pointer and count. */
+#define API_FREE_ARRAY(array, count) \
+	do {                         \
+		free(array);         \
+		(array) = NULL;      \
+		(count) = 0;         \
+	} while (0)
 
 #endif

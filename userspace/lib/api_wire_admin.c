@@ -44,9 +44,7 @@ int api_release_decode(json_t *j, struct api_release *m, char *err,
 
 void api_release_free(struct api_release *m)
 {
-	free(m->manifest);
-	m->manifest = NULL;
-	m->manifest_len = 0;
+	API_FREE_ARRAY(m->manifest, m->manifest_len);
 }
 
 json_t *api_released_encode(const struct api_released *m)
@@ -86,8 +84,9 @@ int api_released_decode(json_t *j, struct api_released *m, char *err,
 }
 
 /* Region ids: u32, no repeats. */
-static int region_ids(const char *name, json_t *a, size_t *n, uint32_t **out,
-		      bool empty_ok, char *err, size_t errlen)
+static int read_region_ids(const char *name, json_t *a, size_t *n,
+			   uint32_t **out, bool empty_ok, char *err,
+			   size_t errlen)
 {
 	size_t i, k, len = json_array_size(a);
 	char field[32];
@@ -121,6 +120,17 @@ static int region_ids(const char *name, json_t *a, size_t *n, uint32_t **out,
 	return 0;
 }
 
+/* read_region_ids(), freeing what it read when it fails. */
+static int region_ids(const char *name, json_t *a, size_t *n, uint32_t **out,
+		      bool empty_ok, char *err, size_t errlen)
+{
+	if (read_region_ids(name, a, n, out, empty_ok, err, errlen)) {
+		API_FREE_ARRAY(*out, *n);
+		return -1;
+	}
+	return 0;
+}
+
 json_t *api_rollout_encode(const struct api_rollout *m)
 {
 	json_t *r, *j = json_pack("{s:s}", "version", m->version);
@@ -150,7 +160,6 @@ int api_rollout_decode(json_t *j, struct api_rollout *m, char *err,
 	const char *name = API_MSG_ROLLOUT, *ver;
 	json_int_t wave = API_WAVE_ALL, thr = 0;
 	json_t *regions = NULL;
-	uint64_t v;
 	size_t vlen;
 
 	memset(m, 0, sizeof(*m));
@@ -159,13 +168,10 @@ int api_rollout_decode(json_t *j, struct api_rollout *m, char *err,
 		       "failure_threshold", &thr))
 		return -1;
 	if (api_version(name, "version", ver, vlen, m->version, err, errlen) ||
-	    api_uint(name, "wave_size", wave, 1, UINT32_MAX, &v, err, errlen))
+	    api_u32(name, "wave_size", wave, 1, &m->wave_size, err, errlen) ||
+	    api_u32(name, "failure_threshold", thr, 0, &m->failure_threshold,
+		    err, errlen))
 		return -1;
-	m->wave_size = (uint32_t)v;
-	if (api_uint(name, "failure_threshold", thr, 0, UINT32_MAX, &v, err,
-		     errlen))
-		return -1;
-	m->failure_threshold = (uint32_t)v;
 	if (!regions)
 		return 0;
 	if (json_is_string(regions) &&
@@ -173,19 +179,13 @@ int api_rollout_decode(json_t *j, struct api_rollout *m, char *err,
 		m->regions_all = true;
 		return 0;
 	}
-	if (region_ids(name, regions, &m->n_regions, &m->regions, false, err,
-		       errlen)) {
-		api_rollout_free(m);
-		return -1;
-	}
-	return 0;
+	return region_ids(name, regions, &m->n_regions, &m->regions, false, err,
+			  errlen);
 }
 
 void api_rollout_free(struct api_rollout *m)
 {
-	free(m->regions);
-	m->regions = NULL;
-	m->n_regions = 0;
+	API_FREE_ARRAY(m->regions, m->n_regions);
 }
 
 json_t *api_rolled_encode(const struct api_rolled *m)
@@ -209,7 +209,6 @@ int api_rolled_decode(json_t *j, struct api_rolled *m, char *err, size_t errlen)
 	json_int_t id, waves, wave, thr;
 	size_t vlen, slen;
 	json_t *regions;
-	uint64_t v[4];
 
 	memset(m, 0, sizeof(*m));
 	if (api_unpack(name, j, err, errlen,
@@ -218,32 +217,20 @@ int api_rolled_decode(json_t *j, struct api_rolled *m, char *err, size_t errlen)
 		       "waves", &waves, "wave_size", &wave, "failure_threshold",
 		       &thr, "state", &state, &slen))
 		return -1;
-	if (api_uint(name, "rollout_id", id, 1, INT64_MAX, &v[0], err,
-		     errlen) ||
-	    api_uint(name, "waves", waves, 0, UINT32_MAX, &v[1], err, errlen) ||
-	    api_uint(name, "wave_size", wave, 0, UINT32_MAX, &v[2], err,
-		     errlen) ||
-	    api_uint(name, "failure_threshold", thr, 0, UINT32_MAX, &v[3], err,
-		     errlen) ||
+	if (api_i64(name, "rollout_id", id, 1, &m->rollout_id, err, errlen) ||
+	    api_u32(name, "waves", waves, 0, &m->waves, err, errlen) ||
+	    api_u32(name, "wave_size", wave, 0, &m->wave_size, err, errlen) ||
+	    api_u32(name, "failure_threshold", thr, 0, &m->failure_threshold,
+		    err, errlen) ||
 	    api_version(name, "version", ver, vlen, m->version, err, errlen) ||
 	    api_str(name, "state", state, slen, m->state, API_STATE_LEN, true,
 		    err, errlen))
 		return -1;
-	m->rollout_id = (int64_t)v[0];
-	m->waves = (uint32_t)v[1];
-	m->wave_size = (uint32_t)v[2];
-	m->failure_threshold = (uint32_t)v[3];
-	if (region_ids(name, regions, &m->n_regions, &m->regions, true, err,
-		       errlen)) {
-		api_rolled_free(m);
-		return -1;
-	}
-	return 0;
+	return region_ids(name, regions, &m->n_regions, &m->regions, true, err,
+			  errlen);
 }
 
 void api_rolled_free(struct api_rolled *m)
 {
-	free(m->regions);
-	m->regions = NULL;
-	m->n_regions = 0;
+	API_FREE_ARRAY(m->regions, m->n_regions);
 }

@@ -18,22 +18,18 @@ int api_cancelled_decode(json_t *j, struct api_cancelled *m, char *err,
 {
 	const char *name = API_MSG_CANCELLED, *state;
 	json_int_t id, n;
-	uint64_t v[2];
 	size_t slen;
 
 	memset(m, 0, sizeof(*m));
 	if (api_unpack(name, j, err, errlen, "{s:I, s:s%, s:I}", "rollout_id",
 		       &id, "state", &state, &slen, "cancelled_tasks", &n))
 		return -1;
-	if (api_uint(name, "rollout_id", id, 1, INT64_MAX, &v[0], err,
-		     errlen) ||
-	    api_uint(name, "cancelled_tasks", n, 0, UINT32_MAX, &v[1], err,
-		     errlen) ||
+	if (api_i64(name, "rollout_id", id, 1, &m->rollout_id, err, errlen) ||
+	    api_u32(name, "cancelled_tasks", n, 0, &m->cancelled_tasks, err,
+		    errlen) ||
 	    api_str(name, "state", state, slen, m->state, API_STATE_LEN, true,
 		    err, errlen))
 		return -1;
-	m->rollout_id = (int64_t)v[0];
-	m->cancelled_tasks = (uint32_t)v[1];
 	return 0;
 }
 
@@ -76,18 +72,15 @@ int api_key_done_decode(json_t *j, struct api_key_done *m, char *err,
 {
 	const char *name = API_MSG_KEY_DONE, *s;
 	json_int_t region;
-	uint64_t v;
 	int staged;
 
 	memset(m, 0, sizeof(*m));
 	if (api_unpack(name, j, err, errlen, "{s:I, s:s, s:b}", "region_id",
 		       &region, "action", &s, "next_key_staged", &staged))
 		return -1;
-	if (api_uint(name, "region_id", region, 0, UINT32_MAX, &v, err,
-		     errlen) ||
+	if (api_u32(name, "region_id", region, 0, &m->region_id, err, errlen) ||
 	    action(name, s, m->action, err, errlen))
 		return -1;
-	m->region_id = (uint32_t)v;
 	m->next_key_staged = staged;
 	return 0;
 }
@@ -103,7 +96,6 @@ int api_node_removed_decode(json_t *j, struct api_node_removed *m, char *err,
 {
 	const char *name = API_MSG_NODE_REMOVED, *id;
 	json_int_t region;
-	uint64_t v;
 	int removed;
 
 	memset(m, 0, sizeof(*m));
@@ -112,9 +104,8 @@ int api_node_removed_decode(json_t *j, struct api_node_removed *m, char *err,
 		return -1;
 	if (api_hex(name, "node_id", id, API_NODE_ID_LEN, m->node_id, err,
 		    errlen) ||
-	    api_uint(name, "region_id", region, 0, UINT32_MAX, &v, err, errlen))
+	    api_u32(name, "region_id", region, 0, &m->region_id, err, errlen))
 		return -1;
-	m->region_id = (uint32_t)v;
 	m->removed = removed;
 	return 0;
 }

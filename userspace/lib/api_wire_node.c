@@ -83,7 +83,6 @@ int api_register_decode(json_t *j, struct api_register *m, char *err,
 	size_t idlen, verlen;
 	json_int_t score;
 	json_t *a = NULL;
-	uint64_t v;
 
 	memset(m, 0, sizeof(*m));
 	if (api_unpack(name, j, err, errlen, "{s:s%, s:I, s:s%, s?o}",
@@ -92,12 +91,11 @@ int api_register_decode(json_t *j, struct api_register *m, char *err,
 		return -1;
 	if (api_hex(name, "node_id", id, API_NODE_ID_LEN, m->node_id, err,
 		    errlen) ||
-	    api_uint(name, "score", score, 0, UINT32_MAX, &v, err, errlen) ||
+	    api_u32(name, "score", score, 0, &m->score, err, errlen) ||
 	    api_version(name, "version", ver, verlen, m->version, err,
 			errlen) ||
 	    addresses(a, m, err, errlen))
 		return -1;
-	m->score = (uint32_t)v;
 	return 0;
 }
 
@@ -202,17 +200,14 @@ int api_keys_decode(json_t *j, struct api_keys *m, char *err, size_t errlen)
 	const char *name = API_MSG_KEYS, *key;
 	json_int_t region;
 	json_t *next;
-	uint64_t v;
 
 	memset(m, 0, sizeof(*m));
 	if (api_unpack(name, j, err, errlen, "{s:I, s:s, s:o}", "region_id",
 		       &region, "key", &key, "next_key", &next))
 		return -1;
-	if (api_uint(name, "region_id", region, 0, UINT32_MAX, &v, err,
-		     errlen) ||
+	if (api_u32(name, "region_id", region, 0, &m->region_id, err, errlen) ||
 	    api_hex(name, "key", key, API_HEX32_LEN, m->key, err, errlen) ||
 	    api_hex32_or_null(name, "next_key", next, m->next_key, err, errlen))
 		return -1;
-	m->region_id = (uint32_t)v;
 	return 0;
 }

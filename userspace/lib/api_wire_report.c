@@ -48,9 +48,10 @@ static int printable(const char *s, const char *field, char *err, size_t errlen)
 	return 0;
 }
 
-static int report_node(json_t *e, size_t i, struct api_report_node *n,
-		       char *err, size_t errlen)
+static int report_node(json_t *e, size_t i, void *item, char *err,
+		       size_t errlen)
 {
+	struct api_report_node *n = item;
 	const char *id, *state, *ver = "";
 	size_t slen, vlen = 0;
 	char field[40], f2[64];
@@ -81,25 +82,15 @@ static int report_node(json_t *e, size_t i, struct api_report_node *n,
 static int report_nodes(json_t *a, struct api_report *m, char *err,
 			size_t errlen)
 {
-	size_t i, n = json_array_size(a);
+	size_t n = json_array_size(a);
 
 	if (!json_is_array(a) || n > API_REPORT_NODES_MAX)
 		return api_fail(err, errlen, API_MSG_REPORT,
 				"nodes: must be an array of at most %d nodes",
 				API_REPORT_NODES_MAX);
 	m->has_nodes = true;
-	if (!n)
-		return 0;
-	m->nodes = calloc(n, sizeof(*m->nodes));
-	if (!m->nodes)
-		return api_fail(err, errlen, API_MSG_REPORT, "out of memory");
-	for (i = 0; i < n; i++) {
-		if (report_node(json_array_get(a, i), i, &m->nodes[i], err,
-				errlen))
-			return -1;
-		m->n_nodes++;
-	}
-	return 0;
+	return api_items(API_MSG_REPORT, a, sizeof(*m->nodes), report_node,
+			 &m->nodes, &m->n_nodes, err, errlen);
 }
 
 int api_report_decode(json_t *j, struct api_report *m, char *err, size_t errlen)
@@ -108,17 +99,14 @@ int api_report_decode(json_t *j, struct api_report *m, char *err, size_t errlen)
 	size_t slen, rlen = 0;
 	json_int_t task, term;
 	json_t *nodes = NULL;
-	uint64_t v;
 
 	memset(m, 0, sizeof(*m));
 	if (api_unpack(name, j, err, errlen, "{s:I, s:I, s:s%, s?s%, s?o}",
 		       "task_id", &task, "term", &term, "state", &state, &slen,
 		       "reason", &reason, &rlen, "nodes", &nodes))
 		return -1;
-	if (api_uint(name, "task_id", task, 1, INT64_MAX, &v, err, errlen))
-		return -1;
-	m->task_id = (int64_t)v;
-	if (api_uint(name, "term", term, 0, INT64_MAX, &m->term, err, errlen) ||
+	if (api_i64(name, "task_id", task, 1, &m->task_id, err, errlen) ||
+	    api_uint(name, "term", term, 0, INT64_MAX, &m->term, err, errlen) ||
 	    api_str(name, "reason", reason, rlen, m->reason, API_REASON_LEN,
 		    false, err, errlen))
 		return -1;
@@ -142,9 +130,7 @@ int api_report_decode(json_t *j, struct api_report *m, char *err, size_t errlen)
 
 void api_report_free(struct api_report *m)
 {
-	free(m->nodes);
-	m->nodes = NULL;
-	m->n_nodes = 0;
+	API_FREE_ARRAY(m->nodes, m->n_nodes);
 }
 
 json_t *api_reported_encode(const struct api_reported *m)
@@ -159,18 +145,16 @@ int api_reported_decode(json_t *j, struct api_reported *m, char *err,
 	const char *name = API_MSG_REPORTED, *state;
 	json_int_t task;
 	size_t slen;
-	uint64_t v;
 	int final;
 
 	memset(m, 0, sizeof(*m));
 	if (api_unpack(name, j, err, errlen, "{s:I, s:s%, s:b}", "task_id",
 		       &task, "state", &state, &slen, "final", &final))
 		return -1;
-	if (api_uint(name, "task_id", task, 1, INT64_MAX, &v, err, errlen) ||
+	if (api_i64(name, "task_id", task, 1, &m->task_id, err, errlen) ||
 	    api_str(name, "state", state, slen, m->state, API_STATE_LEN, true,
 		    err, errlen))
 		return -1;
-	m->task_id = (int64_t)v;
 	m->final = final;
 	return 0;
 }

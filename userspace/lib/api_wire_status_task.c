@@ -16,48 +16,28 @@ json_t *api_status_task_encode(const struct api_status_task *m)
 			 (json_int_t)m->updated_ns, "version", m->version);
 }
 
-/* Integers of a status task or rollout, each within [min, max]. */
-struct num {
-	const char *name;
-	json_int_t v;
-	uint64_t min, max, *out;
-};
-
-static int nums(struct num *n, size_t count, char *err, size_t errlen)
-{
-	size_t i;
-
-	for (i = 0; i < count; i++)
-		if (api_uint(API_MSG_STATUS, n[i].name, n[i].v, n[i].min,
-			     n[i].max, n[i].out, err, errlen))
-			return -1;
-	return 0;
-}
-
 int api_status_task_decode(json_t *j, struct api_status_task *m, char *err,
 			   size_t errlen)
 {
 	const char *state, *reason, *ver, *name = API_MSG_STATUS;
 	size_t slen, rlen, vlen;
-	uint64_t u[6];
-	struct num n[] = {
-		{ "task_id", 0, 1, INT64_MAX, &u[0] },
-		{ "rollout_id", 0, 1, INT64_MAX, &u[1] },
-		{ "region_id", 0, 0, UINT32_MAX, &u[2] },
-		{ "wave", 0, 0, UINT32_MAX, &u[3] },
-		{ "term", 0, 0, INT64_MAX, &u[4] },
-		{ "updated_ns", 0, 0, INT64_MAX, &u[5] },
-	};
+	json_int_t v[6];
 
 	memset(m, 0, sizeof(*m));
 	if (api_unpack(name, j, err, errlen,
 		       "{s:I, s:I, s:I, s:I, s:s%, s:s%, s:I, s:I, s:s%}",
-		       "task_id", &n[0].v, "rollout_id", &n[1].v, "region_id",
-		       &n[2].v, "wave", &n[3].v, "state", &state, &slen,
-		       "reason", &reason, &rlen, "term", &n[4].v, "updated_ns",
-		       &n[5].v, "version", &ver, &vlen))
+		       "task_id", &v[0], "rollout_id", &v[1], "region_id",
+		       &v[2], "wave", &v[3], "state", &state, &slen, "reason",
+		       &reason, &rlen, "term", &v[4], "updated_ns", &v[5],
+		       "version", &ver, &vlen))
 		return -1;
-	if (nums(n, 6, err, errlen) ||
+	if (api_i64(name, "task_id", v[0], 1, &m->task_id, err, errlen) ||
+	    api_i64(name, "rollout_id", v[1], 1, &m->rollout_id, err, errlen) ||
+	    api_u32(name, "region_id", v[2], 0, &m->region_id, err, errlen) ||
+	    api_u32(name, "wave", v[3], 0, &m->wave, err, errlen) ||
+	    api_uint(name, "term", v[4], 0, INT64_MAX, &m->term, err, errlen) ||
+	    api_uint(name, "updated_ns", v[5], 0, INT64_MAX, &m->updated_ns,
+		     err, errlen) ||
 	    api_str(name, "state", state, slen, m->state, API_STATE_LEN, true,
 		    err, errlen) ||
 	    api_str(name, "reason", reason, rlen, m->reason, API_REASON_LEN,
@@ -65,12 +45,6 @@ int api_status_task_decode(json_t *j, struct api_status_task *m, char *err,
 	    api_str(name, "version", ver, vlen, m->version, SEMVER_MAX_LEN,
 		    true, err, errlen))
 		return -1;
-	m->task_id = (int64_t)u[0];
-	m->rollout_id = (int64_t)u[1];
-	m->region_id = (uint32_t)u[2];
-	m->wave = (uint32_t)u[3];
-	m->term = u[4];
-	m->updated_ns = u[5];
 	return 0;
 }
 
@@ -110,26 +84,25 @@ int api_status_rollout_decode(json_t *j, struct api_status_rollout *m,
 {
 	const char *ver, *state, *name = API_MSG_STATUS;
 	size_t vlen, slen;
-	uint64_t u[6];
-	struct num n[] = {
-		{ "rollout_id", 0, 1, INT64_MAX, &u[0] },
-		{ "wave", 0, 0, UINT32_MAX, &u[1] },
-		{ "waves", 0, 0, UINT32_MAX, &u[2] },
-		{ "wave_size", 0, 0, UINT32_MAX, &u[3] },
-		{ "failure_threshold", 0, 0, UINT32_MAX, &u[4] },
-		{ "created_ns", 0, 0, INT64_MAX, &u[5] },
-	};
+	json_int_t v[6];
 
 	memset(m, 0, sizeof(*m));
 	if (api_unpack(name, j, err, errlen,
 		       "{s:I, s:s%, s:s%, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
-		       "rollout_id", &n[0].v, "version", &ver, &vlen, "state",
-		       &state, &slen, "wave", &n[1].v, "waves", &n[2].v,
-		       "wave_size", &n[3].v, "failure_threshold", &n[4].v,
-		       "created_ns", &n[5].v, "task_states", task_states,
-		       "tasks", tasks))
+		       "rollout_id", &v[0], "version", &ver, &vlen, "state",
+		       &state, &slen, "wave", &v[1], "waves", &v[2],
+		       "wave_size", &v[3], "failure_threshold", &v[4],
+		       "created_ns", &v[5], "task_states", task_states, "tasks",
+		       tasks))
 		return -1;
-	if (nums(n, 6, err, errlen) ||
+	if (api_i64(name, "rollout_id", v[0], 1, &m->rollout_id, err, errlen) ||
+	    api_u32(name, "wave", v[1], 0, &m->wave, err, errlen) ||
+	    api_u32(name, "waves", v[2], 0, &m->waves, err, errlen) ||
+	    api_u32(name, "wave_size", v[3], 0, &m->wave_size, err, errlen) ||
+	    api_u32(name, "failure_threshold", v[4], 0, &m->failure_threshold,
+		    err, errlen) ||
+	    api_uint(name, "created_ns", v[5], 0, INT64_MAX, &m->created_ns,
+		     err, errlen) ||
 	    api_str(name, "version", ver, vlen, m->version, SEMVER_MAX_LEN,
 		    true, err, errlen) ||
 	    api_str(name, "state", state, slen, m->state, API_STATE_LEN, true,
@@ -138,11 +111,5 @@ int api_status_rollout_decode(json_t *j, struct api_status_rollout *m,
 		return -1;
 	if (!json_is_array(*tasks))
 		return api_fail(err, errlen, name, "tasks: must be an array");
-	m->rollout_id = (int64_t)u[0];
-	m->wave = (uint32_t)u[1];
-	m->waves = (uint32_t)u[2];
-	m->wave_size = (uint32_t)u[3];
-	m->failure_threshold = (uint32_t)u[4];
-	m->created_ns = u[5];
 	return 0;
 }

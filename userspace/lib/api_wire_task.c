@@ -57,26 +57,14 @@ json_t *api_task_encode(const struct api_task *m)
 			 "signature_url", m->signature_url, "nodes", nodes);
 }
 
-static int task_nodes(json_t *a, struct api_task *m, char *err, size_t errlen)
+static int task_node(json_t *e, size_t i, void *item, char *err, size_t errlen)
 {
-	size_t i, n = json_array_size(a);
+	const char *s = json_string_value(e);
 	char field[32];
 
-	if (!n)
-		return 0;
-	m->nodes = calloc(n, sizeof(*m->nodes));
-	if (!m->nodes)
-		return api_fail(err, errlen, API_MSG_TASK, "out of memory");
-	for (i = 0; i < n; i++) {
-		const char *s = json_string_value(json_array_get(a, i));
-
-		snprintf(field, sizeof(field), "nodes[%zu]", i);
-		if (api_hex(API_MSG_TASK, field, s ? s : "", API_NODE_ID_LEN,
-			    m->nodes[i], err, errlen))
-			return -1;
-		m->n_nodes++;
-	}
-	return 0;
+	snprintf(field, sizeof(field), "nodes[%zu]", i);
+	return api_hex(API_MSG_TASK, field, s ? s : "", API_NODE_ID_LEN, item,
+		       err, errlen);
 }
 
 /* Strings of a task, all bounded. */
@@ -109,22 +97,14 @@ static int task_numbers(struct api_task *m, const json_int_t v[5], char *err,
 			size_t errlen)
 {
 	const char *name = API_MSG_TASK;
-	uint64_t u[5];
 
-	if (api_uint(name, "task_id", v[0], 1, INT64_MAX, &u[0], err, errlen) ||
-	    api_uint(name, "rollout_id", v[1], 1, INT64_MAX, &u[1], err,
-		     errlen) ||
-	    api_uint(name, "region_id", v[2], 0, UINT32_MAX, &u[2], err,
-		     errlen) ||
-	    api_uint(name, "wave", v[3], 0, UINT32_MAX, &u[3], err, errlen) ||
-	    api_uint(name, "size", v[4], 0, RELEASE_SIZE_MAX, &u[4], err,
+	if (api_i64(name, "task_id", v[0], 1, &m->task_id, err, errlen) ||
+	    api_i64(name, "rollout_id", v[1], 1, &m->rollout_id, err, errlen) ||
+	    api_u32(name, "region_id", v[2], 0, &m->region_id, err, errlen) ||
+	    api_u32(name, "wave", v[3], 0, &m->wave, err, errlen) ||
+	    api_uint(name, "size", v[4], 0, RELEASE_SIZE_MAX, &m->size, err,
 		     errlen))
 		return -1;
-	m->task_id = (int64_t)u[0];
-	m->rollout_id = (int64_t)u[1];
-	m->region_id = (uint32_t)u[2];
-	m->wave = (uint32_t)u[3];
-	m->size = u[4];
 	return 0;
 }
 
@@ -160,7 +140,8 @@ int api_task_decode(json_t *j, struct api_task *m, char *err, size_t errlen)
 	m->manifest = strdup(man);
 	if (!m->manifest)
 		return api_fail(err, errlen, API_MSG_TASK, "out of memory");
-	if (task_nodes(nodes, m, err, errlen)) {
+	if (api_items(API_MSG_TASK, nodes, sizeof(*m->nodes), task_node,
+		      &m->nodes, &m->n_nodes, err, errlen)) {
 		api_task_free(m);
 		return -1;
 	}

@@ -125,6 +125,58 @@ static int parse_genl(const struct nlmsghdr *nlh, const struct nlattr **attrs)
 		    (const char *)nlh + nlh->nlmsg_len, &tb);
 }
 
+/* Optional attributes: @out is left as it is when @a is absent. */
+static void get_u32(const struct nlattr *a, uint32_t *out)
+{
+	if (a)
+		*out = mnl_attr_get_u32(a);
+}
+
+static void get_u64(const struct nlattr *a, uint64_t *out)
+{
+	if (a)
+		*out = mnl_attr_get_u64(a);
+}
+
+static void get_str(const struct nlattr *a, char *out)
+{
+	if (a)
+		strcpy(out, mnl_attr_get_str(a));
+}
+
+/* RUPNL_BIT() of each attribute 0..@max present in @a. */
+static uint32_t present(const struct nlattr *const *a, unsigned int max)
+{
+	uint32_t mask = 0;
+
+	for (unsigned int i = 0; i <= max; i++)
+		if (a[i])
+			mask |= RUPNL_BIT(i);
+	return mask;
+}
+
+/* Attributes of a request, put when RUPNL_BIT(@attr) is in @mask. */
+static void put_u32(struct nlmsghdr *nlh, uint32_t mask, uint16_t attr,
+		    uint32_t v)
+{
+	if (mask & RUPNL_BIT(attr))
+		mnl_attr_put_u32(nlh, attr, v);
+}
+
+static void put_u64(struct nlmsghdr *nlh, uint32_t mask, uint16_t attr,
+		    uint64_t v)
+{
+	if (mask & RUPNL_BIT(attr))
+		mnl_attr_put_u64(nlh, attr, v);
+}
+
+static void put_bytes(struct nlmsghdr *nlh, uint32_t mask, uint16_t attr,
+		      size_t len, const void *data)
+{
+	if (mask & RUPNL_BIT(attr))
+		mnl_attr_put(nlh, attr, len, data);
+}
+
 static int parse_offer(const struct nlattr *nest, struct rupnl_offer *o)
 {
 	const struct nlattr *a[RUP_OFFER_A_MAX + 1] = { NULL };
@@ -133,20 +185,15 @@ static int parse_offer(const struct nlattr *nest, struct rupnl_offer *o)
 	memset(o, 0, sizeof(*o));
 	if (walk_nested(nest, &tb))
 		return -EPROTO;
-	if (a[RUP_OFFER_A_VERSION])
-		strcpy(o->version, mnl_attr_get_str(a[RUP_OFFER_A_VERSION]));
+	get_str(a[RUP_OFFER_A_VERSION], o->version);
 	if (a[RUP_OFFER_A_SHA256])
 		memcpy(o->sha256, mnl_attr_get_payload(a[RUP_OFFER_A_SHA256]),
 		       RUP_SHA256_LEN);
-	if (a[RUP_OFFER_A_SIZE])
-		o->size = mnl_attr_get_u64(a[RUP_OFFER_A_SIZE]);
+	get_u64(a[RUP_OFFER_A_SIZE], &o->size);
 	if (a[RUP_OFFER_A_PORT])
 		o->port = mnl_attr_get_u16(a[RUP_OFFER_A_PORT]);
-	if (a[RUP_OFFER_A_PATH])
-		strcpy(o->path, mnl_attr_get_str(a[RUP_OFFER_A_PATH]));
-	for (unsigned int i = 0; i <= RUP_OFFER_A_MAX; i++)
-		if (a[i])
-			o->mask |= RUPNL_BIT(i);
+	get_str(a[RUP_OFFER_A_PATH], o->path);
+	o->mask |= present(a, RUP_OFFER_A_MAX);
 	return 0;
 }
 
@@ -175,26 +222,17 @@ static void put_region(struct nlmsghdr *nlh, const struct rupnl_region *r)
 	uint32_t m = r->mask;
 
 	mnl_attr_put_u32(nlh, RUP_A_REGION_ID, r->id);
-	if (m & RUPNL_BIT(RUP_A_REGION_GROUP4))
-		mnl_attr_put(nlh, RUP_A_REGION_GROUP4, sizeof(r->group.s_addr),
-			     &r->group.s_addr);
+	put_bytes(nlh, m, RUP_A_REGION_GROUP4, sizeof(r->group.s_addr),
+		  &r->group.s_addr);
 	if (m & RUPNL_BIT(RUP_A_REGION_PORT))
 		mnl_attr_put_u16(nlh, RUP_A_REGION_PORT, r->port);
-	if (m & RUPNL_BIT(RUP_A_REGION_IFINDEX))
-		mnl_attr_put_u32(nlh, RUP_A_REGION_IFINDEX, r->ifindex);
-	if (m & RUPNL_BIT(RUP_A_REGION_KEY))
-		mnl_attr_put(nlh, RUP_A_REGION_KEY, r->key_len, r->key);
-	if (m & RUPNL_BIT(RUP_A_REGION_NEXT_KEY))
-		mnl_attr_put(nlh, RUP_A_REGION_NEXT_KEY, r->next_key_len,
-			     r->next_key);
-	if (m & RUPNL_BIT(RUP_A_REGION_NEXT_KEY_CLEAR))
-		mnl_attr_put(nlh, RUP_A_REGION_NEXT_KEY_CLEAR, 0, NULL);
-	if (m & RUPNL_BIT(RUP_A_REGION_INTERVAL_MS))
-		mnl_attr_put_u32(nlh, RUP_A_REGION_INTERVAL_MS, r->interval_ms);
-	if (m & RUPNL_BIT(RUP_A_REGION_DEAD_MS))
-		mnl_attr_put_u32(nlh, RUP_A_REGION_DEAD_MS, r->dead_ms);
-	if (m & RUPNL_BIT(RUP_A_REGION_WINDOW_MS))
-		mnl_attr_put_u32(nlh, RUP_A_REGION_WINDOW_MS, r->window_ms);
+	put_u32(nlh, m, RUP_A_REGION_IFINDEX, r->ifindex);
+	put_bytes(nlh, m, RUP_A_REGION_KEY, r->key_len, r->key);
+	put_bytes(nlh, m, RUP_A_REGION_NEXT_KEY, r->next_key_len, r->next_key);
+	put_bytes(nlh, m, RUP_A_REGION_NEXT_KEY_CLEAR, 0, NULL);
+	put_u32(nlh, m, RUP_A_REGION_INTERVAL_MS, r->interval_ms);
+	put_u32(nlh, m, RUP_A_REGION_DEAD_MS, r->dead_ms);
+	put_u32(nlh, m, RUP_A_REGION_WINDOW_MS, r->window_ms);
 }
 
 int rupnl_region_add(struct rupnl *nl, const struct rupnl_region *r)
@@ -231,31 +269,22 @@ static int region_msg_cb(const struct nlmsghdr *nlh, void *arg)
 	const struct nlattr *a[RUP_A_MAX + 1];
 	struct region_walk *w = arg;
 	struct rupnl_region r = { 0 };
-	unsigned int i;
 
 	if (parse_genl(nlh, a))
 		return -EPROTO;
 	if (!a[RUP_A_REGION_ID])
 		return -EPROTO;
 	r.id = mnl_attr_get_u32(a[RUP_A_REGION_ID]);
-	if (a[RUP_A_REGION_GROUP4])
-		r.group.s_addr = mnl_attr_get_u32(a[RUP_A_REGION_GROUP4]);
+	get_u32(a[RUP_A_REGION_GROUP4], &r.group.s_addr);
 	if (a[RUP_A_REGION_PORT])
 		r.port = mnl_attr_get_u16(a[RUP_A_REGION_PORT]);
-	if (a[RUP_A_REGION_IFINDEX])
-		r.ifindex = mnl_attr_get_u32(a[RUP_A_REGION_IFINDEX]);
-	if (a[RUP_A_REGION_INTERVAL_MS])
-		r.interval_ms = mnl_attr_get_u32(a[RUP_A_REGION_INTERVAL_MS]);
-	if (a[RUP_A_REGION_DEAD_MS])
-		r.dead_ms = mnl_attr_get_u32(a[RUP_A_REGION_DEAD_MS]);
-	if (a[RUP_A_REGION_WINDOW_MS])
-		r.window_ms = mnl_attr_get_u32(a[RUP_A_REGION_WINDOW_MS]);
-	if (a[RUP_A_REGION_PEERS])
-		r.peers = mnl_attr_get_u32(a[RUP_A_REGION_PEERS]);
+	get_u32(a[RUP_A_REGION_IFINDEX], &r.ifindex);
+	get_u32(a[RUP_A_REGION_INTERVAL_MS], &r.interval_ms);
+	get_u32(a[RUP_A_REGION_DEAD_MS], &r.dead_ms);
+	get_u32(a[RUP_A_REGION_WINDOW_MS], &r.window_ms);
+	get_u32(a[RUP_A_REGION_PEERS], &r.peers);
 	r.has_next_key = a[RUP_A_REGION_HAS_NEXT_KEY] != NULL;
-	for (i = 0; i <= RUP_A_MAX; i++)
-		if (a[i])
-			r.mask |= RUPNL_BIT(i);
+	r.mask |= present(a, RUP_A_MAX);
 	return w->cb(&r, w->arg);
 }
 
@@ -290,22 +319,16 @@ int rupnl_self_set(struct rupnl *nl, const struct rupnl_self *s)
 	struct nlmsghdr *nlh = rupnl_msg(nl, RUP_CMD_SELF_SET, 0);
 	uint32_t m = s->mask;
 
-	if (m & RUPNL_BIT(RUP_A_NODE_ID))
-		mnl_attr_put(nlh, RUP_A_NODE_ID, RUP_NODE_ID_LEN, s->node_id);
+	put_bytes(nlh, m, RUP_A_NODE_ID, RUP_NODE_ID_LEN, s->node_id);
 	if (m & RUPNL_BIT(RUP_A_VERSION))
 		mnl_attr_put_strz(nlh, RUP_A_VERSION, s->version);
-	if (m & RUPNL_BIT(RUP_A_SCORE))
-		mnl_attr_put_u32(nlh, RUP_A_SCORE, s->score);
-	if (m & RUPNL_BIT(RUP_A_REGION_ID))
-		mnl_attr_put_u32(nlh, RUP_A_REGION_ID, s->region);
-	if (m & RUPNL_BIT(RUP_A_ROLE))
-		mnl_attr_put_u32(nlh, RUP_A_ROLE, s->role);
-	if (m & RUPNL_BIT(RUP_A_TERM))
-		mnl_attr_put_u64(nlh, RUP_A_TERM, s->term);
+	put_u32(nlh, m, RUP_A_SCORE, s->score);
+	put_u32(nlh, m, RUP_A_REGION_ID, s->region);
+	put_u32(nlh, m, RUP_A_ROLE, s->role);
+	put_u64(nlh, m, RUP_A_TERM, s->term);
 	if (m & RUPNL_BIT(RUP_A_OFFER))
 		put_offer(nlh, &s->offer);
-	if (m & RUPNL_BIT(RUP_A_BIND))
-		mnl_attr_put(nlh, RUP_A_BIND, 0, NULL);
+	put_bytes(nlh, m, RUP_A_BIND, 0, NULL);
 	return rupnl_talk(nl, nlh, NULL, NULL);
 }
 
@@ -313,7 +336,6 @@ static int self_msg_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct nlattr *a[RUP_A_MAX + 1];
 	struct rupnl_self *s = arg;
-	unsigned int i;
 
 	if (parse_genl(nlh, a))
 		return -EPROTO;
@@ -321,21 +343,14 @@ static int self_msg_cb(const struct nlmsghdr *nlh, void *arg)
 	if (a[RUP_A_NODE_ID])
 		memcpy(s->node_id, mnl_attr_get_payload(a[RUP_A_NODE_ID]),
 		       RUP_NODE_ID_LEN);
-	if (a[RUP_A_VERSION])
-		strcpy(s->version, mnl_attr_get_str(a[RUP_A_VERSION]));
-	if (a[RUP_A_SCORE])
-		s->score = mnl_attr_get_u32(a[RUP_A_SCORE]);
-	if (a[RUP_A_REGION_ID])
-		s->region = mnl_attr_get_u32(a[RUP_A_REGION_ID]);
-	if (a[RUP_A_ROLE])
-		s->role = mnl_attr_get_u32(a[RUP_A_ROLE]);
-	if (a[RUP_A_TERM])
-		s->term = mnl_attr_get_u64(a[RUP_A_TERM]);
+	get_str(a[RUP_A_VERSION], s->version);
+	get_u32(a[RUP_A_SCORE], &s->score);
+	get_u32(a[RUP_A_REGION_ID], &s->region);
+	get_u32(a[RUP_A_ROLE], &s->role);
+	get_u64(a[RUP_A_TERM], &s->term);
 	if (a[RUP_A_OFFER] && parse_offer(a[RUP_A_OFFER], &s->offer))
 		return -EPROTO;
-	for (i = 0; i <= RUP_A_MAX; i++)
-		if (a[i])
-			s->mask |= RUPNL_BIT(i);
+	s->mask |= present(a, RUP_A_MAX);
 	return 0;
 }
 
@@ -354,7 +369,6 @@ int rupnl_self_get(struct rupnl *nl, uint32_t region, struct rupnl_self *out)
 int rupnl_parse_peer(const struct nlmsghdr *nlh, struct rupnl_peer *p)
 {
 	const struct nlattr *a[RUP_A_MAX + 1];
-	unsigned int i;
 
 	if (parse_genl(nlh, a))
 		return -EPROTO;
@@ -364,29 +378,18 @@ int rupnl_parse_peer(const struct nlmsghdr *nlh, struct rupnl_peer *p)
 	p->region = mnl_attr_get_u32(a[RUP_A_REGION_ID]);
 	memcpy(p->node_id, mnl_attr_get_payload(a[RUP_A_NODE_ID]),
 	       RUP_NODE_ID_LEN);
-	if (a[RUP_A_PEER_ADDR4])
-		p->addr.s_addr = mnl_attr_get_u32(a[RUP_A_PEER_ADDR4]);
-	if (a[RUP_A_VERSION])
-		strcpy(p->version, mnl_attr_get_str(a[RUP_A_VERSION]));
-	if (a[RUP_A_SCORE])
-		p->score = mnl_attr_get_u32(a[RUP_A_SCORE]);
-	if (a[RUP_A_ROLE])
-		p->role = mnl_attr_get_u32(a[RUP_A_ROLE]);
-	if (a[RUP_A_TERM])
-		p->term = mnl_attr_get_u64(a[RUP_A_TERM]);
+	get_u32(a[RUP_A_PEER_ADDR4], &p->addr.s_addr);
+	get_str(a[RUP_A_VERSION], p->version);
+	get_u32(a[RUP_A_SCORE], &p->score);
+	get_u32(a[RUP_A_ROLE], &p->role);
+	get_u64(a[RUP_A_TERM], &p->term);
 	if (a[RUP_A_OFFER] && parse_offer(a[RUP_A_OFFER], &p->offer))
 		return -EPROTO;
-	if (a[RUP_A_PEER_SEQ])
-		p->seq = mnl_attr_get_u64(a[RUP_A_PEER_SEQ]);
-	if (a[RUP_A_PEER_LAST_SEEN_MS])
-		p->last_seen_ms = mnl_attr_get_u32(a[RUP_A_PEER_LAST_SEEN_MS]);
-	if (a[RUP_A_PEER_RX])
-		p->rx = mnl_attr_get_u64(a[RUP_A_PEER_RX]);
-	if (a[RUP_A_CHANGED])
-		p->changed = mnl_attr_get_u32(a[RUP_A_CHANGED]);
-	for (i = 0; i <= RUP_A_MAX; i++)
-		if (a[i])
-			p->mask |= RUPNL_BIT(i);
+	get_u64(a[RUP_A_PEER_SEQ], &p->seq);
+	get_u32(a[RUP_A_PEER_LAST_SEEN_MS], &p->last_seen_ms);
+	get_u64(a[RUP_A_PEER_RX], &p->rx);
+	get_u32(a[RUP_A_CHANGED], &p->changed);
+	p->mask |= present(a, RUP_A_MAX);
 	return 0;
 }
 

@@ -95,8 +95,30 @@ static int check_idents(const char *q, size_t len, bool prerelease,
 	return 0;
 }
 
+/*
+ * The pre-release (after '-', up to '+') or build (after '+', to the end)
+ * part at *@p, if @mark starts one: into @out and @out_len (NULL and 0 when
+ * absent), its identifiers checked, *@p moved past it.
+ */
+static int suffix(const char **p, char mark, char stop, bool prerelease,
+		  const char *s, const char **out, size_t *out_len, char *err,
+		  size_t errlen)
+{
+	*out = NULL;
+	*out_len = 0;
+	if (**p != mark)
+		return 0;
+	*out = ++*p;
+	while (**p && **p != stop)
+		(*p)++;
+	*out_len = (size_t)(*p - *out);
+	return check_idents(*out, *out_len, prerelease, s, err, errlen);
+}
+
 int semver_parse(const char *s, struct semver *v, char *err, size_t errlen)
 {
+	static const char *const part_name[] = { "major", "minor", "patch" };
+	uint64_t *part[] = { &v->major, &v->minor, &v->patch };
 	const char *p = s, *pre, *build;
 	size_t len, pre_len, build_len;
 	int rc;
@@ -112,43 +134,23 @@ int semver_parse(const char *s, struct semver *v, char *err, size_t errlen)
 			    s, SEMVER_MAX_LEN);
 	memset(v, 0, sizeof(*v));
 
-	rc = parse_num(&p, &v->major, "major", s, err, errlen);
-	if (rc)
-		return rc;
-	if (*p++ != '.')
-		return fail(err, errlen,
-			    "version \"%s\": expected MAJOR.MINOR.PATCH", s);
-	rc = parse_num(&p, &v->minor, "minor", s, err, errlen);
-	if (rc)
-		return rc;
-	if (*p++ != '.')
-		return fail(err, errlen,
-			    "version \"%s\": expected MAJOR.MINOR.PATCH", s);
-	rc = parse_num(&p, &v->patch, "patch", s, err, errlen);
-	if (rc)
-		return rc;
+	for (int i = 0; i < 3; i++) {
+		if (i && *p++ != '.')
+			return fail(
+				err, errlen,
+				"version \"%s\": expected MAJOR.MINOR.PATCH",
+				s);
+		rc = parse_num(&p, part[i], part_name[i], s, err, errlen);
+		if (rc)
+			return rc;
+	}
 
-	pre = NULL;
-	pre_len = 0;
-	if (*p == '-') {
-		pre = ++p;
-		while (*p && *p != '+')
-			p++;
-		pre_len = (size_t)(p - pre);
-		rc = check_idents(pre, pre_len, true, s, err, errlen);
-		if (rc)
-			return rc;
-	}
-	build = NULL;
-	build_len = 0;
-	if (*p == '+') {
-		build = ++p;
-		build_len = strlen(build);
-		rc = check_idents(build, build_len, false, s, err, errlen);
-		if (rc)
-			return rc;
-		p += build_len;
-	}
+	rc = suffix(&p, '-', '+', true, s, &pre, &pre_len, err, errlen);
+	if (!rc)
+		rc = suffix(&p, '+', '\0', false, s, &build, &build_len, err,
+			    errlen);
+	if (rc)
+		return rc;
 	if (*p)
 		return fail(
 			err, errlen,
