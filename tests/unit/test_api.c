@@ -163,7 +163,7 @@ static void test_registered(void **state)
 	assert_true(m.server_time_ns == 1795615200123456789ULL);
 	same(api_registered_encode(&m),
 	     REGD("1000", "3500", "239.192.0.3", "null"));
-	/* The order opsd writes (api_register.c, then keys_json()). */
+	/* The order opsd writes (api_register.c, the keys last). */
 	exact(api_registered_encode(&m),
 	      "{\"node_id\":\"" ID1
 	      "\",\"region_id\":3,\"group\":\"239.192.0.3\","

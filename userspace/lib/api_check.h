@@ -30,7 +30,7 @@ int api_unpack(const char *name, json_t *j, char *err, size_t errlen,
  */
 int api_str(const char *name, const char *field, const char *s, size_t len,
 	    char *out, size_t max, bool required, char *err, size_t errlen);
-/* @v within [min, max], as jfield's "FIELD: V is outside [MIN, MAX]". */
+/* @v within [min, max], as "FIELD: V is outside [MIN, MAX]". */
 int api_uint(const char *name, const char *field, json_int_t v, uint64_t min,
 	     uint64_t max, uint64_t *out, char *err, size_t errlen);
 /* api_uint() within [min, UINT32_MAX], into a uint32_t. */

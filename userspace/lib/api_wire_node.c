@@ -101,7 +101,7 @@ int api_register_decode(json_t *j, struct api_register *m, char *err,
 
 json_t *api_registered_encode(const struct api_registered *m)
 {
-	/* Key order as opsd wrote it: the keys last (keys_json()). */
+	/* Key order as opsd writes it: the keys last. */
 	return json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:I, s:b, "
 			 "s:s, s:o}",
 			 "node_id", m->node_id, "region_id",

@@ -5,7 +5,7 @@
  *   agent's clock check against the server);
  * - monotonic time for timers, backoff and intervals, which never jumps
  *   when the wall clock is set.
- * Replaces opsd_now_ns() (userspace/opsd/clock.c) and agent_now_ms().
+ * The one clock of the ops server and the agent.
  */
 #ifndef RUP_LIB_CLOCK_H
 #define RUP_LIB_CLOCK_H
