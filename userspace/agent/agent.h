@@ -7,10 +7,12 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "api.h"
 #include "election.h"
 #include "score.h"
 #include "score_measure.h"
 #include "backoff.h"
+#include "clock.h"
 #include "config.h"
 #include "knl.h"
 #include "release.h"
@@ -41,7 +43,8 @@ struct rvs_task {
 	size_t manifest_len;
 	char sig[RELEASE_SIG_B64_LEN + 1];
 	struct release_manifest m;
-	json_t *nodes; /* registered node ids of the region */
+	api_node_id *nodes; /* registered node ids of the region */
+	size_t n_nodes;
 	uint64_t started_ms; /* distribution start, for the deadline */
 	char last_state[32];
 	struct backoff bo;
@@ -144,7 +147,6 @@ struct agent {
  * why in @err when the configuration, state or event loop cannot be set up.
  */
 int agent_run(const char *config, bool debug, char *err, size_t errlen);
-uint64_t agent_now_ms(void);
 void agent_error(struct agent *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Publish role/term/offer to the kernel now. */

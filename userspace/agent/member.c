@@ -22,6 +22,7 @@
 #include "hook.h"
 #include "log.h"
 #include "store.h"
+#include "url.h"
 
 static void (*install_done)(struct agent *a, bool ok);
 static struct release_manifest install_m;
@@ -111,7 +112,7 @@ static void job_fail(struct agent *a, const char *fmt, ...)
 		    j->version, j->from_server ? "the ops server" : "the RVS",
 		    msg, d);
 	j->phase = MEM_WAIT;
-	j->retry_at_ms = agent_now_ms() + d;
+	j->retry_at_ms = clock_mono_ms() + d;
 }
 
 /* A version this node will never take: remember it and stop trying. */
@@ -296,7 +297,7 @@ static void on_installed(struct agent *a, bool ok)
 	} else {
 		j->phase = MEM_WAIT;
 		j->retry_at_ms =
-			agent_now_ms() + backoff_next(&j->bo, agent_rand());
+			clock_mono_ms() + backoff_next(&j->bo, agent_rand());
 	}
 	a->status_dirty = true;
 }
@@ -432,8 +433,14 @@ void member_tick(struct agent *a)
 	if (!p && a->registered && j->no_rvs_since_ms &&
 	    wanted(a, j->seen_version) &&
 	    a->now_ms - j->no_rvs_since_ms >= j->fallback_delay_ms) {
-		snprintf(base, sizeof(base), "%s/api/v1/releases/%s",
-			 a->cfg.url, j->seen_version);
+		char path[sizeof(j->seen_version) + 20], *url;
+
+		snprintf(path, sizeof(path), "/api/v1/releases/%s",
+			 j->seen_version);
+		if (url_join(a->cfg.url, path, &url))
+			return;
+		snprintf(base, sizeof(base), "%s", url);
+		free(url);
 		start_job(a, j->seen_version, base, true, NULL);
 	}
 }
