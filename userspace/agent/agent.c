@@ -410,11 +410,29 @@ static void on_registered(struct fetch *f, void *arg)
 	agent_kick(a);
 }
 
+struct fetch *agent_api_start(struct agent *a, struct fetch_opts *o,
+			      const char *path, json_t *body, fetch_done_cb cb)
+{
+	struct fetch *f = NULL;
+	char *url = NULL, *text = NULL;
+
+	if (body)
+		text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (!url_join(a->cfg.url, path, &url) && (text || !body)) {
+		o->url = url;
+		o->post_json = text;
+		f = fetch_start(o, cb, a);
+	}
+	o->url = o->post_json = NULL;
+	free(text);
+	free(url);
+	return f;
+}
+
 static void start_register(struct agent *a)
 {
 	struct api_register m = { .score = a->score };
-	char *url = NULL, *body = NULL;
-	json_t *j;
 	struct fetch_opts o = {
 		.ca = a->cfg.ca,
 		.bearer = a->cfg.token,
@@ -424,16 +442,8 @@ static void start_register(struct agent *a)
 	snprintf(m.node_id, sizeof(m.node_id), "%s", a->cfg.node_hex);
 	snprintf(m.version, sizeof(m.version), "%s", a->st.version);
 	addresses(a->cfg.ifname, &m);
-	j = api_register_encode(&m);
-	body = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	json_decref(j);
-	if (url_join(a->cfg.url, "/api/v1/register", &url))
-		url = NULL;
-	o.url = url;
-	o.post_json = body;
-	a->reg_fetch = body && url ? fetch_start(&o, on_registered, a) : NULL;
-	free(body);
-	free(url);
+	a->reg_fetch = agent_api_start(a, &o, "/api/v1/register",
+				       api_register_encode(&m), on_registered);
 	if (!a->reg_fetch)
 		a->reg_retry_ms = clock_mono_ms() +
 				  backoff_next(&a->reg_bo, agent_rand());

@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "election.h"
+#include "fetch.h"
 #include "score.h"
 #include "score_measure.h"
 #include "backoff.h"
@@ -147,6 +148,13 @@ struct agent {
  * why in @err when the configuration, state or event loop cannot be set up.
  */
 int agent_run(const char *config, bool debug, char *err, size_t errlen);
+/*
+ * Start an ops server API request: @path (with any query) joined to the
+ * server URL, @body (consumed; NULL: a GET) sent as its JSON. @o holds the
+ * rest; NULL when it could not start.
+ */
+struct fetch *agent_api_start(struct agent *a, struct fetch_opts *o,
+			      const char *path, json_t *body, fetch_done_cb cb);
 void agent_error(struct agent *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Publish role/term/offer to the kernel now. */

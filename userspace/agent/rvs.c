@@ -19,7 +19,6 @@
 #include "need.h"
 #include "pkgsrv.h"
 #include "store.h"
-#include "url.h"
 
 #define POLL_TIMEOUT_S 120
 
@@ -81,8 +80,6 @@ static void on_report(struct fetch *f, void *arg)
 
 static void send_pending_report(struct agent *a)
 {
-	char *url = NULL, *body;
-	json_t *j;
 	struct api_report m = { 0 };
 	struct fetch_opts o = {
 		.ca = a->cfg.ca,
@@ -100,16 +97,8 @@ static void send_pending_report(struct agent *a)
 	m.has_nodes = rep.has_nodes;
 	m.n_nodes = rep.n_nodes;
 	m.nodes = rep.nodes;
-	j = api_report_encode(&m);
-	body = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	json_decref(j);
-	if (url_join(a->cfg.url, "/api/v1/reports", &url))
-		url = NULL;
-	o.url = url;
-	o.post_json = body;
-	a->report_fetch = body && url ? fetch_start(&o, on_report, a) : NULL;
-	free(body);
-	free(url);
+	a->report_fetch = agent_api_start(a, &o, "/api/v1/reports",
+					  api_report_encode(&m), on_report);
 	if (a->report_fetch)
 		report_drop_nodes();
 }
@@ -501,7 +490,7 @@ static void on_poll(struct fetch *f, void *arg)
 
 static void start_poll(struct agent *a)
 {
-	char path[80], *url = NULL;
+	char path[80];
 	struct fetch_opts o = {
 		.ca = a->cfg.ca,
 		.bearer = a->st.reg.token,
@@ -512,11 +501,7 @@ static void start_poll(struct agent *a)
 	/* The server holds it for its own long-poll timeout (at most an hour). */
 	snprintf(path, sizeof(path), "/api/v1/tasks?region=%u&term=%" PRIu64,
 		 a->st.reg.region, a->eo.term);
-	if (url_join(a->cfg.url, path, &url))
-		url = NULL;
-	o.url = url;
-	a->poll_fetch = url ? fetch_start(&o, on_poll, a) : NULL;
-	free(url);
+	a->poll_fetch = agent_api_start(a, &o, path, NULL, on_poll);
 	if (!a->poll_fetch)
 		a->poll_retry_ms = clock_mono_ms() +
 				   backoff_next(&a->poll_bo, agent_rand());
