@@ -65,7 +65,7 @@ struct member_job {
 	enum member_phase phase;
 	bool from_server;
 	char version[SEMVER_MAX_LEN + 1];
-	char base[600]; /* URL prefix: http://rvs:port/pkg/V or server release URL */
+	char base[600]; /* http://rvs:port/pkg/V, or the server URL */
 	char *manifest;
 	size_t manifest_len;
 	char sig[RELEASE_SIG_B64_LEN + 1];

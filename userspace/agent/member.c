@@ -126,8 +126,8 @@ static void job_skip(struct agent *a, const char *why)
 	a->status_dirty = true;
 }
 
-static void job_url(struct agent *a, enum member_phase ph, char *url,
-		    size_t len)
+/* The URL of phase @ph (malloc()ed), or NULL. */
+static char *job_url(struct agent *a, enum member_phase ph)
 {
 	struct member_job *j = &a->job;
 	static const char *const srv[] = { [MEM_MANIFEST] = "/manifest",
@@ -136,8 +136,21 @@ static void job_url(struct agent *a, enum member_phase ph, char *url,
 	static const char *const rvs[] = {
 		[MEM_MANIFEST] = ".manifest", [MEM_SIG] = ".sig", [MEM_PAYLOAD] = ""
 	};
+	char *url = NULL;
 
-	snprintf(url, len, "%s%s", j->base, j->from_server ? srv[ph] : rvs[ph]);
+	/* The server's release (docs/API.md), or the RVS's file plus a suffix. */
+	if (j->from_server) {
+		char path[sizeof(j->version) + 40];
+
+		snprintf(path, sizeof(path), "/api/v1/releases/%s%s",
+			 j->version, srv[ph]);
+		if (url_join(a->cfg.url, path, &url))
+			return NULL;
+		return url;
+	}
+	if (asprintf(&url, "%s%s", j->base, rvs[ph]) < 0)
+		return NULL;
+	return url;
 }
 
 static void step(struct agent *a);
@@ -306,9 +319,8 @@ static void on_installed(struct agent *a, bool ok)
 static void step(struct agent *a)
 {
 	struct member_job *j = &a->job;
-	char url[700], part[600];
+	char *url, part[600];
 	struct fetch_opts o = {
-		.url = url,
 		.ca = a->cfg.ca,
 		.connect_timeout_s = 5,
 		.low_speed_s = 20,
@@ -329,10 +341,16 @@ static void step(struct agent *a)
 		o.bearer = a->st.reg.token;
 		o.node_hex = a->cfg.node_hex;
 	}
-	job_url(a, j->phase, url, sizeof(url));
+	url = job_url(a, j->phase);
+	if (!url) {
+		job_fail(a, "bad URL");
+		return;
+	}
+	o.url = url;
 	if (j->phase == MEM_PAYLOAD) {
 		if (store_path(a->cfg.store_dir, j->version, STORE_PART, part,
 			       sizeof(part))) {
+			free(url);
 			job_fail(a, "store path too long");
 			return;
 		}
@@ -341,6 +359,7 @@ static void step(struct agent *a)
 		o.max_bytes = j->m.size;
 	}
 	a->job_fetch = fetch_start(&o, on_fetched, a);
+	free(url);
 	if (!a->job_fetch)
 		job_fail(a, "cannot start the transfer");
 }
@@ -433,15 +452,7 @@ void member_tick(struct agent *a)
 	if (!p && a->registered && j->no_rvs_since_ms &&
 	    wanted(a, j->seen_version) &&
 	    a->now_ms - j->no_rvs_since_ms >= j->fallback_delay_ms) {
-		char path[sizeof(j->seen_version) + 20], *url;
-
-		snprintf(path, sizeof(path), "/api/v1/releases/%s",
-			 j->seen_version);
-		if (url_join(a->cfg.url, path, &url))
-			return;
-		snprintf(base, sizeof(base), "%s", url);
-		free(url);
-		start_job(a, j->seen_version, base, true, NULL);
+		start_job(a, j->seen_version, a->cfg.url, true, NULL);
 	}
 }
 
