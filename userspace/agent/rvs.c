@@ -103,13 +103,14 @@ static void send_pending_report(struct agent *a)
 		report_drop_nodes();
 }
 
-/* Queue a report (replacing an older pending one) and send it when the line is free. */
+/* A report's per-node list (need_report()). */
 struct report_nodes {
 	bool has; /* "nodes" is sent */
 	size_t n;
-	struct api_report_node *v; /* malloc()ed; report() takes it */
+	struct api_report_node *v; /* malloc()ed; report_nodes() takes it */
 };
 
+/* Queue a report (replacing an older pending one) and send it when the line is free. */
 static void report_nodes(struct agent *a, const char *state, const char *reason,
 			 struct report_nodes *nodes)
 {
