@@ -11,6 +11,7 @@
 #include <openssl/params.h>
 
 #include "bench-common.h"
+#include "hexb64.h"
 
 const char *bench_prog = "bench";
 
@@ -42,18 +43,12 @@ unsigned long long bench_parse_u(const char *what, const char *s,
 
 void bench_parse_key(const char *s, uint8_t key[32])
 {
-	unsigned int i, b;
-
 	if (strlen(s) != 64)
 		bench_die(
 			"--key: key must be 32 bytes (64 hex digits), got %zu digits",
 			strlen(s));
-	for (i = 0; i < 32; i++) {
-		if (sscanf(s + 2 * i, "%2x", &b) != 1)
-			bench_die("--key: '%.2s' at digit %u is not hex",
-				  s + 2 * i, 2 * i);
-		key[i] = (uint8_t)b;
-	}
+	if (hex_exact(s, key, 32))
+		bench_die("--key: '%s' is not hex", s);
 }
 
 uint64_t bench_now_ns(void)

@@ -29,6 +29,7 @@
 #include <linux/rup.h>
 
 #include "bench-common.h"
+#include "hexb64.h"
 #include "nl.h"
 
 static void open_rup(struct rupnl *nl)
@@ -140,12 +141,11 @@ static int log_cb(const struct rupnl_event *ev, void *data)
 		[RUP_CMD_RVS_LOST] = "rvs_lost",
 	};
 	uint64_t rx = bench_now_ns();
-	int i;
+	char id[HEX_LEN(RUP_NODE_ID_LEN) + 1];
 
 	(void)data;
-	printf("%s node ", names[ev->cmd]);
-	for (i = 0; i < RUP_NODE_ID_LEN; i++)
-		printf("%02x", ev->peer.node_id[i]);
+	hex_to_text(ev->peer.node_id, RUP_NODE_ID_LEN, id, sizeof(id));
+	printf("%s node %s", names[ev->cmd], id);
 	printf(" role %u term %llu seq %llu rx %llu\n", ev->peer.role,
 	       (unsigned long long)ev->peer.term,
 	       (unsigned long long)ev->peer.seq, (unsigned long long)rx);

@@ -47,6 +47,8 @@ check "status text shows the member" grep -q "^  $n1 1.0.0" <<<"$out"
 check "status JSON" [ "$(ops -j ops status | jq -r '.regions[0].members[0].node_id')" = "$n1" ]
 check "releases JSON" [ "$(ops -j ops releases | jq -r '.releases[0].version')" = 2.0.0 ]
 check "releases table" grep -q '^2\.0\.0 .*>=1\.0\.0,<2\.0\.0 .* yes .*ops test$' <<<"$(ops ops releases)"
+# A trailing slash on the server URL joins like none (no "//api").
+check "--server URL/ works" [ "$(ops -j ops --server "$URL/" releases | jq -r '.releases[0].version')" = 2.0.0 ]
 ops ops status --bogus 2>"$T/err"
 check "unknown argument exits 1" [ $? = 1 ] && grep -q 'unexpected argument "--bogus"' "$T/err"
 check "rupctl ops cancel" [ "$(ops ops cancel 1)" = "rollout 1 cancelled: 1 task(s)" ]

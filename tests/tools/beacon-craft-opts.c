@@ -10,6 +10,7 @@
 #include <sys/random.h>
 
 #include "beacon-craft.h"
+#include "hexb64.h"
 
 static void usage(FILE *f)
 {
@@ -92,35 +93,6 @@ static long long parse_s(const char *opt, const char *s)
 	return v;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Exactly @n bytes from 2n hex digits. */
-static bool parse_hex(const char *s, uint8_t *out, size_t n)
-{
-	size_t i;
-	int hi, lo;
-
-	if (strlen(s) != 2 * n)
-		return false;
-	for (i = 0; i < n; i++) {
-		hi = hexval(s[2 * i]);
-		lo = hexval(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return false;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return true;
-}
-
 static void parse_str(const char *opt, char *dst, size_t max, const char *s)
 {
 	size_t l = strlen(s);
@@ -186,7 +158,7 @@ static void read_key_file(const char *path, uint8_t *key)
 	buf[n] = '\0';
 	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		buf[--n] = '\0';
-	if (!parse_hex(buf, key, RUP_KEY_LEN))
+	if (hex_exact(buf, key, RUP_KEY_LEN))
 		die("--key-file: %s: key must be 32 raw bytes or 64 hex digits",
 		    path);
 }
@@ -326,7 +298,7 @@ void parse_opts(int argc, char **argv, struct opts *o)
 				(uint32_t)parse_u("--region", a, UINT32_MAX);
 			break;
 		case O_NODE_ID:
-			if (!parse_hex(a, o->b.node_id, RUP_NODE_ID_LEN))
+			if (hex_exact(a, o->b.node_id, RUP_NODE_ID_LEN))
 				die("--node-id: '%s' must be 32 hex digits", a);
 			o->have_node_id = true;
 			break;
@@ -360,7 +332,7 @@ void parse_opts(int argc, char **argv, struct opts *o)
 			o->b.has_offer = true;
 			break;
 		case O_OFF_SHA:
-			if (!parse_hex(a, of->sha256, RUP_SHA256_LEN))
+			if (hex_exact(a, of->sha256, RUP_SHA256_LEN))
 				die("--offer-sha256: '%s' must be 64 hex digits",
 				    a);
 			break;
@@ -380,7 +352,7 @@ void parse_opts(int argc, char **argv, struct opts *o)
 				    a);
 			break;
 		case O_KEY:
-			if (!parse_hex(a, o->key, RUP_KEY_LEN))
+			if (hex_exact(a, o->key, RUP_KEY_LEN))
 				die("--key: key must be 32 bytes (64 hex digits)");
 			o->have_key = true;
 			break;

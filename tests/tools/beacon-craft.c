@@ -19,6 +19,7 @@
 #include <openssl/params.h>
 
 #include "beacon-craft.h"
+#include "hexb64.h"
 
 static uint64_t wall_ns(void)
 {
@@ -146,7 +147,6 @@ static void emit(const struct opts *o, int fd, const uint8_t *buf, size_t len,
 		 bool *written)
 {
 	struct sockaddr_in to;
-	size_t i;
 
 	if (o->out && !*written) {
 		FILE *f = fopen(o->out, "wb");
@@ -156,9 +156,10 @@ static void emit(const struct opts *o, int fd, const uint8_t *buf, size_t len,
 		*written = true;
 	}
 	if (o->dump) {
-		for (i = 0; i < len; i++)
-			printf("%02x", buf[i]);
-		putchar('\n');
+		char hex[HEX_LEN(DGRAM_MAX) + 1];
+
+		if (!hex_to_text(buf, len, hex, sizeof(hex)))
+			puts(hex);
 	}
 	if (fd < 0)
 		return;
@@ -174,11 +175,10 @@ static void emit(const struct opts *o, int fd, const uint8_t *buf, size_t len,
 
 static void print_id(const uint8_t *id)
 {
-	int i;
+	char hex[HEX_LEN(RUP_NODE_ID_LEN) + 1];
 
-	for (i = 0; i < RUP_NODE_ID_LEN; i++)
-		printf("%02x", id[i]);
-	putchar('\n');
+	hex_to_text(id, RUP_NODE_ID_LEN, hex, sizeof(hex));
+	puts(hex);
 }
 
 static void pause_ms(unsigned long ms)

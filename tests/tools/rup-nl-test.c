@@ -31,6 +31,7 @@
 #include <linux/netlink.h>
 #include <linux/rup.h>
 
+#include "hexb64.h"
 #include "nl.h"
 
 #define PROG "rup-nl-test"
@@ -75,15 +76,13 @@ static void die(const char *fmt, const char *arg)
 	exit(2);
 }
 
+/* The bytes of @hex ("" is none): at most @max, or die. */
 static size_t hex2bin(const char *hex, unsigned char *out, size_t max)
 {
-	size_t n = strlen(hex) / 2, i;
+	size_t n = 0;
 
-	if (strlen(hex) % 2 || n > max)
+	if (hex[0] && hex_from_text(hex, out, max, &n))
 		die("bad hex \"%s\"", hex);
-	for (i = 0; i < n; i++)
-		if (sscanf(hex + 2 * i, "%2hhx", &out[i]) != 1)
-			die("bad hex \"%s\"", hex);
 	return n;
 }
 
@@ -189,12 +188,13 @@ static void put_attr(struct nlmsghdr *nlh, char *arg)
 
 static void print_hex(const char *key, const struct nlattr *a)
 {
-	const unsigned char *p = mnl_attr_get_payload(a);
-	unsigned int i;
+	char hex[HEX_LEN(256) + 1];
 
-	printf(" %s=", key);
-	for (i = 0; i < mnl_attr_get_payload_len(a); i++)
-		printf("%02x", p[i]);
+	if (hex_to_text(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
+			hex, sizeof(hex)))
+		snprintf(hex, sizeof(hex), "(%u bytes)",
+			 mnl_attr_get_payload_len(a));
+	printf(" %s=%s", key, hex);
 }
 
 static void print_offer(const struct nlattr *nest)

@@ -19,22 +19,17 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "parse.h"
 #include "agent.h"
+#include "api.h"
+#include "clock.h"
+#include "hexb64.h"
+#include "url.h"
 #include "fetch.h"
 #include "hook.h"
 #include "log.h"
 #include "score_linkwatch.h"
 
 #define KERNEL_RETRY_MS 500
-
-uint64_t agent_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 uint32_t agent_rand(void)
 {
@@ -201,6 +196,7 @@ static void arm_tick(struct agent *a)
 static void kernel_up(struct agent *a)
 {
 	struct election_config ec;
+	char why[256];
 	int err;
 
 	err = knl_open(&a->k);
@@ -225,13 +221,17 @@ static void kernel_up(struct agent *a)
 	}
 	/* A previous run (or a crash) may have left the region: start clean. */
 	knl_region_del(&a->k, a->st.reg.region);
-	err = knl_region_add(&a->k, &a->st.reg, a->ifindex);
-	if (!err)
+	err = knl_region_add(&a->k, &a->st.reg, a->ifindex, why, sizeof(why));
+	if (!err) {
 		err = knl_self_node(&a->k, a->cfg.node_id, a->st.version,
 				    a->score);
+		if (err)
+			snprintf(why, sizeof(why),
+				 "kernel refused the setup: %s",
+				 knl_errstr(&a->k, err));
+	}
 	if (err) {
-		agent_error(a, "region %u: kernel refused the setup: %s",
-			    a->st.reg.region, knl_errstr(&a->k, err));
+		agent_error(a, "region %u: %s", a->st.reg.region, why);
 		knl_close(&a->k);
 		return;
 	}
@@ -251,7 +251,7 @@ static void kernel_up(struct agent *a)
 	election_config_default(&ec, a->st.reg.interval_ms, a->st.reg.dead_ms);
 	ec.period_ms = (uint64_t)a->cfg.period_s * 1000;
 	ec.hysteresis_pct = a->cfg.hysteresis_pct;
-	election_init(&a->el, &ec, a->cfg.node_id, a->score, agent_now_ms());
+	election_init(&a->el, &ec, a->cfg.node_id, a->score, clock_mono_ms());
 	election_set_abnormal(&a->el, a->srv_failed || a->link_abnormal);
 	memset(&a->eo, 0, sizeof(a->eo));
 	a->eo.role = RUP_ROLE_MEMBER;
@@ -282,105 +282,74 @@ static void on_nl(evutil_socket_t fd, short what, void *arg)
 
 /* ---- registration ---- */
 
-static json_t *addresses(const char *ifname)
+/* Our IPv4 addresses on @ifname ("" for all), loopback left out. */
+static void addresses(const char *ifname, struct api_register *m)
 {
-	json_t *arr = json_array();
 	struct ifaddrs *ifa, *i;
-	char buf[INET_ADDRSTRLEN];
 
 	if (getifaddrs(&ifa))
-		return arr;
-	for (i = ifa; i; i = i->ifa_next) {
+		return;
+	for (i = ifa; i && m->n_addresses < API_ADDRESSES_MAX;
+	     i = i->ifa_next) {
 		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
 		    (i->ifa_flags & IFF_LOOPBACK) ||
 		    (ifname[0] && strcmp(ifname, i->ifa_name)))
 			continue;
 		inet_ntop(AF_INET,
-			  &((struct sockaddr_in *)i->ifa_addr)->sin_addr, buf,
-			  sizeof(buf));
-		if (json_array_size(arr) < 16)
-			json_array_append_new(arr, json_string(buf));
+			  &((struct sockaddr_in *)i->ifa_addr)->sin_addr,
+			  m->addresses[m->n_addresses++], API_ADDRESS_LEN + 1);
 	}
 	freeifaddrs(ifa);
-	return arr;
 }
 
-static int parse_registration(const char *body, struct agent_reg *r,
-			      int64_t *server_ns, char *err, size_t errlen)
+/*
+ * The register reply, decoded strictly (docs/API.md); its timing is held
+ * to fleet_timing_check() there, so a bad value is refused with its bound.
+ */
+static int parse_registration(const char *body, size_t len, struct agent_reg *r,
+			      uint64_t *server_ns, char *err, size_t errlen)
 {
-	json_error_t je;
-	json_t *j = json_loads(body, 0, &je);
-	const char *grp, *key, *tok;
-	json_int_t region, port, iv, dead, win;
+	json_t *j = api_load(body, len, API_MSG_REGISTERED, err, errlen);
+	struct api_registered m;
 	struct in_addr ga;
-	size_t n;
-	int rc = -1;
+	int rc;
 
 	*server_ns = 0;
-	if (!j) {
-		snprintf(err, errlen, "register: reply is not JSON: %s",
-			 je.text);
+	rc = j ? api_registered_decode(j, &m, err, errlen) : -1;
+	json_decref(j);
+	if (rc)
+		return -1;
+	if (inet_pton(AF_INET, m.group, &ga) != 1 ||
+	    strlen(m.node_token) >= sizeof(r->token) ||
+	    hex_exact(m.key, r->key, RUP_KEY_LEN)) {
+		snprintf(err, errlen, "%s: region %u: bad group, key or token",
+			 API_MSG_REGISTERED, m.region_id);
 		return -1;
 	}
-	if (json_unpack_ex(j, &je, 0,
-			   "{s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s}",
-			   "region_id", &region, "group", &grp, "port", &port,
-			   "interval_ms", &iv, "dead_ms", &dead, "window_ms",
-			   &win, "key", &key, "node_token", &tok)) {
-		snprintf(err, errlen, "register: reply: %s", je.text);
-		goto out;
-	}
-	if (region < 0 || region > UINT32_MAX || port <= 0 || port > 65535 ||
-	    iv < RUP_INTERVAL_MIN_MS || iv > 3600000 || dead < 0 ||
-	    dead > 36000000 || win < 0 || win > 86400000 ||
-	    inet_pton(AF_INET, grp, &ga) != 1 ||
-	    !IN_MULTICAST(ntohl(ga.s_addr)) ||
-	    strlen(tok) >= sizeof(r->token)) {
-		snprintf(
-			err, errlen,
-			"register: reply has out-of-range values (region %lld, "
-			"group %s, port %lld, interval %lld ms)",
-			(long long)region, grp, (long long)port, (long long)iv);
-		goto out;
-	}
-	if (parse_hex(key, r->key, RUP_KEY_LEN, &n) || n != RUP_KEY_LEN) {
-		snprintf(err, errlen,
-			 "region %lld: key must be 32 bytes (64 hex digits)",
-			 (long long)region);
-		goto out;
-	}
-	r->region = (uint32_t)region;
+	r->region = m.region_id;
 	r->group = ga.s_addr;
-	r->port = (uint16_t)port;
-	r->interval_ms = (uint32_t)iv;
-	r->dead_ms = (uint32_t)dead;
-	r->window_ms = (uint32_t)win;
-	snprintf(r->token, sizeof(r->token), "%s", tok);
+	r->port = m.port;
+	r->interval_ms = m.interval_ms;
+	r->dead_ms = m.dead_ms;
+	r->window_ms = m.window_ms;
+	snprintf(r->token, sizeof(r->token), "%s", m.node_token);
 	r->valid = true;
-	*server_ns = json_integer_value(json_object_get(j, "server_time_ns"));
-	rc = 0;
-out:
-	json_decref(j);
-	return rc;
+	*server_ns = m.server_time_ns;
+	return 0;
 }
 
-static void check_clock(struct agent *a, int64_t server_ns)
+static void check_clock(struct agent *a, uint64_t server_ns)
 {
-	struct timespec ts;
-	int64_t now_ns, diff;
+	uint64_t diff;
 
-	if (server_ns <= 0)
+	if (!server_ns)
 		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	now_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-	diff = now_ns - server_ns;
-	if (diff < 0)
-		diff = -diff;
-	if (a->st.reg.window_ms && diff / 1000000 > a->st.reg.window_ms / 2) {
-		awarn("clock differs from the ops server's by %" PRId64
+	diff = clock_diff_ms(clock_real_ns(), server_ns);
+	if (a->st.reg.window_ms && diff > a->st.reg.window_ms / 2) {
+		awarn("clock differs from the ops server's by %" PRIu64
 		      " ms, more than half the "
 		      "beacon window (%u ms): peers will drop our beacons as stale",
-		      diff / 1000000, a->st.reg.window_ms);
+		      diff, a->st.reg.window_ms);
 		a->clock_warned = true;
 	}
 }
@@ -390,7 +359,7 @@ static void on_registered(struct fetch *f, void *arg)
 	struct agent *a = arg;
 	const struct fetch_result *r = fetch_result(f);
 	struct agent_reg reg = { 0 };
-	int64_t server_ns;
+	uint64_t server_ns;
 	char err[256];
 	uint32_t delay;
 
@@ -407,14 +376,15 @@ static void on_registered(struct fetch *f, void *arg)
 				"register with %s: HTTP %ld: %.200s; retrying in %u ms",
 				a->cfg.url, r->http_code,
 				r->body ? r->body : "", delay);
-		a->reg_retry_ms = agent_now_ms() + delay;
+		a->reg_retry_ms = clock_mono_ms() + delay;
 		fetch_free(f);
 		return;
 	}
-	if (parse_registration(r->body, &reg, &server_ns, err, sizeof(err))) {
+	if (parse_registration(r->body, r->body_len, &reg, &server_ns, err,
+			       sizeof(err))) {
 		delay = backoff_next(&a->reg_bo, agent_rand());
 		agent_error(a, "%s; retrying in %u ms", err, delay);
-		a->reg_retry_ms = agent_now_ms() + delay;
+		a->reg_retry_ms = clock_mono_ms() + delay;
 		fetch_free(f);
 		return;
 	}
@@ -440,29 +410,43 @@ static void on_registered(struct fetch *f, void *arg)
 	agent_kick(a);
 }
 
+struct fetch *agent_api_start(struct agent *a, struct fetch_opts *o,
+			      const char *path, json_t *body, fetch_done_cb cb)
+{
+	struct fetch *f = NULL;
+	char *url = NULL, *text = NULL;
+
+	if (body)
+		text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (!url_join(a->cfg.url, path, &url) && (text || !body)) {
+		o->url = url;
+		o->post_json = text;
+		f = fetch_start(o, cb, a);
+	}
+	o->url = o->post_json = NULL;
+	free(text);
+	free(url);
+	return f;
+}
+
 static void start_register(struct agent *a)
 {
-	char url[700];
-	json_t *j = json_pack("{s:s, s:I, s:s, s:o}", "node_id",
-			      a->cfg.node_hex, "score", (json_int_t)a->score,
-			      "version", a->st.version, "addresses",
-			      addresses(a->cfg.ifname));
-	char *body = json_dumps(j, JSON_COMPACT);
+	struct api_register m = { .score = a->score };
 	struct fetch_opts o = {
-		.url = url,
 		.ca = a->cfg.ca,
-		.post_json = body,
 		.bearer = a->cfg.token,
 		.timeout_s = a->cfg.timeout_s,
 	};
 
-	json_decref(j);
-	snprintf(url, sizeof(url), "%s/api/v1/register", a->cfg.url);
-	a->reg_fetch = body ? fetch_start(&o, on_registered, a) : NULL;
-	free(body);
+	snprintf(m.node_id, sizeof(m.node_id), "%s", a->cfg.node_hex);
+	snprintf(m.version, sizeof(m.version), "%s", a->st.version);
+	addresses(a->cfg.ifname, &m);
+	a->reg_fetch = agent_api_start(a, &o, "/api/v1/register",
+				       api_register_encode(&m), on_registered);
 	if (!a->reg_fetch)
-		a->reg_retry_ms =
-			agent_now_ms() + backoff_next(&a->reg_bo, agent_rand());
+		a->reg_retry_ms = clock_mono_ms() +
+				  backoff_next(&a->reg_bo, agent_rand());
 }
 
 /* ---- the tick ---- */
@@ -536,7 +520,7 @@ static void tick(struct agent *a)
 	static uint64_t last_status, last_score;
 	uint32_t score;
 
-	a->now_ms = agent_now_ms();
+	a->now_ms = clock_mono_ms();
 	if (a->now_ms - last_score >= 5000 || !last_score) {
 		last_score = a->now_ms;
 		score = compute_score(a);
@@ -618,7 +602,7 @@ static void shutdown_agent(struct agent *a)
 		event_free(a->nl_ev);
 	knl_close(&a->k);
 	free(a->peers);
-	json_decref(a->task.nodes);
+	free(a->task.nodes);
 	free(a->task.manifest);
 	free(a->job.manifest);
 }

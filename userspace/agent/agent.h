@@ -7,10 +7,13 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "api.h"
 #include "election.h"
+#include "fetch.h"
 #include "score.h"
 #include "score_measure.h"
 #include "backoff.h"
+#include "clock.h"
 #include "config.h"
 #include "knl.h"
 #include "release.h"
@@ -41,7 +44,8 @@ struct rvs_task {
 	size_t manifest_len;
 	char sig[RELEASE_SIG_B64_LEN + 1];
 	struct release_manifest m;
-	json_t *nodes; /* registered node ids of the region */
+	api_node_id *nodes; /* registered node ids of the region */
+	size_t n_nodes;
 	uint64_t started_ms; /* distribution start, for the deadline */
 	char last_state[32];
 	struct backoff bo;
@@ -61,7 +65,7 @@ struct member_job {
 	enum member_phase phase;
 	bool from_server;
 	char version[SEMVER_MAX_LEN + 1];
-	char base[600]; /* URL prefix: http://rvs:port/pkg/V or server release URL */
+	char base[600]; /* http://rvs:port/pkg/V, or the server URL */
 	char *manifest;
 	size_t manifest_len;
 	char sig[RELEASE_SIG_B64_LEN + 1];
@@ -144,7 +148,13 @@ struct agent {
  * why in @err when the configuration, state or event loop cannot be set up.
  */
 int agent_run(const char *config, bool debug, char *err, size_t errlen);
-uint64_t agent_now_ms(void);
+/*
+ * Start an ops server API request: @path (with any query) joined to the
+ * server URL, @body (consumed; NULL: a GET) sent as its JSON. @o holds the
+ * rest; NULL when it could not start.
+ */
+struct fetch *agent_api_start(struct agent *a, struct fetch_opts *o,
+			      const char *path, json_t *body, fetch_done_cb cb);
 void agent_error(struct agent *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Publish role/term/offer to the kernel now. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleet.h"
 #include "knl.h"
 
 int knl_open(struct knl *k)
@@ -85,7 +86,8 @@ int knl_read_events(struct knl *k, uint32_t region)
 	return x.found;
 }
 
-int knl_region_add(struct knl *k, const struct agent_reg *r, uint32_t ifindex)
+int knl_region_add(struct knl *k, const struct agent_reg *r, uint32_t ifindex,
+		   char *err, size_t errlen)
 {
 	struct rupnl_region nr = {
 		.mask = RUPNL_BIT(RUP_A_REGION_GROUP4) |
@@ -100,17 +102,23 @@ int knl_region_add(struct knl *k, const struct agent_reg *r, uint32_t ifindex)
 		.dead_ms = r->dead_ms,
 		.window_ms = r->window_ms,
 	};
+	int rc;
 
+	/* A dead interval the kernel would refuse is an error, never dropped. */
+	if (fleet_timing_check(r->interval_ms, r->dead_ms, r->window_ms, err,
+			       errlen))
+		return -EINVAL;
 	memcpy(nr.key, r->key, RUP_KEY_LEN);
+	nr.mask |= RUPNL_BIT(RUP_A_REGION_INTERVAL_MS) |
+		   RUPNL_BIT(RUP_A_REGION_DEAD_MS) |
+		   RUPNL_BIT(RUP_A_REGION_WINDOW_MS);
 	if (ifindex)
 		nr.mask |= RUPNL_BIT(RUP_A_REGION_IFINDEX);
-	if (r->interval_ms)
-		nr.mask |= RUPNL_BIT(RUP_A_REGION_INTERVAL_MS);
-	if (r->dead_ms > r->interval_ms)
-		nr.mask |= RUPNL_BIT(RUP_A_REGION_DEAD_MS);
-	if (r->window_ms)
-		nr.mask |= RUPNL_BIT(RUP_A_REGION_WINDOW_MS);
-	return rupnl_region_add(&k->req, &nr);
+	rc = rupnl_region_add(&k->req, &nr);
+	if (rc)
+		snprintf(err, errlen, "kernel refused the setup: %s",
+			 knl_errstr(k, rc));
+	return rc;
 }
 
 int knl_region_del(struct knl *k, uint32_t region)

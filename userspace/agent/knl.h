@@ -44,7 +44,13 @@ int knl_event_fd(const struct knl *k);
 /* Drain pending events (non-blocking); returns an OR of enum knl_event. */
 int knl_read_events(struct knl *k, uint32_t region);
 
-int knl_region_add(struct knl *k, const struct agent_reg *r, uint32_t ifindex);
+/*
+ * Create the region @r says. Timing the kernel would refuse (fleet.h) is
+ * refused here with @err naming the value and its bound; a kernel error
+ * is -errno with @err saying so.
+ */
+int knl_region_add(struct knl *k, const struct agent_reg *r, uint32_t ifindex,
+		   char *err, size_t errlen);
 int knl_region_del(struct knl *k, uint32_t region);
 int knl_self_node(struct knl *k, const uint8_t id[RUP_NODE_ID_LEN],
 		  const char *version, uint32_t score);

@@ -22,6 +22,7 @@
 #include "hook.h"
 #include "log.h"
 #include "store.h"
+#include "url.h"
 
 static void (*install_done)(struct agent *a, bool ok);
 static struct release_manifest install_m;
@@ -111,7 +112,7 @@ static void job_fail(struct agent *a, const char *fmt, ...)
 		    j->version, j->from_server ? "the ops server" : "the RVS",
 		    msg, d);
 	j->phase = MEM_WAIT;
-	j->retry_at_ms = agent_now_ms() + d;
+	j->retry_at_ms = clock_mono_ms() + d;
 }
 
 /* A version this node will never take: remember it and stop trying. */
@@ -125,8 +126,8 @@ static void job_skip(struct agent *a, const char *why)
 	a->status_dirty = true;
 }
 
-static void job_url(struct agent *a, enum member_phase ph, char *url,
-		    size_t len)
+/* The URL of phase @ph (malloc()ed), or NULL. */
+static char *job_url(struct agent *a, enum member_phase ph)
 {
 	struct member_job *j = &a->job;
 	static const char *const srv[] = { [MEM_MANIFEST] = "/manifest",
@@ -135,8 +136,21 @@ static void job_url(struct agent *a, enum member_phase ph, char *url,
 	static const char *const rvs[] = {
 		[MEM_MANIFEST] = ".manifest", [MEM_SIG] = ".sig", [MEM_PAYLOAD] = ""
 	};
+	char *url = NULL;
 
-	snprintf(url, len, "%s%s", j->base, j->from_server ? srv[ph] : rvs[ph]);
+	/* The server's release (docs/API.md), or the RVS's file plus a suffix. */
+	if (j->from_server) {
+		char path[sizeof(j->version) + 40];
+
+		snprintf(path, sizeof(path), "/api/v1/releases/%s%s",
+			 j->version, srv[ph]);
+		if (url_join(a->cfg.url, path, &url))
+			return NULL;
+		return url;
+	}
+	if (asprintf(&url, "%s%s", j->base, rvs[ph]) < 0)
+		return NULL;
+	return url;
 }
 
 static void step(struct agent *a);
@@ -296,7 +310,7 @@ static void on_installed(struct agent *a, bool ok)
 	} else {
 		j->phase = MEM_WAIT;
 		j->retry_at_ms =
-			agent_now_ms() + backoff_next(&j->bo, agent_rand());
+			clock_mono_ms() + backoff_next(&j->bo, agent_rand());
 	}
 	a->status_dirty = true;
 }
@@ -305,9 +319,8 @@ static void on_installed(struct agent *a, bool ok)
 static void step(struct agent *a)
 {
 	struct member_job *j = &a->job;
-	char url[700], part[600];
+	char *url, part[600];
 	struct fetch_opts o = {
-		.url = url,
 		.ca = a->cfg.ca,
 		.connect_timeout_s = 5,
 		.low_speed_s = 20,
@@ -328,10 +341,16 @@ static void step(struct agent *a)
 		o.bearer = a->st.reg.token;
 		o.node_hex = a->cfg.node_hex;
 	}
-	job_url(a, j->phase, url, sizeof(url));
+	url = job_url(a, j->phase);
+	if (!url) {
+		job_fail(a, "bad URL");
+		return;
+	}
+	o.url = url;
 	if (j->phase == MEM_PAYLOAD) {
 		if (store_path(a->cfg.store_dir, j->version, STORE_PART, part,
 			       sizeof(part))) {
+			free(url);
 			job_fail(a, "store path too long");
 			return;
 		}
@@ -340,6 +359,7 @@ static void step(struct agent *a)
 		o.max_bytes = j->m.size;
 	}
 	a->job_fetch = fetch_start(&o, on_fetched, a);
+	free(url);
 	if (!a->job_fetch)
 		job_fail(a, "cannot start the transfer");
 }
@@ -432,9 +452,7 @@ void member_tick(struct agent *a)
 	if (!p && a->registered && j->no_rvs_since_ms &&
 	    wanted(a, j->seen_version) &&
 	    a->now_ms - j->no_rvs_since_ms >= j->fallback_delay_ms) {
-		snprintf(base, sizeof(base), "%s/api/v1/releases/%s",
-			 a->cfg.url, j->seen_version);
-		start_job(a, j->seen_version, base, true, NULL);
+		start_job(a, j->seen_version, a->cfg.url, true, NULL);
 	}
 }
 

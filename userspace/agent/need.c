@@ -5,13 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hexb64.h"
 #include "need.h"
-
-static void to_hex(const uint8_t *id, char *out)
-{
-	for (int i = 0; i < RUP_NODE_ID_LEN; i++)
-		snprintf(out + 2 * i, 3, "%02x", id[i]);
-}
 
 const char *need_state_name(enum need_state s)
 {
@@ -54,17 +49,17 @@ size_t need_count(const struct range *r, const struct semver *rel,
 	return n;
 }
 
-/* Count one node; list it when @arr (only nodes the server knows may be listed). */
-static void add(json_t *arr, struct need_summary *sum, const char *id,
-		const char *ver, enum need_state s, bool self)
+/* Count one node; list it when @out (only nodes the server knows may be listed). */
+static void add(struct api_report_node *out, struct need_summary *sum,
+		const char *id, const char *ver, enum need_state s, bool self)
 {
-	if (arr) {
-		json_t *o = json_pack("{s:s, s:s}", "node_id", id, "state",
-				      need_state_name(s));
-
-		if (ver && ver[0])
-			json_object_set_new(o, "version", json_string(ver));
-		json_array_append_new(arr, o);
+	if (out) {
+		memset(out, 0, sizeof(*out));
+		snprintf(out->node_id, sizeof(out->node_id), "%s", id);
+		snprintf(out->version, sizeof(out->version), "%s",
+			 ver ? ver : "");
+		snprintf(out->state, sizeof(out->state), "%s",
+			 need_state_name(s));
 	}
 	sum->total++;
 	switch (s) {
@@ -91,26 +86,29 @@ static void add(json_t *arr, struct need_summary *sum, const char *id,
 	}
 }
 
-json_t *need_report(const struct range *r, const struct semver *rel,
-		    const struct need_view *v, const json_t *registered,
-		    struct need_summary *sum)
+static void peer_hex(const struct rupnl_peer *p, char *hex, size_t len)
 {
-	json_t *arr = json_array();
-	char hex[2 * RUP_NODE_ID_LEN + 1];
+	if (hex_to_text(p->node_id, RUP_NODE_ID_LEN, hex, len))
+		hex[0] = '\0';
+}
+
+size_t need_report(const struct range *r, const struct semver *rel,
+		   const struct need_view *v, const api_node_id *registered,
+		   size_t n_registered, struct api_report_node *out,
+		   struct need_summary *sum)
+{
+	char hex[HEX_LEN(RUP_NODE_ID_LEN) + 1];
 	bool *seen = v->n ? calloc(v->n, sizeof(bool)) : NULL;
 	bool self_seen = false;
-	size_t i, j;
-	json_t *it;
+	size_t i, j, listed = 0;
 
 	memset(sum, 0, sizeof(*sum));
 	sum->converged = sum->settled = true;
-	json_array_foreach(registered, i, it)
-	{
-		const char *id = json_string_value(it);
+	for (i = 0; i < n_registered; i++) {
+		const char *id = registered[i];
+		struct api_report_node *arr = out ? &out[listed++] : NULL;
 		bool found = false;
 
-		if (!id)
-			continue;
 		if (!strcasecmp(id, v->self_hex)) {
 			add(arr, sum, v->self_hex, v->self_version,
 			    need_classify(r, rel, v->self_version, 0), true);
@@ -118,7 +116,7 @@ json_t *need_report(const struct range *r, const struct semver *rel,
 			continue;
 		}
 		for (j = 0; j < v->n; j++) {
-			to_hex(v->peers[j].node_id, hex);
+			peer_hex(&v->peers[j], hex, sizeof(hex));
 			if (strcasecmp(id, hex))
 				continue;
 			add(arr, sum, hex, v->peers[j].version,
@@ -139,12 +137,12 @@ json_t *need_report(const struct range *r, const struct semver *rel,
 	for (j = 0; j < v->n; j++) {
 		if (seen && seen[j])
 			continue;
-		to_hex(v->peers[j].node_id, hex);
+		peer_hex(&v->peers[j], hex, sizeof(hex));
 		add(NULL, sum, hex, v->peers[j].version,
 		    need_classify(r, rel, v->peers[j].version,
 				  v->peers[j].role),
 		    false);
 	}
 	free(seen);
-	return arr;
+	return out ? listed : 0;
 }

@@ -8,8 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <jansson.h>
-
+#include "api.h"
 #include "knl.h"
 #include "semver.h"
 
@@ -47,15 +46,17 @@ struct need_summary {
 };
 
 /*
- * The report's "nodes" array: one {"node_id","version","state"} per node
- * the server listed as registered in the region (@registered, a JSON array
- * of hex ids, may be NULL), in that order; states as docs/API.md names
- * them. Table nodes the server did not list are counted in @sum but not
- * listed (the server refuses unknown nodes). The RVS itself is counted but
- * does not stop convergence (it installs last). New reference.
+ * The report's "nodes": one entry in @out per node the server listed as
+ * registered in the region (@registered, @n_registered hex ids), in that
+ * order; states as docs/API.md names them. Table nodes the server did not
+ * list are counted in @sum but not listed (the server refuses unknown
+ * nodes). The RVS itself is counted but does not stop convergence (it
+ * installs last). @out holds @n_registered entries or is NULL (only
+ * count); returns how many were filled.
  */
-json_t *need_report(const struct range *r, const struct semver *rel,
-		    const struct need_view *v, const json_t *registered,
-		    struct need_summary *sum);
+size_t need_report(const struct range *r, const struct semver *rel,
+		   const struct need_view *v, const api_node_id *registered,
+		   size_t n_registered, struct api_report_node *out,
+		   struct need_summary *sum);
 
 #endif

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "httprange.h"
 #include "log.h"
 #include "pkgsrv.h"
 #include "semver.h"
@@ -66,31 +67,6 @@ static void reply_err(struct pkgsrv *s, struct evhttp_request *req, int code,
 	evbuffer_free(b);
 }
 
-/* "bytes=A-B" or "bytes=A-" (one range): 0, or -1 when malformed/unsatisfiable. */
-static int parse_range(const char *h, uint64_t size, uint64_t *a, uint64_t *b)
-{
-	char *end;
-
-	if (strncmp(h, "bytes=", 6) || h[6] < '0' || h[6] > '9')
-		return -1;
-	errno = 0;
-	*a = strtoull(h + 6, &end, 10);
-	if (errno || *end != '-')
-		return -1;
-	if (end[1] == '\0') {
-		*b = size ? size - 1 : 0;
-	} else {
-		char *e2;
-
-		*b = strtoull(end + 1, &e2, 10);
-		if (errno || *e2 || *b < *a)
-			return -1;
-		if (*b >= size)
-			*b = size - 1;
-	}
-	return *a < size ? 0 : -1;
-}
-
 /* The store file that @uri names ("/pkg/V", "/pkg/V.manifest",
  * "/pkg/V.sig"): 0, or -1 when it names none.
  */
@@ -125,47 +101,47 @@ static int uri_path(const struct pkgsrv *s, const char *uri, char *path,
 	return 0;
 }
 
-/* Reply with the open file @fd (its @size bytes, or the asked range). */
+/*
+ * Reply with the open file @fd (its @size bytes, or the asked range of a
+ * package; httprange.h: garbage or an unsatisfiable range is a 416).
+ */
 static void serve(struct pkgsrv *s, struct evhttp_request *req, int fd,
 		  uint64_t size, enum store_kind kind)
 {
 	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
-	const char *range;
-	uint64_t a = 0, b = 0;
+	enum http_range_kind rk;
+	struct http_range r;
 	struct evbuffer *body;
 	char hdr[96];
-	int code = 200;
+	int code;
 
 	evhttp_add_header(out, "Accept-Ranges", "bytes");
 	evhttp_add_header(out, "Content-Type",
 			  kind == STORE_PKG ? "application/octet-stream" :
 					      "text/plain");
-	range = evhttp_find_header(evhttp_request_get_input_headers(req),
-				   "Range");
-	if (range && kind == STORE_PKG) {
-		if (parse_range(range, size, &a, &b)) {
-			close(fd);
-			snprintf(hdr, sizeof(hdr), "bytes */%" PRIu64, size);
-			evhttp_add_header(out, "Content-Range", hdr);
-			reply_err(s, req, 416, "Range Not Satisfiable");
-			return;
-		}
-		snprintf(hdr, sizeof(hdr),
-			 "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64, a, b, size);
+	rk = http_range_parse(
+		kind == STORE_PKG ?
+			evhttp_find_header(evhttp_request_get_input_headers(req),
+					   "Range") :
+			NULL,
+		size, &r);
+	code = http_range_status(rk);
+	if (!http_range_content_range(rk, &r, size, hdr, sizeof(hdr)))
 		evhttp_add_header(out, "Content-Range", hdr);
-		code = 206;
-	} else {
-		b = size ? size - 1 : 0;
+	if (code == 416) {
+		close(fd);
+		reply_err(s, req, 416, "Range Not Satisfiable");
+		return;
 	}
 	body = evbuffer_new();
-	if (size && evhttp_request_get_command(req) == EVHTTP_REQ_GET) {
-		if (evbuffer_add_file(body, fd, (ev_off_t)a,
-				      (ev_off_t)(b - a + 1))) {
+	if (r.len && evhttp_request_get_command(req) == EVHTTP_REQ_GET) {
+		if (evbuffer_add_file(body, fd, (ev_off_t)r.start,
+				      (ev_off_t)r.len)) {
 			evbuffer_free(body);
 			reply_err(s, req, 500, "Internal Server Error");
 			return;
 		}
-		s->st.served_bytes += b - a + 1;
+		s->st.served_bytes += r.len;
 	} else {
 		close(fd);
 	}

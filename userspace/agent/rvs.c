@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 
 #include "agent.h"
 #include "fetch.h"
+#include "hexb64.h"
 #include "log.h"
 #include "need.h"
 #include "pkgsrv.h"
@@ -29,12 +29,23 @@ static struct {
 	int64_t task;
 	char state[32];
 	char reason[256];
-	json_t *nodes;
+	bool has_nodes;
+	size_t n_nodes;
+	struct api_report_node *nodes; /* malloc()ed */
 	uint64_t retry_ms;
 	struct backoff bo;
 } rep;
 
 static void send_pending_report(struct agent *a);
+
+static void report_drop_nodes(void)
+{
+	rep.pending = false;
+	free(rep.nodes);
+	rep.nodes = NULL;
+	rep.n_nodes = 0;
+	rep.has_nodes = false;
+}
 
 static void on_report(struct fetch *f, void *arg)
 {
@@ -59,7 +70,7 @@ static void on_report(struct fetch *f, void *arg)
 	if (resend) {
 		rep.pending = true;
 		rep.retry_ms =
-			agent_now_ms() + backoff_next(&rep.bo, agent_rand());
+			clock_mono_ms() + backoff_next(&rep.bo, agent_rand());
 	} else if (ok) {
 		backoff_reset(&rep.bo);
 	}
@@ -69,46 +80,45 @@ static void on_report(struct fetch *f, void *arg)
 
 static void send_pending_report(struct agent *a)
 {
-	char url[700], *body;
-	json_t *j;
+	struct api_report m = { 0 };
 	struct fetch_opts o = {
-		.url = url,
 		.ca = a->cfg.ca,
 		.bearer = a->st.reg.token,
 		.node_hex = a->cfg.node_hex,
 		.timeout_s = a->cfg.timeout_s,
 	};
 
-	if (!rep.pending || a->report_fetch || agent_now_ms() < rep.retry_ms)
+	if (!rep.pending || a->report_fetch || clock_mono_ms() < rep.retry_ms)
 		return;
-	j = json_pack("{s:I, s:I, s:s}", "task_id", (json_int_t)rep.task,
-		      "term", (json_int_t)a->eo.term, "state", rep.state);
-	if (rep.reason[0])
-		json_object_set_new(j, "reason", json_string(rep.reason));
-	if (rep.nodes)
-		json_object_set(j, "nodes", rep.nodes);
-	body = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	snprintf(url, sizeof(url), "%s/api/v1/reports", a->cfg.url);
-	o.post_json = body;
-	a->report_fetch = body ? fetch_start(&o, on_report, a) : NULL;
-	free(body);
-	if (a->report_fetch) {
-		rep.pending = false;
-		json_decref(rep.nodes);
-		rep.nodes = NULL;
-	}
+	m.task_id = rep.task;
+	m.term = a->eo.term;
+	snprintf(m.state, sizeof(m.state), "%s", rep.state);
+	snprintf(m.reason, sizeof(m.reason), "%s", rep.reason);
+	m.has_nodes = rep.has_nodes;
+	m.n_nodes = rep.n_nodes;
+	m.nodes = rep.nodes;
+	a->report_fetch = agent_api_start(a, &o, "/api/v1/reports",
+					  api_report_encode(&m), on_report);
+	if (a->report_fetch)
+		report_drop_nodes();
 }
 
+/* A report's per-node list (need_report()). */
+struct report_nodes {
+	bool has; /* "nodes" is sent */
+	size_t n;
+	struct api_report_node *v; /* malloc()ed; report_nodes() takes it */
+};
+
 /* Queue a report (replacing an older pending one) and send it when the line is free. */
-static void report(struct agent *a, const char *state, const char *reason,
-		   json_t *nodes)
+static void report_nodes(struct agent *a, const char *state, const char *reason,
+			 struct report_nodes *nodes)
 {
 	if (rep.pending && rep.final && strcmp(state, rep.state) &&
 	    a->task.id == rep.task)
 		ainfo("task %" PRId64 ": report %s replaces unsent %s",
 		      a->task.id, state, rep.state);
-	json_decref(rep.nodes);
+	free(rep.nodes);
 	rep.pending = true;
 	rep.task = a->task.id;
 	rep.final = !strcmp(state, "up_to_date") ||
@@ -116,7 +126,9 @@ static void report(struct agent *a, const char *state, const char *reason,
 		    !strcmp(state, "failed");
 	snprintf(rep.state, sizeof(rep.state), "%s", state);
 	snprintf(rep.reason, sizeof(rep.reason), "%s", reason ? reason : "");
-	rep.nodes = nodes;
+	rep.has_nodes = nodes && nodes->has;
+	rep.n_nodes = nodes ? nodes->n : 0;
+	rep.nodes = nodes ? nodes->v : NULL;
 	rep.retry_ms = 0;
 	snprintf(a->task.last_state, sizeof(a->task.last_state), "%s", state);
 	ainfo("task %" PRId64 " (%s): report %s%s%s", a->task.id,
@@ -125,12 +137,17 @@ static void report(struct agent *a, const char *state, const char *reason,
 	send_pending_report(a);
 }
 
+static void report(struct agent *a, const char *state, const char *reason)
+{
+	report_nodes(a, state, reason, NULL);
+}
+
 static void task_retry(struct agent *a)
 {
 	uint32_t d = backoff_next(&a->task.bo, agent_rand());
 
 	a->task.phase = TASK_WAIT_RETRY;
-	a->poll_retry_ms = agent_now_ms() + d;
+	a->poll_retry_ms = clock_mono_ms() + d;
 	ainfo("task %" PRId64 ": retrying in %u ms", a->task.id, d);
 }
 
@@ -142,7 +159,7 @@ static void abnormal(struct agent *a, int rc, const char *detail)
 	snprintf(reason, sizeof(reason), "%s: %s", release_reason(rc), detail);
 	agent_error(a, "task %" PRId64 ": package %s refused: %s", a->task.id,
 		    a->task.version, reason);
-	report(a, "package_abnormal", reason, NULL);
+	report(a, "package_abnormal", reason);
 	task_retry(a);
 }
 
@@ -200,9 +217,9 @@ static void on_self_installed(struct agent *a, bool ok)
 }
 
 static void finish_why(struct agent *a, const char *state, const char *reason,
-		       json_t *nodes)
+		       struct report_nodes *nodes)
 {
-	report(a, state, reason, nodes);
+	report_nodes(a, state, reason, nodes);
 	election_set_distributing(&a->el, false);
 	a->task.phase = TASK_DONE;
 	/* Our own upgrade comes last, once the region is served (SPEC §7 step 6). */
@@ -212,7 +229,8 @@ static void finish_why(struct agent *a, const char *state, const char *reason,
 		a->task.phase = TASK_INSTALLING_SELF;
 }
 
-static void finish(struct agent *a, const char *state, json_t *nodes)
+static void finish(struct agent *a, const char *state,
+		   struct report_nodes *nodes)
 {
 	finish_why(a, state, NULL, nodes);
 }
@@ -223,11 +241,11 @@ static void start_distributing(struct agent *a)
 		return;
 	set_offer(a, &a->task.m);
 	a->task.phase = TASK_DISTRIBUTING;
-	a->task.started_ms = agent_now_ms();
+	a->task.started_ms = clock_mono_ms();
 	a->next_report_ms = 0;
 	backoff_reset(&a->task.bo);
 	election_set_distributing(&a->el, true);
-	report(a, "distributing", NULL, NULL);
+	report(a, "distributing", NULL);
 }
 
 static void on_download(struct fetch *f, void *arg)
@@ -302,32 +320,6 @@ static void start_download(struct agent *a)
 	a->task.phase = TASK_DOWNLOADING;
 }
 
-static int b64_decode(const char *in, char **out, size_t *outlen)
-{
-	size_t n = strlen(in), pad = 0;
-	unsigned char *buf;
-	int len;
-
-	if (!n || n % 4 || n > 4 * ((RELEASE_MANIFEST_MAX + 2) / 3))
-		return -1;
-	buf = malloc(n / 4 * 3 + 1);
-	if (!buf)
-		return -1;
-	len = EVP_DecodeBlock(buf, (const unsigned char *)in, (int)n);
-	if (len < 0) {
-		free(buf);
-		return -1;
-	}
-	if (in[n - 1] == '=')
-		pad++;
-	if (in[n - 2] == '=')
-		pad++;
-	*outlen = (size_t)len - pad;
-	buf[*outlen] = '\0';
-	*out = (char *)buf;
-	return 0;
-}
-
 /* SPEC §7 steps 1-3 for a task the server handed us. */
 static void task_begin(struct agent *a)
 {
@@ -352,7 +344,7 @@ static void task_begin(struct agent *a)
 		return;
 	}
 	/* A registered node missing from the table may still need it. */
-	json_decref(need_report(&t->m.rng, &t->m.ver, &v, t->nodes, &sum));
+	need_report(&t->m.rng, &t->m.ver, &v, t->nodes, t->n_nodes, NULL, &sum);
 	if (!need_count(&t->m.rng, &t->m.ver, &v) && !sum.unreachable) {
 		/* Nobody eligible. Lower than what we run is a refused downgrade. */
 		if (!semver_parse(a->st.version, &self, NULL, 0) &&
@@ -363,9 +355,9 @@ static void task_begin(struct agent *a)
 				release_reason(-ESTALE), t->version,
 				a->st.version);
 			agent_error(a, "task %" PRId64 ": %s", t->id, err);
-			report(a, "failed", err, NULL);
+			report(a, "failed", err);
 		} else {
-			report(a, "up_to_date", NULL, NULL);
+			report(a, "up_to_date", NULL);
 		}
 		t->phase = TASK_DONE;
 		return;
@@ -377,56 +369,79 @@ static void task_begin(struct agent *a)
 		return;
 	}
 	if (strcmp(t->last_state, "downloading"))
-		report(a, "downloading", NULL, NULL);
+		report(a, "downloading", NULL);
 	start_download(a);
 }
 
-/* Step 1: parse the task document. 0, or -1 with the reason reported. */
-static int task_parse(struct agent *a, json_t *j)
+/* Step 1: take the task document. 0, or -1 with the reason reported. */
+static int task_take(struct agent *a, struct api_task *m)
 {
 	struct rvs_task *t = &a->task;
-	const char *ver, *url, *sig, *man;
-	json_int_t id;
-	json_error_t je;
-	json_t *nodes = NULL;
 
-	if (json_unpack_ex(j, &je, 0, "{s:I, s:s, s:s, s:s, s:s, s?o}",
-			   "task_id", &id, "version", &ver, "url", &url,
-			   "signature", &sig, "manifest", &man, "nodes",
-			   &nodes) ||
-	    strlen(ver) > SEMVER_MAX_LEN || strlen(url) >= sizeof(t->url) ||
-	    strlen(sig) > RELEASE_SIG_B64_LEN) {
-		agent_error(a, "task: malformed: %s",
-			    je.text[0] ? je.text : "field too long");
-		return -1;
-	}
-	if (id != t->id) {
+	if (m->task_id != t->id) {
 		free(t->manifest);
-		json_decref(t->nodes);
+		free(t->nodes);
 		memset(t, 0, sizeof(*t));
 		backoff_init(&t->bo, 1000, a->cfg.retry_max_s * 1000);
 	}
-	t->id = id;
-	snprintf(t->version, sizeof(t->version), "%s", ver);
-	snprintf(t->url, sizeof(t->url), "%s", url);
-	snprintf(t->sig, sizeof(t->sig), "%s", sig);
+	t->id = m->task_id;
+	snprintf(t->version, sizeof(t->version), "%s", m->version);
+	snprintf(t->url, sizeof(t->url), "%s", m->url);
+	memcpy(t->sig, m->signature, strlen(m->signature) + 1);
 	free(t->manifest);
 	t->manifest = NULL;
-	json_decref(t->nodes);
-	t->nodes = json_is_array(nodes) ? json_incref(nodes) : json_array();
-	if (b64_decode(man, &t->manifest, &t->manifest_len)) {
+	free(t->nodes);
+	t->nodes = m->nodes; /* taken over */
+	t->n_nodes = m->n_nodes;
+	m->nodes = NULL;
+	m->n_nodes = 0;
+	if (b64_from_text_alloc(m->manifest, RELEASE_MANIFEST_MAX,
+				(uint8_t **)&t->manifest, &t->manifest_len)) {
 		abnormal(a, -EINVAL, "task manifest is not base64");
 		return -1;
 	}
 	return 0;
 }
 
+/* A 200 reply: the task (decoded strictly, docs/API.md). */
+static void on_task(struct agent *a, const char *body, size_t len)
+{
+	struct api_task m;
+	char err[300];
+	json_t *j = api_load(body, len, API_MSG_TASK, err, sizeof(err));
+
+	if (!j || api_task_decode(j, &m, err, sizeof(err)) ||
+	    (strlen(m.signature) > RELEASE_SIG_B64_LEN &&
+	     snprintf(err, sizeof(err), "%s: signature: too long",
+		      API_MSG_TASK))) {
+		if (j)
+			api_task_free(&m);
+		json_decref(j);
+		agent_error(a, "task poll: %s", err);
+		a->poll_retry_ms = clock_mono_ms() +
+				   backoff_next(&a->poll_bo, agent_rand());
+		return;
+	}
+	json_decref(j);
+	if (a->task.phase == TASK_DONE && m.task_id == a->task.id) {
+		/* Still open on the server: our final report did not land. */
+		if (!rep.pending && !a->report_fetch)
+			a->poll_retry_ms = clock_mono_ms() + 1000;
+	} else if (!task_take(a, &m)) {
+		ainfo("task %" PRId64 ": release %s for region %u", a->task.id,
+		      a->task.version, a->st.reg.region);
+		task_begin(a);
+	} else {
+		a->poll_retry_ms = clock_mono_ms() +
+				   backoff_next(&a->poll_bo, agent_rand());
+	}
+	api_task_free(&m);
+}
+
 static void on_poll(struct fetch *f, void *arg)
 {
 	struct agent *a = arg;
 	const struct fetch_result *r = fetch_result(f);
-	json_error_t je;
-	json_t *j;
 	uint32_t d;
 
 	a->poll_fetch = NULL;
@@ -460,7 +475,7 @@ static void on_poll(struct fetch *f, void *arg)
 				a,
 				"task poll: HTTP %ld: %.200s; retrying in %u ms",
 				r->http_code, r->body ? r->body : "", d);
-		a->poll_retry_ms = agent_now_ms() + d;
+		a->poll_retry_ms = clock_mono_ms() + d;
 		fetch_free(f);
 		return;
 	}
@@ -470,39 +485,14 @@ static void on_poll(struct fetch *f, void *arg)
 		agent_kick(a);
 		return;
 	}
-	j = json_loadb(r->body, r->body_len, 0, &je);
+	on_task(a, r->body, r->body_len);
 	fetch_free(f);
-	if (!json_is_object(j)) {
-		agent_error(a, "task poll: reply is not a JSON object");
-		a->poll_retry_ms = agent_now_ms() +
-				   backoff_next(&a->poll_bo, agent_rand());
-		json_decref(j);
-		return;
-	}
-	if (a->task.phase == TASK_DONE &&
-	    json_integer_value(json_object_get(j, "task_id")) == a->task.id) {
-		/* Still open on the server: our final report did not land. */
-		if (!rep.pending && !a->report_fetch)
-			a->poll_retry_ms = agent_now_ms() + 1000;
-		json_decref(j);
-		return;
-	}
-	if (!task_parse(a, j)) {
-		ainfo("task %" PRId64 ": release %s for region %u", a->task.id,
-		      a->task.version, a->st.reg.region);
-		task_begin(a);
-	} else {
-		a->poll_retry_ms = agent_now_ms() +
-				   backoff_next(&a->poll_bo, agent_rand());
-	}
-	json_decref(j);
 }
 
 static void start_poll(struct agent *a)
 {
-	char url[700];
+	char path[80];
 	struct fetch_opts o = {
-		.url = url,
 		.ca = a->cfg.ca,
 		.bearer = a->st.reg.token,
 		.node_hex = a->cfg.node_hex,
@@ -510,11 +500,11 @@ static void start_poll(struct agent *a)
 	};
 
 	/* The server holds it for its own long-poll timeout (at most an hour). */
-	snprintf(url, sizeof(url), "%s/api/v1/tasks?region=%u&term=%" PRIu64,
-		 a->cfg.url, a->st.reg.region, a->eo.term);
-	a->poll_fetch = fetch_start(&o, on_poll, a);
+	snprintf(path, sizeof(path), "/api/v1/tasks?region=%u&term=%" PRIu64,
+		 a->st.reg.region, a->eo.term);
+	a->poll_fetch = agent_api_start(a, &o, path, NULL, on_poll);
 	if (!a->poll_fetch)
-		a->poll_retry_ms = agent_now_ms() +
+		a->poll_retry_ms = clock_mono_ms() +
 				   backoff_next(&a->poll_bo, agent_rand());
 }
 
@@ -523,12 +513,16 @@ static void progress(struct agent *a)
 	struct need_view v = view(a);
 	struct need_summary sum;
 	char why[64];
-	json_t *nodes;
+	struct report_nodes nodes = { .has = true };
 
-	nodes = need_report(&a->task.m.rng, &a->task.m.ver, &v, a->task.nodes,
-			    &sum);
+	nodes.v =
+		calloc(a->task.n_nodes ? a->task.n_nodes : 1, sizeof(*nodes.v));
+	if (!nodes.v)
+		return;
+	nodes.n = need_report(&a->task.m.rng, &a->task.m.ver, &v, a->task.nodes,
+			      a->task.n_nodes, nodes.v, &sum);
 	if (sum.converged) {
-		finish(a, "complete", nodes);
+		finish(a, "complete", &nodes);
 	} else if (sum.hook_failed &&
 		   (sum.settled ||
 		    a->now_ms - a->task.started_ms >=
@@ -541,12 +535,12 @@ static void progress(struct agent *a)
 		 */
 		snprintf(why, sizeof(why), "hook_failed on %zu node%s",
 			 sum.hook_failed, sum.hook_failed == 1 ? "" : "s");
-		finish_why(a, "failed", why, nodes);
+		finish_why(a, "failed", why, &nodes);
 	} else if (a->now_ms - a->task.started_ms >=
 		   (uint64_t)a->cfg.deadline_s * 1000) {
-		finish(a, "partial", nodes);
+		finish(a, "partial", &nodes);
 	} else {
-		report(a, "distributing", NULL, nodes);
+		report_nodes(a, "distributing", NULL, &nodes);
 	}
 }
 
@@ -598,9 +592,7 @@ void rvs_stop(struct agent *a)
 	if (a->report_fetch)
 		fetch_cancel(a->report_fetch);
 	a->poll_fetch = a->task_fetch = a->report_fetch = NULL;
-	rep.pending = false;
-	json_decref(rep.nodes);
-	rep.nodes = NULL;
+	report_drop_nodes();
 	if (a->task.phase != TASK_INSTALLING_SELF)
 		a->task.phase = TASK_NONE;
 	if (a->offering) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The composite score: pure combination of measurements (see score.h). */
 #include "score.h"
+#include "parse.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -35,33 +36,22 @@ void score_config_default(struct score_config *c)
 	memcpy(c->weight, default_weight, sizeof(c->weight));
 }
 
-static int parse_u32(const char *s, uint32_t max, uint32_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > max)
-		return -EINVAL;
-	*out = (uint32_t)v;
-	return 0;
-}
-
 int score_config_set(struct score_config *c, const char *key, const char *value)
 {
 	if (!strcmp(key, "fixed")) {
-		if (parse_u32(value, UINT32_MAX, &c->fixed_score))
+		if (!value ||
+		    parse_dec_u32(value, 0, UINT32_MAX, &c->fixed_score))
 			return -EINVAL;
 		c->fixed = true;
 		return 0;
 	}
 	for (int p = 0; p < SCORE_PARTS; p++)
 		if (!strcmp(key, part_names[p]))
-			return parse_u32(value, SCORE_WEIGHT_MAX,
-					 &c->weight[p]);
+			return value && !parse_dec_u32(value, 0,
+						       SCORE_WEIGHT_MAX,
+						       &c->weight[p]) ?
+				       0 :
+				       -EINVAL;
 	return -ENOENT;
 }
 

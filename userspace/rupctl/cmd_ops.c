@@ -6,11 +6,13 @@
  */
 #include <curl/curl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "ops.h"
 #include "rupctl.h"
 
@@ -36,67 +38,86 @@ static void usage(FILE *f)
 		"11 server unreachable.\n");
 }
 
-static void print_status(json_t *s)
+/* A reply that does not decode: say so (exit 11, like a non-JSON one). */
+static int bad_reply(const char *err)
 {
-	json_t *r, *m, *ro, *as = json_object_get(s, "assignment");
-	size_t i, j;
+	rupctl_err("ops: %s", err);
+	return RUPCTL_EXIT_UNREACHABLE;
+}
 
-	printf("%" JSON_INTEGER_FORMAT " nodes, %" JSON_INTEGER_FORMAT
-	       " regions (T %" JSON_INTEGER_FORMAT ", M %" JSON_INTEGER_FORMAT
-	       ")\n",
-	       json_integer_value(json_object_get(s, "nodes")),
-	       json_integer_value(json_object_get(as, "regions")),
-	       json_integer_value(json_object_get(as, "planned_nodes")),
-	       json_integer_value(json_object_get(as, "max_per_region")));
-	for (i = 0; (ro = json_array_get(json_object_get(s, "rollouts"), i));
-	     i++) {
-		const char *k;
-		json_t *v;
+static int print_rollouts(json_t *rollouts)
+{
+	struct api_status_rollout ro;
+	json_t *it, *states, *tasks, *v;
+	char err[256];
+	const char *k;
+	size_t i;
 
-		printf("rollout %" JSON_INTEGER_FORMAT
-		       " %s: %s, wave %" JSON_INTEGER_FORMAT
-		       "/%" JSON_INTEGER_FORMAT,
-		       json_integer_value(json_object_get(ro, "rollout_id")),
-		       json_string_value(json_object_get(ro, "version")),
-		       json_string_value(json_object_get(ro, "state")),
-		       json_integer_value(json_object_get(ro, "wave")) + 1,
-		       json_integer_value(json_object_get(ro, "waves")));
-		json_object_foreach(json_object_get(ro, "task_states"), k, v)
-			printf(" %s=%" JSON_INTEGER_FORMAT, k,
-			       json_integer_value(v));
+	json_array_foreach(rollouts, i, it)
+	{
+		if (api_status_rollout_decode(it, &ro, &states, &tasks, err,
+					      sizeof(err)))
+			return bad_reply(err);
+		printf("rollout %" PRId64 " %s: %s, wave %" PRIu64 "/%u",
+		       ro.rollout_id, ro.version, ro.state,
+		       (uint64_t)ro.wave + 1, ro.waves);
+		json_object_foreach(states, k, v) printf(
+			" %s=%" JSON_INTEGER_FORMAT, k, json_integer_value(v));
 		printf("\n");
 	}
-	for (i = 0; (r = json_array_get(json_object_get(s, "regions"), i));
-	     i++) {
-		const char *rvs = json_string_value(json_object_get(r, "rvs"));
+	return 0;
+}
 
-		printf("region %" JSON_INTEGER_FORMAT
-		       " %s rvs %s term %" JSON_INTEGER_FORMAT "\n",
-		       json_integer_value(json_object_get(r, "region_id")),
-		       json_string_value(json_object_get(r, "group")),
-		       rvs ? rvs : "-",
-		       json_integer_value(json_object_get(r, "term")));
-		for (j = 0;
-		     (m = json_array_get(json_object_get(r, "members"), j));
-		     j++) {
-			const char *st =
-				json_string_value(json_object_get(m, "state"));
+static int print_region(json_t *r)
+{
+	struct api_status_region rg;
+	struct api_status_member m;
+	json_t *members, *tasks, *it;
+	char err[256];
+	size_t i;
 
-			printf("  %s %s%s%s\n",
-			       json_string_value(json_object_get(m, "node_id")),
-			       json_string_value(json_object_get(m, "version")),
-			       st && *st ? " " : "", st ? st : "");
-		}
+	if (api_status_region_decode(r, &rg, &members, &tasks, err,
+				     sizeof(err)))
+		return bad_reply(err);
+	printf("region %u %s rvs %s term %" PRIu64 "\n", rg.region_id, rg.group,
+	       rg.rvs[0] ? rg.rvs : "-", rg.term);
+	json_array_foreach(members, i, it)
+	{
+		if (api_status_member_decode(it, &m, err, sizeof(err)))
+			return bad_reply(err);
+		printf("  %s %s%s%s\n", m.node_id, m.version,
+		       m.state[0] ? " " : "", m.state);
 	}
+	return 0;
+}
+
+static int status_text(json_t *reply, char **argv)
+{
+	struct api_status st;
+	json_t *regions, *rollouts, *it;
+	char err[256];
+	size_t i;
+	int rc;
+
+	(void)argv;
+	if (api_status_decode(reply, &st, &regions, &rollouts, err,
+			      sizeof(err)))
+		return bad_reply(err);
+	printf("%u nodes, %u regions (T %u, M %u)\n", st.nodes, st.regions,
+	       st.planned_nodes, st.max_per_region);
+	rc = print_rollouts(rollouts);
+	json_array_foreach(regions, i, it) if (!rc) rc = print_region(it);
+	return rc;
 }
 
 /*
- * A request whose reply -j prints as it is; without -j @text prints it.
+ * A request whose reply -j prints as it is; without -j @text decodes it
+ * (lib/api.h) and prints it, or returns an exit code.
  * @what names the request in errors.
  */
 static int simple(const struct ops *o, const char *what, const char *method,
 		  const char *path, const char *body,
-		  void (*text)(json_t *reply, char **argv), char **argv)
+		  int (*text)(json_t *reply, char **argv), char **argv)
 {
 	json_t *reply;
 	int rc = ops_request(o, what, method, path, body, NULL, &reply);
@@ -107,15 +128,9 @@ static int simple(const struct ops *o, const char *what, const char *method,
 		rupctl_json_print(reply);
 		return 0;
 	}
-	text(reply, argv);
+	rc = text(reply, argv);
 	json_decref(reply);
-	return 0;
-}
-
-static void status_text(json_t *reply, char **argv)
-{
-	(void)argv;
-	print_status(reply);
+	return rc;
 }
 
 static int ops_status(const struct ops *o, int argc, char **argv)
@@ -126,27 +141,28 @@ static int ops_status(const struct ops *o, int argc, char **argv)
 		      argv);
 }
 
-static void releases_text(json_t *reply, char **argv)
+static int releases_text(json_t *reply, char **argv)
 {
-	json_t *r;
+	struct api_release_entry r;
+	json_t *list, *it;
+	char err[256];
 	size_t i;
 
 	(void)argv;
+	list = api_list_get(reply, API_MSG_RELEASES, err, sizeof(err));
+	if (!list)
+		return bad_reply(err);
 	printf("%-16s %-24s %12s %-8s %s\n", "VERSION", "RANGE", "SIZE",
 	       "PAYLOAD", "SUMMARY");
-	for (i = 0; (r = json_array_get(json_object_get(reply, "releases"), i));
-	     i++) {
-		const char *sum =
-			json_string_value(json_object_get(r, "summary"));
-
-		printf("%-16s %-24s %12" JSON_INTEGER_FORMAT " %-8s %s\n",
-		       json_string_value(json_object_get(r, "version")),
-		       json_string_value(json_object_get(r, "range")),
-		       json_integer_value(json_object_get(r, "size")),
-		       json_is_true(json_object_get(r, "payload")) ? "yes" :
-								     "no",
-		       sum && *sum ? sum : "-");
+	json_array_foreach(list, i, it)
+	{
+		if (api_release_entry_decode(it, &r, err, sizeof(err)))
+			return bad_reply(err);
+		printf("%-16s %-24s %12" PRIu64 " %-8s %s\n", r.version,
+		       r.range, r.size, r.payload ? "yes" : "no",
+		       r.summary[0] ? r.summary : "-");
 	}
+	return 0;
 }
 
 static int ops_releases(const struct ops *o, int argc, char **argv)
@@ -163,11 +179,16 @@ static bool is_id(const char *s, size_t max)
 	return s[0] && strspn(s, "0123456789") == strlen(s) && strlen(s) <= max;
 }
 
-static void cancel_text(json_t *reply, char **argv)
+static int cancel_text(json_t *reply, char **argv)
 {
-	printf("rollout %s cancelled: %" JSON_INTEGER_FORMAT " task(s)\n",
-	       argv[1],
-	       json_integer_value(json_object_get(reply, "cancelled_tasks")));
+	struct api_cancelled c;
+	char err[256];
+
+	if (api_cancelled_decode(reply, &c, err, sizeof(err)))
+		return bad_reply(err);
+	printf("rollout %s cancelled: %u task(s)\n", argv[1],
+	       c.cancelled_tasks);
+	return 0;
 }
 
 static int ops_cancel(const struct ops *o, int argc, char **argv)
@@ -185,16 +206,24 @@ static int ops_cancel(const struct ops *o, int argc, char **argv)
 	return simple(o, "cancel", "POST", path, NULL, cancel_text, argv);
 }
 
-static void key_text(json_t *reply, char **argv)
+static int key_text(json_t *reply, char **argv)
 {
-	(void)reply;
+	struct api_key_done k;
+	char err[256];
+
+	if (api_key_done_decode(reply, &k, err, sizeof(err)))
+		return bad_reply(err);
 	printf("region %s: next key %s\n", argv[1],
 	       strcmp(argv[2], "stage") ? "promoted" : "staged");
+	return 0;
 }
 
 static int ops_key(const struct ops *o, int argc, char **argv)
 {
-	char path[128], body[64];
+	struct api_key_action ka = { 0 };
+	char path[128], *body;
+	json_t *j;
+	int rc;
 
 	if (argc != 3) {
 		rupctl_err("ops: key: needs REGION_ID stage|promote");
@@ -206,14 +235,26 @@ static int ops_key(const struct ops *o, int argc, char **argv)
 					argv[1],
 					"a region id, then stage or promote");
 	snprintf(path, sizeof(path), "/api/v1/regions/%s/key", argv[1]);
-	snprintf(body, sizeof(body), "{\"action\":\"%s\"}", argv[2]);
-	return simple(o, "key", "POST", path, body, key_text, argv);
+	snprintf(ka.action, sizeof(ka.action), "%s", argv[2]);
+	j = api_key_action_encode(&ka);
+	body = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (!body)
+		return bad_reply("key: out of memory");
+	rc = simple(o, "key", "POST", path, body, key_text, argv);
+	free(body);
+	return rc;
 }
 
-static void remove_text(json_t *reply, char **argv)
+static int remove_text(json_t *reply, char **argv)
 {
-	(void)reply;
+	struct api_node_removed n;
+	char err[256];
+
+	if (api_node_removed_decode(reply, &n, err, sizeof(err)))
+		return bad_reply(err);
 	printf("node %s removed\n", argv[1]);
+	return 0;
 }
 
 static int ops_remove(const struct ops *o, int argc, char **argv)

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "hexb64.h"
 #include "release.h"
 #include "rupctl.h"
 
@@ -226,8 +227,8 @@ static int sign(int argc, char **argv)
 			       sizeof(err));
 	if (rc)
 		return fail("sign", rc, err);
-	for (int i = 0; i < RELEASE_SHA256_LEN; i++)
-		sprintf(a.m.sha256_hex + 2 * i, "%02x", a.m.sha256[i]);
+	hex_to_text(a.m.sha256, RELEASE_SHA256_LEN, a.m.sha256_hex,
+		    sizeof(a.m.sha256_hex));
 	text = release_manifest_dump(&a.m, &len, err, sizeof(err));
 	/* Write only what verify will accept: every field checked by the parser. */
 	if (text)

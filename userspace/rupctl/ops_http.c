@@ -2,13 +2,16 @@
 /* The HTTPS requests of `rupctl ops` (libcurl), docs/API.md. */
 #include <curl/curl.h>
 #include <openssl/crypto.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "ops.h"
 #include "release.h"
 #include "rupctl.h"
+#include "url.h"
 
 #define REPLY_MAX (64u << 20)
 
@@ -50,15 +53,17 @@ static void set_body(CURL *c, const char *body, const struct upload *up)
 static int take_reply(const char *what, long code, struct buf *b,
 		      json_t **reply)
 {
-	json_error_t je;
+	char err[256];
 
-	*reply = b->n ? json_loadb(b->p, b->n, 0, &je) : json_object();
+	*reply = b->n ? api_load(b->p, b->n, what, err, sizeof(err)) :
+			json_object();
 	if (code >= 400) {
-		const char *m =
-			json_string_value(json_object_get(*reply, "error"));
+		struct api_error e;
+		bool ok = *reply &&
+			  !api_error_decode(*reply, &e, err, sizeof(err));
 
 		rupctl_err("ops: %s: HTTP %ld: %s", what, code,
-			   m ? m : (b->p ? b->p : ""));
+			   ok ? e.error : (b->p ? b->p : ""));
 		json_decref(*reply);
 		*reply = NULL;
 		return RUPCTL_EXIT_REFUSED;
@@ -77,19 +82,19 @@ int ops_request(const struct ops *o, const char *what, const char *method,
 {
 	struct curl_slist *h = NULL;
 	struct buf b = { NULL, 0 };
-	char url[1024], auth[600], cerr[CURL_ERROR_SIZE] = "";
+	char *url, auth[600], cerr[CURL_ERROR_SIZE] = "";
 	long code = 0;
 	CURL *c;
 	int rc;
 
 	*reply = NULL;
-	if (snprintf(url, sizeof(url), "%s%s", o->server, path) >=
-	    (int)sizeof(url)) {
-		rupctl_err("ops: %s: server URL too long", what);
+	if (url_join(o->server, path, &url)) {
+		rupctl_err("ops: %s: bad server URL %s", what, o->server);
 		return RUPCTL_EXIT_USAGE;
 	}
 	c = curl_easy_init();
 	if (!c) {
+		free(url);
 		rupctl_err("ops: %s: cannot start libcurl", what);
 		return RUPCTL_EXIT_UNREACHABLE;
 	}
@@ -115,6 +120,7 @@ int ops_request(const struct ops *o, const char *what, const char *method,
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
+	free(url);
 	/* The header held the token: wipe it. */
 	OPENSSL_cleanse(auth, sizeof(auth));
 	if (rc != CURLE_OK) {

@@ -6,12 +6,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <openssl/evp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "api.h"
 #include "ops.h"
 #include "release.h"
 #include "rupctl.h"
@@ -46,6 +47,20 @@ static int read_chunk(FILE *f, const char *file, char *buf, size_t chunk,
 		up->range = range;
 	}
 	return 0;
+}
+
+/* A reply that api.h refuses: exit 11, like one that is not JSON. */
+static int check_reply(json_t *reply, bool upload)
+{
+	struct api_released rd;
+	struct api_upload up;
+	char err[256];
+	int rc = upload ? api_upload_decode(reply, &up, err, sizeof(err)) :
+			  api_released_decode(reply, &rd, err, sizeof(err));
+
+	if (rc)
+		rupctl_err("ops: %s", err);
+	return rc ? RUPCTL_EXIT_UNREACHABLE : 0;
 }
 
 /*
@@ -84,6 +99,8 @@ static int upload_payload(const struct ops *o, const char *version,
 		if (rc)
 			break;
 		rc = ops_request(o, "payload", "PUT", path, NULL, &up, &reply);
+		if (!rc)
+			rc = check_reply(reply, true);
 		json_decref(reply);
 		reply = NULL;
 		off += up.len;
@@ -143,21 +160,25 @@ static int publish_parse(int argc, char **argv, struct publish_args *a)
 	return 0;
 }
 
-/* The POST body: the manifest's exact bytes in base64 and the signature. */
+/* The POST body: the manifest's exact bytes (base64 on the wire), the signature. */
 static char *publish_body(const char *man, size_t mlen, char *sig)
 {
-	char *b64 = malloc(4 * ((mlen + 2) / 3) + 1), *body;
+	struct api_release r = {
+		.manifest = (uint8_t *)man,
+		.manifest_len = mlen,
+	};
+	char *body;
 	json_t *j;
 
-	if (!b64)
-		return NULL;
 	sig[strcspn(sig, "\r\n")] = 0;
-	EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)man,
-			(int)mlen);
-	j = json_pack("{s:s,s:s}", "manifest", b64, "signature", sig);
+	if (strlen(sig) >= sizeof(r.signature)) {
+		rupctl_err("ops: publish: signature too long");
+		return NULL;
+	}
+	memcpy(r.signature, sig, strlen(sig) + 1);
+	j = api_release_encode(&r);
 	body = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
-	free(b64);
 	return body;
 }
 
@@ -179,6 +200,8 @@ static int publish(const struct ops *o, const struct publish_args *a,
 	rc = body ? ops_request(o, "publish", "POST", "/api/v1/releases", body,
 				NULL, &reply) :
 		    RUPCTL_EXIT_IO;
+	if (!rc)
+		rc = check_reply(reply, false);
 	json_decref(reply);
 	free(body);
 	if (!rc && a->payload)
