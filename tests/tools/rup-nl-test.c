@@ -207,9 +207,23 @@ static void print_offer(const struct nlattr *nest)
 	}
 }
 
-static int print_attr(const struct nlattr *a, void *data)
+/* The counters of a RUP_A_STATS nest, by name; unknown ones are skipped. */
+static void print_stats(const struct nlattr *a)
 {
 	const struct nlattr *s;
+
+	mnl_attr_for_each_nested(s, a)
+	{
+		unsigned int t = mnl_attr_get_type(s);
+
+		if (rup_stat_name(t))
+			printf(" %s=%" PRIu64, rup_stat_name(t),
+			       mnl_attr_get_u64(s));
+	}
+}
+
+static int print_attr(const struct nlattr *a, void *data)
+{
 	char buf[INET_ADDRSTRLEN];
 
 	(void)data;
@@ -277,14 +291,7 @@ static int print_attr(const struct nlattr *a, void *data)
 		printf(" changed=%#x", mnl_attr_get_u32(a));
 		break;
 	case RUP_A_STATS:
-		mnl_attr_for_each_nested(s, a)
-		{
-			unsigned int t = mnl_attr_get_type(s);
-
-			if (rup_stat_name(t))
-				printf(" %s=%" PRIu64, rup_stat_name(t),
-				       mnl_attr_get_u64(s));
-		}
+		print_stats(a);
 		break;
 	}
 	return MNL_CB_OK;
