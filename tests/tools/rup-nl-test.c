@@ -32,26 +32,10 @@
 #include <linux/rup.h>
 
 #include "hexb64.h"
+#include "names.h"
 #include "nl.h"
 
 #define PROG "rup-nl-test"
-
-static const char *const stat_names[] = {
-	[RUP_STAT_TX] = "tx",
-	[RUP_STAT_TX_ERR] = "tx_err",
-	[RUP_STAT_RX] = "rx",
-	[RUP_STAT_DROP_SHORT] = "drop_short",
-	[RUP_STAT_DROP_TOO_BIG] = "drop_too_big",
-	[RUP_STAT_DROP_BAD_MAGIC] = "drop_bad_magic",
-	[RUP_STAT_DROP_MALFORMED] = "drop_malformed",
-	[RUP_STAT_DROP_WRONG_REGION] = "drop_wrong_region",
-	[RUP_STAT_DROP_BAD_MAC] = "drop_bad_mac",
-	[RUP_STAT_DROP_REPLAY] = "drop_replay",
-	[RUP_STAT_DROP_STALE] = "drop_stale",
-	[RUP_STAT_DROP_TABLE_FULL] = "drop_table_full",
-	[RUP_STAT_DROP_OWN] = "drop_own",
-	[RUP_STAT_EXPIRED] = "expired",
-};
 
 static const char *const cmd_names[] = {
 	[RUP_CMD_REGION_NEW] = "region-new",
@@ -223,9 +207,23 @@ static void print_offer(const struct nlattr *nest)
 	}
 }
 
-static int print_attr(const struct nlattr *a, void *data)
+/* The counters of a RUP_A_STATS nest, by name; unknown ones are skipped. */
+static void print_stats(const struct nlattr *a)
 {
 	const struct nlattr *s;
+
+	mnl_attr_for_each_nested(s, a)
+	{
+		unsigned int t = mnl_attr_get_type(s);
+
+		if (rup_stat_name(t))
+			printf(" %s=%" PRIu64, rup_stat_name(t),
+			       mnl_attr_get_u64(s));
+	}
+}
+
+static int print_attr(const struct nlattr *a, void *data)
+{
 	char buf[INET_ADDRSTRLEN];
 
 	(void)data;
@@ -293,15 +291,7 @@ static int print_attr(const struct nlattr *a, void *data)
 		printf(" changed=%#x", mnl_attr_get_u32(a));
 		break;
 	case RUP_A_STATS:
-		mnl_attr_for_each_nested(s, a)
-		{
-			unsigned int t = mnl_attr_get_type(s);
-
-			if (t < sizeof(stat_names) / sizeof(stat_names[0]) &&
-			    stat_names[t])
-				printf(" %s=%" PRIu64, stat_names[t],
-				       mnl_attr_get_u64(s));
-		}
+		print_stats(a);
 		break;
 	}
 	return MNL_CB_OK;

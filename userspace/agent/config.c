@@ -203,6 +203,13 @@ int agent_node_id_from_machine(const char *machine_id,
 	return 0;
 }
 
+/* A setting agent_config_finish() refuses: say which, fail. */
+static int finish_fail(char *err, size_t errlen, const char *why)
+{
+	snprintf(err, errlen, "%s", why);
+	return -1;
+}
+
 int agent_config_finish(struct agent_config *c, char *err, size_t errlen)
 {
 	char mid[64] = "";
@@ -223,28 +230,21 @@ int agent_config_finish(struct agent_config *c, char *err, size_t errlen)
 		fclose(f);
 	}
 	hex_encode(c->node_id, sizeof(c->node_id), c->node_hex);
-	if (!c->url[0] || strncmp(c->url, "https://", 8)) {
-		snprintf(err, errlen,
-			 "[server] url must be set to an https:// URL");
-		return -1;
-	}
-	if (!c->token[0]) {
-		snprintf(
+	if (!c->url[0] || strncmp(c->url, "https://", 8))
+		return finish_fail(
+			err, errlen,
+			"[server] url must be set to an https:// URL");
+	if (!c->token[0])
+		return finish_fail(
 			err, errlen,
 			"[server] token or token_file (enrollment token) must be set");
-		return -1;
-	}
 	if (!c->store_dir[0] &&
 	    snprintf(c->store_dir, sizeof(c->store_dir), "%s/packages",
-		     c->state_dir) >= (int)sizeof(c->store_dir)) {
-		snprintf(err, errlen, "[paths] state is too long");
-		return -1;
-	}
-	if (!c->hook[0]) {
-		snprintf(
+		     c->state_dir) >= (int)sizeof(c->store_dir))
+		return finish_fail(err, errlen, "[paths] state is too long");
+	if (!c->hook[0])
+		return finish_fail(
 			err, errlen,
 			"[install] hook must name the install hook executable");
-		return -1;
-	}
 	return 0;
 }

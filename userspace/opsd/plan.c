@@ -11,6 +11,7 @@
 #include <string.h>
 #include <netinet/in.h>
 
+#include "cli.h"
 #include "assign.h"
 #include "parse.h"
 #include "plan.h"
@@ -341,8 +342,7 @@ int opsd_plan_main(int argc, char **argv)
 		{ "nodes", required_argument, NULL, 'n' },
 		{ "max-per-region", required_argument, NULL, 'm' },
 		{ "pool", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	uint32_t T = 0, M = 0;
 	struct plan pl;
@@ -365,12 +365,9 @@ int opsd_plan_main(int argc, char **argv)
 		case 'p':
 			pl.pool_cidr = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return PLAN_EXIT_OK;
 		default:
-			usage(stderr);
-			return PLAN_EXIT_USAGE;
+			return cli_help_or_usage(c, usage, PLAN_EXIT_OK,
+						 PLAN_EXIT_USAGE);
 		}
 	}
 	if (optind < argc) {

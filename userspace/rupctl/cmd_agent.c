@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "cli.h"
 #include "../agent/agent.h"
 #include "rupctl.h"
 
@@ -21,8 +22,7 @@ int cmd_agent(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "debug", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	const char *config = AGENT_DEFAULT_CONFIG;
 	bool debug = false;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "api.h"
 #include "ops.h"
 #include "rupctl.h"
@@ -324,8 +325,7 @@ static int parse_global(struct ops *o, int argc, char **argv,
 		{ "server", required_argument, NULL, 's' },
 		{ "cacert", required_argument, NULL, 'c' },
 		{ "token-file", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	int c;
 

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cli.h"
 #include "hexb64.h"
 #include "release.h"
 #include "rupctl.h"
@@ -67,8 +68,7 @@ static int keygen(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	const char *out = NULL;
 	char err[600];
@@ -78,8 +78,8 @@ static int keygen(int argc, char **argv)
 		if (c == 'o') {
 			out = optarg;
 		} else {
-			usage(c == 'h' ? stdout : stderr);
-			return c == 'h' ? RUPCTL_EXIT_OK : RUPCTL_EXIT_USAGE;
+			return cli_help_or_usage(c, usage, RUPCTL_EXIT_OK,
+						 RUPCTL_EXIT_USAGE);
 		}
 	}
 	if (!out || optind < argc) {
@@ -137,8 +137,7 @@ static int sign_parse(int argc, char **argv, struct sign_args *a)
 		{ "summary", required_argument, NULL, 's' },
 		{ "install-arg", required_argument, NULL, 'a' },
 		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	struct release_manifest *m = &a->m;
 	int c, bad = 0;
@@ -287,8 +286,7 @@ static int verify_parse(int argc, char **argv, struct verify_args *a,
 		{ "payload", required_argument, NULL, 'p' },
 		{ "sig", required_argument, NULL, 's' },
 		{ "highest", required_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	char err[600];
 	int c;

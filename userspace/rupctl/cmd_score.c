@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "parse.h"
 #include "rupctl.h"
 #include "../agent/score.h"
@@ -252,8 +253,7 @@ int cmd_score(int argc, char **argv)
 		{ "loss", required_argument, NULL, 'l' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "fixed", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	struct score_args a = { 0 };
 	struct score_inputs in = { 0 };

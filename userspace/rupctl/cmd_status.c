@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "cli.h"
 #include "../agent/agent.h"
 #include "rupctl.h"
 
@@ -70,8 +71,7 @@ int cmd_status(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "state", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	const char *config = AGENT_DEFAULT_CONFIG, *state = NULL;
 	char err[1024];

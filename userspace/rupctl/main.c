@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "rupctl.h"
 
 int cmd_region(int argc, char **argv);
@@ -65,9 +66,8 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	size_t i;
 	int c;
@@ -82,14 +82,11 @@ int main(int argc, char **argv)
 			rupctl_opts.json = true;
 			rupctl_opts.pretty = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return RUPCTL_EXIT_OK;
 		case 'V':
 			return cmd_version(1, (char *[]){ "version", NULL });
 		default:
-			usage(stderr);
-			return RUPCTL_EXIT_USAGE;
+			return cli_help_or_usage(c, usage, RUPCTL_EXIT_OK,
+						 RUPCTL_EXIT_USAGE);
 		}
 	}
 	argc -= optind;

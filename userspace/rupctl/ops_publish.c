@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli.h"
 #include "api.h"
 #include "ops.h"
 #include "release.h"
@@ -123,8 +124,7 @@ static int publish_parse(int argc, char **argv, struct publish_args *a)
 		{ "sig", required_argument, NULL, 's' },
 		{ "payload", required_argument, NULL, 'P' },
 		{ "chunk", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	char *end;
 	int c;

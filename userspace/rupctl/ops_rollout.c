@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "api.h"
 #include "ops.h"
 #include "parse.h"
@@ -117,8 +118,7 @@ int ops_rollout(const struct ops *o, int argc, char **argv)
 		{ "regions", required_argument, NULL, 'r' },
 		{ "wave-size", required_argument, NULL, 'w' },
 		{ "failure-threshold", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	struct api_rollout m = { .wave_size = API_WAVE_ALL };
 	int c, rc = 0;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "names.h"
 #include "parse.h"
 #include "rupctl.h"
@@ -104,12 +105,7 @@ void rupctl_json_print(json_t *j)
 
 int rupctl_opt_other(int c, void (*usage)(FILE *f))
 {
-	if (c == 'h') {
-		usage(stdout);
-		return RUPCTL_EXIT_OK;
-	}
-	usage(stderr);
-	return RUPCTL_EXIT_USAGE;
+	return cli_help_or_usage(c, usage, RUPCTL_EXIT_OK, RUPCTL_EXIT_USAGE);
 }
 
 int rupctl_unexpected(const char *what, const char *arg)
