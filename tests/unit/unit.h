@@ -12,11 +12,11 @@
 #define UNIT_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* main(): run the listed test cases as one group named "tests". */
-#define UNIT_MAIN(setup, teardown, ...)                                  \
-	int main(void)                                                   \
-	{                                                                \
-		const struct CMUnitTest tests[] = { __VA_ARGS__ };       \
-		return cmocka_run_group_tests(tests, setup, teardown);   \
+#define UNIT_MAIN(setup, teardown, ...)                                \
+	int main(void)                                                 \
+	{                                                              \
+		const struct CMUnitTest tests[] = { __VA_ARGS__ };     \
+		return cmocka_run_group_tests(tests, setup, teardown); \
 	}
 
 #endif
