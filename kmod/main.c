@@ -9,6 +9,7 @@
 #include "netlink.h"
 #include "netns.h"
 #include "peer.h"
+#include "region.h"
 
 static int __init rup_init(void)
 {
@@ -17,9 +18,12 @@ static int __init rup_init(void)
 	err = rup_peer_cache_init();
 	if (err)
 		return err;
-	err = rup_netns_init();
+	err = rup_wq_init();
 	if (err)
 		goto err_cache;
+	err = rup_netns_init();
+	if (err)
+		goto err_wq;
 	err = rup_genl_init();
 	if (err)
 		goto err_netns;
@@ -29,6 +33,8 @@ static int __init rup_init(void)
 
 err_netns:
 	rup_netns_exit();
+err_wq:
+	rup_wq_exit();
 err_cache:
 	rcu_barrier();
 	rup_peer_cache_exit();
@@ -41,6 +47,7 @@ static void __exit rup_exit(void)
 	/* No new commands, then every namespace's regions go. */
 	rup_genl_exit();
 	rup_netns_exit();
+	rup_wq_exit();
 	/* Peers and self state freed by RCU callbacks. */
 	rcu_barrier();
 	rup_peer_cache_exit();

@@ -254,7 +254,7 @@ static int rup_region_set_request(struct genl_info *info)
 	WRITE_ONCE(r->window_ms, cfg.window_ms);
 	if (cfg.dead_ms != r->dead_ms) {
 		WRITE_ONCE(r->dead_ms, cfg.dead_ms);
-		mod_delayed_work(system_power_efficient_wq, &r->expire_work, 0);
+		mod_delayed_work(rup_wq, &r->expire_work, 0);
 	}
 	if (cfg.interval_ms != r->interval_ms) {
 		WRITE_ONCE(r->interval_ms, cfg.interval_ms);

@@ -158,7 +158,7 @@ static void rup_expire_arm(struct rup_region *r, unsigned long delay)
 {
 	unsigned long lap = msecs_to_jiffies(READ_ONCE(r->interval_ms));
 
-	queue_delayed_work(system_power_efficient_wq, &r->expire_work,
+	queue_delayed_work(rup_wq, &r->expire_work,
 			   clamp(delay, 1UL, max(lap, 1UL)));
 }
 

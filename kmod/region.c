@@ -15,6 +15,20 @@
 #include "send.h"
 #include "socket.h"
 
+struct workqueue_struct *rup_wq;
+
+int rup_wq_init(void)
+{
+	rup_wq = alloc_workqueue("rup", WQ_HIGHPRI, 0);
+	return rup_wq ? 0 : -ENOMEM;
+}
+
+/* Every region is gone by now: nothing can queue work any more. */
+void rup_wq_exit(void)
+{
+	destroy_workqueue(rup_wq);
+}
+
 struct rup_region *rup_region_find(struct rup_net *rn, u32 id)
 {
 	struct rup_region *r;

@@ -82,6 +82,16 @@ static inline void rup_stat_inc(struct rup_region *r, enum rup_stat s)
 	atomic64_inc(&r->stats[s]);
 }
 
+/*
+ * Beacon send and peer expiry run here: a WQ_HIGHPRI workqueue, whose
+ * kworkers run at nice -20, so a node busy in userspace (installing an
+ * upgrade) still beacons and expires peers on time (docs/PROTOCOL.md,
+ * "Timing under load").
+ */
+extern struct workqueue_struct *rup_wq;
+int rup_wq_init(void);
+void rup_wq_exit(void);
+
 struct rup_region *rup_region_find(struct rup_net *rn, u32 id);
 int rup_region_new(struct rup_net *rn, const struct rup_region_cfg *cfg,
 		   const u8 *key, const u8 *next_key,

@@ -95,14 +95,14 @@ void rup_send_work(struct work_struct *work)
 
 	rup_send_beacon(r);
 	if (!READ_ONCE(r->dead))
-		queue_delayed_work(system_power_efficient_wq, &r->send_work,
+		queue_delayed_work(rup_wq, &r->send_work,
 				   rup_jittered(READ_ONCE(r->interval_ms)));
 }
 
 /* The first beacon goes out at once, so peers learn of us quickly. */
 void rup_send_start(struct rup_region *r)
 {
-	queue_delayed_work(system_power_efficient_wq, &r->send_work, 0);
+	queue_delayed_work(rup_wq, &r->send_work, 0);
 }
 
 /*
@@ -127,8 +127,7 @@ void rup_send_trigger(struct rup_region *r)
 	if (!delayed_work_pending(&r->send_work) ||
 	    time_after(r->send_work.timer.expires, due)) {
 		r->last_trig = due;
-		mod_delayed_work(system_power_efficient_wq, &r->send_work,
-				 due - now);
+		mod_delayed_work(rup_wq, &r->send_work, due - now);
 	}
 	spin_unlock_bh(&r->send_lock);
 }

@@ -233,8 +233,9 @@ EOC
 # fleet_agent_start I: start (or restart) node I's agent.
 fleet_agent_start() {
 	local i=$1
-	# ip netns exec execs the program: $! is the agent itself.
-	$IP netns exec "fn$i" "$RUP_BUILD/rupctl" agent --config "$FLEET/n$i/rupctl.conf" \
+	# ip netns exec and nice exec the program: $! is the agent itself. Nice
+	# as contrib/systemd/rup-agent.service sets it.
+	$IP netns exec "fn$i" nice -n -10 "$RUP_BUILD/rupctl" agent --config "$FLEET/n$i/rupctl.conf" \
 		>>"$FLEET/n$i/agent.log" 2>&1 &
 	AGENT_PID[$i]=$!
 }

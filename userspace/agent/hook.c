@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,6 +60,19 @@ static void on_exit_ev(evutil_socket_t fd, short what, void *arg)
 	hook_free(h);
 }
 
+/*
+ * In the child, before exec: nothing of the agent's reaches the hook (its
+ * genl socket, a .part file), and the hook runs at nice 0 or lower even when
+ * the unit raised the agent's priority (docs/AGENT.md, "Priority").
+ */
+static void hook_child_reset(void)
+{
+	errno = 0;
+	if (getpriority(PRIO_PROCESS, 0) < 0 && !errno)
+		setpriority(PRIO_PROCESS, 0, 0);
+	close_range(3, ~0U, 0);
+}
+
 static void on_kill(evutil_socket_t fd, short what, void *arg)
 {
 	struct hook *h = arg;
@@ -89,6 +103,7 @@ struct hook *hook_run(struct event_base *base, const struct hook_args *a,
 	if (h->pid == 0) {
 		/* Own process group, so the timeout kills what the hook started too. */
 		setpgid(0, 0);
+		hook_child_reset();
 		setenv("RUP_PACKAGE", a->package, 1);
 		setenv("RUP_VERSION", a->version, 1);
 		setenv("RUP_MANIFEST", a->manifest, 1);
