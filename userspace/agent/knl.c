@@ -166,43 +166,8 @@ int knl_self_region(struct knl *k, uint32_t region, uint32_t role,
 	return rupnl_self_set(&k->req, &s);
 }
 
-struct peers_ctx {
-	struct rupnl_peer *v;
-	size_t n, cap;
-};
-
-static int peer_cb(const struct rupnl_peer *p, void *arg)
-{
-	struct peers_ctx *x = arg;
-
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? 2 * x->cap : 16;
-		struct rupnl_peer *v = realloc(x->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		x->v = v;
-		x->cap = cap;
-	}
-	x->v[x->n++] = *p;
-	return 0;
-}
-
 int knl_peers(struct knl *k, uint32_t region, struct rupnl_peer **out,
 	      size_t *n)
 {
-	struct peers_ctx x = { 0 };
-	int err = -EINTR;
-
-	for (int tries = 0; err == -EINTR && tries < 5; tries++) {
-		x.n = 0;
-		err = rupnl_peers_dump(&k->req, region, peer_cb, &x);
-	}
-	if (err) {
-		free(x.v);
-		return err;
-	}
-	*out = x.v;
-	*n = x.n;
-	return 0;
+	return rupnl_peers_get(&k->req, region, 5, out, n);
 }

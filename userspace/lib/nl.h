@@ -175,6 +175,12 @@ int rupnl_self_get(struct rupnl *nl, uint32_t region, struct rupnl_self *out);
  */
 int rupnl_peers_dump(struct rupnl *nl, uint32_t region, rupnl_peer_cb cb,
 		     void *arg);
+/*
+ * The whole table in one array (*@out, free() it; NULL when empty): a dump
+ * that raced a change is retried up to @tries times, then -EINTR.
+ */
+int rupnl_peers_get(struct rupnl *nl, uint32_t region, unsigned int tries,
+		    struct rupnl_peer **out, size_t *n);
 /* @region RUPNL_NO_REGION dumps every region. */
 int rupnl_stats_dump(struct rupnl *nl, uint32_t region, rupnl_stats_cb cb,
 		     void *arg);

@@ -5,6 +5,7 @@
  * attribute's type and length before reading it.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/genetlink.h>
 
@@ -416,6 +417,47 @@ int rupnl_peers_dump(struct rupnl *nl, uint32_t region, rupnl_peer_cb cb,
 	if (region != RUPNL_NO_REGION)
 		mnl_attr_put_u32(nlh, RUP_A_REGION_ID, region);
 	return rupnl_talk(nl, nlh, peer_msg_cb, &w);
+}
+
+struct peer_grow {
+	struct rupnl_peer *v;
+	size_t n, cap;
+};
+
+static int peer_append(const struct rupnl_peer *p, void *arg)
+{
+	struct peer_grow *g = arg;
+
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? 2 * g->cap : 64;
+		struct rupnl_peer *v = reallocarray(g->v, cap, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		g->v = v;
+		g->cap = cap;
+	}
+	g->v[g->n++] = *p;
+	return 0;
+}
+
+int rupnl_peers_get(struct rupnl *nl, uint32_t region, unsigned int tries,
+		    struct rupnl_peer **out, size_t *n)
+{
+	struct peer_grow g = { 0 };
+	int err = -EINTR;
+
+	for (unsigned int i = 0; err == -EINTR && i < tries; i++) {
+		g.n = 0;
+		err = rupnl_peers_dump(nl, region, peer_append, &g);
+	}
+	if (err) {
+		free(g.v);
+		return err;
+	}
+	*out = g.v;
+	*n = g.n;
+	return 0;
 }
 
 /* Stats */

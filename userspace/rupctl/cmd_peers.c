@@ -14,34 +14,12 @@
 /* A dump that raced a table change is retried this many times. */
 #define DUMP_TRIES 3
 
-struct peer_list {
-	struct rupnl_peer *v;
-	size_t n, cap;
-};
-
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: rupctl [-j] peers [REGION]\n"
 		"Lists the version table of REGION, or of every region: node id,\n"
 		"address, version, score, role, term, ms since last beacon, offer.\n");
-}
-
-static int collect_cb(const struct rupnl_peer *p, void *arg)
-{
-	struct peer_list *l = arg;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		struct rupnl_peer *v = reallocarray(l->v, cap, sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = *p;
-	return 0;
 }
 
 static int peer_cmp(const void *a, const void *b)
@@ -53,7 +31,7 @@ static int peer_cmp(const void *a, const void *b)
 	return memcmp(x->node_id, y->node_id, RUP_NODE_ID_LEN);
 }
 
-static void print_table(const struct peer_list *l)
+static void print_table(const struct rupnl_peer *v, size_t n)
 {
 	char id[2 * RUP_NODE_ID_LEN + 1], addr[INET_ADDRSTRLEN], role[64];
 	size_t i;
@@ -61,8 +39,8 @@ static void print_table(const struct peer_list *l)
 	printf("%-6s %-32s %-15s %-12s %10s %-14s %6s %8s %s\n", "REGION",
 	       "NODE", "ADDR", "VERSION", "SCORE", "ROLE", "TERM", "SEEN_MS",
 	       "OFFER");
-	for (i = 0; i < l->n; i++) {
-		const struct rupnl_peer *p = &l->v[i];
+	for (i = 0; i < n; i++) {
+		const struct rupnl_peer *p = &v[i];
 
 		node_id_hex(p->node_id, id);
 		inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
@@ -77,12 +55,12 @@ static void print_table(const struct peer_list *l)
 
 int cmd_peers(int argc, char **argv)
 {
-	struct peer_list l = { 0 };
+	struct rupnl_peer *v = NULL;
+	size_t n = 0, i;
 	uint32_t region;
 	struct rupnl nl;
 	char what[64];
-	int err, tries;
-	size_t i;
+	int err;
 
 	if (rupctl_wants_help(argc, argv)) {
 		usage(stdout);
@@ -95,28 +73,24 @@ int cmd_peers(int argc, char **argv)
 	err = rupctl_nl_open(&nl);
 	if (err)
 		return err;
-	for (tries = 0; tries < DUMP_TRIES; tries++) {
-		l.n = 0;
-		err = rupnl_peers_dump(&nl, region, collect_cb, &l);
-		if (err != -EINTR)
-			break;
-	}
+	err = rupnl_peers_get(&nl, region, DUMP_TRIES, &v, &n);
 	if (err) {
 		err = rupctl_nl_fail(&nl, err, what);
 		goto out;
 	}
-	qsort(l.v, l.n, sizeof(*l.v), peer_cmp);
+	if (n)
+		qsort(v, n, sizeof(*v), peer_cmp);
 	if (rupctl_opts.json) {
 		json_t *a = json_array();
 
-		for (i = 0; i < l.n; i++)
-			json_array_append_new(a, peer_json(&l.v[i]));
+		for (i = 0; i < n; i++)
+			json_array_append_new(a, peer_json(&v[i]));
 		rupctl_json_print(a);
 	} else {
-		print_table(&l);
+		print_table(v, n);
 	}
 out:
-	free(l.v);
+	free(v);
 	rupnl_close(&nl);
 	return err;
 }
