@@ -96,6 +96,14 @@ register "$n2" 80 1.0.0
 check "re-registration at an older version leaves the state" [ "$(sq "SELECT state FROM nodes WHERE id = '$n2'")" = pending ]
 register "$n2" 80 2.0.0
 check "re-registration at the task's version -> upgraded" [ "$(sq "SELECT state FROM nodes WHERE id = '$n2'")" = upgraded ]
+# A final report that reached the server without its node list (what an
+# agent's retried report sent until the retry kept the list) leaves a node
+# with no state: registering at the task's version still makes
+# it upgraded (docs/API.md).
+sq "UPDATE nodes SET state = NULL WHERE id = '$n4'"
+register "$n4" 90 2.0.0
+check "re-registration at the task's version, no state before -> upgraded" \
+	[ "$(sq "SELECT state FROM nodes WHERE id = '$n4'")" = upgraded ]
 
 admin GET /api/v1/status
 check "status -> 200" code_is 200

@@ -38,9 +38,11 @@ static struct {
 
 static void send_pending_report(struct agent *a);
 
+/* The last report sent is kept whole until the server took it or it will
+ * not be sent again: a resend carries everything the first attempt did.
+ */
 static void report_drop_nodes(void)
 {
-	rep.pending = false;
 	free(rep.nodes);
 	rep.nodes = NULL;
 	rep.n_nodes = 0;
@@ -74,6 +76,8 @@ static void on_report(struct fetch *f, void *arg)
 	} else if (ok) {
 		backoff_reset(&rep.bo);
 	}
+	if (!rep.pending)
+		report_drop_nodes();
 	if (rep.pending && !resend)
 		send_pending_report(a);
 }
@@ -100,7 +104,7 @@ static void send_pending_report(struct agent *a)
 	a->report_fetch = agent_api_start(a, &o, "/api/v1/reports",
 					  api_report_encode(&m), on_report);
 	if (a->report_fetch)
-		report_drop_nodes();
+		rep.pending = false;
 }
 
 /* A report's per-node list (need_report()). */
@@ -592,6 +596,7 @@ void rvs_stop(struct agent *a)
 	if (a->report_fetch)
 		fetch_cancel(a->report_fetch);
 	a->poll_fetch = a->task_fetch = a->report_fetch = NULL;
+	rep.pending = false;
 	report_drop_nodes();
 	if (a->task.phase != TASK_INSTALLING_SELF)
 		a->task.phase = TASK_NONE;

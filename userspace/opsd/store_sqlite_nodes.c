@@ -76,13 +76,14 @@ static int put_node(sqlite3 *db, const struct store_registration *in,
 	/*
 	 * A node's state is what its RVS last reported for the region's newest
 	 * task. A node that registers with that task's version has it, even if
-	 * no RVS reports again: the RVS that installs itself after reporting
-	 * complete, or a node that comes back to a task already complete.
+	 * no RVS reports again (the RVS that installs itself after reporting
+	 * complete, a node that comes back to a task already complete) or none
+	 * ever named it.
 	 */
 	return db_exec(
 		db,
-		"UPDATE nodes SET state = 'upgraded' WHERE id = ?1 AND state IS NOT NULL "
-		"AND state != 'upgraded' AND version = (SELECT ro.version FROM tasks t "
+		"UPDATE nodes SET state = 'upgraded' WHERE id = ?1 "
+		"AND state IS NOT 'upgraded' AND version = (SELECT ro.version FROM tasks t "
 		"JOIN rollouts ro ON ro.id = t.rollout WHERE t.region = nodes.region "
 		"ORDER BY t.id DESC LIMIT 1)",
 		"t", in->node);
