@@ -78,4 +78,21 @@ check "status: RVS n1 at term 3, task complete" \
 	[ "$(jbody '.regions[0] | "\(.rvs) \(.term) \(.tasks[0].state) \(.tasks[0].term)"')" = "$n1 3 complete 3" ]
 check "status: per-node versions from the report" \
 	[ "$(jbody '[.regions[0].members[] | "\(.version)/\(.state)"] | join(",")')" = "2.0.0/upgraded,1.0.0/unreachable" ]
+
+# Region 1: n2 distributes, every member upgrades, n2 loses the role before
+# its final report; n4, elected at term 2, finds nobody needing 2.0.0 and
+# reports up_to_date. The region did need it and converged: complete.
+admin POST /api/v1/rollouts '{"version":"2.0.0","regions":[1]}'
+check "rollout to region 1 -> 201" code_is 201
+task1=$(sq "SELECT id FROM tasks WHERE region = 1")
+node "$n2" GET "/api/v1/tasks?region=1&term=1"
+report "$n2" "$task1" 1 distributing "$(nodes_of "$n2/1.0.0/pending" "$n4/1.0.0/pending")"
+check "region 1: n2 distributing" code_is 200
+node "$n4" GET "/api/v1/tasks?region=1&term=2"
+check "region 1: n4 at term 2 gets the distributing task" [ "$CODE/$(jbody .state)" = 200/distributing ]
+report "$n4" "$task1" 2 up_to_date "$(nodes_of "$n2/2.0.0/upgraded" "$n4/2.0.0/upgraded")"
+check "up_to_date on a distributing task -> 200" code_is 200
+check "  recorded complete" [ "$(sq "SELECT state FROM tasks WHERE id = $task1")" = complete ]
+check "  the report itself kept as sent" \
+	[ "$(sq "SELECT state FROM reports WHERE task = $task1 ORDER BY id DESC LIMIT 1")" = up_to_date ]
 finish

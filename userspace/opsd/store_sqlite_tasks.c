@@ -158,6 +158,7 @@ static enum store_rc load_task(sqlite3 *db, struct store_report *r,
 static enum store_rc record(sqlite3 *db, struct store_report *r)
 {
 	int64_t now = (int64_t)clock_real_ns();
+	const char *task_state = task_report_recorded(r->cur, r->state);
 
 	if (db_exec(db,
 		    "INSERT INTO reports(task, region, node, term, state, reason, time) "
@@ -168,7 +169,7 @@ static enum store_rc record(sqlite3 *db, struct store_report *r)
 	    db_exec(db,
 		    "UPDATE tasks SET state = ?, reason = ?, term = ?, updated = ? "
 		    "WHERE id = ?",
-		    "ttiii", r->state, r->reason, (int64_t)r->claim.term, now,
+		    "ttiii", task_state, r->reason, (int64_t)r->claim.term, now,
 		    (int64_t)r->task) ||
 	    db_exec(db,
 		    "UPDATE nodes SET last_report = ?1, last_seen = ?1 WHERE id = ?2",

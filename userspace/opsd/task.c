@@ -23,6 +23,13 @@ int task_report_accepted(const char *cur, const char *state, int *late)
 		 !strcmp(cur, "cancelled") || !strcmp(cur, "waiting"));
 }
 
+const char *task_report_recorded(const char *cur, const char *state)
+{
+	if (!strcmp(state, "up_to_date") && !strcmp(cur, "distributing"))
+		return "complete";
+	return state;
+}
+
 static void set_url(char *url, const char *base, const char *version,
 		    const char *what)
 {

@@ -22,6 +22,13 @@ struct store_task;
  * task's later partial or complete report (recorded, ends nothing).
  */
 int task_report_accepted(const char *cur, const char *state, int *late);
+/*
+ * The state recorded for a report of @state on a task in @cur: an RVS that
+ * finds nobody needing a release its region was already being served
+ * (a new RVS after a failover mid-distribution) reports up_to_date, but the
+ * region did need it and has converged: the task is complete.
+ */
+const char *task_report_recorded(const char *cur, const char *state);
 /* The task as handed to the RVS (release, URLs under @base, manifest, node list). */
 json_t *task_json(const struct store_task *t, const char *base);
 
