@@ -40,7 +40,10 @@ done
 fwait 20 eval '[ -z "$(sc_not_upgraded 1.1.0 $all)" ]' ||
 	ffail "nodes not at 1.1.0 and upgraded in the ops server's status: $(sc_not_upgraded 1.1.0 $all)"
 assert_eq "$(ops_status | jq '[.regions[].members[]] | length')" 12 "nodes in the ops server's status"
-# Every hook ran exactly once.
+# Every hook ran exactly once, and inherited none of the agent's sockets
+# (THREATS.md "a busy or hung node": a hook's daemon holding the agent's genl
+# socket would keep a dead RVS's role alive).
 for i in $all; do
 	assert_eq "$(wc -l <"$FLEET/n$i/hook.log")" 1 "node $i: hook runs"
+	assert_eq "$(cat "$FLEET/n$i/hook.sockets")" 0 "node $i: sockets the install hook inherited"
 done

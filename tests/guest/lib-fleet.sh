@@ -193,6 +193,8 @@ fleet_node_conf() {
 #!/bin/sh
 # Test install hook: records the version; fails while hook.fail exists.
 echo "\$(date +%s.%N) \$1 \$2 \$RUP_VERSION \$RUP_NODE_ID" >>"$d/hook.log"
+# Sockets it inherited from the agent (must be none: genl, HTTP, curl).
+ls -l /proc/\$\$/fd | grep -c 'socket:' >"$d/hook.sockets"
 [ -e "$d/hook.fail" ] && exit 3
 [ "\$1" = "\$RUP_PACKAGE" ] && [ -s "\$1" ] || exit 4
 echo "\$2" >"$d/installed"

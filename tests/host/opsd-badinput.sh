@@ -14,6 +14,15 @@ counts() { sq "SELECT (SELECT COUNT(*) FROM nodes)||' '||(SELECT COUNT(*) FROM r
 	(SELECT COUNT(*) FROM reports)||' '||(SELECT COUNT(*) FROM audit)"; }
 reg() { api POST /api/v1/register -H "Authorization: Bearer $ENROLL" --data-binary "$1"; }
 
+# --- TLS (THREATS.md "outsider on the internet side": TLS 1.2+ with sane
+# ciphers)
+tls() { openssl s_client -connect "127.0.0.1:$PORT" -CAfile "$T/pki/ca.pem" "$@" </dev/null >"$T/tls.out" 2>&1; }
+check "TLS 1.3 handshake" tls -tls1_3
+check "TLS 1.2 with an AEAD suite" tls -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256
+check "TLS 1.2 with CBC and SHA-1 (ECDHE-ECDSA-AES128-SHA) refused" ! tls -tls1_2 -cipher ECDHE-ECDSA-AES128-SHA
+check "TLS 1.2 with CBC and SHA-256 (ECDHE-ECDSA-AES128-SHA256) refused" ! tls -tls1_2 -cipher ECDHE-ECDSA-AES128-SHA256
+check "TLS 1.1 refused" ! tls -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'
+
 # --- registration
 reg '{"node_id":'
 check "truncated JSON -> 400 malformed" [ "$CODE" = 400 ]

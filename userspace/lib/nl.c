@@ -281,7 +281,10 @@ int rupnl_open(struct rupnl *nl)
 		err = -ENOMEM;
 		goto fail;
 	}
-	nl->sock = mnl_socket_open(NETLINK_GENERIC);
+	/* Never inherited: an install hook holding it kept the agent's
+	 * BIND alive (docs/AGENT.md, "Priority").
+	 */
+	nl->sock = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
 	if (!nl->sock) {
 		err = -errno;
 		goto fail;

@@ -24,6 +24,17 @@
 #include "opsd.h"
 #include "routes.h"
 
+/*
+ * TLS 1.2 suites (docs/API.md, "TLS"): ECDHE or DHE key exchange with AEAD
+ * ciphers only (no CBC, no SHA-1 MACs).
+ */
+#define OPSD_TLS12_CIPHERS                                           \
+	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:" \
+	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" \
+	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:" \
+	"DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:"       \
+	"DHE-RSA-CHACHA20-POLY1305"
+
 struct opsd *http_opsd;
 static int conn_ex_idx = -1;
 
@@ -318,6 +329,12 @@ static SSL_CTX *tls_ctx(const struct opsd_config *c, char *err, size_t errlen)
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
+	/* TLS 1.2 with forward-secret AEAD suites only; TLS 1.3's defaults. */
+	if (SSL_CTX_set_cipher_list(ctx, OPSD_TLS12_CIPHERS) != 1) {
+		snprintf(err, errlen, "TLS: cipher list not supported");
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
 	if (SSL_CTX_use_certificate_chain_file(ctx, c->cert) != 1) {
 		tls_err(err, errlen, c->cert);
 		goto fail;
