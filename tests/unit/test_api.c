@@ -52,6 +52,7 @@ static void exact(json_t *j, const char *text)
 }
 
 typedef int (*decode_fn)(json_t *, void *, char *, size_t);
+typedef void (*release_fn)(void *);
 
 /* Decoding @text fails and the error holds @msg. */
 static void refused(decode_fn fn, void *m, const char *text, const char *msg)
@@ -85,7 +86,7 @@ struct refusal {
  * Each of @c, up to a row with no text, is refused by @fn; @release (if
  * given) frees what a refusal left in @m.
  */
-static void refused_each(decode_fn fn, void *m, void (*release)(void *),
+static void refused_each(decode_fn fn, void *m, release_fn release,
 			 const struct refusal *c)
 {
 	for (; c->text; c++) {
@@ -269,7 +270,7 @@ static void test_report(void **state)
 	round_trip(d, api_report_encode, &m,
 		   "{\"task_id\":7,\"term\":0,\"state\":\"downloading\"}");
 	refused_each(
-		d, &m, (void (*)(void *))api_report_free,
+		d, &m, (release_fn)api_report_free,
 		(const struct refusal[]){
 			{ "{\"task_id\":7,\"term\":5,\"state\":\"complete\","
 			  "\"nodes\":[{\"node_id\":\"" ID1
@@ -342,7 +343,7 @@ static void test_rollout(void **state)
 	assert_int_equal(m.wave_size, API_WAVE_ALL);
 	api_rollout_free(&m);
 	refused_each(
-		d, &m, (void (*)(void *))api_rollout_free,
+		d, &m, (release_fn)api_rollout_free,
 		(const struct refusal[]){
 			{ "{\"version\":\"2.0.0\",\"regions\":[1,1]}",
 			  "rollout: regions[1]: region 1 listed twice" },
@@ -360,7 +361,7 @@ typedef json_t *(*encode_fn)(const void *);
 /* A reply's decoder, encoder and what frees it (or NULL). */
 #define REPLY(name, release)                                                \
 	(decode_fn)(api_##name##_decode), (encode_fn)(api_##name##_encode), \
-		(void (*)(void *))(release)
+		(release_fn)(release)
 
 /* Each reply decodes, and encoding gives the same JSON back. */
 static void test_small_replies(void **state)
@@ -368,7 +369,7 @@ static void test_small_replies(void **state)
 	static const struct {
 		decode_fn dec;
 		encode_fn enc;
-		void (*release)(void *);
+		release_fn release;
 		const char *text;
 	} replies[] = {
 		{ REPLY(reported, NULL),
