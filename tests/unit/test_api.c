@@ -52,6 +52,7 @@ static void exact(json_t *j, const char *text)
 }
 
 typedef int (*decode_fn)(json_t *, void *, char *, size_t);
+typedef void (*release_fn)(void *);
 
 /* Decoding @text fails and the error holds @msg. */
 static void refused(decode_fn fn, void *m, const char *text, const char *msg)
@@ -74,6 +75,25 @@ static void accepted(decode_fn fn, void *m, const char *text)
 	if (fn(j, m, err, sizeof(err)))
 		fail_msg("%s: %s", text, err);
 	json_decref(j);
+}
+
+/* A body a decoder refuses, and what its error must hold. */
+struct refusal {
+	const char *text, *msg;
+};
+
+/*
+ * Each of @c, up to a row with no text, is refused by @fn; @release (if
+ * given) frees what a refusal left in @m.
+ */
+static void refused_each(decode_fn fn, void *m, release_fn release,
+			 const struct refusal *c)
+{
+	for (; c->text; c++) {
+		refused(fn, m, c->text, c->msg);
+		if (release)
+			release(m);
+	}
 }
 
 /* @text decodes into @m with @dec, and @enc gives the same JSON back. */
@@ -108,37 +128,38 @@ static void test_register(void **state)
 	same(api_register_encode(&m),
 	     "{\"node_id\":\"" ID1 "\",\"score\":1,\"version\":\"1.0.0\"}");
 	/* The messages tests/host/opsd-badinput.sh looks for. */
-	refused(d, &m,
-		"{\"node_id\":\"xyz\",\"score\":1,\"version\":\"1.0.0\"}",
-		"register: node_id: must be 32 hex digits");
-	refused(d, &m,
-		"{\"node_id\":\"" ID1 "\",\"score\":-5,\"version\":\"1.0.0\"}",
-		"register: score: -5 is outside");
-	refused(d, &m,
-		"{\"node_id\":\"" ID1 "\",\"score\":1,\"version\":\"01.0.0\"}",
-		"leading zero");
-	refused(d, &m,
-		"{\"node_id\":\"" ID1 "\",\"score\":1,\"version\":\"1.0.0\","
-		"\"addresses\":[\"300.1.1.1\"]}",
-		"register: addresses[0]: not an IPv4 or IPv6 address");
-	refused(d, &m,
-		"{\"node_id\":\"" ID1 "\",\"score\":1,\"version\":\"1.0.0\","
-		"\"evil\":1}",
-		"register: evil: unknown field");
-	refused(d, &m,
-		"{\"node_id\":\"" ID1
-		"\",\"score\":\"1\",\"version\":\"1.0.0\"}",
-		"register: score: Expected integer, got string");
-	refused(d, &m, "{\"node_id\":\"" ID1 "\",\"score\":1,\"version\":1}",
-		"register: version: Expected string, got integer");
-	refused(d, &m, "{\"node_id\":[],\"score\":1,\"version\":\"1.0.0\"}",
-		"register: node_id: Expected string, got array");
-	refused(d, &m, "{\"node_id\":\"" ID1 "\",\"score\":1}",
-		"register: Object item not found: version");
-	refused(d, &m,
-		"{\"node_id\":\"" ID1 "\",\"score\":4294967296,"
-		"\"version\":\"1.0.0\"}",
-		"score: 4294967296 is outside [0, 4294967295]");
+	refused_each(
+		d, &m, NULL,
+		(const struct refusal[]){
+			{ "{\"node_id\":\"xyz\",\"score\":1,\"version\":\"1.0.0\"}",
+			  "register: node_id: must be 32 hex digits" },
+			{ "{\"node_id\":\"" ID1
+			  "\",\"score\":-5,\"version\":\"1.0.0\"}",
+			  "register: score: -5 is outside" },
+			{ "{\"node_id\":\"" ID1
+			  "\",\"score\":1,\"version\":\"01.0.0\"}",
+			  "leading zero" },
+			{ "{\"node_id\":\"" ID1
+			  "\",\"score\":1,\"version\":\"1.0.0\","
+			  "\"addresses\":[\"300.1.1.1\"]}",
+			  "register: addresses[0]: not an IPv4 or IPv6 address" },
+			{ "{\"node_id\":\"" ID1
+			  "\",\"score\":1,\"version\":\"1.0.0\","
+			  "\"evil\":1}",
+			  "register: evil: unknown field" },
+			{ "{\"node_id\":\"" ID1
+			  "\",\"score\":\"1\",\"version\":\"1.0.0\"}",
+			  "register: score: Expected integer, got string" },
+			{ "{\"node_id\":\"" ID1 "\",\"score\":1,\"version\":1}",
+			  "register: version: Expected string, got integer" },
+			{ "{\"node_id\":[],\"score\":1,\"version\":\"1.0.0\"}",
+			  "register: node_id: Expected string, got array" },
+			{ "{\"node_id\":\"" ID1 "\",\"score\":1}",
+			  "register: Object item not found: version" },
+			{ "{\"node_id\":\"" ID1 "\",\"score\":4294967296,"
+			  "\"version\":\"1.0.0\"}",
+			  "score: 4294967296 is outside [0, 4294967295]" },
+			{ NULL, NULL } });
 }
 
 #define REGD(iv, dead, grp, next)                                             \
@@ -173,14 +194,18 @@ static void test_registered(void **state)
 	      "\"key\":\"" K64 "\",\"next_key\":null}");
 	accepted(d, &m, REGD("1000", "3500", "239.192.0.3", "\"" T64 "\""));
 	assert_string_equal(m.next_key, T64);
-	refused(d, &m, REGD("1000", "900", "239.192.0.3", "null"),
-		"register reply: dead_ms (900) must exceed interval_ms (1000)");
-	refused(d, &m, REGD("5", "3500", "239.192.0.3", "null"),
-		"interval_ms (5) must be within 10..3600000");
-	refused(d, &m, REGD("1000", "3500", "192.0.2.1", "null"),
-		"group: 192.0.2.1 is not an IPv4 multicast address");
-	refused(d, &m, REGD("1000", "3500", "239.192.0.3", "\"abc\""),
-		"next_key: must be 64 hex digits");
+	refused_each(
+		d, &m, NULL,
+		(const struct refusal[]){
+			{ REGD("1000", "900", "239.192.0.3", "null"),
+			  "register reply: dead_ms (900) must exceed interval_ms (1000)" },
+			{ REGD("5", "3500", "239.192.0.3", "null"),
+			  "interval_ms (5) must be within 10..3600000" },
+			{ REGD("1000", "3500", "192.0.2.1", "null"),
+			  "group: 192.0.2.1 is not an IPv4 multicast address" },
+			{ REGD("1000", "3500", "239.192.0.3", "\"abc\""),
+			  "next_key: must be 64 hex digits" },
+			{ NULL, NULL } });
 }
 
 #define TASK(extra)                                                                       \
@@ -224,7 +249,6 @@ static void test_task(void **state)
 static void test_report(void **state)
 {
 	struct api_report m;
-	struct api_reported r;
 	decode_fn d = (decode_fn)api_report_decode;
 
 	(void)state;
@@ -245,25 +269,23 @@ static void test_report(void **state)
 	/* No nodes: left out again. */
 	round_trip(d, api_report_encode, &m,
 		   "{\"task_id\":7,\"term\":0,\"state\":\"downloading\"}");
-	refused(d, &m,
-		"{\"task_id\":7,\"term\":5,\"state\":\"complete\","
-		"\"nodes\":[{\"node_id\":\"" ID1 "\",\"state\":\"upgraded\","
-		"\"version\":2}]}",
-		"report: nodes[0]: version: Expected string, got integer");
-	api_report_free(&m);
-	refused(d, &m, REPORT("exploded", "", "pending"),
-		"report: state: 'exploded' is not one of");
-	refused(d, &m, REPORT("failed", "", "pending"),
-		"reason: required with state failed");
-	api_report_free(&m);
-	refused(d, &m, REPORT("complete", "", "gone"),
-		"nodes[0]: state 'gone' is not one of upgraded");
-	api_report_free(&m);
-	refused(d, &m, "{\"task_id\":0,\"term\":5,\"state\":\"complete\"}",
-		"task_id: 0 is outside");
-	round_trip(
-		api_reported_decode, api_reported_encode, &r,
-		"{\"task_id\":7,\"state\":\"distributing\",\"final\":false}");
+	refused_each(
+		d, &m, (release_fn)api_report_free,
+		(const struct refusal[]){
+			{ "{\"task_id\":7,\"term\":5,\"state\":\"complete\","
+			  "\"nodes\":[{\"node_id\":\"" ID1
+			  "\",\"state\":\"upgraded\","
+			  "\"version\":2}]}",
+			  "report: nodes[0]: version: Expected string, got integer" },
+			{ REPORT("exploded", "", "pending"),
+			  "report: state: 'exploded' is not one of" },
+			{ REPORT("failed", "", "pending"),
+			  "reason: required with state failed" },
+			{ REPORT("complete", "", "gone"),
+			  "nodes[0]: state 'gone' is not one of upgraded" },
+			{ "{\"task_id\":0,\"term\":5,\"state\":\"complete\"}",
+			  "task_id: 0 is outside" },
+			{ NULL, NULL } });
 	assert_true(api_report_state_final("partial"));
 	assert_false(api_report_state_final("distributing"));
 }
@@ -283,7 +305,6 @@ static void test_keys(void **state)
 static void test_release(void **state)
 {
 	struct api_release m;
-	struct api_released r;
 	decode_fn d = (decode_fn)api_release_decode;
 
 	(void)state;
@@ -293,20 +314,19 @@ static void test_release(void **state)
 	assert_int_equal(m.manifest_len, 12);
 	assert_string_equal((char *)m.manifest, "{\"format\":1}");
 	api_release_free(&m);
-	refused(d, &m, "{\"manifest\":\"not base64!\",\"signature\":\"c2ln\"}",
-		"release: manifest: must be");
-	refused(d, &m, "{\"manifest\":\"eyJm\"}",
-		"release: Object item not found: signature");
-	round_trip(
-		api_released_decode, api_released_encode, &r,
-		"{\"version\":\"2.0.0\",\"range\":\">=1.0.0,<2.0.0\",\"sha256\":\"" K64
-		"\",\"size\":150000,\"payload\":false,\"key\":\"release.pub\"}");
+	refused_each(
+		d, &m, NULL,
+		(const struct refusal[]){
+			{ "{\"manifest\":\"not base64!\",\"signature\":\"c2ln\"}",
+			  "release: manifest: must be" },
+			{ "{\"manifest\":\"eyJm\"}",
+			  "release: Object item not found: signature" },
+			{ NULL, NULL } });
 }
 
 static void test_rollout(void **state)
 {
 	struct api_rollout m;
-	struct api_rolled r;
 	decode_fn d = (decode_fn)api_rollout_decode;
 
 	(void)state;
@@ -322,45 +342,76 @@ static void test_rollout(void **state)
 	assert_int_equal(m.n_regions, 2);
 	assert_int_equal(m.wave_size, API_WAVE_ALL);
 	api_rollout_free(&m);
-	refused(d, &m, "{\"version\":\"2.0.0\",\"regions\":[1,1]}",
-		"rollout: regions[1]: region 1 listed twice");
-	api_rollout_free(&m);
-	refused(d, &m, "{\"version\":\"2.0.0\",\"wave_size\":0}",
-		"rollout: wave_size: 0 is outside");
-	refused(d, &m, "{\"version\":\"2.0.0\",\"regions\":[]}",
-		"regions: must be \"all\" or a non-empty array");
-	refused(d, &m, "{\"version\":\"2.0.0\",\"regions\":\"some\"}",
-		"regions: must be \"all\"");
-	round_trip(
-		api_rolled_decode, api_rolled_encode, &r,
-		"{\"rollout_id\":2,\"version\":\"2.0.0\",\"regions\":[0,1,2],"
-		"\"waves\":1,\"wave_size\":3,\"failure_threshold\":1,"
-		"\"state\":\"running\"}");
-	api_rolled_free(&r);
+	refused_each(
+		d, &m, (release_fn)api_rollout_free,
+		(const struct refusal[]){
+			{ "{\"version\":\"2.0.0\",\"regions\":[1,1]}",
+			  "rollout: regions[1]: region 1 listed twice" },
+			{ "{\"version\":\"2.0.0\",\"wave_size\":0}",
+			  "rollout: wave_size: 0 is outside" },
+			{ "{\"version\":\"2.0.0\",\"regions\":[]}",
+			  "regions: must be \"all\" or a non-empty array" },
+			{ "{\"version\":\"2.0.0\",\"regions\":\"some\"}",
+			  "regions: must be \"all\"" },
+			{ NULL, NULL } });
 }
 
+typedef json_t *(*encode_fn)(const void *);
+
+/* A reply's decoder, encoder and what frees it (or NULL). */
+#define REPLY(name, release)                                                \
+	(decode_fn)(api_##name##_decode), (encode_fn)(api_##name##_encode), \
+		(release_fn)(release)
+
+/* Each reply decodes, and encoding gives the same JSON back. */
 static void test_small_replies(void **state)
 {
-	struct api_cancelled c;
+	static const struct {
+		decode_fn dec;
+		encode_fn enc;
+		release_fn release;
+		const char *text;
+	} replies[] = {
+		{ REPLY(reported, NULL),
+		  "{\"task_id\":7,\"state\":\"distributing\",\"final\":false}" },
+		{ REPLY(released, NULL),
+		  "{\"version\":\"2.0.0\",\"range\":\">=1.0.0,<2.0.0\","
+		  "\"sha256\":\"" K64 "\",\"size\":150000,\"payload\":false,"
+		  "\"key\":\"release.pub\"}" },
+		{ REPLY(rolled, api_rolled_free),
+		  "{\"rollout_id\":2,\"version\":\"2.0.0\",\"regions\":[0,1,2],"
+		  "\"waves\":1,\"wave_size\":3,\"failure_threshold\":1,"
+		  "\"state\":\"running\"}" },
+		{ REPLY(cancelled, NULL),
+		  "{\"rollout_id\":3,\"state\":\"cancelled\",\"cancelled_tasks\":2}" },
+		{ REPLY(key_action, NULL), "{\"action\":\"stage\"}" },
+		{ REPLY(key_done, NULL),
+		  "{\"region_id\":0,\"action\":\"stage\",\"next_key_staged\":true}" },
+		{ REPLY(node_removed, NULL),
+		  "{\"node_id\":\"" ID1
+		  "\",\"region_id\":1,\"removed\":true}" },
+	};
+	union {
+		struct api_reported reported;
+		struct api_released released;
+		struct api_rolled rolled;
+		struct api_cancelled cancelled;
+		struct api_key_action key_action;
+		struct api_key_done key_done;
+		struct api_node_removed node_removed;
+	} m;
 	struct api_key_action a;
-	struct api_key_done k;
-	struct api_node_removed n;
 	struct api_error e;
 
 	(void)state;
-	round_trip(
-		api_cancelled_decode, api_cancelled_encode, &c,
-		"{\"rollout_id\":3,\"state\":\"cancelled\",\"cancelled_tasks\":2}");
-	round_trip(api_key_action_decode, api_key_action_encode, &a,
-		   "{\"action\":\"stage\"}");
+	for (size_t i = 0; i < UNIT_LEN(replies); i++) {
+		accepted(replies[i].dec, &m, replies[i].text);
+		same(replies[i].enc(&m), replies[i].text);
+		if (replies[i].release)
+			replies[i].release(&m);
+	}
 	refused((decode_fn)api_key_action_decode, &a, "{\"action\":\"burn\"}",
 		"key: action: 'burn' is not stage or promote");
-	round_trip(
-		api_key_done_decode, api_key_done_encode, &k,
-		"{\"region_id\":0,\"action\":\"stage\",\"next_key_staged\":true}");
-	round_trip(api_node_removed_decode, api_node_removed_encode, &n,
-		   "{\"node_id\":\"" ID1
-		   "\",\"region_id\":1,\"removed\":true}");
 	accepted((decode_fn)api_error_decode, &e,
 		 "{\"error\":\"register: evil: unknown field\"}");
 	assert_string_equal(e.error, "register: evil: unknown field");

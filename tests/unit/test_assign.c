@@ -552,67 +552,80 @@ static void test_remove_frees_place(void **state)
 
 /* --- groups, pools and the region cap --- */
 
+/* Region @region's group in @pool (NULL: the default); NULL: no such region. */
+/* clang-format off */
+static const struct {
+	const char *pool;
+	uint32_t region;
+	const char *want;
+} groups[] = {
+	{ NULL, 0, "239.192.0.0" },
+	{ NULL, 3, "239.192.0.3" },
+	{ NULL, 65535, "239.192.255.255" },
+	{ NULL, 65536, NULL },
+	{ "239.1.2.0/30", 3, "239.1.2.3" },
+	{ "239.1.2.0/30", 4, NULL },
+};
+/* clang-format on */
+
+/* Pools and how many regions they hold. */
+static const struct {
+	const char *text;
+	uint32_t regions;
+} good_pools[] = {
+	{ "239.192.0.0/16", 65536 },
+	{ "224.0.1.0/24", 256 },
+	{ "239.255.255.255/32", 1 },
+};
+
+/* Pools refused, and what the error names ("": anything). */
+static const struct {
+	const char *text, *msg;
+} bad_pools[] = {
+	{ "239.192.0.1/16", "239.192.0.0/16" },
+	{ "10.0.0.0/8", "224.0.0.0/4" },
+	{ "224.0.0.0/16", "" },
+	{ "224.0.0.128/25", "" },
+	{ "239.192.0.0", "" },
+	{ "239.192.0.0/33", "" },
+	{ "239.192.0.0/", "" },
+	{ "239.192.0.0/-1", "" },
+	{ "239.192.0/16", "" },
+	{ "239.192.0.0/16x", "" },
+};
+
 static void test_groups(void **state)
 {
 	struct assign_pool pool;
 	char g[16], err[160];
+	size_t i;
 
 	(void)state;
-	assert_int_equal(assign_group(NULL, 0, g, sizeof(g)), 0);
-	assert_string_equal(g, "239.192.0.0");
-	assert_int_equal(assign_group(NULL, 3, g, sizeof(g)), 0);
-	assert_string_equal(g, "239.192.0.3");
-	assert_int_equal(assign_group(NULL, 65535, g, sizeof(g)), 0);
-	assert_string_equal(g, "239.192.255.255");
-	assert_int_equal(assign_group(NULL, 65536, g, sizeof(g)), -ENOSPC);
-	assert_int_equal(assign_group("239.1.2.0/30", 3, g, sizeof(g)), 0);
-	assert_string_equal(g, "239.1.2.3");
-	assert_int_equal(assign_group("239.1.2.0/30", 4, g, sizeof(g)),
-			 -ENOSPC);
-	assert_int_equal(assign_group(NULL, 1, g, 4), -EINVAL);
+	for (i = 0; i < UNIT_LEN(groups); i++) {
+		int rc = assign_group(groups[i].pool, groups[i].region, g,
+				      sizeof(g));
 
-	assert_int_equal(assign_pool_parse("239.192.0.0/16", &pool, err,
-					   sizeof(err)),
-			 0);
-	assert_int_equal(assign_pool_regions(&pool), 65536);
-	assert_int_equal(assign_pool_parse("239.192.0.1/16", &pool, err,
-					   sizeof(err)),
-			 -EINVAL);
-	assert_non_null(strstr(err, "239.192.0.0/16"));
-	assert_int_equal(assign_pool_parse("10.0.0.0/8", &pool, err,
-					   sizeof(err)),
-			 -EINVAL);
-	assert_non_null(strstr(err, "224.0.0.0/4"));
-	assert_int_equal(assign_pool_parse("224.0.0.0/16", &pool, err,
-					   sizeof(err)),
-			 -EINVAL);
-	assert_int_equal(assign_pool_parse("224.0.0.128/25", &pool, err,
-					   sizeof(err)),
-			 -EINVAL);
-	assert_int_equal(
-		assign_pool_parse("224.0.1.0/24", &pool, err, sizeof(err)), 0);
-	assert_int_equal(assign_pool_parse("239.192.0.0", &pool, err,
-					   sizeof(err)),
-			 -EINVAL);
-	assert_int_equal(assign_pool_parse("239.192.0.0/33", &pool, err,
-					   sizeof(err)),
-			 -EINVAL);
-	assert_int_equal(assign_pool_parse("239.192.0.0/", &pool, err,
-					   sizeof(err)),
-			 -EINVAL);
-	assert_int_equal(assign_pool_parse("239.192.0.0/-1", &pool, err,
-					   sizeof(err)),
-			 -EINVAL);
-	assert_int_equal(assign_pool_parse("239.192.0/16", &pool, err,
-					   sizeof(err)),
-			 -EINVAL);
-	assert_int_equal(assign_pool_parse("239.192.0.0/16x", &pool, err,
-					   sizeof(err)),
-			 -EINVAL);
-	assert_int_equal(assign_pool_parse("239.255.255.255/32", &pool, err,
-					   sizeof(err)),
-			 0);
-	assert_int_equal(assign_pool_regions(&pool), 1);
+		if (!groups[i].want) {
+			assert_int_equal(rc, -ENOSPC);
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		assert_string_equal(g, groups[i].want);
+	}
+	assert_int_equal(assign_group(NULL, 1, g, 4), -EINVAL);
+	for (i = 0; i < UNIT_LEN(good_pools); i++) {
+		assert_int_equal(assign_pool_parse(good_pools[i].text, &pool,
+						   err, sizeof(err)),
+				 0);
+		assert_int_equal(assign_pool_regions(&pool),
+				 good_pools[i].regions);
+	}
+	for (i = 0; i < UNIT_LEN(bad_pools); i++) {
+		assert_int_equal(assign_pool_parse(bad_pools[i].text, &pool,
+						   err, sizeof(err)),
+				 -EINVAL);
+		assert_non_null(strstr(err, bad_pools[i].msg));
+	}
 }
 
 static void test_max_regions(void **state)

@@ -149,28 +149,37 @@ static int parse_edit(const char *from, const char *to)
 	return release_manifest_parse(buf, strlen(buf), &m, err, sizeof(err));
 }
 
-static void expect_bad(const char *from, const char *to, const char *msg)
+/* An edit of the good manifest (@from to @to), and the error it must give. */
+struct edit {
+	const char *from, *to, *msg;
+};
+
+static void expect_bad(const struct edit *e)
 {
-	int rc = parse_edit(from, to);
+	int rc = parse_edit(e->from, e->to);
 
 	if (rc != -EINVAL)
-		fail_msg("edit %s -> %s: rc %d", from, to, rc);
-	if (!strstr(err, msg))
-		fail_msg("edit %s -> %s: message \"%s\" lacks \"%s\"", from, to,
-			 err, msg);
+		fail_msg("edit %s -> %s: rc %d", e->from, e->to, rc);
+	if (!strstr(err, e->msg))
+		fail_msg("edit %s -> %s: message \"%s\" lacks \"%s\"", e->from,
+			 e->to, err, e->msg);
 }
 
 static void test_parse_bad(void **state)
 {
-	static const struct {
-		const char *from, *to, *msg;
-	} cases[] = {
-		{ "\"format\": 1", "\"format\": 2", "\"format\" must be 1" },
+	/* Each row the same way: the edit, then the message. */
+	/* clang-format off */
+	static const struct edit cases[] = {
+		{ "\"format\": 1", "\"format\": 2",
+		  "\"format\" must be 1" },
 		{ "\"format\": 1", "\"format\": \"1\"",
 		  "\"format\" must be 1" },
-		{ "\"format\": 1,", "", "missing field \"format\"" },
-		{ "\"size\": 5,", "", "missing field \"size\"" },
-		{ "\"size\": 5", "\"size\": 0", "\"size\" must be an integer" },
+		{ "\"format\": 1,", "",
+		  "missing field \"format\"" },
+		{ "\"size\": 5,", "",
+		  "missing field \"size\"" },
+		{ "\"size\": 5", "\"size\": 0",
+		  "\"size\" must be an integer" },
 		{ "\"size\": 5", "\"size\": -5",
 		  "\"size\" must be an integer" },
 		{ "\"size\": 5", "\"size\": 5.0",
@@ -179,18 +188,24 @@ static void test_parse_bad(void **state)
 		  "\"size\" must be an integer" },
 		{ "\"name\": \"appliance-fw\"", "\"name\": \"../etc\"",
 		  "\"name\"" },
-		{ "\"name\": \"appliance-fw\"", "\"name\": \"\"", "\"name\"" },
+		{ "\"name\": \"appliance-fw\"", "\"name\": \"\"",
+		  "\"name\"" },
 		{ "\"name\": \"appliance-fw\"", "\"name\": 7",
 		  "\"name\" must be a string" },
 		{ "\"version\": \"2.0.5\"", "\"version\": \"2.0\"",
 		  "version \"2.0\"" },
 		{ "\"range\": \">=2.0.0,<2.1.0\"", "\"range\": \"~2\"",
 		  "range \"~2\"" },
-		{ "\"sha256\": \"2c", "\"sha256\": \"2C", "64 lowercase hex" },
-		{ "9824\"", "98\"", "64 lowercase hex" },
-		{ "9824\"", "9824aa\"", "longer than 64" },
-		{ "2026-11-25T14:16:53Z", "2026-11-25 14:16:53Z", "RFC 3339" },
-		{ "2026-11-25T14:16:53Z", "2026-13-25T14:16:53Z", "RFC 3339" },
+		{ "\"sha256\": \"2c", "\"sha256\": \"2C",
+		  "64 lowercase hex" },
+		{ "9824\"", "98\"",
+		  "64 lowercase hex" },
+		{ "9824\"", "9824aa\"",
+		  "longer than 64" },
+		{ "2026-11-25T14:16:53Z", "2026-11-25 14:16:53Z",
+		  "RFC 3339" },
+		{ "2026-11-25T14:16:53Z", "2026-13-25T14:16:53Z",
+		  "RFC 3339" },
 		{ "\"format\": 1,", "\"format\": 1, \"extra\": true,",
 		  "unknown field \"extra\"" },
 		{ "\"format\": 1,", "\"format\": 1, \"format\": 1,",
@@ -201,17 +216,19 @@ static void test_parse_bad(void **state)
 		  "array of strings" },
 		{ "\"size\": 5,", "\"size\": 5, \"install_args\": [1],",
 		  "must be a string" },
-		{ "\"size\": 5,",
-		  "\"size\": 5, \"install_args\": [\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\","
+		{ "\"size\": 5,", "\"size\": 5, \"install_args\": [\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\","
 		  "\"9\",\"10\",\"11\",\"12\",\"13\",\"14\",\"15\",\"16\",\"17\"],",
 		  "more than 16" },
-		{ "}\n", "} x", "line" },
-		{ "{", "[", "" },
+		{ "}\n", "} x",
+		  "line" },
+		{ "{", "[",
+		  "" },
 	};
+	/* clang-format on */
 
 	(void)state;
 	for (size_t i = 0; i < UNIT_LEN(cases); i++)
-		expect_bad(cases[i].from, cases[i].to, cases[i].msg);
+		expect_bad(&cases[i]);
 }
 
 static void test_parse_limits(void **state)

@@ -15,6 +15,10 @@
 
 static void test_numbers(void **state)
 {
+	/* No signs, blanks, trailing junk or empty strings; nothing too big. */
+	static const char *const bad_u16[] = {
+		"65536", "-1", "+1", " 1", "1 ", "1x", "",
+	};
 	uint64_t v64;
 	uint32_t v32;
 	uint16_t v16;
@@ -31,40 +35,64 @@ static void test_numbers(void **state)
 	assert_int_equal(parse_u32("7", 6, &v32), -1);
 	assert_int_equal(parse_u16("65535", &v16), 0);
 	assert_int_equal(v16, 65535);
-	assert_int_equal(parse_u16("65536", &v16), -1);
-	/* No signs, blanks, trailing junk or empty strings. */
-	assert_int_equal(parse_u16("-1", &v16), -1);
-	assert_int_equal(parse_u16("+1", &v16), -1);
-	assert_int_equal(parse_u16(" 1", &v16), -1);
-	assert_int_equal(parse_u16("1 ", &v16), -1);
-	assert_int_equal(parse_u16("1x", &v16), -1);
-	assert_int_equal(parse_u16("", &v16), -1);
+	for (size_t i = 0; i < UNIT_LEN(bad_u16); i++)
+		assert_int_equal(parse_u16(bad_u16[i], &v16), -1);
+}
+
+/* A text and the value it parses to. */
+struct parsed {
+	const char *text;
+	uint32_t value;
+};
+
+/* Each of @good parses to its value; each of @bad is refused with -1. */
+static void expect_parses(int (*parse)(const char *, uint32_t *),
+			  const struct parsed *good, size_t n_good,
+			  const char *const *bad, size_t n_bad)
+{
+	uint32_t v;
+	size_t i;
+
+	for (i = 0; i < n_good; i++) {
+		if (parse(good[i].text, &v))
+			fail_msg("\"%s\" refused", good[i].text);
+		assert_int_equal(v, good[i].value);
+	}
+	for (i = 0; i < n_bad; i++)
+		if (parse(bad[i], &v) != -1)
+			fail_msg("\"%s\" accepted", bad[i]);
 }
 
 static void test_ms(void **state)
 {
-	uint32_t ms;
+	static const struct parsed good[] = {
+		{ "250", 250 },
+		{ "250ms", 250 },
+		{ "3s", 3000 },
+		{ "4294967s", 4294967000u },
+	};
+	/* clang-format off */
+	static const char *const bad[] = {
+		"4294968s", /* > UINT32_MAX ms */
+		"4294967296",
+		"99999999999999999999999",
+		"s",
+		"1m",
+		"1.5s",
+		"1sms",
+		"-1",
+	};
+	/* clang-format on */
 
 	(void)state;
-	assert_int_equal(parse_ms("250", &ms), 0);
-	assert_int_equal(ms, 250);
-	assert_int_equal(parse_ms("250ms", &ms), 0);
-	assert_int_equal(ms, 250);
-	assert_int_equal(parse_ms("3s", &ms), 0);
-	assert_int_equal(ms, 3000);
-	assert_int_equal(parse_ms("4294967s", &ms), 0);
-	assert_int_equal(parse_ms("4294968s", &ms), -1); /* > UINT32_MAX ms */
-	assert_int_equal(parse_ms("4294967296", &ms), -1);
-	assert_int_equal(parse_ms("99999999999999999999999", &ms), -1);
-	assert_int_equal(parse_ms("s", &ms), -1);
-	assert_int_equal(parse_ms("1m", &ms), -1);
-	assert_int_equal(parse_ms("1.5s", &ms), -1);
-	assert_int_equal(parse_ms("1sms", &ms), -1);
-	assert_int_equal(parse_ms("-1", &ms), -1);
+	expect_parses(parse_ms, good, UNIT_LEN(good), bad, UNIT_LEN(bad));
 }
 
 static void test_hex(void **state)
 {
+	static const char *const bad[] = {
+		"0a0b0c0d0e", "abc", "zz", "", "0x12",
+	};
 	uint8_t buf[4];
 	char text[9];
 	size_t len;
@@ -76,30 +104,22 @@ static void test_hex(void **state)
 	assert_string_equal(text, "00ff7a");
 	assert_int_equal(parse_hex("0a0b0c0d", buf, sizeof(buf), &len), 0);
 	assert_int_equal(len, 4);
-	assert_int_equal(parse_hex("0a0b0c0d0e", buf, sizeof(buf), &len), -1);
-	assert_int_equal(parse_hex("abc", buf, sizeof(buf), &len), -1);
-	assert_int_equal(parse_hex("zz", buf, sizeof(buf), &len), -1);
-	assert_int_equal(parse_hex("", buf, sizeof(buf), &len), -1);
-	assert_int_equal(parse_hex("0x12", buf, sizeof(buf), &len), -1);
+	for (size_t i = 0; i < UNIT_LEN(bad); i++)
+		assert_int_equal(parse_hex(bad[i], buf, sizeof(buf), &len), -1);
 }
 
 static void test_roles(void **state)
 {
+	static const struct parsed good[] = {
+		{ "member,rvs", RUP_ROLE_MEMBER | RUP_ROLE_RVS },
+		{ "hook-failed", RUP_ROLE_HOOK_FAILED },
+		{ "none", 0 },
+	};
+	static const char *const bad[] = { "", "rvs,", ",rvs", "rv", "rvsx" };
 	char buf[64];
-	uint32_t r;
 
 	(void)state;
-	assert_int_equal(rup_role_parse("member,rvs", &r), 0);
-	assert_int_equal(r, RUP_ROLE_MEMBER | RUP_ROLE_RVS);
-	assert_int_equal(rup_role_parse("hook-failed", &r), 0);
-	assert_int_equal(r, RUP_ROLE_HOOK_FAILED);
-	assert_int_equal(rup_role_parse("none", &r), 0);
-	assert_int_equal(r, 0);
-	assert_int_equal(rup_role_parse("", &r), -1);
-	assert_int_equal(rup_role_parse("rvs,", &r), -1);
-	assert_int_equal(rup_role_parse(",rvs", &r), -1);
-	assert_int_equal(rup_role_parse("rv", &r), -1);
-	assert_int_equal(rup_role_parse("rvsx", &r), -1);
+	expect_parses(rup_role_parse, good, UNIT_LEN(good), bad, UNIT_LEN(bad));
 	rup_role_format(RUP_ROLE_MEMBER | RUP_ROLE_RVS | 0x40, buf,
 			sizeof(buf));
 	assert_string_equal(buf, "member,rvs,0x40");

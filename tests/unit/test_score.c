@@ -82,28 +82,30 @@ static void test_best_and_scaling(void **state)
 
 static void test_link(void **state)
 {
+	/* Link speed and bad packets (of the ones sent) against points. */
+	static const struct {
+		int64_t mbps;
+		uint64_t packets, bad;
+		uint32_t points;
+	} links[] = {
+		{ 1000, 0, 0, 100 },
+		{ -1, 0, 0, 500 }, /* veth and friends: unknown speed */
+		/* 5 % bad packets halve it; 10 % and more zero it. */
+		{ 10000, 1000, 50, 500 },
+		{ 10000, 1000, 100, 0 },
+		{ 10000, 1000, 5000, 0 },
+	};
 	struct score_inputs in = best();
 	struct score_result r;
 
 	(void)state;
-	in.link_mbps = 1000;
-	score_combine(&cfg, &in, &r);
-	assert_int_equal(r.points[SCORE_LINK], 100);
-	in.link_mbps = -1; /* veth and friends: unknown speed */
-	score_combine(&cfg, &in, &r);
-	assert_int_equal(r.points[SCORE_LINK], 500);
-	/* 5 % bad packets halve it; 10 % and more zero it. */
-	in.link_mbps = 10000;
-	in.link_packets = 1000;
-	in.link_bad = 50;
-	score_combine(&cfg, &in, &r);
-	assert_int_equal(r.points[SCORE_LINK], 500);
-	in.link_bad = 100;
-	score_combine(&cfg, &in, &r);
-	assert_int_equal(r.points[SCORE_LINK], 0);
-	in.link_bad = 5000;
-	score_combine(&cfg, &in, &r);
-	assert_int_equal(r.points[SCORE_LINK], 0);
+	for (size_t i = 0; i < UNIT_LEN(links); i++) {
+		in.link_mbps = links[i].mbps;
+		in.link_packets = links[i].packets;
+		in.link_bad = links[i].bad;
+		score_combine(&cfg, &in, &r);
+		assert_int_equal(r.points[SCORE_LINK], links[i].points);
+	}
 	assert_false(r.abnormal);
 	/* Down: score 0 and abnormal, whatever else. */
 	in = best();
@@ -117,26 +119,33 @@ static void test_link(void **state)
 
 static void test_load_and_rtt(void **state)
 {
+	/* On 4 CPUs: load, round trip and loss against one part's points. */
+	/* clang-format off */
+	static const struct {
+		double load1;
+		uint32_t rtt_ms, loss_pct;
+		int part;
+		uint32_t points;
+	} cases[] = {
+		{ 2.0, 0, 0, SCORE_LOAD, 500 },
+		{ 9.0, 0, 0, SCORE_LOAD, 0 },
+		{ 9.0, 50, 0, SCORE_RTT, 500 },
+		{ 9.0, 50, 50, SCORE_RTT, 250 },
+		{ 9.0, 50, 300, SCORE_RTT, 0 },
+	};
+	/* clang-format on */
 	struct score_inputs in = best();
 	struct score_result r;
 
 	(void)state;
 	in.cpus = 4;
-	in.load1 = 2.0;
-	score_combine(&cfg, &in, &r);
-	assert_int_equal(r.points[SCORE_LOAD], 500);
-	in.load1 = 9.0;
-	score_combine(&cfg, &in, &r);
-	assert_int_equal(r.points[SCORE_LOAD], 0);
-	in.rtt_ms = 50;
-	score_combine(&cfg, &in, &r);
-	assert_int_equal(r.points[SCORE_RTT], 500);
-	in.loss_pct = 50;
-	score_combine(&cfg, &in, &r);
-	assert_int_equal(r.points[SCORE_RTT], 250);
-	in.loss_pct = 300;
-	score_combine(&cfg, &in, &r);
-	assert_int_equal(r.points[SCORE_RTT], 0);
+	for (size_t i = 0; i < UNIT_LEN(cases); i++) {
+		in.load1 = cases[i].load1;
+		in.rtt_ms = cases[i].rtt_ms;
+		in.loss_pct = cases[i].loss_pct;
+		score_combine(&cfg, &in, &r);
+		assert_int_equal(r.points[cases[i].part], cases[i].points);
+	}
 }
 
 static void test_monotonic(void **state)
@@ -266,6 +275,29 @@ static void wait_event(struct score_linkwatch *lw, int want)
 }
 
 /*
+ * The watch and score_measure() both see "lo" @up; the score is abnormal
+ * while it is down, above 0 once it is up.
+ */
+static void expect_lo(struct score_linkwatch *lw, struct score_link_info *prev,
+		      bool up)
+{
+	struct score_inputs in = { 0 };
+	struct score_result r;
+	bool got = !up;
+
+	assert_int_equal(score_linkwatch_get(lw, &got), 0);
+	assert_int_equal(got, up);
+	score_measure(&in, "/tmp", "lo", prev);
+	assert_true(in.link_known);
+	assert_int_equal(in.link_up, up);
+	assert_true(in.disk_known);
+	score_combine(&cfg, &in, &r);
+	assert_int_equal(r.abnormal, !up);
+	if (up)
+		assert_true(r.score > 0);
+}
+
+/*
  * In a fresh network namespace (needs CAP_SYS_ADMIN; skipped without it):
  * "lo" starts down; the watch sees it come up and go down as it happens,
  * and the one-shot query and score_measure() agree.
@@ -274,9 +306,6 @@ static void test_linkwatch_netns(void **state)
 {
 	struct score_linkwatch *lw;
 	struct score_link_info li, prev = { 0 };
-	struct score_inputs in = { 0 };
-	struct score_result r;
-	bool up = true;
 
 	(void)state;
 	if (unshare(CLONE_NEWNET)) {
@@ -288,25 +317,12 @@ static void test_linkwatch_netns(void **state)
 	assert_false(li.up);
 	assert_int_equal(score_read_link("nosuch0", &li), -ENODEV);
 	assert_int_equal(score_linkwatch_open(&lw, "lo", on_link, NULL), 0);
-	assert_int_equal(score_linkwatch_get(lw, &up), 0);
-	assert_false(up);
-	score_measure(&in, "/tmp", "lo", &prev);
-	assert_true(in.link_known);
-	assert_false(in.link_up);
-	score_combine(&cfg, &in, &r);
-	assert_true(r.abnormal);
+	expect_lo(lw, &prev, false);
 
 	assert_int_equal(system("ip link set lo up"), 0);
 	wait_event(lw, 1);
 	assert_true(link_last);
-	assert_int_equal(score_linkwatch_get(lw, &up), 0);
-	assert_true(up);
-	score_measure(&in, "/tmp", "lo", &prev);
-	assert_true(in.link_up);
-	assert_true(in.disk_known);
-	score_combine(&cfg, &in, &r);
-	assert_false(r.abnormal);
-	assert_true(r.score > 0);
+	expect_lo(lw, &prev, true);
 
 	assert_int_equal(system("ip link set lo down"), 0);
 	wait_event(lw, 2);
