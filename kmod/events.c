@@ -114,9 +114,30 @@ struct sk_buff *rup_event_rvs_lost(const struct rup_region *r,
 	return skb;
 }
 
+static bool rup_events_closed;
+
+/*
+ * Module unload, before the family goes: a region's teardown can still
+ * expire peers or receive a beacon, and an event multicast after
+ * genl_unregister_family() would go to a group id that another family may
+ * own by then. Senders check the flag under RCU, so once this returns none
+ * is left.
+ */
+void rup_events_close(void)
+{
+	WRITE_ONCE(rup_events_closed, true);
+	synchronize_rcu();
+}
+
 void rup_event_send(const struct rup_region *r, struct sk_buff *skb)
 {
-	if (skb)
+	if (!skb)
+		return;
+	rcu_read_lock();
+	if (READ_ONCE(rup_events_closed))
+		nlmsg_free(skb);
+	else
 		genlmsg_multicast_netns(&rup_genl_family, r->net, skb, 0, 0,
 					GFP_ATOMIC);
+	rcu_read_unlock();
 }

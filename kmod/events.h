@@ -22,5 +22,6 @@ struct sk_buff *rup_event_peer(const struct rup_region *r,
 struct sk_buff *rup_event_rvs_lost(const struct rup_region *r,
 				   const struct rup_peer_state *st);
 void rup_event_send(const struct rup_region *r, struct sk_buff *skb);
+void rup_events_close(void);
 
 #endif /* _RUP_EVENTS_H */

@@ -6,6 +6,7 @@
 #include <linux/kernel.h>
 #include <linux/rcupdate.h>
 #include "debugfs.h"
+#include "events.h"
 #include "netlink.h"
 #include "netns.h"
 #include "peer.h"
@@ -44,7 +45,8 @@ err_cache:
 static void __exit rup_exit(void)
 {
 	rup_debugfs_exit();
-	/* No new commands, then every namespace's regions go. */
+	/* No events, then no new commands, then every namespace's regions go. */
+	rup_events_close();
 	rup_genl_exit();
 	rup_netns_exit();
 	rup_wq_exit();

@@ -10,6 +10,7 @@
 #include <linux/jiffies.h>
 #include <linux/moduleparam.h>
 #include <linux/skbuff.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include "events.h"
@@ -37,7 +38,7 @@ static void rup_peer_ctor(void *obj)
 int rup_peer_cache_init(void)
 {
 	rup_peer_cache = kmem_cache_create("rup_peer", sizeof(struct rup_peer),
-					   0, 0, rup_peer_ctor);
+					   0, SLAB_ACCOUNT, rup_peer_ctor);
 	return rup_peer_cache ? 0 : -ENOMEM;
 }
 
@@ -45,6 +46,19 @@ int rup_peer_cache_init(void)
 void rup_peer_cache_exit(void)
 {
 	kmem_cache_destroy(rup_peer_cache);
+}
+
+/*
+ * Softirq has no task to charge: a peer is charged to the memory cgroup of
+ * whoever created its region (docs/ARCHITECTURE-kernel.md, "Memory").
+ */
+static struct rup_peer *rup_peer_alloc(struct rup_region *r)
+{
+	struct mem_cgroup *old = set_active_memcg(r->memcg);
+	struct rup_peer *np = kmem_cache_alloc(rup_peer_cache, GFP_ATOMIC);
+
+	set_active_memcg(old);
+	return np;
 }
 
 static struct hlist_head *rup_bucket(struct rup_region *r, const u8 *id)
@@ -179,7 +193,7 @@ enum rup_stat rup_peer_receive(struct rup_region *r,
 	if (READ_ONCE(r->npeers) >= READ_ONCE(rup_max_peers))
 		return RUP_STAT_DROP_TABLE_FULL;
 
-	np = kmem_cache_alloc(rup_peer_cache, GFP_ATOMIC);
+	np = rup_peer_alloc(r);
 	if (!np)
 		return RUP_STAT_DROP_TABLE_FULL;
 	memset(&np->st, 0, sizeof(np->st));

@@ -6,6 +6,7 @@
  * (so no receive path still sees it), then stops the expiry work and frees
  * peers, keys and self state. All of it runs under rup_net.lock.
  */
+#include <linux/memcontrol.h>
 #include <linux/slab.h>
 #include <linux/err.h>
 #include <linux/net.h>
@@ -108,8 +109,8 @@ int rup_region_new(struct rup_net *rn, const struct rup_region_cfg *cfg,
 		return -ENOSPC;
 	}
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	rs = kzalloc(sizeof(*rs), GFP_KERNEL);
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	rs = kzalloc(sizeof(*rs), GFP_KERNEL_ACCOUNT);
 	if (!r || !rs) {
 		err = -ENOMEM;
 		goto err_free;
@@ -126,6 +127,7 @@ int rup_region_new(struct rup_net *rn, const struct rup_region_cfg *cfg,
 
 	r->rn = rn;
 	r->net = rn->net;
+	r->memcg = get_mem_cgroup_from_mm(current->mm);	/* put on free */
 	r->id = cfg->id;
 	r->group = cfg->group;
 	r->port = cfg->port;
@@ -155,6 +157,7 @@ int rup_region_new(struct rup_net *rn, const struct rup_region_cfg *cfg,
 	return 0;
 
 err_keys:
+	mem_cgroup_put(r->memcg);
 	rup_keys_free(keys);
 err_free:
 	kfree(rs);
@@ -184,6 +187,7 @@ static void rup_region_free(struct rup_region *r)
 	rup_peers_free(r);
 	rup_keys_free(rcu_dereference_protected(r->keys, true));
 	kfree(rcu_dereference_protected(r->self, true));
+	mem_cgroup_put(r->memcg);
 	kfree(r);
 }
 

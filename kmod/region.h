@@ -56,6 +56,7 @@ struct rup_region {
 	u32 window_ms;
 	bool dead;
 
+	struct mem_cgroup *memcg;	/* the creator's: peers are charged to it */
 	struct socket *sock;
 	struct rup_keys __rcu *keys;
 	struct rup_region_self __rcu *self;

@@ -11,8 +11,19 @@ GROUP=239.192.0.16
 PORT=7777
 REGION=7
 craft_setup $REGION crowd 10.0.16
-in_ns node "$RUPCTL" region add $REGION group $GROUP port $PORT key "$KEY1" dev eth0 \
+# The region is made from a memory cgroup of its own: its peers, allocated
+# in softirq, are charged there (docs/ARCHITECTURE-kernel.md, "Memory";
+# THREATS.md "local unprivileged user": a container that may make regions
+# pays for their tables).
+CG=/sys/fs/cgroup
+mountpoint -q $CG || mount -t cgroup2 none $CG || fail "mount cgroup2"
+echo +memory >$CG/cgroup.subtree_control || fail "enable the memory controller"
+mkdir -p $CG/rup16
+sh -c 'echo $$ >"$0" && exec "$@"' $CG/rup16/cgroup.procs $IP netns exec node \
+	"$RUPCTL" region add $REGION group $GROUP port $PORT key "$KEY1" dev eth0 \
 	dead-interval 600s || fail "region add"
+slab() { awk '$1 == "slab_unreclaimable" { print $2 }' $CG/rup16/memory.stat; }
+slab0=$(slab)
 # nsenter: no sysfs remount per call, cheap under emulation.
 rupctl() { nsenter --net=/run/netns/node "$RUPCTL" "$@"; }
 rx() { rupctl stats $REGION | awk '$1 == "rx" { print $2 }'; }
@@ -26,6 +37,10 @@ nsenter --net=/run/netns/crowd "$CRAFT" --group $GROUP --port $PORT --ifname eth
 log "sent $N beacons in $(($(date +%s) - start)) s"
 assert_eq "$(sort -u "$RUP_TMP/sent" | wc -l)" $N "distinct node ids sent"
 wait_until 20 rx_is $N || fail "rx is $(rx), want $N"
+obj=$(cat /sys/kernel/slab/rup_peer/object_size)
+charged=$(($(slab) - slab0))
+log "memory cgroup of the region's creator: slab +$charged bytes for $N peers of $obj bytes"
+[ "$charged" -ge $((N * obj)) ] || fail "peers not charged to the creator's cgroup: +$charged bytes < $N x $obj"
 
 rupctl peers $REGION >"$RUP_TMP/peers" || fail "rupctl peers"
 tail -n +2 "$RUP_TMP/peers" | awk '{ print $2 }' | sort >"$RUP_TMP/listed"
