@@ -53,7 +53,7 @@ static const struct cli_opt *find(const struct cli_opt *opts, int n, int c)
 	if (c >= CLI_LONG_ONLY && c < CLI_LONG_ONLY + n)
 		return &opts[c - CLI_LONG_ONLY];
 	for (i = 0; i < n; i++)
-		if (opts[i].letter && opts[i].letter == c)
+		if (opts[i].letter == c)
 			return &opts[i];
 	return NULL;
 }
