@@ -233,13 +233,14 @@ static void usage(FILE *f)
 		")\n");
 }
 
-static int opt_u32(const char *name, const char *arg, uint32_t *out)
+/* --nodes and --max-per-region: an integer 1..4294967295 into the target. */
+static int opt_u32(const struct cli_opt *opt, const char *arg)
 {
-	if (parse_dec_u32(arg, 1, UINT32_MAX, out)) {
+	if (parse_dec_u32(arg, 1, UINT32_MAX, opt->target)) {
 		fprintf(stderr,
-			PROG ": %s '%s': must be an integer 1..4294967295\n",
-			name, arg);
-		return -1;
+			PROG ": --%s '%s': must be an integer 1..4294967295\n",
+			opt->name, arg);
+		return PLAN_EXIT_USAGE;
 	}
 	return 0;
 }
@@ -338,38 +339,22 @@ static int plan_run(struct plan *pl, FILE *in)
 
 int opsd_plan_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "nodes", required_argument, NULL, 'n' },
-		{ "max-per-region", required_argument, NULL, 'm' },
-		{ "pool", required_argument, NULL, 'p' },
-		CLI_OPT_HELP_END,
-	};
 	uint32_t T = 0, M = 0;
-	struct plan pl;
+	struct plan pl = { .pool_cidr = ASSIGN_DEFAULT_POOL };
+	const struct cli_opt opts[] = {
+		{ "nodes", 'n', CLI_CALL, .target = &T, .call = opt_u32 },
+		{ "max-per-region", 'm', CLI_CALL, .target = &M,
+		  .call = opt_u32 },
+		{ "pool", 'p', CLI_STR, .target = &pl.pool_cidr },
+		{ NULL },
+	};
+	const struct cli_spec spec = { opts, usage, PLAN_EXIT_USAGE, true };
 	char err[200];
-	int c, ret;
+	int ret;
 
-	memset(&pl, 0, sizeof(pl));
-	pl.pool_cidr = ASSIGN_DEFAULT_POOL;
-	optind = 0; /* GNU: full re-init, main.c may have run getopt already */
-	while ((c = getopt_long(argc, argv, "+n:m:p:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			if (opt_u32("--nodes", optarg, &T))
-				return PLAN_EXIT_USAGE;
-			break;
-		case 'm':
-			if (opt_u32("--max-per-region", optarg, &M))
-				return PLAN_EXIT_USAGE;
-			break;
-		case 'p':
-			pl.pool_cidr = optarg;
-			break;
-		default:
-			return cli_help_or_usage(c, usage, PLAN_EXIT_OK,
-						 PLAN_EXIT_USAGE);
-		}
-	}
+	ret = cli_parse(&spec, argc, argv);
+	if (ret)
+		return ret < 0 ? PLAN_EXIT_OK : ret;
 	if (optind < argc) {
 		fprintf(stderr,
 			PROG

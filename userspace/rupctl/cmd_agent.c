@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* rupctl agent: the command line of the node daemon (userspace/agent). */
-#include <getopt.h>
 #include <stdio.h>
 
-#include "cli.h"
 #include "../agent/agent.h"
 #include "rupctl.h"
 
@@ -19,31 +17,19 @@ static void usage(FILE *f)
 
 int cmd_agent(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "debug", no_argument, NULL, 'd' },
-		CLI_OPT_HELP_END,
-	};
 	const char *config = AGENT_DEFAULT_CONFIG;
 	bool debug = false;
+	const struct cli_opt opts[] = {
+		{ "config", 'c', CLI_STR, .target = &config },
+		{ "debug", 'd', CLI_FLAG, .target = &debug },
+		{ NULL },
+	};
 	char err[512];
-	int c;
+	int rc;
 
-	optind = 0; /* GNU: full re-init, main() ran getopt already */
-	while ((c = getopt_long(argc, argv, "c:dh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'd':
-			debug = true;
-			break;
-		default:
-			return rupctl_opt_other(c, usage);
-		}
-	}
-	if (optind < argc)
-		return rupctl_unexpected("agent", argv[optind]);
+	rc = rupctl_options(argc, argv, opts, usage, "agent");
+	if (rc)
+		return rc < 0 ? RUPCTL_EXIT_OK : rc;
 	if (agent_run(config, debug, err, sizeof(err))) {
 		rupctl_err("agent: %s", err);
 		return RUPCTL_EXIT_USAGE;

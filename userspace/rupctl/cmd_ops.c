@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "api.h"
 #include "ops.h"
 #include "rupctl.h"
@@ -92,18 +91,16 @@ static int print_region(json_t *r)
 	return 0;
 }
 
-static int status_text(json_t *reply, char **argv)
+static int status_text(json_t *reply, char **argv, char *err, size_t len)
 {
 	struct api_status st;
 	json_t *regions, *rollouts, *it;
-	char err[256];
 	size_t i;
 	int rc;
 
 	(void)argv;
-	if (api_status_decode(reply, &st, &regions, &rollouts, err,
-			      sizeof(err)))
-		return bad_reply(err);
+	if (api_status_decode(reply, &st, &regions, &rollouts, err, len))
+		return -1;
 	printf("%u nodes, %u regions (T %u, M %u)\n", st.nodes, st.regions,
 	       st.planned_nodes, st.max_per_region);
 	rc = print_rollouts(rollouts);
@@ -113,14 +110,17 @@ static int status_text(json_t *reply, char **argv)
 
 /*
  * A request whose reply -j prints as it is; without -j @text decodes it
- * (lib/api.h) and prints it, or returns an exit code.
- * @what names the request in errors.
+ * (lib/api.h) and prints it, or returns an exit code, or -1 with why the
+ * reply does not decode in @err. @what names the request in errors.
  */
 static int simple(const struct ops *o, const char *what, const char *method,
 		  const char *path, const char *body,
-		  int (*text)(json_t *reply, char **argv), char **argv)
+		  int (*text)(json_t *reply, char **argv, char *err,
+			      size_t len),
+		  char **argv)
 {
 	json_t *reply;
+	char err[256];
 	int rc = ops_request(o, what, method, path, body, NULL, &reply);
 
 	if (rc)
@@ -129,9 +129,9 @@ static int simple(const struct ops *o, const char *what, const char *method,
 		rupctl_json_print(reply);
 		return 0;
 	}
-	rc = text(reply, argv);
+	rc = text(reply, argv, err, sizeof(err));
 	json_decref(reply);
-	return rc;
+	return rc < 0 ? bad_reply(err) : rc;
 }
 
 static int ops_status(const struct ops *o, int argc, char **argv)
@@ -142,23 +142,22 @@ static int ops_status(const struct ops *o, int argc, char **argv)
 		      argv);
 }
 
-static int releases_text(json_t *reply, char **argv)
+static int releases_text(json_t *reply, char **argv, char *err, size_t len)
 {
 	struct api_release_entry r;
 	json_t *list, *it;
-	char err[256];
 	size_t i;
 
 	(void)argv;
-	list = api_list_get(reply, API_MSG_RELEASES, err, sizeof(err));
+	list = api_list_get(reply, API_MSG_RELEASES, err, len);
 	if (!list)
-		return bad_reply(err);
+		return -1;
 	printf("%-16s %-24s %12s %-8s %s\n", "VERSION", "RANGE", "SIZE",
 	       "PAYLOAD", "SUMMARY");
 	json_array_foreach(list, i, it)
 	{
-		if (api_release_entry_decode(it, &r, err, sizeof(err)))
-			return bad_reply(err);
+		if (api_release_entry_decode(it, &r, err, len))
+			return -1;
 		printf("%-16s %-24s %12" PRIu64 " %-8s %s\n", r.version,
 		       r.range, r.size, r.payload ? "yes" : "no",
 		       r.summary[0] ? r.summary : "-");
@@ -174,19 +173,25 @@ static int ops_releases(const struct ops *o, int argc, char **argv)
 		      releases_text, argv);
 }
 
+/* A subcommand's operands are not what it needs: say so. */
+static int needs(const char *what)
+{
+	rupctl_err("ops: %s", what);
+	return RUPCTL_EXIT_USAGE;
+}
+
 /* Up to @max decimal digits. */
 static bool is_id(const char *s, size_t max)
 {
 	return s[0] && strspn(s, "0123456789") == strlen(s) && strlen(s) <= max;
 }
 
-static int cancel_text(json_t *reply, char **argv)
+static int cancel_text(json_t *reply, char **argv, char *err, size_t len)
 {
 	struct api_cancelled c;
-	char err[256];
 
-	if (api_cancelled_decode(reply, &c, err, sizeof(err)))
-		return bad_reply(err);
+	if (api_cancelled_decode(reply, &c, err, len))
+		return -1;
 	printf("rollout %s cancelled: %u task(s)\n", argv[1],
 	       c.cancelled_tasks);
 	return 0;
@@ -196,10 +201,8 @@ static int ops_cancel(const struct ops *o, int argc, char **argv)
 {
 	char path[128];
 
-	if (argc != 2) {
-		rupctl_err("ops: cancel: needs one ROLLOUT_ID");
-		return RUPCTL_EXIT_USAGE;
-	}
+	if (argc != 2)
+		return needs("cancel: needs one ROLLOUT_ID");
 	if (!is_id(argv[1], 18))
 		return rupctl_bad_value("ops cancel", "ROLLOUT_ID", argv[1],
 					"a rollout id");
@@ -207,13 +210,12 @@ static int ops_cancel(const struct ops *o, int argc, char **argv)
 	return simple(o, "cancel", "POST", path, NULL, cancel_text, argv);
 }
 
-static int key_text(json_t *reply, char **argv)
+static int key_text(json_t *reply, char **argv, char *err, size_t len)
 {
 	struct api_key_done k;
-	char err[256];
 
-	if (api_key_done_decode(reply, &k, err, sizeof(err)))
-		return bad_reply(err);
+	if (api_key_done_decode(reply, &k, err, len))
+		return -1;
 	printf("region %s: next key %s\n", argv[1],
 	       strcmp(argv[2], "stage") ? "promoted" : "staged");
 	return 0;
@@ -226,10 +228,8 @@ static int ops_key(const struct ops *o, int argc, char **argv)
 	json_t *j;
 	int rc;
 
-	if (argc != 3) {
-		rupctl_err("ops: key: needs REGION_ID stage|promote");
-		return RUPCTL_EXIT_USAGE;
-	}
+	if (argc != 3)
+		return needs("key: needs REGION_ID stage|promote");
 	if (!is_id(argv[1], 10) ||
 	    (strcmp(argv[2], "stage") && strcmp(argv[2], "promote")))
 		return rupctl_bad_value("ops key", "REGION_ID stage|promote",
@@ -247,13 +247,12 @@ static int ops_key(const struct ops *o, int argc, char **argv)
 	return rc;
 }
 
-static int remove_text(json_t *reply, char **argv)
+static int remove_text(json_t *reply, char **argv, char *err, size_t len)
 {
 	struct api_node_removed n;
-	char err[256];
 
-	if (api_node_removed_decode(reply, &n, err, sizeof(err)))
-		return bad_reply(err);
+	if (api_node_removed_decode(reply, &n, err, len))
+		return -1;
 	printf("node %s removed\n", argv[1]);
 	return 0;
 }
@@ -262,10 +261,8 @@ static int ops_remove(const struct ops *o, int argc, char **argv)
 {
 	char path[128];
 
-	if (argc != 2) {
-		rupctl_err("ops: remove: needs one NODE_ID");
-		return RUPCTL_EXIT_USAGE;
-	}
+	if (argc != 2)
+		return needs("remove: needs one NODE_ID");
 	if (snprintf(path, sizeof(path), "/api/v1/nodes/%s", argv[1]) >=
 		    (int)sizeof(path) ||
 	    strchr(argv[1], '/') || strchr(argv[1], '?'))
@@ -321,25 +318,18 @@ static int load_token(struct ops *o, const char *file)
 static int parse_global(struct ops *o, int argc, char **argv,
 			const char **token_file)
 {
-	static const struct option lo[] = {
-		{ "server", required_argument, NULL, 's' },
-		{ "cacert", required_argument, NULL, 'c' },
-		{ "token-file", required_argument, NULL, 't' },
-		CLI_OPT_HELP_END,
+	const struct cli_opt opts[] = {
+		{ "server", 's', CLI_STR, .target = &o->server },
+		{ "cacert", 'c', CLI_STR, .target = &o->cacert },
+		{ "token-file", 't', CLI_STR, .target = token_file },
+		{ NULL },
 	};
-	int c;
+	/* "+": the subcommand's options are its own. */
+	const struct cli_spec spec = { opts, usage, RUPCTL_EXIT_USAGE, true };
+	int rc = cli_parse(&spec, argc, argv);
 
-	optind = 0; /* GNU: full re-init, main() ran getopt already */
-	while ((c = getopt_long(argc, argv, "+s:c:t:h", lo, NULL)) != -1) {
-		if (c == 's')
-			o->server = optarg;
-		else if (c == 'c')
-			o->cacert = optarg;
-		else if (c == 't')
-			*token_file = optarg;
-		else
-			return rupctl_opt_other(c, usage) ?: -1;
-	}
+	if (rc)
+		return rc;
 	if (optind >= argc || rupctl_is_help(argv[optind])) {
 		usage(optind >= argc ? stderr : stdout);
 		return optind >= argc ? RUPCTL_EXIT_USAGE : -1;

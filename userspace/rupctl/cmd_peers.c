@@ -56,26 +56,16 @@ static void print_table(const struct rupnl_peer *v, size_t n)
 int cmd_peers(int argc, char **argv)
 {
 	struct rupnl_peer *v = NULL;
+	struct rupctl_read r;
 	size_t n = 0, i;
-	uint32_t region;
-	struct rupnl nl;
-	char what[64];
 	int err;
 
-	if (rupctl_wants_help(argc, argv)) {
-		usage(stdout);
-		return RUPCTL_EXIT_OK;
-	}
-	err = rupctl_region_arg(argc, argv, "peers", usage, what, sizeof(what),
-				&region);
+	err = rupctl_read_start(&r, argc, argv, "peers", usage);
 	if (err)
-		return err;
-	err = rupctl_nl_open(&nl);
-	if (err)
-		return err;
-	err = rupnl_peers_get(&nl, region, DUMP_TRIES, &v, &n);
+		return err < 0 ? RUPCTL_EXIT_OK : err;
+	err = rupnl_peers_get(&r.nl, r.region, DUMP_TRIES, &v, &n);
 	if (err) {
-		err = rupctl_nl_fail(&nl, err, what);
+		err = rupctl_nl_fail(&r.nl, err, r.what);
 		goto out;
 	}
 	if (n)
@@ -91,6 +81,6 @@ int cmd_peers(int argc, char **argv)
 	}
 out:
 	free(v);
-	rupnl_close(&nl);
+	rupnl_close(&r.nl);
 	return err;
 }

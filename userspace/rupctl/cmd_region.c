@@ -32,6 +32,14 @@ static int parse_id(const char *s, const char *what, uint32_t *id)
 	return 0;
 }
 
+/* "region VERB ID": the prefix of messages into @what, ID into *id. */
+static int parse_target(const char *verb, const char *arg, char *what,
+			size_t len, uint32_t *id)
+{
+	snprintf(what, len, "region %s %.20s", verb, arg);
+	return parse_id(arg, what, id);
+}
+
 static int get_key(const char *what, const char *key, const char *val,
 		   bool file, uint8_t *out, size_t *len)
 {
@@ -47,6 +55,39 @@ static int get_key(const char *what, const char *key, const char *val,
 	if (parse_hex(val, out, RUPNL_KEY_MAX, len))
 		return rupctl_bad_value(what, key, val, "hex digits");
 	return 0;
+}
+
+static int unknown_opt(const char *what, const char *k)
+{
+	rupctl_err("%s: unknown option \"%s\"; see \"rupctl region help\"",
+		   what, k);
+	return RUPCTL_EXIT_USAGE;
+}
+
+/* A keyword that takes milliseconds: 0, an exit code, or -1 for another. */
+static int parse_ms_opt(const char *what, const char *k, const char *v,
+			struct rupnl_region *r)
+{
+	const struct {
+		const char *key;
+		uint32_t *ms;
+		int attr;
+	} keys[] = {
+		{ "interval", &r->interval_ms, RUP_A_REGION_INTERVAL_MS },
+		{ "dead-interval", &r->dead_ms, RUP_A_REGION_DEAD_MS },
+		{ "clock-window", &r->window_ms, RUP_A_REGION_WINDOW_MS },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(k, keys[i].key))
+			continue;
+		if (parse_ms(v, keys[i].ms))
+			return rupctl_bad_value(what, k, v, "milliseconds");
+		r->mask |= RUPNL_BIT(keys[i].attr);
+		return 0;
+	}
+	return -1;
 }
 
 /* Keyword-value options of add (@add) and set; fills r->mask. */
@@ -96,34 +137,14 @@ static int parse_opts(int argc, char **argv, bool add, const char *what,
 			if (err)
 				return err;
 			r->mask |= RUPNL_BIT(RUP_A_REGION_NEXT_KEY);
-		} else if (!strcmp(k, "interval")) {
-			if (parse_ms(v, &r->interval_ms))
-				return rupctl_bad_value(what, k, v,
-							"milliseconds");
-			r->mask |= RUPNL_BIT(RUP_A_REGION_INTERVAL_MS);
-		} else if (!strcmp(k, "dead-interval")) {
-			if (parse_ms(v, &r->dead_ms))
-				return rupctl_bad_value(what, k, v,
-							"milliseconds");
-			r->mask |= RUPNL_BIT(RUP_A_REGION_DEAD_MS);
-		} else if (!strcmp(k, "clock-window")) {
-			if (parse_ms(v, &r->window_ms))
-				return rupctl_bad_value(what, k, v,
-							"milliseconds");
-			r->mask |= RUPNL_BIT(RUP_A_REGION_WINDOW_MS);
 		} else {
-			rupctl_err(
-				"%s: unknown option \"%s\"; see \"rupctl region help\"",
-				what, k);
-			return RUPCTL_EXIT_USAGE;
+			err = parse_ms_opt(what, k, v, r);
+			if (err)
+				return err < 0 ? unknown_opt(what, k) : err;
 		}
 	}
-	if (i < argc) {
-		rupctl_err(
-			"%s: unknown option \"%s\"; see \"rupctl region help\"",
-			what, argv[i]);
-		return RUPCTL_EXIT_USAGE;
-	}
+	if (i < argc)
+		return unknown_opt(what, argv[i]);
 	return 0;
 }
 
@@ -140,8 +161,7 @@ static int region_change(int argc, char **argv, bool add)
 		usage(stderr);
 		return RUPCTL_EXIT_USAGE;
 	}
-	snprintf(what, sizeof(what), "region %s %.20s", argv[0], argv[1]);
-	err = parse_id(argv[1], what, &r.id);
+	err = parse_target(argv[0], argv[1], what, sizeof(what), &r.id);
 	if (!err)
 		err = parse_opts(argc - 2, argv + 2, add, what, &r);
 	if (err)
@@ -168,8 +188,7 @@ static int region_del(int argc, char **argv)
 							"too many arguments");
 		return RUPCTL_EXIT_USAGE;
 	}
-	snprintf(what, sizeof(what), "region del %.20s", argv[1]);
-	if (parse_id(argv[1], what, &id))
+	if (parse_target("del", argv[1], what, sizeof(what), &id))
 		return RUPCTL_EXIT_USAGE;
 	err = rupctl_nl_open(&nl);
 	if (err)
@@ -241,11 +260,8 @@ static int region_show(int argc, char **argv)
 		rupctl_err("region show: too many arguments");
 		return RUPCTL_EXIT_USAGE;
 	}
-	if (argc == 2) {
-		snprintf(what, sizeof(what), "region show %.20s", argv[1]);
-		if (parse_id(argv[1], what, &id))
-			return RUPCTL_EXIT_USAGE;
-	}
+	if (argc == 2 && parse_target("show", argv[1], what, sizeof(what), &id))
+		return RUPCTL_EXIT_USAGE;
 	err = rupctl_nl_open(&nl);
 	if (err)
 		goto out;
@@ -262,25 +278,25 @@ out:
 	return err;
 }
 
+static int region_add(int argc, char **argv)
+{
+	return region_change(argc, argv, true);
+}
+
+static int region_set(int argc, char **argv)
+{
+	return region_change(argc, argv, false);
+}
+
 int cmd_region(int argc, char **argv)
 {
-	const char *verb = argc > 1 ? argv[1] : "show";
+	/* The first is what "rupctl region" alone runs. */
+	static const struct rupctl_verb verbs[] = {
+		{ "show", region_show }, { "list", region_show },
+		{ "add", region_add },	 { "set", region_set },
+		{ "del", region_del },	 { "delete", region_del },
+		{ NULL, NULL },
+	};
 
-	if (rupctl_wants_help(argc, argv)) {
-		usage(stdout);
-		return RUPCTL_EXIT_OK;
-	}
-	argc = argc > 1 ? argc - 1 : 1;
-	argv = argv + 1;
-	if (!strcmp(verb, "add"))
-		return region_change(argc, argv, true);
-	if (!strcmp(verb, "set"))
-		return region_change(argc, argv, false);
-	if (!strcmp(verb, "del") || !strcmp(verb, "delete"))
-		return region_del(argc, argv);
-	if (!strcmp(verb, "show") || !strcmp(verb, "list"))
-		return region_show(argc, argv);
-	rupctl_err("region: unknown command \"%s\"; try \"rupctl region help\"",
-		   verb);
-	return RUPCTL_EXIT_USAGE;
+	return rupctl_verbs(argc, argv, verbs, usage);
 }

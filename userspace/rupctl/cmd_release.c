@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "cli.h"
 #include "hexb64.h"
 #include "release.h"
 #include "rupctl.h"
@@ -66,22 +65,17 @@ static int fail(const char *verb, int rc, const char *err)
 
 static int keygen(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		CLI_OPT_HELP_END,
-	};
 	const char *out = NULL;
+	const struct cli_opt opts[] = {
+		{ "out", 0, CLI_STR, .target = &out },
+		{ NULL },
+	};
 	char err[600];
-	int c, rc;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'o') {
-			out = optarg;
-		} else {
-			return cli_help_or_usage(c, usage, RUPCTL_EXIT_OK,
-						 RUPCTL_EXIT_USAGE);
-		}
-	}
+	rc = rupctl_options(argc, argv, opts, usage, NULL);
+	if (rc)
+		return rc < 0 ? RUPCTL_EXIT_OK : rc;
 	if (!out || optind < argc) {
 		rupctl_err("release keygen: needs --out DIR and nothing else");
 		return RUPCTL_EXIT_USAGE;
@@ -126,65 +120,54 @@ static int copy_field(const char *opt, char *dst, size_t size, const char *v)
 	return 0;
 }
 
+/* --version, --range, --name, --summary: text into the field at the target. */
+static int opt_field(const struct cli_opt *opt, const char *value)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "--%s", opt->name);
+	return copy_field(key, opt->target, opt->size, value) ? CLI_LATER : 0;
+}
+
+static int opt_install_arg(const struct cli_opt *opt, const char *value)
+{
+	struct release_manifest *m = opt->target;
+
+	if (m->n_args == RELEASE_ARGS_MAX) {
+		rupctl_err("release sign: more than %d --install-arg",
+			   RELEASE_ARGS_MAX);
+		return RUPCTL_EXIT_USAGE;
+	}
+	return copy_field("--install-arg", m->args[m->n_args++],
+			  sizeof(m->args[0]), value) ?
+		       CLI_LATER :
+		       0;
+}
+
 static int sign_parse(int argc, char **argv, struct sign_args *a)
 {
-	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "payload", required_argument, NULL, 'p' },
-		{ "version", required_argument, NULL, 'v' },
-		{ "range", required_argument, NULL, 'r' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "summary", required_argument, NULL, 's' },
-		{ "install-arg", required_argument, NULL, 'a' },
-		{ "out", required_argument, NULL, 'o' },
-		CLI_OPT_HELP_END,
-	};
 	struct release_manifest *m = &a->m;
-	int c, bad = 0;
+	const struct cli_opt opts[] = {
+		{ "key", 0, CLI_STR, .target = &a->key },
+		{ "payload", 0, CLI_STR, .target = &a->payload },
+		{ "version", 0, CLI_CALL, .target = m->version,
+		  .call = opt_field, .size = sizeof(m->version) },
+		{ "range", 0, CLI_CALL, .target = m->range, .call = opt_field,
+		  .size = sizeof(m->range) },
+		{ "name", 0, CLI_CALL, .target = m->name, .call = opt_field,
+		  .size = sizeof(m->name) },
+		{ "summary", 0, CLI_CALL, .target = m->summary,
+		  .call = opt_field, .size = sizeof(m->summary) },
+		{ "install-arg", 0, CLI_CALL, .target = m,
+		  .call = opt_install_arg },
+		{ "out", 0, CLI_STR, .target = &a->out },
+		{ NULL },
+	};
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k':
-			a->key = optarg;
-			break;
-		case 'p':
-			a->payload = optarg;
-			break;
-		case 'o':
-			a->out = optarg;
-			break;
-		case 'v':
-			bad |= copy_field("--version", m->version,
-					  sizeof(m->version), optarg);
-			break;
-		case 'r':
-			bad |= copy_field("--range", m->range, sizeof(m->range),
-					  optarg);
-			break;
-		case 'n':
-			bad |= copy_field("--name", m->name, sizeof(m->name),
-					  optarg);
-			break;
-		case 's':
-			bad |= copy_field("--summary", m->summary,
-					  sizeof(m->summary), optarg);
-			break;
-		case 'a':
-			if (m->n_args == RELEASE_ARGS_MAX) {
-				rupctl_err(
-					"release sign: more than %d --install-arg",
-					RELEASE_ARGS_MAX);
-				return RUPCTL_EXIT_USAGE;
-			}
-			bad |= copy_field("--install-arg", m->args[m->n_args++],
-					  sizeof(m->args[0]), optarg);
-			break;
-		default:
-			return rupctl_opt_other(c, usage) ?: -1;
-		}
-	}
-	if (bad)
-		return RUPCTL_EXIT_USAGE;
+	rc = rupctl_options(argc, argv, opts, usage, NULL);
+	if (rc)
+		return rc;
 	if (optind < argc || !a->key || !a->payload || !a->out ||
 	    !m->version[0] || !m->range[0]) {
 		rupctl_err(
@@ -276,44 +259,39 @@ struct verify_args {
 	char sigpath[4096];
 };
 
-/* Options and MANIFEST: 0 or an exit code (RUPCTL_EXIT_OK after help). */
-static int verify_parse(int argc, char **argv, struct verify_args *a,
-			bool *done)
+/* --keys DIR or --pubkey FILE, the keys to trust: one of them, once. */
+static int opt_trust(const struct cli_opt *opt, const char *value)
 {
-	static const struct option opts[] = {
-		{ "keys", required_argument, NULL, 'k' },
-		{ "pubkey", required_argument, NULL, 'K' },
-		{ "payload", required_argument, NULL, 'p' },
-		{ "sig", required_argument, NULL, 's' },
-		{ "highest", required_argument, NULL, 'H' },
-		CLI_OPT_HELP_END,
-	};
-	char err[600];
-	int c;
+	const char **trust = opt->target;
 
-	*done = true;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if ((c == 'k' || c == 'K') && a->trust) {
-			rupctl_err(
-				"release verify: give one of --keys or --pubkey");
-			return RUPCTL_EXIT_USAGE;
-		}
-		if (c == 'k' || c == 'K')
-			a->trust = optarg;
-		else if (c == 'p')
-			a->payload = optarg;
-		else if (c == 's')
-			a->sigfile = optarg;
-		else if (c == 'H')
-			a->highest = optarg;
-		else
-			return rupctl_opt_other(c, usage);
-	}
-	if (optind != argc - 1) {
-		rupctl_err("release verify: needs exactly one MANIFEST");
+	if (*trust) {
+		rupctl_err("release verify: give one of --keys or --pubkey");
 		return RUPCTL_EXIT_USAGE;
 	}
-	a->path = argv[optind];
+	*trust = value;
+	return 0;
+}
+
+/* Options and MANIFEST: 0, an exit code, or CLI_HELP. */
+static int verify_parse(int argc, char **argv, struct verify_args *a)
+{
+	const struct cli_opt opts[] = {
+		{ "keys", 0, CLI_CALL, .target = &a->trust, .call = opt_trust },
+		{ "pubkey", 0, CLI_CALL, .target = &a->trust,
+		  .call = opt_trust },
+		{ "payload", 0, CLI_STR, .target = &a->payload },
+		{ "sig", 0, CLI_STR, .target = &a->sigfile },
+		{ "highest", 0, CLI_STR, .target = &a->highest },
+		{ NULL },
+	};
+	char err[600];
+	int rc;
+
+	rc = rupctl_options_arg(argc, argv, opts, usage,
+				"release verify: needs exactly one MANIFEST",
+				&a->path);
+	if (rc)
+		return rc;
 	if (a->highest && semver_parse(a->highest, &a->hv, err, sizeof(err))) {
 		rupctl_err("release verify: --highest: %s", err);
 		return RUPCTL_EXIT_USAGE;
@@ -322,7 +300,6 @@ static int verify_parse(int argc, char **argv, struct verify_args *a,
 		snprintf(a->sigpath, sizeof(a->sigpath), "%s.sig", a->path);
 		a->sigfile = a->sigpath;
 	}
-	*done = false;
 	return 0;
 }
 
@@ -353,12 +330,11 @@ static int verify(int argc, char **argv)
 	struct release_manifest m;
 	char *text = NULL, *sig = NULL;
 	size_t len, siglen;
-	bool done;
 	int rc;
 
-	rc = verify_parse(argc, argv, &a, &done);
-	if (done)
-		return rc;
+	rc = verify_parse(argc, argv, &a);
+	if (rc)
+		return rc < 0 ? RUPCTL_EXIT_OK : rc;
 	rc = release_read_file(a.path, RELEASE_MANIFEST_MAX, &text, &len, err,
 			       sizeof(err));
 	if (rc)
@@ -392,7 +368,6 @@ int cmd_release(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? RUPCTL_EXIT_USAGE : RUPCTL_EXIT_OK;
 	}
-	optind = 0; /* GNU getopt: start over; argv[1] is the verb */
 	if (!strcmp(argv[1], "keygen"))
 		return keygen(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "sign"))

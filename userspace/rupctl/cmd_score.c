@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* rupctl score: measure this node and show the composite score and its parts. */
 #include <errno.h>
-#include <getopt.h>
 #include <ini.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "parse.h"
 #include "rupctl.h"
 #include "../agent/score.h"
@@ -42,6 +40,17 @@ static void usage(FILE *f)
 		DEFAULT_CONFIG);
 }
 
+/* A config value for @dst unless the command line gave one: 0 or -EINVAL. */
+static int config_default(char *dst, size_t size, const char *val)
+{
+	if (dst[0])
+		return 0;
+	if (strlen(val) >= size)
+		return -EINVAL;
+	strcpy(dst, val);
+	return 0;
+}
+
 /* inih callback: take the keys that matter for the score, ignore the rest. */
 static int ini_cb(void *user, const char *sec, const char *key, const char *val)
 {
@@ -52,18 +61,10 @@ static int ini_cb(void *user, const char *sec, const char *key, const char *val)
 		rc = score_config_set(&a->cfg, key, val);
 	} else if (!strcmp(sec, "node") && !strcmp(key, "score")) {
 		rc = score_config_set(&a->cfg, "fixed", val);
-	} else if (!strcmp(sec, "node") && !strcmp(key, "interface") &&
-		   !a->dev[0]) {
-		if (strlen(val) >= sizeof(a->dev))
-			rc = -EINVAL;
-		else
-			strcpy(a->dev, val);
-	} else if (!strcmp(sec, "paths") && !strcmp(key, "store") &&
-		   !a->store[0]) {
-		if (strlen(val) >= sizeof(a->store))
-			rc = -EINVAL;
-		else
-			strcpy(a->store, val);
+	} else if (!strcmp(sec, "node") && !strcmp(key, "interface")) {
+		rc = config_default(a->dev, sizeof(a->dev), val);
+	} else if (!strcmp(sec, "paths") && !strcmp(key, "store")) {
+		rc = config_default(a->store, sizeof(a->store), val);
 	}
 	if (rc == -ENOENT)
 		snprintf(a->err, sizeof(a->err), "unknown key [score] %s", key);
@@ -179,47 +180,37 @@ static int print_result(const struct score_args *a,
 	return r->abnormal ? RUPCTL_EXIT_ABNORMAL : RUPCTL_EXIT_OK;
 }
 
-/* One option: 0, an exit code, or -1 when help was printed. */
-static int score_opt(struct score_args *a, struct score_inputs *in,
-		     const char **fixed, int c)
+/* --dev and --store: a name into the buffer at the target. */
+static int opt_name(const struct cli_opt *opt, const char *value)
 {
-	switch (c) {
-	case 'd':
-		if (strlen(optarg) >= sizeof(a->dev)) {
-			rupctl_err(
-				"score: --dev: \"%s\" is not an interface name",
-				optarg);
-			return RUPCTL_EXIT_USAGE;
-		}
-		strcpy(a->dev, optarg);
+	if (strlen(value) < opt->size) {
+		strcpy(opt->target, value);
 		return 0;
-	case 's':
-		if (strlen(optarg) >= sizeof(a->store)) {
-			rupctl_err("score: --store: path too long");
-			return RUPCTL_EXIT_USAGE;
-		}
-		strcpy(a->store, optarg);
-		return 0;
-	case 'r':
-		if (parse_u32(optarg, 3600000, &in->rtt_ms))
-			return rupctl_bad_value("score", "--rtt", optarg,
-						"milliseconds");
-		in->rtt_known = true;
-		return 0;
-	case 'l':
-		if (parse_u32(optarg, 100, &in->loss_pct))
-			return rupctl_bad_value("score", "--loss", optarg,
-						"0-100");
-		return 0;
-	case 'c':
-		a->config = optarg;
-		return 0;
-	case 'f':
-		*fixed = optarg;
-		return 0;
-	default:
-		return rupctl_opt_other(c, usage) ?: -1;
 	}
+	if (!strcmp(opt->name, "dev"))
+		rupctl_err("score: --dev: \"%s\" is not an interface name",
+			   value);
+	else
+		rupctl_err("score: --store: path too long");
+	return RUPCTL_EXIT_USAGE;
+}
+
+static int opt_rtt(const struct cli_opt *opt, const char *value)
+{
+	struct score_inputs *in = opt->target;
+
+	if (parse_u32(value, 3600000, &in->rtt_ms))
+		return rupctl_bad_value("score", "--rtt", value,
+					"milliseconds");
+	in->rtt_known = true;
+	return 0;
+}
+
+static int opt_loss(const struct cli_opt *opt, const char *value)
+{
+	if (parse_u32(value, 100, opt->target))
+		return rupctl_bad_value("score", "--loss", value, "0-100");
+	return 0;
 }
 
 /* The [score] weights and [node] defaults of the config file, if any. */
@@ -246,29 +237,28 @@ static int load_config(struct score_args *a)
 
 int cmd_score(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dev", required_argument, NULL, 'd' },
-		{ "store", required_argument, NULL, 's' },
-		{ "rtt", required_argument, NULL, 'r' },
-		{ "loss", required_argument, NULL, 'l' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "fixed", required_argument, NULL, 'f' },
-		CLI_OPT_HELP_END,
-	};
 	struct score_args a = { 0 };
 	struct score_inputs in = { 0 };
 	struct score_result r;
 	const char *fixed = NULL;
-	int c, rc = 0;
+	const struct cli_opt opts[] = {
+		{ "dev", 0, CLI_CALL, .target = a.dev, .call = opt_name,
+		  .size = sizeof(a.dev) },
+		{ "store", 0, CLI_CALL, .target = a.store, .call = opt_name,
+		  .size = sizeof(a.store) },
+		{ "rtt", 0, CLI_CALL, .target = &in, .call = opt_rtt },
+		{ "loss", 0, CLI_CALL, .target = &in.loss_pct,
+		  .call = opt_loss },
+		{ "config", 0, CLI_STR, .target = &a.config },
+		{ "fixed", 0, CLI_STR, .target = &fixed },
+		{ NULL },
+	};
+	int rc;
 
 	score_config_default(&a.cfg);
-	optind = 0; /* GNU getopt: start over for this command */
-	while (!rc && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-		rc = score_opt(&a, &in, &fixed, c);
+	rc = rupctl_options(argc, argv, opts, usage, "score");
 	if (rc)
 		return rc < 0 ? RUPCTL_EXIT_OK : rc;
-	if (optind < argc)
-		return rupctl_unexpected("score", argv[optind]);
 	rc = load_config(&a);
 	if (rc)
 		return rc;

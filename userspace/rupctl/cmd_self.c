@@ -300,17 +300,12 @@ out_free:
 
 int cmd_self(int argc, char **argv)
 {
-	const char *verb = argc > 1 ? argv[1] : "show";
+	/* The first is what "rupctl self" alone runs. */
+	static const struct rupctl_verb verbs[] = {
+		{ "show", self_show },
+		{ "set", self_set },
+		{ NULL, NULL },
+	};
 
-	if (rupctl_wants_help(argc, argv)) {
-		usage(stdout);
-		return RUPCTL_EXIT_OK;
-	}
-	if (!strcmp(verb, "set"))
-		return self_set(argc - 1, argv + 1);
-	if (!strcmp(verb, "show"))
-		return self_show(argc > 1 ? argc - 1 : 1, argv + 1);
-	rupctl_err("self: unknown command \"%s\"; try \"rupctl self help\"",
-		   verb);
-	return RUPCTL_EXIT_USAGE;
+	return rupctl_verbs(argc, argv, verbs, usage);
 }

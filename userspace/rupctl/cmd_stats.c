@@ -46,27 +46,16 @@ static int stats_cb(const struct rupnl_stats *s, void *arg)
 
 int cmd_stats(int argc, char **argv)
 {
-	json_t *list = rupctl_opts.json ? json_array() : NULL;
-	uint32_t region;
-	char what[64];
-	struct rupnl nl;
+	struct rupctl_read r;
+	json_t *list;
 	int err;
 
-	if (rupctl_wants_help(argc, argv)) {
-		usage(stdout);
-		err = RUPCTL_EXIT_OK;
-		goto out;
-	}
-	err = rupctl_region_arg(argc, argv, "stats", usage, what, sizeof(what),
-				&region);
+	err = rupctl_read_start(&r, argc, argv, "stats", usage);
 	if (err)
-		goto out;
-	err = rupctl_nl_open(&nl);
-	if (err)
-		goto out;
-	err = rupnl_stats_dump(&nl, region, stats_cb, list);
-	err = rupctl_nl_done(&nl, err, what, list);
-out:
+		return err < 0 ? RUPCTL_EXIT_OK : err;
+	list = rupctl_opts.json ? json_array() : NULL;
+	err = rupnl_stats_dump(&r.nl, r.region, stats_cb, list);
+	err = rupctl_nl_done(&r.nl, err, r.what, list);
 	json_decref(list);
 	return err;
 }

@@ -4,10 +4,8 @@
  * text or JSON: region, role, term, RVS, version, offer, current task,
  * last error.
  */
-#include <getopt.h>
 #include <stdio.h>
 
-#include "cli.h"
 #include "../agent/agent.h"
 #include "rupctl.h"
 
@@ -67,35 +65,20 @@ static void print_human(json_t *j)
 
 int cmd_status(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "state", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		CLI_OPT_HELP_END,
-	};
 	const char *config = AGENT_DEFAULT_CONFIG, *state = NULL;
+	const struct cli_opt opts[] = {
+		{ "config", 'c', CLI_STR, .target = &config },
+		{ "state", 's', CLI_STR, .target = &state },
+		{ "json", 'j', CLI_FLAG, .target = &rupctl_opts.json },
+		{ NULL },
+	};
 	char err[1024];
 	json_t *j;
-	int c;
+	int rc;
 
-	optind = 0; /* GNU: full re-init, main() ran getopt already */
-	while ((c = getopt_long(argc, argv, "c:s:jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			config = optarg;
-			break;
-		case 's':
-			state = optarg;
-			break;
-		case 'j':
-			rupctl_opts.json = true;
-			break;
-		default:
-			return rupctl_opt_other(c, usage);
-		}
-	}
-	if (optind < argc)
-		return rupctl_unexpected("status", argv[optind]);
+	rc = rupctl_options(argc, argv, opts, usage, "status");
+	if (rc)
+		return rc < 0 ? RUPCTL_EXIT_OK : rc;
 	j = status_read(config, state, err, sizeof(err));
 	if (!j) {
 		rupctl_err("status: %s", err);

@@ -5,9 +5,9 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "rupctl.h"
 
 int cmd_region(int argc, char **argv);
@@ -61,34 +61,40 @@ static void usage(FILE *f)
 	rupctl_exit_codes_help(f);
 }
 
+/* -p: indented JSON, so JSON as well. */
+static int opt_pretty(const struct cli_opt *opt, const char *value)
+{
+	(void)opt;
+	(void)value;
+	rupctl_opts.json = true;
+	rupctl_opts.pretty = true;
+	return 0;
+}
+
+/* -V answers at once, like --help: what follows it is not looked at. */
+static int opt_version(const struct cli_opt *opt, const char *value)
+{
+	(void)opt;
+	(void)value;
+	exit(cmd_version(1, (char *[]){ "version", NULL }));
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "version", no_argument, NULL, 'V' },
-		CLI_OPT_HELP_END,
+	const struct cli_opt opts[] = {
+		{ "json", 'j', CLI_FLAG, .target = &rupctl_opts.json },
+		{ "pretty", 'p', CLI_RUN, .call = opt_pretty },
+		{ "version", 'V', CLI_RUN, .call = opt_version },
+		{ NULL },
 	};
+	/* "+": stop at the command; its options are its own. */
+	const struct cli_spec spec = { opts, usage, RUPCTL_EXIT_USAGE, true };
 	size_t i;
-	int c;
+	int rc;
 
-	/* '+': stop at the command; its options are its own. */
-	while ((c = getopt_long(argc, argv, "+jphV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			rupctl_opts.json = true;
-			break;
-		case 'p':
-			rupctl_opts.json = true;
-			rupctl_opts.pretty = true;
-			break;
-		case 'V':
-			return cmd_version(1, (char *[]){ "version", NULL });
-		default:
-			return cli_help_or_usage(c, usage, RUPCTL_EXIT_OK,
-						 RUPCTL_EXIT_USAGE);
-		}
-	}
+	rc = cli_parse(&spec, argc, argv);
+	if (rc)
+		return rc < 0 ? RUPCTL_EXIT_OK : rc;
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {

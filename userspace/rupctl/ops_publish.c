@@ -4,7 +4,6 @@
  * in chunks (docs/API.md).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,7 +11,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
 #include "api.h"
 #include "ops.h"
 #include "release.h"
@@ -117,42 +115,39 @@ static void publish_usage(FILE *f)
 		   "[--payload FILE] [--chunk BYTES]\n");
 }
 
+/* --chunk: how many bytes one request uploads at the most. */
+static int opt_chunk(const struct cli_opt *opt, const char *value)
+{
+	size_t *chunk = opt->target;
+	char *end;
+
+	errno = 0;
+	*chunk = strtoul(value, &end, 10);
+	if (errno || *end || *value == '-' || *chunk < 4096 ||
+	    *chunk > (1u << 30))
+		return rupctl_bad_value("ops publish", "--chunk", value,
+					"4096..1073741824 bytes");
+	return 0;
+}
+
 /* 0, an exit code, or -1 when help was asked for (and printed). */
 static int publish_parse(int argc, char **argv, struct publish_args *a)
 {
-	static const struct option lo[] = {
-		{ "sig", required_argument, NULL, 's' },
-		{ "payload", required_argument, NULL, 'P' },
-		{ "chunk", required_argument, NULL, 'C' },
-		CLI_OPT_HELP_END,
+	const struct cli_opt opts[] = {
+		{ "sig", 's', CLI_STR, .target = &a->sig },
+		{ "payload", 'P', CLI_STR, .target = &a->payload },
+		{ "chunk", 'C', CLI_CALL, .target = &a->chunk,
+		  .call = opt_chunk },
+		{ NULL },
 	};
-	char *end;
-	int c;
+	int rc;
 
 	a->chunk = 8u << 20;
-	optind = 0; /* GNU: full re-init, main() ran getopt already */
-	while ((c = getopt_long(argc, argv, "s:P:C:h", lo, NULL)) != -1) {
-		if (c == 's') {
-			a->sig = optarg;
-		} else if (c == 'P') {
-			a->payload = optarg;
-		} else if (c == 'C') {
-			errno = 0;
-			a->chunk = strtoul(optarg, &end, 10);
-			if (errno || *end || *optarg == '-' ||
-			    a->chunk < 4096 || a->chunk > (1u << 30))
-				return rupctl_bad_value(
-					"ops publish", "--chunk", optarg,
-					"4096..1073741824 bytes");
-		} else {
-			return rupctl_opt_other(c, publish_usage) ?: -1;
-		}
-	}
-	if (optind != argc - 1) {
-		rupctl_err("ops: publish: needs one MANIFEST");
-		return RUPCTL_EXIT_USAGE;
-	}
-	a->manifest = argv[optind];
+	rc = rupctl_options_arg(argc, argv, opts, publish_usage,
+				"ops: publish: needs one MANIFEST",
+				&a->manifest);
+	if (rc)
+		return rc;
 	if (!a->sig) {
 		snprintf(a->sigdef, sizeof(a->sigdef), "%s.sig", a->manifest);
 		a->sig = a->sigdef;
@@ -217,22 +212,30 @@ static int publish(const struct ops *o, const struct publish_args *a,
 	return rc;
 }
 
+/* Read MANIFEST and its signature, then publish them. */
+static int publish_files(const struct ops *o, const struct publish_args *a)
+{
+	char *man = NULL, *sig = NULL;
+	size_t mlen, slen;
+	int rc;
+
+	rc = ops_read_file(a->manifest, RELEASE_MANIFEST_MAX, &man, &mlen);
+	if (!rc)
+		rc = ops_read_file(a->sig, 4096, &sig, &slen);
+	if (!rc)
+		rc = publish(o, a, man, mlen, sig);
+	free(man);
+	free(sig);
+	return rc;
+}
+
 int ops_publish(const struct ops *o, int argc, char **argv)
 {
 	struct publish_args a = { 0 };
-	char *man = NULL, *sig = NULL;
-	size_t mlen, slen;
 	int rc;
 
 	rc = publish_parse(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? RUPCTL_EXIT_OK : rc;
-	rc = ops_read_file(a.manifest, RELEASE_MANIFEST_MAX, &man, &mlen);
-	if (!rc)
-		rc = ops_read_file(a.sig, 4096, &sig, &slen);
-	if (!rc)
-		rc = publish(o, &a, man, mlen, sig);
-	free(man);
-	free(sig);
-	return rc;
+	return publish_files(o, &a);
 }

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* rupctl ops rollout: start a rollout of a published release (docs/API.md). */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "api.h"
 #include "ops.h"
 #include "parse.h"
@@ -40,14 +38,6 @@ static int regions_arg(const char *s, struct api_rollout *m)
 	return 0;
 }
 
-static int parse_uint(const char *what, const char *s, uint32_t *out)
-{
-	if (parse_dec_u32(s, 0, UINT32_MAX, out))
-		return rupctl_bad_value("ops rollout", what, s,
-					"0..4294967295");
-	return 0;
-}
-
 static void rollout_usage(FILE *f)
 {
 	fprintf(f, "Usage: rupctl ops rollout VERSION [--regions all|ID,ID...] "
@@ -55,27 +45,23 @@ static void rollout_usage(FILE *f)
 		   "          [--failure-threshold N]\n");
 }
 
-/* One option into the request @m: 0, an exit code, or -1 after help. */
-static int rollout_opt(struct api_rollout *m, int c)
+static int opt_regions(const struct cli_opt *opt, const char *value)
 {
-	switch (c) {
-	case 'r':
-		if (regions_arg(optarg, m))
-			return rupctl_bad_value("ops rollout", "--regions",
-						optarg, "all or ID,ID,...");
+	if (regions_arg(value, opt->target))
+		return rupctl_bad_value("ops rollout", "--regions", value,
+					"all or ID,ID,...");
+	return 0;
+}
+
+/* --wave-size and --failure-threshold. */
+static int opt_uint(const struct cli_opt *opt, const char *value)
+{
+	char key[32];
+
+	if (!parse_dec_u32(value, 0, UINT32_MAX, opt->target))
 		return 0;
-	case 'w':
-		return parse_uint("--wave-size", optarg, &m->wave_size) ?
-			       RUPCTL_EXIT_USAGE :
-			       0;
-	case 'f':
-		return parse_uint("--failure-threshold", optarg,
-				  &m->failure_threshold) ?
-			       RUPCTL_EXIT_USAGE :
-			       0;
-	default:
-		return rupctl_opt_other(c, rollout_usage) ?: -1;
-	}
+	snprintf(key, sizeof(key), "--%s", opt->name);
+	return rupctl_bad_value("ops rollout", key, value, "0..4294967295");
 }
 
 static int rollout(const struct ops *o, const struct api_rollout *m)
@@ -114,29 +100,26 @@ static int rollout(const struct ops *o, const struct api_rollout *m)
 
 int ops_rollout(const struct ops *o, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "regions", required_argument, NULL, 'r' },
-		{ "wave-size", required_argument, NULL, 'w' },
-		{ "failure-threshold", required_argument, NULL, 'f' },
-		CLI_OPT_HELP_END,
-	};
 	struct api_rollout m = { .wave_size = API_WAVE_ALL };
-	int c, rc = 0;
+	const struct cli_opt opts[] = {
+		{ "regions", 'r', CLI_CALL, .target = &m, .call = opt_regions },
+		{ "wave-size", 'w', CLI_CALL, .target = &m.wave_size,
+		  .call = opt_uint },
+		{ "failure-threshold", 'f', CLI_CALL,
+		  .target = &m.failure_threshold, .call = opt_uint },
+		{ NULL },
+	};
+	const char *version;
+	int rc;
 
-	optind = 0; /* GNU: full re-init, main() ran getopt already */
-	while (!rc && (c = getopt_long(argc, argv, "r:w:f:h", lo, NULL)) != -1)
-		rc = rollout_opt(&m, c);
-	if (!rc && optind != argc - 1) {
-		rupctl_err("ops: rollout: needs one VERSION");
-		rc = RUPCTL_EXIT_USAGE;
-	}
+	rc = rupctl_options_arg(argc, argv, opts, rollout_usage,
+				"ops: rollout: needs one VERSION", &version);
 	if (!rc) {
-		if (strlen(argv[optind]) >= sizeof(m.version))
-			rc = rupctl_bad_value("ops rollout", "VERSION",
-					      argv[optind], "a SemVer version");
+		if (strlen(version) >= sizeof(m.version))
+			rc = rupctl_bad_value("ops rollout", "VERSION", version,
+					      "a SemVer version");
 		else
-			snprintf(m.version, sizeof(m.version), "%s",
-				 argv[optind]);
+			snprintf(m.version, sizeof(m.version), "%s", version);
 	}
 	if (!rc)
 		rc = rollout(o, &m);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <jansson.h>
 
+#include "cli.h"
 #include "nl.h"
 
 #include <stdio.h>
@@ -61,11 +62,22 @@ int rupctl_bad_value(const char *what, const char *key, const char *val,
 		     const char *expect);
 
 /*
- * The rest of a getopt_long() switch: 'h' prints @usage on stdout and
- * returns RUPCTL_EXIT_OK, anything else (getopt has said what) prints it on
- * stderr and returns RUPCTL_EXIT_USAGE.
+ * The options of a command (cli_parse(), options anywhere, exit code
+ * RUPCTL_EXIT_USAGE when bad): 0 with optind at the first operand,
+ * CLI_HELP after --help, or an exit code. With @what the command takes no
+ * operands: one is "WHAT: unexpected argument" (rupctl_unexpected()).
  */
-int rupctl_opt_other(int c, void (*usage)(FILE *f));
+int rupctl_options(int argc, char **argv, const struct cli_opt *opts,
+		   void (*usage)(FILE *f), const char *what);
+
+/*
+ * rupctl_options() for a command of exactly one operand (a MANIFEST, a
+ * VERSION): *arg is it; none or more print "rupctl: NEEDS" and return
+ * RUPCTL_EXIT_USAGE.
+ */
+int rupctl_options_arg(int argc, char **argv, const struct cli_opt *opts,
+		       void (*usage)(FILE *f), const char *needs,
+		       const char **arg);
 
 /* Print "WHAT: unexpected argument "ARG"" and return RUPCTL_EXIT_USAGE. */
 int rupctl_unexpected(const char *what, const char *arg);
@@ -79,11 +91,38 @@ int rupctl_region_arg(int argc, char **argv, const char *cmd,
 		      void (*usage)(FILE *f), char *what, size_t whatlen,
 		      uint32_t *region);
 
+/* The genl client, REGION and message prefix of "CMD [REGION]" (peers, stats). */
+struct rupctl_read {
+	struct rupnl nl;
+	uint32_t region; /* RUPNL_NO_REGION without one */
+	char what[64]; /* "CMD" or "CMD REGION" */
+};
+
+/*
+ * Start "CMD [REGION]": help anywhere prints @usage (CLI_HELP), else the
+ * REGION (rupctl_region_arg()) and the open genl client (0), or an exit code.
+ */
+int rupctl_read_start(struct rupctl_read *r, int argc, char **argv,
+		      const char *cmd, void (*usage)(FILE *f));
+
 /*
  * End of a read command: on @err print why (rupctl_nl_fail), else print
  * @list when given (-j); close @nl. Returns the exit code.
  */
 int rupctl_nl_done(struct rupnl *nl, int err, const char *what, json_t *list);
+
+/* One verb of "CMD VERB ..." (region, self). */
+struct rupctl_verb {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] is the verb */
+};
+
+/*
+ * Run "CMD [VERB] [ARGS...]": help anywhere prints @usage; no VERB runs
+ * the table's first, an unknown one is an error. @verbs ends with a NULL name.
+ */
+int rupctl_verbs(int argc, char **argv, const struct rupctl_verb *verbs,
+		 void (*usage)(FILE *f));
 
 /* Print @j as one line (or indented with -p), flush, release it. */
 void rupctl_json_print(json_t *j);

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Messages, exit codes and JSON output shared by the rupctl commands. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
 #include "names.h"
 #include "parse.h"
 #include "rupctl.h"
@@ -103,9 +103,31 @@ void rupctl_json_print(json_t *j)
 	json_decref(j);
 }
 
-int rupctl_opt_other(int c, void (*usage)(FILE *f))
+int rupctl_options(int argc, char **argv, const struct cli_opt *opts,
+		   void (*usage)(FILE *f), const char *what)
 {
-	return cli_help_or_usage(c, usage, RUPCTL_EXIT_OK, RUPCTL_EXIT_USAGE);
+	const struct cli_spec spec = { opts, usage, RUPCTL_EXIT_USAGE, false };
+	int rc = cli_parse(&spec, argc, argv);
+
+	if (!rc && what && optind < argc)
+		return rupctl_unexpected(what, argv[optind]);
+	return rc;
+}
+
+int rupctl_options_arg(int argc, char **argv, const struct cli_opt *opts,
+		       void (*usage)(FILE *f), const char *needs,
+		       const char **arg)
+{
+	int rc = rupctl_options(argc, argv, opts, usage, NULL);
+
+	if (rc)
+		return rc;
+	if (optind != argc - 1) {
+		rupctl_err("%s", needs);
+		return RUPCTL_EXIT_USAGE;
+	}
+	*arg = argv[optind];
+	return 0;
 }
 
 int rupctl_unexpected(const char *what, const char *arg)
@@ -153,4 +175,36 @@ int rupctl_nl_done(struct rupnl *nl, int err, const char *what, json_t *list)
 		rupctl_json_print(json_incref(list));
 	rupnl_close(nl);
 	return err;
+}
+
+int rupctl_read_start(struct rupctl_read *r, int argc, char **argv,
+		      const char *cmd, void (*usage)(FILE *f))
+{
+	int err;
+
+	if (rupctl_wants_help(argc, argv)) {
+		usage(stdout);
+		return CLI_HELP;
+	}
+	err = rupctl_region_arg(argc, argv, cmd, usage, r->what,
+				sizeof(r->what), &r->region);
+	return err ?: rupctl_nl_open(&r->nl);
+}
+
+int rupctl_verbs(int argc, char **argv, const struct rupctl_verb *verbs,
+		 void (*usage)(FILE *f))
+{
+	const char *verb = argc > 1 ? argv[1] : verbs[0].name;
+	const struct rupctl_verb *v;
+
+	if (rupctl_wants_help(argc, argv)) {
+		usage(stdout);
+		return RUPCTL_EXIT_OK;
+	}
+	for (v = verbs; v->name; v++)
+		if (!strcmp(verb, v->name))
+			return v->run(argc > 1 ? argc - 1 : 1, argv + 1);
+	rupctl_err("%s: unknown command \"%s\"; try \"rupctl %s help\"",
+		   argv[0], verb, argv[0]);
+	return RUPCTL_EXIT_USAGE;
 }
