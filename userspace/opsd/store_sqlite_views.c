@@ -22,16 +22,9 @@ enum store_rc store_regions_each(struct store *s, int64_t only,
 
 	if (!st)
 		return STORE_ERR;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		r.id = (uint32_t)sqlite3_column_int64(st, 0);
-		r.grp = db_text(st, 1);
-		r.rvs = db_text(st, 2);
-		r.term = (uint64_t)sqlite3_column_int64(st, 3);
-		r.last_state = db_text(st, 4);
-		r.last_version = db_text(st, 5);
+	while (db_row(st, "wttutt", &r.id, &r.grp, &r.rvs, &r.term,
+		      &r.last_state, &r.last_version))
 		fn(arg, &r);
-	}
-	sqlite3_finalize(st);
 	return STORE_OK;
 }
 
@@ -50,18 +43,9 @@ enum store_rc store_members_each(struct store *s, uint32_t region,
 
 	if (!st)
 		return STORE_ERR;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		r.id = db_text(st, 0);
-		r.score = (uint64_t)sqlite3_column_int64(st, 1);
-		r.version = db_text(st, 2);
-		r.addresses = db_text(st, 3);
-		r.state = db_text(st, 4);
-		r.registered = (uint64_t)sqlite3_column_int64(st, 5);
-		r.last_seen = (uint64_t)sqlite3_column_int64(st, 6);
-		r.last_report = (uint64_t)sqlite3_column_int64(st, 7);
+	while (db_row(st, "tutttuuu", &r.id, &r.score, &r.version, &r.addresses,
+		      &r.state, &r.registered, &r.last_seen, &r.last_report))
 		fn(arg, &r);
-	}
-	sqlite3_finalize(st);
 	return STORE_OK;
 }
 
@@ -84,19 +68,9 @@ enum store_rc store_tasks_each(struct store *s, int by_rollout, int64_t id,
 
 	if (!st)
 		return STORE_ERR;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		r.id = sqlite3_column_int64(st, 0);
-		r.rollout = sqlite3_column_int64(st, 1);
-		r.region = sqlite3_column_int64(st, 2);
-		r.wave = sqlite3_column_int64(st, 3);
-		r.state = db_text(st, 4);
-		r.reason = db_text(st, 5);
-		r.term = (uint64_t)sqlite3_column_int64(st, 6);
-		r.updated = (uint64_t)sqlite3_column_int64(st, 7);
-		r.version = db_text(st, 8);
+	while (db_row(st, "iiiittuut", &r.id, &r.rollout, &r.region, &r.wave,
+		      &r.state, &r.reason, &r.term, &r.updated, &r.version))
 		fn(arg, &r);
-	}
-	sqlite3_finalize(st);
 	return STORE_OK;
 }
 
@@ -117,18 +91,9 @@ enum store_rc store_rollouts_each(struct store *s, int limit,
 
 	if (!st)
 		return STORE_ERR;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		r.id = sqlite3_column_int64(st, 0);
-		r.version = db_text(st, 1);
-		r.state = db_text(st, 2);
-		r.wave = sqlite3_column_int64(st, 3);
-		r.waves = sqlite3_column_int64(st, 4);
-		r.wave_size = sqlite3_column_int64(st, 5);
-		r.threshold = sqlite3_column_int64(st, 6);
-		r.created = (uint64_t)sqlite3_column_int64(st, 7);
+	while (db_row(st, "ittiiiiu", &r.id, &r.version, &r.state, &r.wave,
+		      &r.waves, &r.wave_size, &r.threshold, &r.created))
 		fn(arg, &r);
-	}
-	sqlite3_finalize(st);
 	return STORE_OK;
 }
 
@@ -193,13 +158,7 @@ enum store_rc store_audit_each(struct store *s, long limit,
 
 	if (!st)
 		return STORE_ERR;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		r.id = sqlite3_column_int64(st, 0);
-		r.time = (uint64_t)sqlite3_column_int64(st, 1);
-		r.action = db_text(st, 2);
-		r.detail = db_text(st, 3);
+	while (db_row(st, "iutt", &r.id, &r.time, &r.action, &r.detail))
 		fn(arg, &r);
-	}
-	sqlite3_finalize(st);
 	return STORE_OK;
 }
