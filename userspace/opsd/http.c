@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "clear.h"
 #include "http.h"
 #include "olog.h"
 #include "opsd.h"
@@ -390,12 +391,8 @@ int http_start(struct opsd *o, char *err, size_t errlen)
 
 void http_stop(struct opsd *o)
 {
-	o->listener =
-		NULL; /* evhttp_free frees it; conn_freed must not touch it */
-	if (o->http)
-		evhttp_free(o->http);
-	o->http = NULL;
-	if (o->ssl)
-		SSL_CTX_free(o->ssl);
-	o->ssl = NULL;
+	/* evhttp_free frees the listener; conn_freed must not touch it. */
+	o->listener = NULL;
+	CLEAR_PTR(o->http, evhttp_free);
+	CLEAR_PTR(o->ssl, SSL_CTX_free);
 }
