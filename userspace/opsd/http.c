@@ -215,13 +215,10 @@ int http_query(struct evhttp_request *req, const char *name, char *out,
 	return rc;
 }
 
-typedef void (*handler_fn)(struct opsd *, struct evhttp_request *,
-			   const char *);
-
 struct route {
 	enum evhttp_cmd_type method;
 	const char *pattern; /* '*' matches one path segment, passed as arg */
-	handler_fn fn;
+	route_fn *fn;
 };
 
 static const struct route routes[] = {
