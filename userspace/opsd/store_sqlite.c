@@ -288,14 +288,20 @@ int db_row(sqlite3_stmt *st, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
+	if (!st || sqlite3_step(st) != SQLITE_ROW)
 		return 0;
-	}
 	va_start(ap, fmt);
 	vcols(st, fmt, ap);
 	va_end(ap);
 	return 1;
+}
+
+enum store_rc db_done(sqlite3_stmt *st)
+{
+	if (!st)
+		return STORE_ERR;
+	sqlite3_finalize(st);
+	return STORE_OK;
 }
 
 int db_one(sqlite3_stmt *st, const char *fmt, ...)

@@ -37,9 +37,11 @@ const char *db_text(sqlite3_stmt *st, int col);
  * Step @st to its next row and store the row's columns by @fmt in the
  * pointers that follow: i int64_t, u uint64_t, w uint32_t, n int,
  * t const char * (db_text, valid until the next step), s a char buffer then
- * its size_t size (copied). 1 on a row; at the end finalizes @st, 0.
+ * its size_t size (copied). 1 on a row; 0 at the end, or when @st is NULL.
  */
 int db_row(sqlite3_stmt *st, const char *fmt, ...);
+/* After the db_row loop: finalizes @st; STORE_ERR when it was NULL (not prepared). */
+enum store_rc db_done(sqlite3_stmt *st);
 /* The first row only, as db_row, then finalizes @st; 1 when there was a row. */
 int db_one(sqlite3_stmt *st, const char *fmt, ...);
 /* Fencing: claim @c inside a transaction (store_sqlite_nodes.c). */

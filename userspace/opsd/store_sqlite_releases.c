@@ -84,10 +84,8 @@ void store_release_row_free(struct store_release_row *r)
 	r->manifest = NULL;
 }
 
-enum store_rc
-store_releases_each(struct store *s,
-		    void (*fn)(void *arg, const struct store_release_info *r),
-		    void *arg)
+enum store_rc store_releases_each(struct store *s, store_release_info_fn *fn,
+				  void *arg)
 {
 	sqlite3_stmt *st = db_prep(
 		s->db,
@@ -95,10 +93,8 @@ store_releases_each(struct store *s,
 		"FROM releases ORDER BY created");
 	struct store_release_info r;
 
-	if (!st)
-		return STORE_ERR;
 	while (db_row(st, "ttttunu", &r.version, &r.range, &r.summary,
 		      &r.sha256, &r.size, &r.payload, &r.created))
 		fn(arg, &r);
-	return STORE_OK;
+	return db_done(st);
 }

@@ -5,9 +5,7 @@
 #include "store_sqlite.h"
 
 enum store_rc store_regions_each(struct store *s, int64_t only,
-				 void (*fn)(void *arg,
-					    const struct store_region_row *r),
-				 void *arg)
+				 store_region_row_fn *fn, void *arg)
 {
 	/* The newest task of each region, next to the region's row. */
 	sqlite3_stmt *st = db_prepf(
@@ -20,18 +18,14 @@ enum store_rc store_regions_each(struct store *s, int64_t only,
 		"i", only);
 	struct store_region_row r;
 
-	if (!st)
-		return STORE_ERR;
 	while (db_row(st, "wttutt", &r.id, &r.grp, &r.rvs, &r.term,
 		      &r.last_state, &r.last_version))
 		fn(arg, &r);
-	return STORE_OK;
+	return db_done(st);
 }
 
 enum store_rc store_members_each(struct store *s, uint32_t region,
-				 void (*fn)(void *arg,
-					    const struct store_node_row *r),
-				 void *arg)
+				 store_node_row_fn *fn, void *arg)
 {
 	sqlite3_stmt *st = db_prepf(
 		s->db,
@@ -41,60 +35,53 @@ enum store_rc store_members_each(struct store *s, uint32_t region,
 		"i", (int64_t)region);
 	struct store_node_row r;
 
-	if (!st)
-		return STORE_ERR;
 	while (db_row(st, "tutttuuu", &r.id, &r.score, &r.version, &r.addresses,
 		      &r.state, &r.registered, &r.last_seen, &r.last_report))
 		fn(arg, &r);
-	return STORE_OK;
+	return db_done(st);
 }
 
+/* Tasks with their rollout's version; WHERE and ORDER BY follow. */
+#define TASKS_SQL                                                                  \
+	"SELECT t.id, t.rollout, t.region, t.wave, t.state, IFNULL(t.reason,''), " \
+	"t.term, t.updated, ro.version FROM tasks t JOIN rollouts ro "             \
+	"ON ro.id = t.rollout "
+
 enum store_rc store_tasks_each(struct store *s, int by_rollout, int64_t id,
-			       void (*fn)(void *arg,
-					  const struct store_task_row *r),
-			       void *arg)
+			       store_task_row_fn *fn, void *arg)
 {
 	sqlite3_stmt *st = db_prepf(
 		s->db,
-		by_rollout ?
-			"SELECT t.id, t.rollout, t.region, t.wave, t.state, IFNULL(t.reason,''), "
-			"t.term, t.updated, ro.version FROM tasks t JOIN rollouts ro "
-			"ON ro.id = t.rollout WHERE t.rollout = ? ORDER BY t.id" :
-			"SELECT t.id, t.rollout, t.region, t.wave, t.state, IFNULL(t.reason,''), "
-			"t.term, t.updated, ro.version FROM tasks t JOIN rollouts ro "
-			"ON ro.id = t.rollout WHERE t.region = ? ORDER BY t.id",
+		by_rollout ? TASKS_SQL "WHERE t.rollout = ? ORDER BY t.id" :
+			     TASKS_SQL "WHERE t.region = ? ORDER BY t.id",
 		"i", id);
 	struct store_task_row r;
 
-	if (!st)
-		return STORE_ERR;
 	while (db_row(st, "iiiittuut", &r.id, &r.rollout, &r.region, &r.wave,
 		      &r.state, &r.reason, &r.term, &r.updated, &r.version))
 		fn(arg, &r);
-	return STORE_OK;
+	return db_done(st);
 }
 
+/* Rollouts; the ORDER BY follows. */
+#define ROLLOUTS_SQL                                          \
+	"SELECT id, version, state, wave, waves, wave_size, " \
+	"failure_threshold, created FROM rollouts "
+
 enum store_rc store_rollouts_each(struct store *s, int limit,
-				  void (*fn)(void *arg,
-					     const struct store_rollout_row *r),
-				  void *arg)
+				  store_rollout_row_fn *fn, void *arg)
 {
-	sqlite3_stmt *st = db_prepf(
-		s->db,
+	sqlite3_stmt *st =
 		limit > 0 ?
-			"SELECT id, version, state, wave, waves, wave_size, "
-			"failure_threshold, created FROM rollouts ORDER BY id DESC LIMIT ?" :
-			"SELECT id, version, state, wave, waves, wave_size, "
-			"failure_threshold, created FROM rollouts ORDER BY id",
-		limit > 0 ? "i" : "", (int64_t)limit);
+			db_prepf(s->db, ROLLOUTS_SQL "ORDER BY id DESC LIMIT ?",
+				 "i", (int64_t)limit) :
+			db_prep(s->db, ROLLOUTS_SQL "ORDER BY id");
 	struct store_rollout_row r;
 
-	if (!st)
-		return STORE_ERR;
 	while (db_row(st, "ittiiiiu", &r.id, &r.version, &r.state, &r.wave,
 		      &r.waves, &r.wave_size, &r.threshold, &r.created))
 		fn(arg, &r);
-	return STORE_OK;
+	return db_done(st);
 }
 
 static const char *count_sql(enum store_count_of what, int64_t id)
@@ -146,9 +133,7 @@ enum store_rc store_totals(struct store *s, struct store_totals *out)
 }
 
 enum store_rc store_audit_each(struct store *s, long limit,
-			       void (*fn)(void *arg,
-					  const struct store_audit_row *r),
-			       void *arg)
+			       store_audit_row_fn *fn, void *arg)
 {
 	sqlite3_stmt *st = db_prepf(
 		s->db,
@@ -156,9 +141,7 @@ enum store_rc store_audit_each(struct store *s, long limit,
 		"i", (int64_t)limit);
 	struct store_audit_row r;
 
-	if (!st)
-		return STORE_ERR;
 	while (db_row(st, "iutt", &r.id, &r.time, &r.action, &r.detail))
 		fn(arg, &r);
-	return STORE_OK;
+	return db_done(st);
 }
