@@ -4,18 +4,18 @@
 
 #include "store_sqlite.h"
 
+/* Each region (?1, or all when it is -1) next to its newest task. */
+#define REGIONS_SQL                                                        \
+	"SELECT r.id, r.grp, IFNULL(r.rvs, ''), r.term, "                  \
+	"IFNULL(t.state, ''), IFNULL(ro.version, '') FROM regions r "      \
+	"LEFT JOIN tasks t ON t.id = (SELECT MAX(id) FROM tasks "          \
+	"WHERE region = r.id) LEFT JOIN rollouts ro ON ro.id = t.rollout " \
+	"WHERE ?1 < 0 OR r.id = ?1 ORDER BY r.id"
+
 enum store_rc store_regions_each(struct store *s, int64_t only,
 				 store_region_row_fn *fn, void *arg)
 {
-	/* The newest task of each region, next to the region's row. */
-	sqlite3_stmt *st = db_prepf(
-		s->db,
-		"SELECT r.id, r.grp, IFNULL(r.rvs, ''), r.term, "
-		"IFNULL(t.state, ''), IFNULL(ro.version, '') FROM regions r "
-		"LEFT JOIN tasks t ON t.id = (SELECT MAX(id) FROM tasks "
-		"WHERE region = r.id) LEFT JOIN rollouts ro ON ro.id = t.rollout "
-		"WHERE ?1 < 0 OR r.id = ?1 ORDER BY r.id",
-		"i", only);
+	sqlite3_stmt *st = db_prepf(s->db, REGIONS_SQL, "i", only);
 	struct store_region_row r;
 
 	while (db_row(st, "wttutt", &r.id, &r.grp, &r.rvs, &r.term,
