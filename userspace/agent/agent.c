@@ -21,6 +21,7 @@
 
 #include "agent.h"
 #include "api.h"
+#include "clear.h"
 #include "clock.h"
 #include "hexb64.h"
 #include "url.h"
@@ -63,10 +64,7 @@ static bool family_gone(int err)
 
 static void kernel_down(struct agent *a, const char *why)
 {
-	if (a->nl_ev) {
-		event_free(a->nl_ev);
-		a->nl_ev = NULL;
-	}
+	CLEAR_PTR(a->nl_ev, event_free);
 	knl_close(&a->k);
 	if (a->kernel_ok) {
 		awarn("rup module not loaded; waiting (%s)", why);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <ini.h>
 #include <openssl/sha.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,30 +21,77 @@ struct load_ctx {
 	bool node_id_set;
 };
 
+/*
+ * The plain settings: [sec] key into the field at @off, text shorter than
+ * @len or, when @len is 0, a number up to @max; with their defaults.
+ */
+struct setting {
+	const char *sec, *key;
+	size_t off, len;
+	uint32_t max, num_def;
+	const char *text_def;
+};
+
+#define FIELD(f) offsetof(struct agent_config, f)
+#define SIZE(f) sizeof(((struct agent_config *)0)->f)
+#define TEXT(sec, key, f, def)                         \
+	{                                              \
+		sec, key, FIELD(f), SIZE(f), 0, 0, def \
+	}
+#define NUM(sec, key, f, max, def)                    \
+	{                                             \
+		sec, key, FIELD(f), 0, max, def, NULL \
+	}
+
+static const struct setting settings[] = {
+	TEXT("server", "url", url, NULL),
+	TEXT("server", "ca", ca, NULL),
+	TEXT("server", "token", token, NULL),
+	NUM("server", "timeout", timeout_s, 3600, 10),
+	TEXT("node", "interface", ifname, NULL),
+	TEXT("node", "version", version, "0.0.0"),
+	TEXT("node", "log_level", log_level, "info"),
+	NUM("score", "cpu", w_cpu, 1000, 200),
+	NUM("score", "memory", w_mem, 1000, 200),
+	NUM("score", "disk", w_disk, 1000, 150),
+	NUM("score", "link", w_link, 1000, 200),
+	NUM("score", "load", w_load, 1000, 100),
+	NUM("score", "rtt", w_rtt, 1000, 150),
+	TEXT("paths", "state", state_dir, "/var/lib/rup"),
+	TEXT("paths", "store", store_dir, NULL),
+	TEXT("paths", "keys", keys, "/etc/rup/keys"),
+	TEXT("install", "hook", hook, NULL),
+	NUM("install", "timeout", hook_timeout_s, 86400, 300),
+	NUM("election", "period", period_s, 365 * 86400, 24 * 3600),
+	NUM("election", "hysteresis", hysteresis_pct, 1000, 10),
+	NUM("upgrade", "fallback_wait", fallback_wait_s, 86400, 300),
+	NUM("upgrade", "fallback_jitter", fallback_jitter_s, 86400, 60),
+	NUM("upgrade", "deadline", deadline_s, 30 * 86400, 3600),
+	NUM("upgrade", "report_ms", report_ms, 3600000, 2000),
+	NUM("upgrade", "retry_max", retry_max_s, 86400, 60),
+	NUM("http", "max_connections", http_max_conns, 100000, 64),
+};
+
+#undef FIELD
+#undef SIZE
+#undef TEXT
+#undef NUM
+
 void agent_config_defaults(struct agent_config *c)
 {
+	const struct setting *s;
+	char *dst;
+
 	memset(c, 0, sizeof(*c));
-	c->timeout_s = 10;
-	snprintf(c->version, sizeof(c->version), "0.0.0");
-	snprintf(c->log_level, sizeof(c->log_level), "info");
-	c->w_cpu = 200;
-	c->w_mem = 200;
-	c->w_disk = 150;
-	c->w_link = 200;
-	c->w_load = 100;
-	c->w_rtt = 150;
-	snprintf(c->state_dir, sizeof(c->state_dir), "/var/lib/rup");
-	snprintf(c->keys, sizeof(c->keys), "/etc/rup/keys");
-	c->hook_timeout_s = 300;
-	c->period_s = 24 * 3600;
-	c->hysteresis_pct = 10;
-	c->fallback_wait_s = 300;
-	c->fallback_jitter_s = 60;
-	c->deadline_s = 3600;
-	c->report_ms = 2000;
-	c->retry_max_s = 60;
+	for (s = settings;
+	     s < settings + sizeof(settings) / sizeof(settings[0]); s++) {
+		dst = (char *)c + s->off;
+		if (s->text_def)
+			snprintf(dst, s->len, "%s", s->text_def);
+		else if (!s->len)
+			memcpy(dst, &s->num_def, sizeof(s->num_def));
+	}
 	c->http_port = 8731;
-	c->http_max_conns = 64;
 }
 
 static int set_str(char *dst, size_t len, const char *v)
@@ -52,6 +100,27 @@ static int set_str(char *dst, size_t len, const char *v)
 		return -1;
 	memcpy(dst, v, strlen(v) + 1);
 	return 0;
+}
+
+/* A plain setting [sec] @k: 0, -1 bad value, -2 not one of them. */
+static int set_plain(struct agent_config *c, const char *sec, const char *k,
+		     const char *v)
+{
+	const struct setting *s;
+	uint32_t n;
+
+	for (s = settings;
+	     s < settings + sizeof(settings) / sizeof(settings[0]); s++) {
+		if (strcmp(sec, s->sec) || strcmp(k, s->key))
+			continue;
+		if (s->len)
+			return set_str((char *)c + s->off, s->len, v);
+		if (parse_u32(v, s->max, &n))
+			return -1;
+		memcpy((char *)c + s->off, &n, sizeof(n));
+		return 0;
+	}
+	return -2;
 }
 
 static int read_token_file(struct load_ctx *x, const char *path)
@@ -86,18 +155,8 @@ static int set_key(struct load_ctx *x, const char *sec, const char *k,
 	size_t n;
 
 #define IS(s, key) (!strcmp(sec, s) && !strcmp(k, key))
-#define STR(s, key, dst) \
-	if (IS(s, key))  \
-	return set_str(dst, sizeof(dst), v)
-#define U32(s, key, dst, max) \
-	if (IS(s, key))       \
-	return parse_u32(v, max, &dst)
-	STR("server", "url", c->url);
-	STR("server", "ca", c->ca);
-	STR("server", "token", c->token);
 	if (IS("server", "token_file"))
 		return read_token_file(x, v) ? -3 : 0;
-	U32("server", "timeout", c->timeout_s, 3600);
 	if (IS("node", "id")) {
 		if (parse_hex(v, c->node_id, sizeof(c->node_id), &n) ||
 		    n != sizeof(c->node_id))
@@ -105,44 +164,20 @@ static int set_key(struct load_ctx *x, const char *sec, const char *k,
 		x->node_id_set = true;
 		return 0;
 	}
-	STR("node", "interface", c->ifname);
-	STR("node", "version", c->version);
-	STR("node", "log_level", c->log_level);
 	if (IS("node", "score")) {
 		if (parse_u32(v, UINT32_MAX, &c->score))
 			return -1;
 		c->fixed_score = true;
 		return 0;
 	}
-	U32("score", "cpu", c->w_cpu, 1000);
-	U32("score", "memory", c->w_mem, 1000);
-	U32("score", "disk", c->w_disk, 1000);
-	U32("score", "link", c->w_link, 1000);
-	U32("score", "load", c->w_load, 1000);
-	U32("score", "rtt", c->w_rtt, 1000);
-	STR("paths", "state", c->state_dir);
-	STR("paths", "store", c->store_dir);
-	STR("paths", "keys", c->keys);
-	STR("install", "hook", c->hook);
-	U32("install", "timeout", c->hook_timeout_s, 86400);
-	U32("election", "period", c->period_s, 365 * 86400);
-	U32("election", "hysteresis", c->hysteresis_pct, 1000);
-	U32("upgrade", "fallback_wait", c->fallback_wait_s, 86400);
-	U32("upgrade", "fallback_jitter", c->fallback_jitter_s, 86400);
-	U32("upgrade", "deadline", c->deadline_s, 30 * 86400);
-	U32("upgrade", "report_ms", c->report_ms, 3600000);
-	U32("upgrade", "retry_max", c->retry_max_s, 86400);
 	if (IS("http", "port")) {
 		if (parse_u32(v, 65535, &u) || !u)
 			return -1;
 		c->http_port = (uint16_t)u;
 		return 0;
 	}
-	U32("http", "max_connections", c->http_max_conns, 100000);
 #undef IS
-#undef STR
-#undef U32
-	return -2;
+	return set_plain(c, sec, k, v);
 }
 
 static int handler(void *user, const char *sec, const char *k, const char *v)

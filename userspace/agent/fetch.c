@@ -343,8 +343,8 @@ void fetch_free(struct fetch *f)
 {
 	if (!f)
 		return;
-	if (f->easy)
-		curl_easy_cleanup(f->easy);
+	/* Both curl calls do nothing with NULL. */
+	curl_easy_cleanup(f->easy);
 	curl_slist_free_all(f->hdrs);
 	if (f->out)
 		fclose(f->out);

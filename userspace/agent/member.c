@@ -16,6 +16,7 @@
 
 #include <openssl/sha.h>
 
+#include "clear.h"
 #include "parse.h"
 #include "agent.h"
 #include "fetch.h"
@@ -458,11 +459,7 @@ void member_tick(struct agent *a)
 
 void member_stop(struct agent *a)
 {
-	if (a->job_fetch)
-		fetch_cancel(a->job_fetch);
-	a->job_fetch = NULL;
-	if (a->hook)
-		hook_cancel(a->hook);
-	a->hook = NULL;
+	CLEAR_PTR(a->job_fetch, fetch_cancel);
+	CLEAR_PTR(a->hook, hook_cancel);
 	a->job.phase = MEM_IDLE;
 }

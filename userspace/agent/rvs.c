@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "clear.h"
 #include "fetch.h"
 #include "hexb64.h"
 #include "log.h"
@@ -589,13 +590,9 @@ void rvs_tick(struct agent *a)
 
 void rvs_stop(struct agent *a)
 {
-	if (a->poll_fetch)
-		fetch_cancel(a->poll_fetch);
-	if (a->task_fetch)
-		fetch_cancel(a->task_fetch);
-	if (a->report_fetch)
-		fetch_cancel(a->report_fetch);
-	a->poll_fetch = a->task_fetch = a->report_fetch = NULL;
+	CLEAR_PTR(a->poll_fetch, fetch_cancel);
+	CLEAR_PTR(a->task_fetch, fetch_cancel);
+	CLEAR_PTR(a->report_fetch, fetch_cancel);
 	rep.pending = false;
 	report_drop_nodes();
 	if (a->task.phase != TASK_INSTALLING_SELF)

@@ -207,6 +207,26 @@ json_t *api_string_or_null(const char *s)
 	return s[0] ? json_string(s) : json_null();
 }
 
+json_t *api_u32_array(const uint32_t *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < n; i++)
+		json_array_append_new(a, json_integer(v[i]));
+	return a;
+}
+
+json_t *api_string_rows(const char *rows, size_t stride, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < n; i++)
+		json_array_append_new(a, json_string(rows + i * stride));
+	return a;
+}
+
 int api_version(const char *name, const char *field, const char *s, size_t len,
 		char *out, char *err, size_t errlen)
 {

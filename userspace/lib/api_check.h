@@ -47,6 +47,10 @@ int api_hex32_or_null(const char *name, const char *field, json_t *v, char *out,
 		      char *err, size_t errlen);
 /* @s as a JSON string, or null when empty. */
 json_t *api_string_or_null(const char *s);
+/* A JSON array of @n integers, or NULL. */
+json_t *api_u32_array(const uint32_t *v, size_t n);
+/* A JSON array of the @n strings of a char[][@stride] table, or NULL. */
+json_t *api_string_rows(const char *rows, size_t stride, size_t n);
 /* A SemVer version into @out (SEMVER_MAX_LEN + 1). */
 int api_version(const char *name, const char *field, const char *s, size_t len,
 		char *out, char *err, size_t errlen);

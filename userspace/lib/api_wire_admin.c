@@ -133,16 +133,13 @@ static int region_ids(const char *name, json_t *a, size_t *n, uint32_t **out,
 
 json_t *api_rollout_encode(const struct api_rollout *m)
 {
-	json_t *r, *j = json_pack("{s:s}", "version", m->version);
-	size_t i;
+	json_t *j = json_pack("{s:s}", "version", m->version);
 
 	if (!j)
 		return NULL;
 	if (m->n_regions) {
-		r = json_array();
-		for (i = 0; r && i < m->n_regions; i++)
-			json_array_append_new(r, json_integer(m->regions[i]));
-		json_object_set_new(j, "regions", r);
+		json_object_set_new(j, "regions",
+				    api_u32_array(m->regions, m->n_regions));
 	} else if (m->regions_all) {
 		json_object_set_new(j, "regions", json_string("all"));
 	}
@@ -190,11 +187,8 @@ void api_rollout_free(struct api_rollout *m)
 
 json_t *api_rolled_encode(const struct api_rolled *m)
 {
-	json_t *r = json_array();
-	size_t i;
+	json_t *r = api_u32_array(m->regions, m->n_regions);
 
-	for (i = 0; r && i < m->n_regions; i++)
-		json_array_append_new(r, json_integer(m->regions[i]));
 	return json_pack("{s:I, s:s, s:o, s:I, s:I, s:I, s:s}", "rollout_id",
 			 (json_int_t)m->rollout_id, "version", m->version,
 			 "regions", r, "waves", (json_int_t)m->waves,

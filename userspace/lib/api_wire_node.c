@@ -32,13 +32,11 @@ json_t *api_register_encode(const struct api_register *m)
 	json_t *a, *j = json_pack("{s:s, s:I, s:s}", "node_id", m->node_id,
 				  "score", (json_int_t)m->score, "version",
 				  m->version);
-	size_t i;
 
 	if (!j || !m->n_addresses)
 		return j;
-	a = json_array();
-	for (i = 0; a && i < m->n_addresses; i++)
-		json_array_append_new(a, json_string(m->addresses[i]));
+	a = api_string_rows(m->addresses[0], sizeof(m->addresses[0]),
+			    m->n_addresses);
 	if (!a || json_object_set_new(j, "addresses", a)) {
 		json_decref(j);
 		return NULL;

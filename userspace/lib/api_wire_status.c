@@ -130,11 +130,9 @@ int api_status_region_decode(json_t *j, struct api_status_region *m,
 
 json_t *api_status_member_encode(const struct api_status_member *m)
 {
-	json_t *a = json_array();
-	size_t i;
+	json_t *a = api_string_rows(m->addresses[0], sizeof(m->addresses[0]),
+				    m->n_addresses);
 
-	for (i = 0; a && i < m->n_addresses; i++)
-		json_array_append_new(a, json_string(m->addresses[i]));
 	return json_pack("{s:s, s:I, s:s, s:o, s:s, s:I, s:I, s:I}", "node_id",
 			 m->node_id, "score", (json_int_t)m->score, "version",
 			 m->version, "addresses", a, "state", m->state,

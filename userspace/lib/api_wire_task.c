@@ -39,11 +39,9 @@ bool api_node_state_ok(const char *state)
 
 json_t *api_task_encode(const struct api_task *m)
 {
-	json_t *nodes = json_array();
-	size_t i;
+	json_t *nodes = api_string_rows((const char *)m->nodes,
+					sizeof(m->nodes[0]), m->n_nodes);
 
-	for (i = 0; nodes && i < m->n_nodes; i++)
-		json_array_append_new(nodes, json_string(m->nodes[i]));
 	return json_pack("{s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:I, "
 			 "s:s, s:s, s:s, s:s, s:s, s:o}",
 			 "task_id", (json_int_t)m->task_id, "rollout_id",

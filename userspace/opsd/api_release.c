@@ -82,9 +82,10 @@ static int publish(struct opsd *o, struct publish *p, char *err, size_t errlen)
 	return 0;
 }
 
-static int publish_steps(struct opsd *o, json_t *body, struct publish *p,
-			 char *err, size_t errlen)
+static int publish_steps(struct opsd *o, json_t *body, void *ctx, char *err,
+			 size_t errlen)
 {
+	struct publish *p = ctx;
 	int code;
 
 	if (!p) {
@@ -96,8 +97,6 @@ static int publish_steps(struct opsd *o, json_t *body, struct publish *p,
 		return 400;
 	}
 	code = check(o, p, err, errlen);
-	if (!code)
-		code = check(o, p, err, errlen);
 	if (!code)
 		code = publish(o, p, err, errlen);
 	return code;
@@ -117,21 +116,12 @@ static void reply(struct evhttp_request *req, struct publish *p)
 void h_release_publish(struct opsd *o, struct evhttp_request *req,
 		       const char *arg)
 {
-	struct publish *p;
+	struct publish *p = calloc(1, sizeof(*p));
 	char err[512] = "";
-	json_t *body;
-	int code;
 
 	(void)arg;
-	body = auth_admin_body(o, req);
-	if (!body)
-		return;
-	p = calloc(1, sizeof(*p));
-	code = publish_steps(o, body, p, err, sizeof(err));
-	json_decref(body);
-	if (code)
-		http_error(req, code, "release: %s", err);
-	else
+	if (!auth_admin_json(o, req, "release", publish_steps, p, err,
+			     sizeof(err)))
 		reply(req, p);
 	if (p)
 		api_release_free(&p->rq);

@@ -10,6 +10,7 @@
  * and a subtree holding anything but KEY_FULL has a slot with room.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,33 +97,28 @@ static int64_t tree_first_from(const struct assign *as, uint32_t from)
 /* Room for @n slots: arrays and tree sized to the next power of two. */
 static int assign_reserve(struct assign *as, uint32_t n)
 {
+	uint32_t **arrays[] = { &as->score, &as->region, &as->pos, &as->size };
 	uint32_t cap = as->cap ? as->cap : 1;
-	uint32_t *p[4];
+	uint32_t *p;
 	uint64_t *tree;
-	int i;
+	bool short_of = false;
+	size_t i;
 
 	if (n <= as->cap)
 		return 0;
 	while (cap < n)
 		cap *= 2;
-	for (i = 0; i < 4; i++)
-		p[i] = NULL;
 	tree = calloc(2 * (size_t)cap, sizeof(*tree));
 	if (!tree)
 		return -ENOMEM;
-	p[0] = realloc(as->score, cap * sizeof(uint32_t));
-	if (p[0])
-		as->score = p[0];
-	p[1] = realloc(as->region, cap * sizeof(uint32_t));
-	if (p[1])
-		as->region = p[1];
-	p[2] = realloc(as->pos, cap * sizeof(uint32_t));
-	if (p[2])
-		as->pos = p[2];
-	p[3] = realloc(as->size, cap * sizeof(uint32_t));
-	if (p[3])
-		as->size = p[3];
-	if (!p[0] || !p[1] || !p[2] || !p[3]) {
+	for (i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
+		p = realloc(*arrays[i], cap * sizeof(uint32_t));
+		if (p)
+			*arrays[i] = p;
+		else
+			short_of = true;
+	}
+	if (short_of) {
 		/* Arrays that grew stay grown; cap still says the old size. */
 		free(tree);
 		return -ENOMEM;

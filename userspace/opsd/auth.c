@@ -87,9 +87,20 @@ int auth_admin(struct opsd *o, struct evhttp_request *req)
 	return 0;
 }
 
-json_t *auth_admin_body(struct opsd *o, struct evhttp_request *req)
+int auth_admin_json(struct opsd *o, struct evhttp_request *req,
+		    const char *what, auth_body_fn *fn, void *ctx, char *err,
+		    size_t errlen)
 {
-	return auth_admin(o, req) ? NULL : http_body_json(o, req);
+	json_t *body = auth_admin(o, req) ? NULL : http_body_json(o, req);
+	int code;
+
+	if (!body)
+		return -1;
+	code = fn(o, body, ctx, err, errlen);
+	json_decref(body);
+	if (code)
+		http_error(req, code, "%s: %s", what, err);
+	return code ? -1 : 0;
 }
 
 int auth_node(struct opsd *o, struct evhttp_request *req, char node[33],

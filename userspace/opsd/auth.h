@@ -25,8 +25,17 @@ void auth_hash(const char *token, uint8_t out[32]);
  * and -1 is returned.
  */
 int auth_admin(struct opsd *o, struct evhttp_request *req);
-/* An admin request's JSON body; NULL when a reply (401, 403, 400...) was sent. */
-json_t *auth_admin_body(struct opsd *o, struct evhttp_request *req);
+/*
+ * An admin request's JSON body handed to @fn, which fills @err and returns
+ * an HTTP status, 0 on success. 0 when @fn succeeded (the caller replies);
+ * else -1 with the reply sent: 401, 403, a bad body, or @fn's status with
+ * "@what: @err".
+ */
+typedef int auth_body_fn(struct opsd *o, json_t *body, void *ctx, char *err,
+			 size_t errlen);
+int auth_admin_json(struct opsd *o, struct evhttp_request *req,
+		    const char *what, auth_body_fn *fn, void *ctx, char *err,
+		    size_t errlen);
 /*
  * Check a node request: X-Rup-Node names the node, the bearer is its token.
  * Copies the node id to @node (33 bytes) and its region to @region.

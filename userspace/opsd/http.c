@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "clear.h"
 #include "http.h"
 #include "olog.h"
 #include "opsd.h"
@@ -225,13 +226,10 @@ int http_query(struct evhttp_request *req, const char *name, char *out,
 	return rc;
 }
 
-typedef void (*handler_fn)(struct opsd *, struct evhttp_request *,
-			   const char *);
-
 struct route {
 	enum evhttp_cmd_type method;
 	const char *pattern; /* '*' matches one path segment, passed as arg */
-	handler_fn fn;
+	route_fn *fn;
 };
 
 static const struct route routes[] = {
@@ -407,12 +405,8 @@ int http_start(struct opsd *o, char *err, size_t errlen)
 
 void http_stop(struct opsd *o)
 {
-	o->listener =
-		NULL; /* evhttp_free frees it; conn_freed must not touch it */
-	if (o->http)
-		evhttp_free(o->http);
-	o->http = NULL;
-	if (o->ssl)
-		SSL_CTX_free(o->ssl);
-	o->ssl = NULL;
+	/* evhttp_free frees the listener; conn_freed must not touch it. */
+	o->listener = NULL;
+	CLEAR_PTR(o->http, evhttp_free);
+	CLEAR_PTR(o->ssl, SSL_CTX_free);
 }

@@ -18,26 +18,18 @@
 /* HTML-escape @s into @b: values on the page come from nodes and admins. */
 static void esc(struct evbuffer *b, const char *s)
 {
+	static const char *const entity[256] = {
+		['<'] = "&lt;",	  ['>'] = "&gt;",   ['&'] = "&amp;",
+		['"'] = "&quot;", ['\''] = "&#39;",
+	};
+	const char *e;
+
 	for (; s && *s; s++) {
-		switch (*s) {
-		case '<':
-			evbuffer_add(b, "&lt;", 4);
-			break;
-		case '>':
-			evbuffer_add(b, "&gt;", 4);
-			break;
-		case '&':
-			evbuffer_add(b, "&amp;", 5);
-			break;
-		case '"':
-			evbuffer_add(b, "&quot;", 6);
-			break;
-		case '\'':
-			evbuffer_add(b, "&#39;", 5);
-			break;
-		default:
+		e = entity[(unsigned char)*s];
+		if (e)
+			evbuffer_add(b, e, strlen(e));
+		else
 			evbuffer_add(b, s, 1);
-		}
 	}
 }
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 struct opsd;
+struct store_assign_hook;
 struct store_claim;
 
 /* Parse the configured multicast pool (before the database is touched). */

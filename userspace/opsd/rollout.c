@@ -176,36 +176,42 @@ static void started(struct evhttp_request *req,
 	api_rolled_free(&m);
 }
 
+/* A rollout being started: the request, what the store gets, and its regions. */
+struct start {
+	struct api_rollout rq;
+	struct store_rollout_start r;
+	int64_t *regions;
+};
+
+static int start_steps(struct opsd *o, json_t *body, void *ctx, char *err,
+		       size_t errlen)
+{
+	struct start *s = ctx;
+	enum store_rc rc;
+	int code =
+		parse_start(o, body, &s->rq, &s->r, &s->regions, err, errlen);
+
+	if (code)
+		return code;
+	rc = store_rollout_start(o->st, &s->r);
+	return rc ? start_error(rc, s->rq.version, err, errlen) : 0;
+}
+
 void h_rollout_start(struct opsd *o, struct evhttp_request *req,
 		     const char *arg)
 {
-	struct store_rollout_start r = { 0 };
-	struct api_rollout rq = { 0 };
-	int64_t *regions = NULL;
+	struct start s = { 0 };
 	char err[256] = "";
-	enum store_rc rc;
-	json_t *body;
-	int code;
 
 	(void)arg;
-	body = auth_admin_body(o, req);
-	if (!body)
-		return;
-	code = parse_start(o, body, &rq, &r, &regions, err, sizeof(err));
-	json_decref(body);
-	if (!code) {
-		rc = store_rollout_start(o->st, &r);
-		code = rc ? start_error(rc, rq.version, err, sizeof(err)) : 0;
-	}
-	free(regions);
-	if (code) {
-		http_error(req, code, "rollout: %s", err);
-	} else {
+	if (!auth_admin_json(o, req, "rollout", start_steps, &s, err,
+			     sizeof(err))) {
 		longpoll_wake(o);
-		started(req, &r);
+		started(req, &s.r);
 	}
-	free(r.chosen);
-	api_rollout_free(&rq);
+	free(s.regions);
+	free(s.r.chosen);
+	api_rollout_free(&s.rq);
 }
 
 /*

@@ -6,43 +6,32 @@
 struct evhttp_request;
 struct opsd;
 
-/* api_register.c, api_report.c */
-void h_register(struct opsd *o, struct evhttp_request *req, const char *arg);
-void h_reports(struct opsd *o, struct evhttp_request *req, const char *arg);
-/* longpoll.c */
-void h_tasks(struct opsd *o, struct evhttp_request *req, const char *arg);
-/* api_release.c */
-void h_release_publish(struct opsd *o, struct evhttp_request *req,
-		       const char *arg);
-void h_releases_list(struct opsd *o, struct evhttp_request *req,
-		     const char *arg);
-/* upload.c */
-void h_release_payload_put(struct opsd *o, struct evhttp_request *req,
-			   const char *arg);
-/* download.c */
-void h_release_payload_get(struct opsd *o, struct evhttp_request *req,
-			   const char *arg);
-void h_release_manifest(struct opsd *o, struct evhttp_request *req,
-			const char *arg);
-void h_release_signature(struct opsd *o, struct evhttp_request *req,
-			 const char *arg);
-/* rollout.c */
-void h_rollout_start(struct opsd *o, struct evhttp_request *req,
-		     const char *arg);
-void h_rollout_cancel(struct opsd *o, struct evhttp_request *req,
+/* A handler: @arg is the path segment its route's '*' matched ("" if none). */
+typedef void route_fn(struct opsd *o, struct evhttp_request *req,
 		      const char *arg);
+
+/* api_register.c, api_report.c */
+route_fn h_register, h_reports;
+/* longpoll.c */
+route_fn h_tasks;
+/* api_release.c */
+route_fn h_release_publish, h_releases_list;
+/* upload.c */
+route_fn h_release_payload_put;
+/* download.c */
+route_fn h_release_payload_get, h_release_manifest, h_release_signature;
+/* rollout.c */
+route_fn h_rollout_start, h_rollout_cancel;
 /* status.c */
-void h_status(struct opsd *o, struct evhttp_request *req, const char *arg);
-void h_audit(struct opsd *o, struct evhttp_request *req, const char *arg);
+route_fn h_status, h_audit;
 /* api_node.c */
-void h_node_delete(struct opsd *o, struct evhttp_request *req, const char *arg);
+route_fn h_node_delete;
 /* keys.c */
-void h_keys(struct opsd *o, struct evhttp_request *req, const char *arg);
-void h_region_key(struct opsd *o, struct evhttp_request *req, const char *arg);
+route_fn h_keys, h_region_key;
 /* metrics.c */
-void h_metrics(struct opsd *o, struct evhttp_request *req, const char *arg);
+route_fn h_metrics;
 /* page.c */
-void h_page(struct opsd *o, struct evhttp_request *req, const char *arg);
+route_fn h_page;
 
 /* Helpers shared by handlers. */
 #include <stddef.h>

@@ -165,10 +165,10 @@ struct store_release_info {
 	uint64_t size, created;
 	int payload;
 };
-enum store_rc
-store_releases_each(struct store *s,
-		    void (*fn)(void *arg, const struct store_release_info *r),
-		    void *arg);
+typedef void store_release_info_fn(void *arg,
+				   const struct store_release_info *r);
+enum store_rc store_releases_each(struct store *s, store_release_info_fn *fn,
+				  void *arg);
 
 /* --- rollouts and tasks --- */
 
@@ -242,39 +242,35 @@ struct store_region_row {
 	uint64_t term;
 	const char *last_state, *last_version; /* its newest task, "" none */
 };
+typedef void store_region_row_fn(void *arg, const struct store_region_row *r);
 /* @only: one region, or -1 for all. */
 enum store_rc store_regions_each(struct store *s, int64_t only,
-				 void (*fn)(void *arg,
-					    const struct store_region_row *r),
-				 void *arg);
+				 store_region_row_fn *fn, void *arg);
 struct store_node_row {
 	const char *id, *version, *addresses, *state;
 	uint64_t score, registered, last_seen, last_report;
 };
+typedef void store_node_row_fn(void *arg, const struct store_node_row *r);
 enum store_rc store_members_each(struct store *s, uint32_t region,
-				 void (*fn)(void *arg,
-					    const struct store_node_row *r),
-				 void *arg);
+				 store_node_row_fn *fn, void *arg);
 struct store_task_row {
 	int64_t id, rollout, region, wave;
 	const char *state, *reason, *version;
 	uint64_t term, updated;
 };
+typedef void store_task_row_fn(void *arg, const struct store_task_row *r);
 /* Tasks of one rollout (@by_rollout) or one region, by id. */
 enum store_rc store_tasks_each(struct store *s, int by_rollout, int64_t id,
-			       void (*fn)(void *arg,
-					  const struct store_task_row *r),
-			       void *arg);
+			       store_task_row_fn *fn, void *arg);
 struct store_rollout_row {
 	int64_t id, wave, waves, wave_size, threshold;
 	const char *version, *state;
 	uint64_t created;
 };
+typedef void store_rollout_row_fn(void *arg, const struct store_rollout_row *r);
 /* Oldest first, or the newest @limit first when @limit > 0. */
 enum store_rc store_rollouts_each(struct store *s, int limit,
-				  void (*fn)(void *arg,
-					     const struct store_rollout_row *r),
-				  void *arg);
+				  store_rollout_row_fn *fn, void *arg);
 /* Counts grouped by a word: task states, rollout states, node versions. */
 enum store_count_of {
 	STORE_TASK_STATES,
@@ -298,9 +294,8 @@ struct store_audit_row {
 	uint64_t time;
 	const char *action, *detail;
 };
+typedef void store_audit_row_fn(void *arg, const struct store_audit_row *r);
 enum store_rc store_audit_each(struct store *s, long limit,
-			       void (*fn)(void *arg,
-					  const struct store_audit_row *r),
-			       void *arg);
+			       store_audit_row_fn *fn, void *arg);
 
 #endif

@@ -251,6 +251,73 @@ int db_audit(sqlite3 *db, const char *action, const char *detail)
 		       "itt", (int64_t)clock_real_ns(), action, detail);
 }
 
+/* The current row's columns into the pointers @ap holds, by @fmt (see db_row). */
+static void vcols(sqlite3_stmt *st, const char *fmt, va_list ap)
+{
+	char *buf;
+	int c;
+
+	for (c = 0; fmt[c]; c++) {
+		switch (fmt[c]) {
+		case 'i':
+			*va_arg(ap, int64_t *) = sqlite3_column_int64(st, c);
+			break;
+		case 'u':
+			*va_arg(ap, uint64_t *) =
+				(uint64_t)sqlite3_column_int64(st, c);
+			break;
+		case 'w':
+			*va_arg(ap, uint32_t *) =
+				(uint32_t)sqlite3_column_int64(st, c);
+			break;
+		case 'n':
+			*va_arg(ap, int *) = sqlite3_column_int(st, c);
+			break;
+		case 't':
+			*va_arg(ap, const char **) = db_text(st, c);
+			break;
+		case 's':
+			buf = va_arg(ap, char *);
+			snprintf(buf, va_arg(ap, size_t), "%s", db_text(st, c));
+			break;
+		}
+	}
+}
+
+int db_row(sqlite3_stmt *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!st || sqlite3_step(st) != SQLITE_ROW)
+		return 0;
+	va_start(ap, fmt);
+	vcols(st, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+enum store_rc db_done(sqlite3_stmt *st)
+{
+	if (!st)
+		return STORE_ERR;
+	sqlite3_finalize(st);
+	return STORE_OK;
+}
+
+int db_one(sqlite3_stmt *st, const char *fmt, ...)
+{
+	int row = sqlite3_step(st) == SQLITE_ROW;
+	va_list ap;
+
+	if (row) {
+		va_start(ap, fmt);
+		vcols(st, fmt, ap);
+		va_end(ap);
+	}
+	sqlite3_finalize(st);
+	return row;
+}
+
 const char *db_text(sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);

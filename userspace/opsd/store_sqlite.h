@@ -33,6 +33,17 @@ int64_t db_int(sqlite3 *db, int64_t def, const char *sql, const char *fmt, ...);
 int db_audit(sqlite3 *db, const char *action, const char *detail);
 /* Text column as a C string ("" for NULL). */
 const char *db_text(sqlite3_stmt *st, int col);
+/*
+ * Step @st to its next row and store the row's columns by @fmt in the
+ * pointers that follow: i int64_t, u uint64_t, w uint32_t, n int,
+ * t const char * (db_text, valid until the next step), s a char buffer then
+ * its size_t size (copied). 1 on a row; 0 at the end, or when @st is NULL.
+ */
+int db_row(sqlite3_stmt *st, const char *fmt, ...);
+/* After the db_row loop: finalizes @st; STORE_ERR when it was NULL (not prepared). */
+enum store_rc db_done(sqlite3_stmt *st);
+/* The first row only, as db_row, then finalizes @st; 1 when there was a row. */
+int db_one(sqlite3_stmt *st, const char *fmt, ...);
 /* Fencing: claim @c inside a transaction (store_sqlite_nodes.c). */
 enum store_rc db_claim(sqlite3 *db, struct store_claim *c);
 /* The assignment rows @sv names, inside a transaction (store_sqlite_assign.c). */

@@ -200,11 +200,7 @@ enum store_rc db_claim(sqlite3 *db, struct store_claim *c)
 	c->holder[0] = 0;
 	if (!st)
 		return STORE_ERR;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		c->cur_term = (uint64_t)sqlite3_column_int64(st, 0);
-		snprintf(c->holder, sizeof(c->holder), "%s", db_text(st, 1));
-	}
-	sqlite3_finalize(st);
+	db_one(st, "us", &c->cur_term, c->holder, sizeof(c->holder));
 	if (c->term < c->cur_term || (c->term == c->cur_term && c->holder[0] &&
 				      strcmp(c->holder, c->node)))
 		return STORE_FENCED;

@@ -84,10 +84,8 @@ void store_release_row_free(struct store_release_row *r)
 	r->manifest = NULL;
 }
 
-enum store_rc
-store_releases_each(struct store *s,
-		    void (*fn)(void *arg, const struct store_release_info *r),
-		    void *arg)
+enum store_rc store_releases_each(struct store *s, store_release_info_fn *fn,
+				  void *arg)
 {
 	sqlite3_stmt *st = db_prep(
 		s->db,
@@ -95,18 +93,8 @@ store_releases_each(struct store *s,
 		"FROM releases ORDER BY created");
 	struct store_release_info r;
 
-	if (!st)
-		return STORE_ERR;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		r.version = db_text(st, 0);
-		r.range = db_text(st, 1);
-		r.summary = db_text(st, 2);
-		r.sha256 = db_text(st, 3);
-		r.size = (uint64_t)sqlite3_column_int64(st, 4);
-		r.payload = sqlite3_column_int(st, 5);
-		r.created = (uint64_t)sqlite3_column_int64(st, 6);
+	while (db_row(st, "ttttunu", &r.version, &r.range, &r.summary,
+		      &r.sha256, &r.size, &r.payload, &r.created))
 		fn(arg, &r);
-	}
-	sqlite3_finalize(st);
-	return STORE_OK;
+	return db_done(st);
 }

@@ -146,12 +146,7 @@ static enum store_rc load_task(sqlite3 *db, struct store_report *r,
 	r->cur[0] = 0;
 	if (!st)
 		return STORE_ERR;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		r->task_region = (uint32_t)sqlite3_column_int64(st, 0);
-		snprintf(r->cur, sizeof(r->cur), "%s", db_text(st, 1));
-		*rollout = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
+	db_one(st, "wsi", &r->task_region, r->cur, sizeof(r->cur), rollout);
 	return r->cur[0] ? STORE_OK : STORE_NOT_FOUND;
 }
 

@@ -4,41 +4,28 @@
 
 #include "store_sqlite.h"
 
+/* Each region (?1, or all when it is -1) next to its newest task. */
+#define REGIONS_SQL                                                        \
+	"SELECT r.id, r.grp, IFNULL(r.rvs, ''), r.term, "                  \
+	"IFNULL(t.state, ''), IFNULL(ro.version, '') FROM regions r "      \
+	"LEFT JOIN tasks t ON t.id = (SELECT MAX(id) FROM tasks "          \
+	"WHERE region = r.id) LEFT JOIN rollouts ro ON ro.id = t.rollout " \
+	"WHERE ?1 < 0 OR r.id = ?1 ORDER BY r.id"
+
 enum store_rc store_regions_each(struct store *s, int64_t only,
-				 void (*fn)(void *arg,
-					    const struct store_region_row *r),
-				 void *arg)
+				 store_region_row_fn *fn, void *arg)
 {
-	/* The newest task of each region, next to the region's row. */
-	sqlite3_stmt *st = db_prepf(
-		s->db,
-		"SELECT r.id, r.grp, IFNULL(r.rvs, ''), r.term, "
-		"IFNULL(t.state, ''), IFNULL(ro.version, '') FROM regions r "
-		"LEFT JOIN tasks t ON t.id = (SELECT MAX(id) FROM tasks "
-		"WHERE region = r.id) LEFT JOIN rollouts ro ON ro.id = t.rollout "
-		"WHERE ?1 < 0 OR r.id = ?1 ORDER BY r.id",
-		"i", only);
+	sqlite3_stmt *st = db_prepf(s->db, REGIONS_SQL, "i", only);
 	struct store_region_row r;
 
-	if (!st)
-		return STORE_ERR;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		r.id = (uint32_t)sqlite3_column_int64(st, 0);
-		r.grp = db_text(st, 1);
-		r.rvs = db_text(st, 2);
-		r.term = (uint64_t)sqlite3_column_int64(st, 3);
-		r.last_state = db_text(st, 4);
-		r.last_version = db_text(st, 5);
+	while (db_row(st, "wttutt", &r.id, &r.grp, &r.rvs, &r.term,
+		      &r.last_state, &r.last_version))
 		fn(arg, &r);
-	}
-	sqlite3_finalize(st);
-	return STORE_OK;
+	return db_done(st);
 }
 
 enum store_rc store_members_each(struct store *s, uint32_t region,
-				 void (*fn)(void *arg,
-					    const struct store_node_row *r),
-				 void *arg)
+				 store_node_row_fn *fn, void *arg)
 {
 	sqlite3_stmt *st = db_prepf(
 		s->db,
@@ -48,88 +35,53 @@ enum store_rc store_members_each(struct store *s, uint32_t region,
 		"i", (int64_t)region);
 	struct store_node_row r;
 
-	if (!st)
-		return STORE_ERR;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		r.id = db_text(st, 0);
-		r.score = (uint64_t)sqlite3_column_int64(st, 1);
-		r.version = db_text(st, 2);
-		r.addresses = db_text(st, 3);
-		r.state = db_text(st, 4);
-		r.registered = (uint64_t)sqlite3_column_int64(st, 5);
-		r.last_seen = (uint64_t)sqlite3_column_int64(st, 6);
-		r.last_report = (uint64_t)sqlite3_column_int64(st, 7);
+	while (db_row(st, "tutttuuu", &r.id, &r.score, &r.version, &r.addresses,
+		      &r.state, &r.registered, &r.last_seen, &r.last_report))
 		fn(arg, &r);
-	}
-	sqlite3_finalize(st);
-	return STORE_OK;
+	return db_done(st);
 }
 
+/* Tasks with their rollout's version; WHERE and ORDER BY follow. */
+#define TASKS_SQL                                                                  \
+	"SELECT t.id, t.rollout, t.region, t.wave, t.state, IFNULL(t.reason,''), " \
+	"t.term, t.updated, ro.version FROM tasks t JOIN rollouts ro "             \
+	"ON ro.id = t.rollout "
+
 enum store_rc store_tasks_each(struct store *s, int by_rollout, int64_t id,
-			       void (*fn)(void *arg,
-					  const struct store_task_row *r),
-			       void *arg)
+			       store_task_row_fn *fn, void *arg)
 {
 	sqlite3_stmt *st = db_prepf(
 		s->db,
-		by_rollout ?
-			"SELECT t.id, t.rollout, t.region, t.wave, t.state, IFNULL(t.reason,''), "
-			"t.term, t.updated, ro.version FROM tasks t JOIN rollouts ro "
-			"ON ro.id = t.rollout WHERE t.rollout = ? ORDER BY t.id" :
-			"SELECT t.id, t.rollout, t.region, t.wave, t.state, IFNULL(t.reason,''), "
-			"t.term, t.updated, ro.version FROM tasks t JOIN rollouts ro "
-			"ON ro.id = t.rollout WHERE t.region = ? ORDER BY t.id",
+		by_rollout ? TASKS_SQL "WHERE t.rollout = ? ORDER BY t.id" :
+			     TASKS_SQL "WHERE t.region = ? ORDER BY t.id",
 		"i", id);
 	struct store_task_row r;
 
-	if (!st)
-		return STORE_ERR;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		r.id = sqlite3_column_int64(st, 0);
-		r.rollout = sqlite3_column_int64(st, 1);
-		r.region = sqlite3_column_int64(st, 2);
-		r.wave = sqlite3_column_int64(st, 3);
-		r.state = db_text(st, 4);
-		r.reason = db_text(st, 5);
-		r.term = (uint64_t)sqlite3_column_int64(st, 6);
-		r.updated = (uint64_t)sqlite3_column_int64(st, 7);
-		r.version = db_text(st, 8);
+	while (db_row(st, "iiiittuut", &r.id, &r.rollout, &r.region, &r.wave,
+		      &r.state, &r.reason, &r.term, &r.updated, &r.version))
 		fn(arg, &r);
-	}
-	sqlite3_finalize(st);
-	return STORE_OK;
+	return db_done(st);
 }
 
+/* Rollouts; the ORDER BY follows. */
+#define ROLLOUTS_SQL                                          \
+	"SELECT id, version, state, wave, waves, wave_size, " \
+	"failure_threshold, created FROM rollouts "
+
 enum store_rc store_rollouts_each(struct store *s, int limit,
-				  void (*fn)(void *arg,
-					     const struct store_rollout_row *r),
-				  void *arg)
+				  store_rollout_row_fn *fn, void *arg)
 {
-	sqlite3_stmt *st = db_prepf(
-		s->db,
+	sqlite3_stmt *st =
 		limit > 0 ?
-			"SELECT id, version, state, wave, waves, wave_size, "
-			"failure_threshold, created FROM rollouts ORDER BY id DESC LIMIT ?" :
-			"SELECT id, version, state, wave, waves, wave_size, "
-			"failure_threshold, created FROM rollouts ORDER BY id",
-		limit > 0 ? "i" : "", (int64_t)limit);
+			db_prepf(s->db, ROLLOUTS_SQL "ORDER BY id DESC LIMIT ?",
+				 "i", (int64_t)limit) :
+			db_prep(s->db, ROLLOUTS_SQL "ORDER BY id");
 	struct store_rollout_row r;
 
-	if (!st)
-		return STORE_ERR;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		r.id = sqlite3_column_int64(st, 0);
-		r.version = db_text(st, 1);
-		r.state = db_text(st, 2);
-		r.wave = sqlite3_column_int64(st, 3);
-		r.waves = sqlite3_column_int64(st, 4);
-		r.wave_size = sqlite3_column_int64(st, 5);
-		r.threshold = sqlite3_column_int64(st, 6);
-		r.created = (uint64_t)sqlite3_column_int64(st, 7);
+	while (db_row(st, "ittiiiiu", &r.id, &r.version, &r.state, &r.wave,
+		      &r.waves, &r.wave_size, &r.threshold, &r.created))
 		fn(arg, &r);
-	}
-	sqlite3_finalize(st);
-	return STORE_OK;
+	return db_done(st);
 }
 
 static const char *count_sql(enum store_count_of what, int64_t id)
@@ -181,9 +133,7 @@ enum store_rc store_totals(struct store *s, struct store_totals *out)
 }
 
 enum store_rc store_audit_each(struct store *s, long limit,
-			       void (*fn)(void *arg,
-					  const struct store_audit_row *r),
-			       void *arg)
+			       store_audit_row_fn *fn, void *arg)
 {
 	sqlite3_stmt *st = db_prepf(
 		s->db,
@@ -191,15 +141,7 @@ enum store_rc store_audit_each(struct store *s, long limit,
 		"i", (int64_t)limit);
 	struct store_audit_row r;
 
-	if (!st)
-		return STORE_ERR;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		r.id = sqlite3_column_int64(st, 0);
-		r.time = (uint64_t)sqlite3_column_int64(st, 1);
-		r.action = db_text(st, 2);
-		r.detail = db_text(st, 3);
+	while (db_row(st, "iutt", &r.id, &r.time, &r.action, &r.detail))
 		fn(arg, &r);
-	}
-	sqlite3_finalize(st);
-	return STORE_OK;
+	return db_done(st);
 }
