@@ -75,6 +75,7 @@ static const struct nla_policy rup_self_policy[RUP_A_MAX + 1] = {
 	[RUP_A_TERM]		= { .type = NLA_U64 },
 	[RUP_A_OFFER]		= NLA_POLICY_NESTED(rup_offer_policy),
 	[RUP_A_BIND]		= { .type = NLA_FLAG },
+	[RUP_A_LEASE_MS]	= { .type = NLA_U32 },
 };
 
 static struct rup_net *rup_info_net(struct genl_info *info)
@@ -504,6 +505,25 @@ static int rup_self_apply(struct rup_net *rn, struct genl_info *info)
 	return 0;
 }
 
+/* A lease shorter than the interval expires between two renewals. */
+static int rup_lease_check(const struct rup_region *r, struct genl_info *info)
+{
+	struct nlattr *a = info->attrs[RUP_A_LEASE_MS];
+	u32 ms = a ? nla_get_u32(a) : 0;
+
+	if (ms && ms < READ_ONCE(r->interval_ms)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "lease shorter than the region's beacon interval");
+		return -EINVAL;
+	}
+	if (ms > RUP_LEASE_MAX_MS) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "lease longer than RUP_LEASE_MAX_MS (1 h)");
+		return -ERANGE;
+	}
+	return 0;
+}
+
 static int rup_self_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct rup_net *rn = rup_info_net(info);
@@ -531,9 +551,9 @@ static int rup_self_set_doit(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	if ((a[RUP_A_ROLE] || a[RUP_A_TERM] || a[RUP_A_OFFER] ||
-	     a[RUP_A_BIND]) && !a[RUP_A_REGION_ID]) {
+	     a[RUP_A_BIND] || a[RUP_A_LEASE_MS]) && !a[RUP_A_REGION_ID]) {
 		NL_SET_ERR_MSG_MOD(info->extack,
-				   "role, term, offer and bind are per region: region id missing");
+				   "role, term, offer, bind and lease are per region: region id missing");
 		NL_SET_ERR_ATTR_MISS(info->extack, NULL, RUP_A_REGION_ID);
 		return -EINVAL;
 	}
@@ -568,6 +588,9 @@ static int rup_self_set_doit(struct sk_buff *skb, struct genl_info *info)
 			err = -ENOENT;
 			goto out;
 		}
+		err = rup_lease_check(r, info);
+		if (err)
+			goto out;
 	}
 	err = rup_self_apply(rn, info);
 	if (!err && r && (a[RUP_A_ROLE] || a[RUP_A_TERM] || a[RUP_A_OFFER]))
@@ -577,6 +600,8 @@ static int rup_self_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!err && r &&
 	    (a[RUP_A_ROLE] || a[RUP_A_TERM] || a[RUP_A_OFFER] || a[RUP_A_BIND]))
 		r->owner_portid = a[RUP_A_BIND] ? info->snd_portid : 0;
+	if (!err && r && a[RUP_A_LEASE_MS])
+		rup_region_set_lease(r, nla_get_u32(a[RUP_A_LEASE_MS]));
 out:
 	mutex_unlock(&rn->lock);
 out_free:
@@ -620,7 +645,10 @@ static int rup_self_get_doit(struct sk_buff *skb, struct genl_info *info)
 		if (nla_put_u32(msg, RUP_A_REGION_ID, r->id) ||
 		    nla_put_u32(msg, RUP_A_ROLE, rs->role) ||
 		    nla_put_u64_64bit(msg, RUP_A_TERM, rs->term, RUP_A_PAD) ||
-		    (rs->has_offer && rup_fill_offer(msg, &rs->offer)))
+		    (rs->has_offer && rup_fill_offer(msg, &rs->offer)) ||
+		    (READ_ONCE(r->lease_end) &&
+		     nla_put_u32(msg, RUP_A_LEASE_MS,
+				 rup_region_lease_left_ms(r))))
 			goto err_unlock;
 	}
 	mutex_unlock(&rn->lock);

@@ -299,9 +299,41 @@ void rup_region_orphan(struct rup_region *r)
 
 	lockdep_assert_held(&r->rn->lock);
 	r->owner_portid = 0;
+	WRITE_ONCE(r->lease_end, 0);
 	rs = rcu_dereference_protected(r->self, lockdep_is_held(&r->rn->lock));
 	role = RUP_ROLE_ABNORMAL | (rs->role & RUP_ROLE_HOOK_FAILED);
 	if (rup_region_set_self(r, &role, NULL, NULL, true))
 		net_warn_ratelimited("rup: region %u: owner gone, role kept (no memory)\n",
 				     r->id);
+}
+
+/*
+ * A hung or stopped agent must not keep the region's RVS role
+ * (docs/PROTOCOL.md, "Role lease"): renewing an expired lease brings the
+ * role back at once, an expiry shows in the next periodic beacon.
+ */
+void rup_region_set_lease(struct rup_region *r, u32 ms)
+{
+	bool expired = rup_region_lease_expired(r);
+
+	lockdep_assert_held(&r->rn->lock);
+	WRITE_ONCE(r->lease_end, ms ? (jiffies + msecs_to_jiffies(ms)) | 1 : 0);
+	if (expired)
+		rup_send_trigger(r);
+}
+
+bool rup_region_lease_expired(const struct rup_region *r)
+{
+	unsigned long end = READ_ONCE(r->lease_end);
+
+	return end && time_after(jiffies, end);
+}
+
+u32 rup_region_lease_left_ms(const struct rup_region *r)
+{
+	unsigned long end = READ_ONCE(r->lease_end);
+
+	if (!end || time_after(jiffies, end))
+		return 0;
+	return jiffies_to_msecs(end - jiffies);
 }

@@ -61,6 +61,8 @@ struct rup_region {
 	struct rup_keys __rcu *keys;
 	struct rup_region_self __rcu *self;
 	u32 owner_portid;	/* SELF_SET ... BIND socket, 0: none; rn->lock */
+	/* Role and offer lease: its end in jiffies | 1, 0: none (ONCE). */
+	unsigned long lease_end;
 
 	/* Sending: the work is the only user of the scratch beacon. */
 	struct delayed_work send_work;
@@ -105,6 +107,9 @@ int rup_region_set_self(struct rup_region *r, const u32 *role,
 			const u64 *term, const struct rup_offer *offer,
 			bool clear_offer);
 void rup_region_orphan(struct rup_region *r);
+void rup_region_set_lease(struct rup_region *r, u32 ms);
+bool rup_region_lease_expired(const struct rup_region *r);
+u32 rup_region_lease_left_ms(const struct rup_region *r);
 struct crypto_shash *rup_key_alloc(const u8 *key);
 
 #endif /* _RUP_REGION_H */

@@ -55,7 +55,12 @@ static void rup_send_beacon(struct rup_region *r)
 	b->flags = rs->role;
 	b->term = rs->term;
 	b->has_offer = rs->has_offer;
-	if (rs->has_offer)
+	if (rup_region_lease_expired(r)) {
+		/* The owner stopped renewing: step down as rup_region_orphan() does. */
+		b->flags = RUP_ROLE_ABNORMAL | (rs->role & RUP_ROLE_HOOK_FAILED);
+		b->has_offer = false;
+	}
+	if (b->has_offer)
 		b->offer = rs->offer;
 	b->seq = ktime_get_real_ns();
 

@@ -9,7 +9,8 @@
 # RVS. Its agent is stopped: another node (the next best) beacons as RVS
 # within dead interval + 2 intervals of the old RVS's last beacon, timed
 # from a `rupctl monitor` in a member's namespace. Then the new RVS's node
-# dies outright (agent SIGKILLed, link down) and the region elects again.
+# dies outright (agent SIGKILLed, link down) and the region elects again;
+# then an agent is killed with its link up, and one is stopped (SIGSTOP).
 . "$RUP_SRC/tests/guest/lib.sh"
 . "$RUP_SRC/tests/guest/lib-fleet.sh"
 
@@ -83,4 +84,27 @@ took=$(($(logms 1 'election: candidate -> rvs') - t0))
 log "node 1 became RVS ${took} ms after node 3's agent was killed (link up)"
 [ $took -le "$(bound_ms $((dead + 2 * interval)))" ] ||
 	ffail "failover after an agent kill took ${took} ms > dead + 2 intervals"
+
+# Failover 4: the RVS's agent hangs (SIGSTOP). Its kernel beacons its role
+# and offer only while the agent renews the lease (one dead interval,
+# docs/PROTOCOL.md "Role lease"), then as abnormal: node 1 takes over within
+# dead + lease + 2 intervals (THREATS.md "a busy or hung node"). Node 2
+# (score 90) comes back first and takes the role by periodic re-election.
+fleet_agent_start 2
+fwait 40 rvs_is_2 || ffail "RVS is '$(rvs_of 0)' after node 2 came back, want 2"
+fwait 10 follows 1 2 || ffail "node 1 follows '$(nstat 1 .rvs)', not node 2"
+lease=$dead
+t0=$(now_ms)
+kill -STOP "${AGENT_PID[2]}"
+took_over() { [ "$(nstat 1 .role)" = rvs ]; }
+fwait 20 took_over || ffail "node 1 did not take over from node 2's stopped agent"
+took=$(($(logms 1 'election: candidate -> rvs') - t0))
+log "node 1 became RVS ${took} ms after node 2's agent was stopped"
+[ "$took" -gt 0 ] && [ $took -le "$(bound_ms $((dead + lease + 2 * interval)))" ] ||
+	ffail "failover after SIGSTOP took ${took} ms > dead + lease + 2 intervals"
+# The agent resumes: it renews its lease, hears node 1 at a higher term and
+# steps down; the region keeps one RVS.
+kill -CONT "${AGENT_PID[2]}"
+fwait 10 follows 2 1 || ffail "node 2 follows '$(nstat 2 .rvs)' after it resumed, not node 1"
+fwait 10 one_rvs || ffail "not one RVS after node 2 resumed"
 log "done; cleaning up"

@@ -88,6 +88,13 @@ task1=$(sq "SELECT id FROM tasks WHERE region = 1")
 node "$n2" GET "/api/v1/tasks?region=1&term=1"
 report "$n2" "$task1" 1 distributing "$(nodes_of "$n2/1.0.0/pending" "$n4/1.0.0/pending")"
 check "region 1: n2 distributing" code_is 200
+# n2 installs 2.0.0 itself and registers; a retried report made before
+# that (n2 pending at 1.0.0) arrives afterwards and must not undo it.
+register "$n2" 80 2.0.0
+check "region 1: n2 registered at 2.0.0 -> upgraded" [ "$(sq "SELECT state||' '||version FROM nodes WHERE id = '$n2'")" = "upgraded 2.0.0" ]
+report "$n2" "$task1" 1 distributing "$(nodes_of "$n2/1.0.0/pending" "$n4/1.0.0/pending")"
+check "region 1: a report made before that -> 200" code_is 200
+check "  n2 stays upgraded at 2.0.0" [ "$(sq "SELECT state||' '||version FROM nodes WHERE id = '$n2'")" = "upgraded 2.0.0" ]
 node "$n4" GET "/api/v1/tasks?region=1&term=2"
 check "region 1: n4 at term 2 gets the distributing task" [ "$CODE/$(jbody .state)" = 200/distributing ]
 report "$n4" "$task1" 2 up_to_date "$(nodes_of "$n2/2.0.0/upgraded" "$n4/2.0.0/upgraded")"

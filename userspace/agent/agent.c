@@ -89,7 +89,8 @@ void agent_publish(struct agent *a)
 	if (!a->kernel_ok)
 		return;
 	err = knl_self_region(&a->k, a->st.reg.region, role, a->eo.term,
-			      a->offering && a->eo.self_rvs ? &a->offer : NULL);
+			      a->offering && a->eo.self_rvs ? &a->offer : NULL,
+			      a->st.reg.dead_ms);
 	if (err) {
 		if (family_gone(err))
 			kernel_down(a, "self set");
@@ -101,6 +102,29 @@ void agent_publish(struct agent *a)
 	a->pub_role = role;
 	a->pub_term = a->eo.term;
 	a->pub_valid = true;
+	a->lease_renewed_ms = clock_mono_ms();
+}
+
+/*
+ * The kernel beacons our role and offer only while we renew them: one dead
+ * interval of lease, renewed every beacon interval (docs/AGENT.md,
+ * "Priority"; docs/PROTOCOL.md, "Role lease").
+ */
+static void renew_lease(struct agent *a)
+{
+	int err;
+
+	if (!a->pub_valid ||
+	    a->now_ms - a->lease_renewed_ms < a->st.reg.interval_ms)
+		return;
+	err = knl_lease_renew(&a->k, a->st.reg.region, a->st.reg.dead_ms);
+	if (!err)
+		a->lease_renewed_ms = a->now_ms;
+	else if (family_gone(err))
+		kernel_down(a, "lease");
+	else
+		agent_error(a, "region %u: renew lease: %s", a->st.reg.region,
+			    knl_errstr(&a->k, err));
 }
 
 int agent_set_version(struct agent *a, const char *version)
@@ -541,6 +565,8 @@ static void tick(struct agent *a)
 	}
 	if (a->kernel_ok)
 		step_election(a);
+	if (a->kernel_ok)
+		renew_lease(a);
 	if (a->kernel_ok) {
 		if (a->eo.self_rvs)
 			rvs_tick(a);

@@ -120,6 +120,7 @@ struct agent {
 	uint32_t pub_role;
 	uint64_t pub_term;
 	bool pub_valid;
+	uint64_t lease_renewed_ms; /* monotonic, of the last SELF_SET */
 
 	/* RVS duties. */
 	struct rvs_task task;

@@ -141,18 +141,21 @@ int knl_self_node(struct knl *k, const uint8_t id[RUP_NODE_ID_LEN],
 }
 
 int knl_self_region(struct knl *k, uint32_t region, uint32_t role,
-		    uint64_t term, const struct rupnl_offer *offer)
+		    uint64_t term, const struct rupnl_offer *offer,
+		    uint32_t lease_ms)
 {
 	/* BIND: if we die, the kernel turns the node abnormal and drops the
-	 * offer. An empty offer nest withdraws it.
+	 * offer; the lease does the same if we hang. An empty offer nest
+	 * withdraws the offer.
 	 */
 	struct rupnl_self s = {
 		.mask = RUPNL_BIT(RUP_A_REGION_ID) | RUPNL_BIT(RUP_A_ROLE) |
 			RUPNL_BIT(RUP_A_TERM) | RUPNL_BIT(RUP_A_BIND) |
-			RUPNL_BIT(RUP_A_OFFER),
+			RUPNL_BIT(RUP_A_OFFER) | RUPNL_BIT(RUP_A_LEASE_MS),
 		.region = region,
 		.role = role,
 		.term = term,
+		.lease_ms = lease_ms,
 	};
 
 	if (offer) {
@@ -163,6 +166,17 @@ int knl_self_region(struct knl *k, uint32_t region, uint32_t role,
 			       RUPNL_BIT(RUP_OFFER_A_PORT) |
 			       RUPNL_BIT(RUP_OFFER_A_PATH);
 	}
+	return rupnl_self_set(&k->req, &s);
+}
+
+int knl_lease_renew(struct knl *k, uint32_t region, uint32_t lease_ms)
+{
+	struct rupnl_self s = {
+		.mask = RUPNL_BIT(RUP_A_REGION_ID) | RUPNL_BIT(RUP_A_LEASE_MS),
+		.region = region,
+		.lease_ms = lease_ms,
+	};
+
 	return rupnl_self_set(&k->req, &s);
 }
 

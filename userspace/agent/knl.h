@@ -54,9 +54,14 @@ int knl_region_add(struct knl *k, const struct agent_reg *r, uint32_t ifindex,
 int knl_region_del(struct knl *k, uint32_t region);
 int knl_self_node(struct knl *k, const uint8_t id[RUP_NODE_ID_LEN],
 		  const char *version, uint32_t score);
-/* Role and term; @offer NULL withdraws the offer. */
+/*
+ * Role and term; @offer NULL withdraws the offer. They hold for @lease_ms
+ * unless renewed (knl_lease_renew; docs/PROTOCOL.md, "Role lease").
+ */
 int knl_self_region(struct knl *k, uint32_t region, uint32_t role,
-		    uint64_t term, const struct rupnl_offer *offer);
+		    uint64_t term, const struct rupnl_offer *offer,
+		    uint32_t lease_ms);
+int knl_lease_renew(struct knl *k, uint32_t region, uint32_t lease_ms);
 /*
  * The region's version table into a malloc'd array (*out, *n); retried
  * when the dump raced a change.

@@ -169,6 +169,7 @@ const char *rup_attr_name(unsigned int attr)
 		[RUP_A_TERM] = "term",
 		[RUP_A_OFFER] = "offer",
 		[RUP_A_BIND] = "bind",
+		[RUP_A_LEASE_MS] = "lease_ms",
 	};
 
 	return attr <= RUP_A_MAX ? names[attr] : NULL;

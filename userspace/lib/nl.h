@@ -122,6 +122,7 @@ struct rupnl_self {
 	uint32_t role;
 	uint64_t term;
 	struct rupnl_offer offer;
+	uint32_t lease_ms; /* SELF_SET: the lease; SELF_GET: ms left */
 };
 
 /* A PEER_GET message or a peer event (CHANGED set only in PEER_CHANGED). */

@@ -39,6 +39,7 @@ static const struct attr_pol rup_pol[RUP_A_MAX + 1] = {
 	[RUP_A_PEER_RX] = { MNL_TYPE_U64 },
 	[RUP_A_CHANGED] = { MNL_TYPE_U32 },
 	[RUP_A_STATS] = { MNL_TYPE_NESTED },
+	[RUP_A_LEASE_MS] = { MNL_TYPE_U32 },
 };
 
 static const struct attr_pol offer_pol[RUP_OFFER_A_MAX + 1] = {
@@ -330,6 +331,7 @@ int rupnl_self_set(struct rupnl *nl, const struct rupnl_self *s)
 	if (m & RUPNL_BIT(RUP_A_OFFER))
 		put_offer(nlh, &s->offer);
 	put_bytes(nlh, m, RUP_A_BIND, 0, NULL);
+	put_u32(nlh, m, RUP_A_LEASE_MS, s->lease_ms);
 	return rupnl_talk(nl, nlh, NULL, NULL);
 }
 
@@ -349,6 +351,7 @@ static int self_msg_cb(const struct nlmsghdr *nlh, void *arg)
 	get_u32(a[RUP_A_REGION_ID], &s->region);
 	get_u32(a[RUP_A_ROLE], &s->role);
 	get_u64(a[RUP_A_TERM], &s->term);
+	get_u32(a[RUP_A_LEASE_MS], &s->lease_ms);
 	if (a[RUP_A_OFFER] && parse_offer(a[RUP_A_OFFER], &s->offer))
 		return -EPROTO;
 	s->mask |= present(a, RUP_A_MAX);

@@ -126,11 +126,18 @@ static enum store_rc report_node(sqlite3 *db, const struct store_report *r,
 		    "VALUES(?,?,?,?)",
 		    "ittt", (int64_t)r->task, n->id, n->version, n->state))
 		return STORE_ERR;
+	/*
+	 * A node that registered at the task's version after the report was
+	 * made (an RVS installs itself once its final report is queued; a
+	 * retried report arrives later) keeps `upgraded`.
+	 */
 	return db_exec(db,
 		       "UPDATE nodes SET version = CASE WHEN ?1 = '' THEN version ELSE ?1 "
-		       "END, state = ?2, last_report = ?3 WHERE id = ?4",
-		       "ttit", n->valid ? n->version : "", n->state,
-		       (int64_t)clock_real_ns(), n->id) ?
+		       "END, state = ?2, last_report = ?3 WHERE id = ?4 AND NOT "
+		       "(state IS 'upgraded' AND version = (SELECT ro.version FROM tasks t "
+		       "JOIN rollouts ro ON ro.id = t.rollout WHERE t.id = ?5))",
+		       "ttiti", n->valid ? n->version : "", n->state,
+		       (int64_t)clock_real_ns(), n->id, (int64_t)r->task) ?
 		       STORE_ERR :
 		       STORE_OK;
 }

@@ -116,6 +116,14 @@
 #define RUP_DEAD_DEFAULT_MS(interval_ms)	((interval_ms) * 7ULL / 2)
 #define RUP_DEAD_DEFAULT_INTERVAL_MAX_MS 0x3fffffffU	/* U32_MAX / 4 */
 #define RUP_WINDOW_DEFAULT_MS	60000
+/*
+ * SELF_SET ... LEASE_MS: the role and offer this node beacons in the region
+ * hold only while the owner renews them (any SELF_SET with LEASE_MS) within
+ * the lease; once it runs out the node beacons RUP_ROLE_ABNORMAL without an
+ * offer, as if its owner had gone, until the next renewal. 0: no lease. A
+ * lease is at least the region's interval.
+ */
+#define RUP_LEASE_MAX_MS	3600000
 
 /* Role flags, in genl (RUP_A_ROLE) and on the wire. */
 enum rup_role {
@@ -185,6 +193,7 @@ enum rup_attr {
 	RUP_A_CHANGED,			/* u32, RUP_CHANGED_* */
 	RUP_A_STATS,			/* nest, enum rup_stat */
 	RUP_A_BIND,			/* flag, SELF_SET */
+	RUP_A_LEASE_MS,			/* u32, SELF_SET: lease; SELF_GET: ms left */
 	__RUP_A_MAX
 };
 
