@@ -9,6 +9,8 @@
 #     behind the server's back): size_exceeded, the download stops there
 #   - a release signed with a key the nodes do not trust: bad_signature
 #   - a release lower than the installed version: failed, downgrade
+# Then a good release reaches a member whose partial download is a planted
+# symbolic link (THREATS.md "local unprivileged user"): removed, not followed.
 . "$RUP_SRC/tests/guest/lib.sh"
 . "$RUP_SRC/tests/guest/lib-fleet.sh"
 
@@ -84,3 +86,20 @@ log "downgrade: reported $(state_reason)"
 nothing_installed
 grep -q 'package 2.0.0 refused: hash_mismatch' "$FLEET/n$rvs/agent.log" ||
 	ffail "the RVS did not log the refusal"
+
+# 5. A good release, but a member's partial download is a symbolic link
+#    planted in its store (pointing at a file the agent must not write): the
+#    agent removes the link, fetches into a file of its own (0600) and
+#    installs; the link's target is untouched.
+m=$(for i in 1 2 3 4; do [ "$i" = "$rvs" ] || echo $i; done | head -n 1)
+echo intact >"$RUP_TMP/victim"
+ln -s "$RUP_TMP/victim" "$FLEET/n$m/store/2.3.0.part"
+fleet_release 2.3.0 100000
+fleet_publish 2.3.0
+rid=$(fleet_rollout 2.3.0)
+fwait 90 eval '[ "$(installed '"$m"')" = 2.3.0 ]' ||
+	ffail "node $m did not install 2.3.0: $(tail -n 3 "$FLEET/n$m/agent.log")"
+assert_eq "$(cat "$RUP_TMP/victim")" intact "the planted link's target"
+grep -q '2.3.0.part is a symbolic link: removed' "$FLEET/n$m/agent.log" ||
+	ffail "node $m did not say it removed the link"
+assert_eq "$(stat -c %a "$FLEET/n$m/store/2.3.0.pkg")" 600 "mode of node $m's stored package"

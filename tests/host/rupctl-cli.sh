@@ -127,4 +127,14 @@ check_completion "rvs" rupctl self set region 1 role rv
 check_completion "next-key-clear" rupctl region set 3 next-key-c
 check_completion "--json" rupctl --j
 
+# The agent refuses an install hook without a time limit (issue 17: a hook
+# that hangs must not hold the node) before it does anything else.
+conf=$(mktemp)
+trap 'rm -f "$conf"' EXIT
+printf '%s\n' '[server]' 'url = https://127.0.0.1:1' 'token = t' '[node]' \
+	'id = 00112233445566778899aabbccddeeff' '[paths]' "state = $conf.d" \
+	'[install]' 'hook = /bin/true' 'timeout = 0' >"$conf"
+expect 1 '\[install\] timeout must be 1 s or more' agent --config "$conf"
+[ ! -e "$conf.d" ] || fail "the refused agent made its state directory"
+
 echo "rupctl host CLI: all checks passed"

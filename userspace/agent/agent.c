@@ -651,7 +651,7 @@ static int load_setup(struct agent *a, const char *config, bool debug,
 	}
 	alog_max = debug ? ALOG_DEBUG : (enum alog_level)lvl;
 	if (make_dir(a->cfg.state_dir, 0700) ||
-	    make_dir(a->cfg.store_dir, 0755)) {
+	    make_dir(a->cfg.store_dir, 0700)) {
 		snprintf(err, errlen, "cannot create %s or %s: %s",
 			 a->cfg.state_dir, a->cfg.store_dir, strerror(errno));
 		return -1;

@@ -125,7 +125,7 @@ static int set_plain(struct agent_config *c, const char *sec, const char *k,
 
 static int read_token_file(struct load_ctx *x, const char *path)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re");
 	size_t n;
 
 	if (!f) {
@@ -251,7 +251,7 @@ int agent_config_finish(struct agent_config *c, char *err, size_t errlen)
 	FILE *f;
 
 	if (!node_id_given) {
-		f = fopen("/etc/machine-id", "r");
+		f = fopen("/etc/machine-id", "re");
 		if (!f || !fgets(mid, sizeof(mid), f) ||
 		    agent_node_id_from_machine(mid, c->node_id)) {
 			if (f)
@@ -281,5 +281,9 @@ int agent_config_finish(struct agent_config *c, char *err, size_t errlen)
 		return finish_fail(
 			err, errlen,
 			"[install] hook must name the install hook executable");
+	/* A hook that hangs must not hold the node (and its RVS role) forever. */
+	if (!c->hook_timeout_s)
+		return finish_fail(err, errlen,
+				   "[install] timeout must be 1 s or more");
 	return 0;
 }

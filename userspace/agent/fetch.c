@@ -2,6 +2,7 @@
 /* libcurl multi + libevent glue ("hiper" pattern) and bounded body sinks. */
 #include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,15 +244,31 @@ static size_t header_cb(char *p, size_t sz, size_t nm, void *arg)
 	return n;
 }
 
+#define OUT_FLAGS (O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW)
+
 /* The download's file, appended to when resuming (or started over). */
 static int open_output(struct fetch *f, const struct fetch_opts *o)
 {
 	struct stat st;
+	int fd;
 
 	if (!o->resume)
 		unlink(o->out_path);
-	f->out = fopen(o->out_path, "ab");
+	/* Not through a link planted in the store; ours alone; never inherited. */
+	fd = open(o->out_path, OUT_FLAGS, 0600);
+	if (fd < 0 && errno == ELOOP) {
+		awarn("download %s: %s is a symbolic link: removed", o->url,
+		      o->out_path);
+		unlink(o->out_path);
+		fd = open(o->out_path, OUT_FLAGS | O_EXCL, 0600);
+	}
+	f->out = fd < 0 ? NULL : fdopen(fd, "ab");
 	if (!f->out) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		errno = e;
 		aerr("download %s: cannot open %s: %s", o->url, o->out_path,
 		     strerror(errno));
 		return -1;
