@@ -34,7 +34,8 @@ struct opts {
 	struct in_addr group;
 	unsigned int port, region, ifindex;
 	uint8_t key[32];
-	bool have_key, pregen, bump_score;
+	bool have_key;
+	int pregen, bump_score; /* set by getopt_long itself */
 	unsigned long ids, count, rate;
 };
 
@@ -46,13 +47,19 @@ static void usage(void)
 
 static void parse(int argc, char **argv, struct opts *o)
 {
-	static const struct option lo[] = {
-		{ "group", 1, NULL, 'g' },  { "port", 1, NULL, 'p' },
-		{ "region", 1, NULL, 'r' }, { "key", 1, NULL, 'k' },
-		{ "ifname", 1, NULL, 'i' }, { "ids", 1, NULL, 'n' },
-		{ "count", 1, NULL, 'c' },  { "rate", 1, NULL, 'R' },
-		{ "pregen", 0, NULL, 'P' }, { "bump-score", 0, NULL, 'b' },
-		{ "help", 0, NULL, 'h' },   { NULL, 0, NULL, 0 },
+	const struct option lo[] = {
+		{ "group", 1, NULL, 'g' },
+		{ "port", 1, NULL, 'p' },
+		{ "region", 1, NULL, 'r' },
+		{ "key", 1, NULL, 'k' },
+		{ "ifname", 1, NULL, 'i' },
+		{ "ids", 1, NULL, 'n' },
+		{ "count", 1, NULL, 'c' },
+		{ "rate", 1, NULL, 'R' },
+		{ "pregen", 0, &o->pregen, 1 },
+		{ "bump-score", 0, &o->bump_score, 1 },
+		{ "help", 0, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -95,11 +102,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'R':
 			o->rate = bench_parse_u("--rate", optarg, 100000000);
 			break;
-		case 'P':
-			o->pregen = true;
-			break;
-		case 'b':
-			o->bump_score = true;
+		case 0: /* a flag, set through lo[].flag */
 			break;
 		case 'h':
 			usage();
