@@ -7,8 +7,7 @@
  *
  *   rup-nl-test COMMAND [ATTR=VALUE ...]
  *   COMMAND: region-new region-set region-del region-get self-set self-get
- *            peer-get stats-get monitor (and the event commands peer-new
- *            peer-changed peer-gone rvs-lost, which the kernel refuses)
+ *            peer-get stats-get monitor
  *   ATTR: id group port ifname ifindex key next-key next-key-clear interval
  *         dead window node version score role term
  *         offer=VERSION,SHA256HEX,SIZE,PORT,PATH  offer=none (empty nest)
@@ -326,11 +325,6 @@ static const struct command {
 	{ "self-get", RUP_CMD_SELF_GET, DUMP_NEVER, print_self },
 	{ "peer-get", RUP_CMD_PEER_GET, DUMP_ALWAYS, print_peer },
 	{ "stats-get", RUP_CMD_STATS_GET, DUMP_BARE, print_stats },
-	/* Events sent as requests: for misuse tests */
-	{ "peer-new", RUP_CMD_PEER_NEW, DUMP_NEVER, NULL },
-	{ "peer-changed", RUP_CMD_PEER_CHANGED, DUMP_NEVER, NULL },
-	{ "peer-gone", RUP_CMD_PEER_GONE, DUMP_NEVER, NULL },
-	{ "rvs-lost", RUP_CMD_RVS_LOST, DUMP_NEVER, NULL },
 };
 
 /* One line per reply message: the command's name, then its fields. */
