@@ -154,6 +154,24 @@ static void sleep_until(uint64_t t)
 	nanosleep(&ts, NULL);
 }
 
+/* A UDP socket sending to the group on --ifname, looped back to this host. */
+static int sender_open(const struct opts *o)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), one = 1;
+
+	if (fd < 0)
+		bench_die("socket: %m");
+	if (o->ifindex) {
+		struct ip_mreqn mr = { .imr_ifindex = (int)o->ifindex };
+
+		if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr,
+			       sizeof(mr)))
+			bench_die("IP_MULTICAST_IF: %m");
+	}
+	setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &one, sizeof(one));
+	return fd;
+}
+
 int main(int argc, char **argv)
 {
 	static uint8_t live[BATCH][RUP_BEACON_MAX];
@@ -163,7 +181,7 @@ int main(int argc, char **argv)
 	struct bench_hmac h;
 	struct opts o;
 	uint8_t salt[8], *pre = NULL;
-	int *plen = NULL, fd, one = 1;
+	int *plen = NULL, fd;
 	unsigned long sent = 0, i, n;
 	uint64_t t0, t1, last_seq = 0, base;
 
@@ -172,17 +190,7 @@ int main(int argc, char **argv)
 	if (getrandom(salt, sizeof(salt), 0) != sizeof(salt))
 		bench_die("getrandom failed");
 	bench_hmac_init(&h, o.key);
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		bench_die("socket: %m");
-	if (o.ifindex) {
-		struct ip_mreqn mr = { .imr_ifindex = (int)o.ifindex };
-
-		if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr,
-			       sizeof(mr)))
-			bench_die("IP_MULTICAST_IF: %m");
-	}
-	setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &one, sizeof(one));
+	fd = sender_open(&o);
 	dst.sin_addr = o.group;
 	dst.sin_port = htons((uint16_t)o.port);
 
