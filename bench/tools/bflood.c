@@ -34,7 +34,8 @@ struct opts {
 	struct in_addr group;
 	unsigned int port, region, ifindex;
 	uint8_t key[32];
-	bool have_key, pregen, bump_score;
+	bool have_key;
+	int pregen, bump_score; /* set by getopt_long itself */
 	unsigned long ids, count, rate;
 };
 
@@ -46,13 +47,19 @@ static void usage(void)
 
 static void parse(int argc, char **argv, struct opts *o)
 {
-	static const struct option lo[] = {
-		{ "group", 1, NULL, 'g' },  { "port", 1, NULL, 'p' },
-		{ "region", 1, NULL, 'r' }, { "key", 1, NULL, 'k' },
-		{ "ifname", 1, NULL, 'i' }, { "ids", 1, NULL, 'n' },
-		{ "count", 1, NULL, 'c' },  { "rate", 1, NULL, 'R' },
-		{ "pregen", 0, NULL, 'P' }, { "bump-score", 0, NULL, 'b' },
-		{ "help", 0, NULL, 'h' },   { NULL, 0, NULL, 0 },
+	const struct option lo[] = {
+		{ "group", 1, NULL, 'g' },
+		{ "port", 1, NULL, 'p' },
+		{ "region", 1, NULL, 'r' },
+		{ "key", 1, NULL, 'k' },
+		{ "ifname", 1, NULL, 'i' },
+		{ "ids", 1, NULL, 'n' },
+		{ "count", 1, NULL, 'c' },
+		{ "rate", 1, NULL, 'R' },
+		{ "pregen", 0, &o->pregen, 1 },
+		{ "bump-score", 0, &o->bump_score, 1 },
+		{ "help", 0, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -95,11 +102,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'R':
 			o->rate = bench_parse_u("--rate", optarg, 100000000);
 			break;
-		case 'P':
-			o->pregen = true;
-			break;
-		case 'b':
-			o->bump_score = true;
+		case 0: /* a flag, set through lo[].flag */
 			break;
 		case 'h':
 			usage();
@@ -151,6 +154,24 @@ static void sleep_until(uint64_t t)
 	nanosleep(&ts, NULL);
 }
 
+/* A UDP socket sending to the group on --ifname, looped back to this host. */
+static int sender_open(const struct opts *o)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), one = 1;
+
+	if (fd < 0)
+		bench_die("socket: %m");
+	if (o->ifindex) {
+		struct ip_mreqn mr = { .imr_ifindex = (int)o->ifindex };
+
+		if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr,
+			       sizeof(mr)))
+			bench_die("IP_MULTICAST_IF: %m");
+	}
+	setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &one, sizeof(one));
+	return fd;
+}
+
 int main(int argc, char **argv)
 {
 	static uint8_t live[BATCH][RUP_BEACON_MAX];
@@ -160,7 +181,7 @@ int main(int argc, char **argv)
 	struct bench_hmac h;
 	struct opts o;
 	uint8_t salt[8], *pre = NULL;
-	int *plen = NULL, fd, one = 1;
+	int *plen = NULL, fd;
 	unsigned long sent = 0, i, n;
 	uint64_t t0, t1, last_seq = 0, base;
 
@@ -169,17 +190,7 @@ int main(int argc, char **argv)
 	if (getrandom(salt, sizeof(salt), 0) != sizeof(salt))
 		bench_die("getrandom failed");
 	bench_hmac_init(&h, o.key);
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		bench_die("socket: %m");
-	if (o.ifindex) {
-		struct ip_mreqn mr = { .imr_ifindex = (int)o.ifindex };
-
-		if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr,
-			       sizeof(mr)))
-			bench_die("IP_MULTICAST_IF: %m");
-	}
-	setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &one, sizeof(one));
+	fd = sender_open(&o);
 	dst.sin_addr = o.group;
 	dst.sin_port = htons((uint16_t)o.port);
 

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,92 +170,186 @@ void fill_random(void *p, size_t n)
 		die("getrandom: %s", strerror(errno));
 }
 
-enum {
-	O_GROUP = 256,
-	O_PORT,
-	O_IFNAME,
-	O_SRC,
-	O_TTL,
-	O_REGION,
-	O_NODE_ID,
-	O_RANDOM_IDS,
-	O_TERM,
-	O_SEQ,
-	O_SEQ_OFF,
-	O_SCORE,
-	O_FLAGS,
-	O_VERSION,
-	O_OFF_VERSION,
-	O_OFF_SHA,
-	O_OFF_SIZE,
-	O_OFF_PORT,
-	O_OFF_PATH,
-	O_KEY,
-	O_KEY_FILE,
-	O_TRUNCATE,
-	O_OVERSIZE,
-	O_BAD_MAGIC,
-	O_BAD_VERSION,
-	O_WRONG_REGION,
-	O_BAD_MAC,
-	O_REPLAY,
-	O_STALE,
-	O_UNKNOWN_TLV,
-	O_NO_VERSION,
-	O_COUNT,
-	O_INTERVAL,
-	O_DUMP,
-	O_OUT,
-	O_LIST_IDS,
-};
-
-static const struct option long_opts[] = {
-	{ "group", required_argument, NULL, O_GROUP },
-	{ "port", required_argument, NULL, O_PORT },
-	{ "ifname", required_argument, NULL, O_IFNAME },
-	{ "src", required_argument, NULL, O_SRC },
-	{ "ttl", required_argument, NULL, O_TTL },
-	{ "region", required_argument, NULL, O_REGION },
-	{ "node-id", required_argument, NULL, O_NODE_ID },
-	{ "random-ids", required_argument, NULL, O_RANDOM_IDS },
-	{ "term", required_argument, NULL, O_TERM },
-	{ "seq", required_argument, NULL, O_SEQ },
-	{ "seq-offset-sec", required_argument, NULL, O_SEQ_OFF },
-	{ "score", required_argument, NULL, O_SCORE },
-	{ "flags", required_argument, NULL, O_FLAGS },
-	{ "version", required_argument, NULL, O_VERSION },
-	{ "offer-version", required_argument, NULL, O_OFF_VERSION },
-	{ "offer-sha256", required_argument, NULL, O_OFF_SHA },
-	{ "offer-size", required_argument, NULL, O_OFF_SIZE },
-	{ "offer-port", required_argument, NULL, O_OFF_PORT },
-	{ "offer-path", required_argument, NULL, O_OFF_PATH },
-	{ "key", required_argument, NULL, O_KEY },
-	{ "key-file", required_argument, NULL, O_KEY_FILE },
-	{ "truncate", required_argument, NULL, O_TRUNCATE },
-	{ "oversize", no_argument, NULL, O_OVERSIZE },
-	{ "bad-magic", no_argument, NULL, O_BAD_MAGIC },
-	{ "bad-version", no_argument, NULL, O_BAD_VERSION },
-	{ "wrong-region", no_argument, NULL, O_WRONG_REGION },
-	{ "bad-mac", no_argument, NULL, O_BAD_MAC },
-	{ "replay", no_argument, NULL, O_REPLAY },
-	{ "stale", required_argument, NULL, O_STALE },
-	{ "unknown-tlv", no_argument, NULL, O_UNKNOWN_TLV },
-	{ "no-version", no_argument, NULL, O_NO_VERSION },
-	{ "count", required_argument, NULL, O_COUNT },
-	{ "interval-ms", required_argument, NULL, O_INTERVAL },
-	{ "dump", no_argument, NULL, O_DUMP },
-	{ "out", required_argument, NULL, O_OUT },
-	{ "list-ids", no_argument, NULL, O_LIST_IDS },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-void parse_opts(int argc, char **argv, struct opts *o)
+static void opt_group(struct opts *o, const char *a)
 {
-	struct rup_offer *of = &o->b.offer;
-	const char *a;
-	int c;
+	if (inet_pton(AF_INET, a, &o->group) != 1 ||
+	    !IN_MULTICAST(ntohl(o->group.s_addr)))
+		die("--group: '%s' is not an IPv4 multicast address", a);
+}
 
+static void opt_src(struct opts *o, const char *a)
+{
+	if (inet_pton(AF_INET, a, &o->src) != 1)
+		die("--src: '%s' is not an IPv4 address", a);
+}
+
+static void opt_seq_offset(struct opts *o, const char *a)
+{
+	o->seq_offset_sec = parse_s("--seq-offset-sec", a);
+}
+
+static void opt_flags(struct opts *o, const char *a)
+{
+	o->b.flags = parse_flags(a);
+}
+
+static void opt_offer_path(struct opts *o, const char *a)
+{
+	parse_str("--offer-path", o->b.offer.path, sizeof(o->b.offer.path), a);
+	if (a[0] != '/')
+		die("--offer-path: '%s' must start with '/'", a);
+}
+
+/* The key is not echoed in the message. */
+static void opt_key(struct opts *o, const char *a)
+{
+	if (hex_exact(a, o->key, RUP_KEY_LEN))
+		die("--key: key must be 32 bytes (64 hex digits)");
+}
+
+static void opt_key_file(struct opts *o, const char *a)
+{
+	read_key_file(a, o->key);
+}
+
+/* What an option does with its argument. */
+enum opt_kind {
+	OPT_BOOL, /* no argument: sets the bool */
+	OPT_UINT, /* a number in 0..max, into an unsigned field of any width */
+	OPT_STR, /* a beacon string (visible ASCII) into the char array */
+	OPT_HEX, /* exactly as many bytes as the array holds, in hex */
+	OPT_ARG, /* the argument itself, kept as a const char * */
+	OPT_FN, /* checked and stored by a function of its own */
+};
+
+struct opt_def {
+	const char *name;
+	enum opt_kind kind;
+	size_t off, size; /* the field of struct opts it sets */
+	unsigned long long max; /* OPT_UINT */
+	bool nonzero; /* OPT_UINT: 0 is refused */
+	size_t have; /* a bool of struct opts set too (0: none) */
+	void (*fn)(struct opts *o, const char *a); /* OPT_FN */
+};
+
+#define FIELD(f)                         \
+	.off = offsetof(struct opts, f), \
+	.size = sizeof(((struct opts *)NULL)->f)
+#define HAVE(f) .have = offsetof(struct opts, f)
+
+static const struct opt_def opt_defs[] = {
+	{ "group", OPT_FN, .fn = opt_group },
+	{ "port", OPT_UINT, FIELD(port), .max = 65535, .nonzero = true },
+	{ "ifname", OPT_ARG, FIELD(ifname) },
+	{ "src", OPT_FN, .fn = opt_src, HAVE(have_src) },
+	{ "ttl", OPT_UINT, FIELD(ttl), .max = 255 },
+	{ "region", OPT_UINT, FIELD(b.region), .max = UINT32_MAX },
+	{ "node-id", OPT_HEX, FIELD(b.node_id), HAVE(have_node_id) },
+	{ "random-ids", OPT_UINT, FIELD(random_ids), .max = 1000000 },
+	{ "term", OPT_UINT, FIELD(b.term), .max = UINT64_MAX },
+	{ "seq", OPT_UINT, FIELD(b.seq), .max = UINT64_MAX, HAVE(have_seq) },
+	{ "seq-offset-sec", OPT_FN, .fn = opt_seq_offset },
+	{ "score", OPT_UINT, FIELD(b.score), .max = UINT32_MAX },
+	{ "flags", OPT_FN, .fn = opt_flags },
+	{ "version", OPT_STR, FIELD(b.version) },
+	{ "offer-version", OPT_STR, FIELD(b.offer.version), HAVE(b.has_offer) },
+	{ "offer-sha256", OPT_HEX, FIELD(b.offer.sha256) },
+	{ "offer-size", OPT_UINT, FIELD(b.offer.size), .max = UINT64_MAX },
+	{ "offer-port", OPT_UINT, FIELD(b.offer.port), .max = 65535,
+	  .nonzero = true },
+	{ "offer-path", OPT_FN, .fn = opt_offer_path },
+	{ "key", OPT_FN, .fn = opt_key, HAVE(have_key) },
+	{ "key-file", OPT_FN, .fn = opt_key_file, HAVE(have_key) },
+	{ "truncate", OPT_UINT, FIELD(truncate), .max = DGRAM_MAX },
+	{ "oversize", OPT_BOOL, FIELD(oversize) },
+	{ "bad-magic", OPT_BOOL, FIELD(bad_magic) },
+	{ "bad-version", OPT_BOOL, FIELD(bad_version) },
+	{ "wrong-region", OPT_BOOL, FIELD(wrong_region) },
+	{ "bad-mac", OPT_BOOL, FIELD(bad_mac) },
+	{ "replay", OPT_BOOL, FIELD(replay) },
+	{ "stale", OPT_UINT, FIELD(stale_sec), .max = INT32_MAX },
+	{ "unknown-tlv", OPT_BOOL, FIELD(unknown_tlv) },
+	{ "no-version", OPT_BOOL, FIELD(no_version) },
+	{ "count", OPT_UINT, FIELD(count), .max = 100000000 },
+	{ "interval-ms", OPT_UINT, FIELD(interval_ms), .max = 3600000 },
+	{ "dump", OPT_BOOL, FIELD(dump) },
+	{ "out", OPT_ARG, FIELD(out) },
+	{ "list-ids", OPT_BOOL, FIELD(list_ids) },
+};
+
+#define N_OPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
+/* getopt_long's value for opt_defs[i]: OPT_VAL + i, clear of short options */
+#define OPT_VAL 256
+
+/* @v (at most the field's max) into an unsigned field of @size bytes. */
+static void set_uint(void *field, size_t size, unsigned long long v)
+{
+	uint16_t v16 = (uint16_t)v;
+	uint32_t v32 = (uint32_t)v;
+	uint64_t v64 = v;
+
+	if (size == sizeof(v16))
+		memcpy(field, &v16, size);
+	else if (size == sizeof(v32))
+		memcpy(field, &v32, size);
+	else
+		memcpy(field, &v64, sizeof(v64));
+}
+
+static void set_opt(struct opts *o, const struct opt_def *d, const char *a)
+{
+	char *field = (char *)o + d->off, opt[32];
+	unsigned long long v;
+
+	snprintf(opt, sizeof(opt), "--%s", d->name);
+	switch (d->kind) {
+	case OPT_BOOL:
+		*(bool *)field = true;
+		break;
+	case OPT_UINT:
+		v = parse_u(opt, a, d->max);
+		if (d->nonzero && !v)
+			die("%s: must not be 0", opt);
+		set_uint(field, d->size, v);
+		break;
+	case OPT_STR:
+		parse_str(opt, field, d->size, a);
+		break;
+	case OPT_HEX:
+		if (hex_exact(a, field, d->size))
+			die("%s: '%s' must be %zu hex digits", opt, a,
+			    (size_t)HEX_LEN(d->size));
+		break;
+	case OPT_ARG:
+		*(const char **)field = a;
+		break;
+	case OPT_FN:
+		d->fn(o, a);
+		break;
+	}
+	if (d->have)
+		*(bool *)((char *)o + d->have) = true;
+}
+
+/* getopt_long's table, made from opt_defs, and --help. */
+static void long_opts_fill(struct option *lo)
+{
+	size_t i;
+
+	for (i = 0; i < N_OPTS; i++) {
+		lo[i].name = opt_defs[i].name;
+		lo[i].has_arg = opt_defs[i].kind == OPT_BOOL ?
+					no_argument :
+					required_argument;
+		lo[i].flag = NULL;
+		lo[i].val = OPT_VAL + (int)i;
+	}
+	lo[i++] = (struct option){ "help", no_argument, NULL, 'h' };
+	lo[i] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+static void defaults(struct opts *o)
+{
 	memset(o, 0, sizeof(*o));
 	inet_pton(AF_INET, "239.192.0.1", &o->group);
 	o->port = 4789;
@@ -263,156 +358,29 @@ void parse_opts(int argc, char **argv, struct opts *o)
 	o->b.region = 1;
 	o->b.flags = RUP_ROLE_MEMBER;
 	strcpy(o->b.version, "1.0.0");
-	strcpy(of->path, "/pkg");
-	of->port = 8080;
+	strcpy(o->b.offer.path, "/pkg");
+	o->b.offer.port = 8080;
 	o->truncate = -1;
 	o->count = 1;
+}
 
+void parse_opts(int argc, char **argv, struct opts *o)
+{
+	struct option long_opts[N_OPTS + 2];
+	int c;
+
+	defaults(o);
+	long_opts_fill(long_opts);
 	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-		a = optarg;
-		switch (c) {
-		case O_GROUP:
-			if (inet_pton(AF_INET, a, &o->group) != 1 ||
-			    !IN_MULTICAST(ntohl(o->group.s_addr)))
-				die("--group: '%s' is not an IPv4 multicast address",
-				    a);
-			break;
-		case O_PORT:
-			o->port = (unsigned int)parse_u("--port", a, 65535);
-			if (!o->port)
-				die("--port: must not be 0");
-			break;
-		case O_IFNAME:
-			o->ifname = a;
-			break;
-		case O_SRC:
-			if (inet_pton(AF_INET, a, &o->src) != 1)
-				die("--src: '%s' is not an IPv4 address", a);
-			o->have_src = true;
-			break;
-		case O_TTL:
-			o->ttl = (unsigned int)parse_u("--ttl", a, 255);
-			break;
-		case O_REGION:
-			o->b.region =
-				(uint32_t)parse_u("--region", a, UINT32_MAX);
-			break;
-		case O_NODE_ID:
-			if (hex_exact(a, o->b.node_id, RUP_NODE_ID_LEN))
-				die("--node-id: '%s' must be 32 hex digits", a);
-			o->have_node_id = true;
-			break;
-		case O_RANDOM_IDS:
-			o->random_ids = parse_u("--random-ids", a, 1000000);
-			break;
-		case O_TERM:
-			o->b.term = parse_u("--term", a, UINT64_MAX);
-			break;
-		case O_SEQ:
-			o->b.seq = parse_u("--seq", a, UINT64_MAX);
-			o->have_seq = true;
-			break;
-		case O_SEQ_OFF:
-			o->seq_offset_sec = parse_s("--seq-offset-sec", a);
-			break;
-		case O_SCORE:
-			o->b.score =
-				(uint32_t)parse_u("--score", a, UINT32_MAX);
-			break;
-		case O_FLAGS:
-			o->b.flags = parse_flags(a);
-			break;
-		case O_VERSION:
-			parse_str("--version", o->b.version,
-				  sizeof(o->b.version), a);
-			break;
-		case O_OFF_VERSION:
-			parse_str("--offer-version", of->version,
-				  sizeof(of->version), a);
-			o->b.has_offer = true;
-			break;
-		case O_OFF_SHA:
-			if (hex_exact(a, of->sha256, RUP_SHA256_LEN))
-				die("--offer-sha256: '%s' must be 64 hex digits",
-				    a);
-			break;
-		case O_OFF_SIZE:
-			of->size = parse_u("--offer-size", a, UINT64_MAX);
-			break;
-		case O_OFF_PORT:
-			of->port = (uint16_t)parse_u("--offer-port", a, 65535);
-			if (!of->port)
-				die("--offer-port: must not be 0");
-			break;
-		case O_OFF_PATH:
-			parse_str("--offer-path", of->path, sizeof(of->path),
-				  a);
-			if (a[0] != '/')
-				die("--offer-path: '%s' must start with '/'",
-				    a);
-			break;
-		case O_KEY:
-			if (hex_exact(a, o->key, RUP_KEY_LEN))
-				die("--key: key must be 32 bytes (64 hex digits)");
-			o->have_key = true;
-			break;
-		case O_KEY_FILE:
-			read_key_file(a, o->key);
-			o->have_key = true;
-			break;
-		case O_TRUNCATE:
-			o->truncate = (long)parse_u("--truncate", a, DGRAM_MAX);
-			break;
-		case O_OVERSIZE:
-			o->oversize = true;
-			break;
-		case O_BAD_MAGIC:
-			o->bad_magic = true;
-			break;
-		case O_BAD_VERSION:
-			o->bad_version = true;
-			break;
-		case O_WRONG_REGION:
-			o->wrong_region = true;
-			break;
-		case O_BAD_MAC:
-			o->bad_mac = true;
-			break;
-		case O_REPLAY:
-			o->replay = true;
-			break;
-		case O_STALE:
-			o->stale_sec =
-				(long long)parse_u("--stale", a, INT32_MAX);
-			break;
-		case O_UNKNOWN_TLV:
-			o->unknown_tlv = true;
-			break;
-		case O_NO_VERSION:
-			o->no_version = true;
-			break;
-		case O_COUNT:
-			o->count = parse_u("--count", a, 100000000);
-			break;
-		case O_INTERVAL:
-			o->interval_ms = parse_u("--interval-ms", a, 3600000);
-			break;
-		case O_DUMP:
-			o->dump = true;
-			break;
-		case O_OUT:
-			o->out = a;
-			break;
-		case O_LIST_IDS:
-			o->list_ids = true;
-			break;
-		case 'h':
+		if (c == 'h') {
 			usage(stdout);
 			exit(0);
-		default:
+		}
+		if (c < OPT_VAL || c >= OPT_VAL + (int)N_OPTS) {
 			usage(stderr);
 			exit(2);
 		}
+		set_opt(o, &opt_defs[c - OPT_VAL], optarg);
 	}
 	if (optind < argc)
 		die("unexpected argument '%s' (see --help)", argv[optind]);

@@ -187,6 +187,17 @@ int rupnl_stats_dump(struct rupnl *nl, uint32_t region, rupnl_stats_cb cb,
 		     void *arg);
 
 /*
+ * Parse one reply message (REGION_GET, SELF_GET, STATS_GET), a PEER_GET
+ * message or a peer event, for callers that build their own requests
+ * (rup-nl-test): 0 or -EPROTO (bad or missing attribute); unknown
+ * attributes are skipped.
+ */
+int rupnl_parse_region(const struct nlmsghdr *nlh, struct rupnl_region *r);
+int rupnl_parse_self(const struct nlmsghdr *nlh, struct rupnl_self *s);
+int rupnl_parse_stats(const struct nlmsghdr *nlh, struct rupnl_stats *s);
+int rupnl_parse_peer(const struct nlmsghdr *nlh, struct rupnl_peer *p);
+
+/*
  * Read one datagram from the events group (blocks unless the fd is
  * non-blocking) and call @cb for each event in it. Returns 0, a positive
  * value @cb returned (to stop early), -ENOBUFS when the socket overran
@@ -194,11 +205,6 @@ int rupnl_stats_dump(struct rupnl *nl, uint32_t region, rupnl_stats_cb cb,
  * went away (module unloaded: close every handle; a reloaded module has a
  * new family id, so reopen with rupnl_open), or another -errno.
  */
-/* Parse a PEER_GET message or peer event: 0 or -EPROTO (bad or missing
- * attribute); unknown attributes are skipped.
- */
-int rupnl_parse_peer(const struct nlmsghdr *nlh, struct rupnl_peer *p);
-
 int rupnl_monitor_next(struct rupnl *nl, rupnl_event_cb cb, void *arg);
 
 #endif

@@ -115,16 +115,30 @@ static int walk_nested(const struct nlattr *nest, struct tb *tb)
 		    tb);
 }
 
-static int parse_genl(const struct nlmsghdr *nlh, const struct nlattr **attrs)
+/* RUPNL_BIT() of each attribute 0..@max present in @a. */
+static uint32_t present(const struct nlattr *const *a, unsigned int max)
+{
+	uint32_t mask = 0;
+
+	for (unsigned int i = 0; i <= max; i++)
+		if (a[i])
+			mask |= RUPNL_BIT(i);
+	return mask;
+}
+
+/* -EPROTO also when an attribute of @need (RUPNL_BIT()s) is missing. */
+static int parse_genl(const struct nlmsghdr *nlh, const struct nlattr **attrs,
+		      uint32_t need)
 {
 	struct tb tb = { rup_pol, RUP_A_MAX, attrs };
 
 	memset(attrs, 0, sizeof(*attrs) * (RUP_A_MAX + 1));
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
 		return -EPROTO;
-	return walk(mnl_nlmsg_get_payload_offset(nlh,
-						 sizeof(struct genlmsghdr)),
-		    (const char *)nlh + nlh->nlmsg_len, &tb);
+	if (walk(mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr)),
+		 (const char *)nlh + nlh->nlmsg_len, &tb))
+		return -EPROTO;
+	return (present(attrs, RUP_A_MAX) & need) == need ? 0 : -EPROTO;
 }
 
 /* Optional attributes: @out is left as it is when @a is absent. */
@@ -144,17 +158,6 @@ static void get_str(const struct nlattr *a, char *out)
 {
 	if (a)
 		strcpy(out, mnl_attr_get_str(a));
-}
-
-/* RUPNL_BIT() of each attribute 0..@max present in @a. */
-static uint32_t present(const struct nlattr *const *a, unsigned int max)
-{
-	uint32_t mask = 0;
-
-	for (unsigned int i = 0; i <= max; i++)
-		if (a[i])
-			mask |= RUPNL_BIT(i);
-	return mask;
 }
 
 /* Attributes of a request, put when RUPNL_BIT(@attr) is in @mask. */
@@ -217,6 +220,44 @@ static void put_offer(struct nlmsghdr *nlh, const struct rupnl_offer *o)
 	mnl_attr_nest_end(nlh, nest);
 }
 
+/*
+ * A reply or dump of REGION_GET, PEER_GET or STATS_GET, parsed message by
+ * message into the caller's typed callback.
+ */
+struct walk {
+	uint8_t cmd; /* picks the member of cb */
+	union {
+		rupnl_region_cb region;
+		rupnl_peer_cb peer;
+		rupnl_stats_cb stats;
+	} cb;
+	void *arg;
+};
+
+static int walk_msg_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct walk *w = arg;
+	union {
+		struct rupnl_region region;
+		struct rupnl_peer peer;
+		struct rupnl_stats stats;
+	} m;
+	int err;
+
+	switch (w->cmd) {
+	case RUP_CMD_REGION_GET:
+		err = rupnl_parse_region(nlh, &m.region);
+		return err ? err : w->cb.region(&m.region, w->arg);
+	case RUP_CMD_PEER_GET:
+		err = rupnl_parse_peer(nlh, &m.peer);
+		return err ? err : w->cb.peer(&m.peer, w->arg);
+	case RUP_CMD_STATS_GET:
+		err = rupnl_parse_stats(nlh, &m.stats);
+		return err ? err : w->cb.stats(&m.stats, w->arg);
+	}
+	return -EPROTO;
+}
+
 /* Regions */
 
 static void put_region(struct nlmsghdr *nlh, const struct rupnl_region *r)
@@ -261,33 +302,25 @@ int rupnl_region_del(struct rupnl *nl, uint32_t id)
 	return rupnl_talk(nl, nlh, NULL, NULL);
 }
 
-struct region_walk {
-	rupnl_region_cb cb;
-	void *arg;
-};
-
-static int region_msg_cb(const struct nlmsghdr *nlh, void *arg)
+int rupnl_parse_region(const struct nlmsghdr *nlh, struct rupnl_region *r)
 {
 	const struct nlattr *a[RUP_A_MAX + 1];
-	struct region_walk *w = arg;
-	struct rupnl_region r = { 0 };
 
-	if (parse_genl(nlh, a))
+	memset(r, 0, sizeof(*r));
+	if (parse_genl(nlh, a, RUPNL_BIT(RUP_A_REGION_ID)))
 		return -EPROTO;
-	if (!a[RUP_A_REGION_ID])
-		return -EPROTO;
-	r.id = mnl_attr_get_u32(a[RUP_A_REGION_ID]);
-	get_u32(a[RUP_A_REGION_GROUP4], &r.group.s_addr);
+	r->id = mnl_attr_get_u32(a[RUP_A_REGION_ID]);
+	get_u32(a[RUP_A_REGION_GROUP4], &r->group.s_addr);
 	if (a[RUP_A_REGION_PORT])
-		r.port = mnl_attr_get_u16(a[RUP_A_REGION_PORT]);
-	get_u32(a[RUP_A_REGION_IFINDEX], &r.ifindex);
-	get_u32(a[RUP_A_REGION_INTERVAL_MS], &r.interval_ms);
-	get_u32(a[RUP_A_REGION_DEAD_MS], &r.dead_ms);
-	get_u32(a[RUP_A_REGION_WINDOW_MS], &r.window_ms);
-	get_u32(a[RUP_A_REGION_PEERS], &r.peers);
-	r.has_next_key = a[RUP_A_REGION_HAS_NEXT_KEY] != NULL;
-	r.mask |= present(a, RUP_A_MAX);
-	return w->cb(&r, w->arg);
+		r->port = mnl_attr_get_u16(a[RUP_A_REGION_PORT]);
+	get_u32(a[RUP_A_REGION_IFINDEX], &r->ifindex);
+	get_u32(a[RUP_A_REGION_INTERVAL_MS], &r->interval_ms);
+	get_u32(a[RUP_A_REGION_DEAD_MS], &r->dead_ms);
+	get_u32(a[RUP_A_REGION_WINDOW_MS], &r->window_ms);
+	get_u32(a[RUP_A_REGION_PEERS], &r->peers);
+	r->has_next_key = a[RUP_A_REGION_HAS_NEXT_KEY] != NULL;
+	r->mask |= present(a, RUP_A_MAX);
+	return 0;
 }
 
 static int copy_region_cb(const struct rupnl_region *r, void *arg)
@@ -299,19 +332,21 @@ static int copy_region_cb(const struct rupnl_region *r, void *arg)
 int rupnl_region_get(struct rupnl *nl, uint32_t id, struct rupnl_region *out)
 {
 	struct nlmsghdr *nlh = rupnl_msg(nl, RUP_CMD_REGION_GET, 0);
-	struct region_walk w = { copy_region_cb, out };
+	struct walk w = { RUP_CMD_REGION_GET,
+			  { .region = copy_region_cb },
+			  out };
 
 	memset(out, 0, sizeof(*out));
 	mnl_attr_put_u32(nlh, RUP_A_REGION_ID, id);
-	return rupnl_talk(nl, nlh, region_msg_cb, &w);
+	return rupnl_talk(nl, nlh, walk_msg_cb, &w);
 }
 
 int rupnl_region_dump(struct rupnl *nl, rupnl_region_cb cb, void *arg)
 {
 	struct nlmsghdr *nlh = rupnl_msg(nl, RUP_CMD_REGION_GET, NLM_F_DUMP);
-	struct region_walk w = { cb, arg };
+	struct walk w = { RUP_CMD_REGION_GET, { .region = cb }, arg };
 
-	return rupnl_talk(nl, nlh, region_msg_cb, &w);
+	return rupnl_talk(nl, nlh, walk_msg_cb, &w);
 }
 
 /* Self */
@@ -335,14 +370,13 @@ int rupnl_self_set(struct rupnl *nl, const struct rupnl_self *s)
 	return rupnl_talk(nl, nlh, NULL, NULL);
 }
 
-static int self_msg_cb(const struct nlmsghdr *nlh, void *arg)
+int rupnl_parse_self(const struct nlmsghdr *nlh, struct rupnl_self *s)
 {
 	const struct nlattr *a[RUP_A_MAX + 1];
-	struct rupnl_self *s = arg;
 
-	if (parse_genl(nlh, a))
-		return -EPROTO;
 	memset(s, 0, sizeof(*s));
+	if (parse_genl(nlh, a, 0))
+		return -EPROTO;
 	if (a[RUP_A_NODE_ID])
 		memcpy(s->node_id, mnl_attr_get_payload(a[RUP_A_NODE_ID]),
 		       RUP_NODE_ID_LEN);
@@ -356,6 +390,11 @@ static int self_msg_cb(const struct nlmsghdr *nlh, void *arg)
 		return -EPROTO;
 	s->mask |= present(a, RUP_A_MAX);
 	return 0;
+}
+
+static int self_msg_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	return rupnl_parse_self(nlh, arg);
 }
 
 int rupnl_self_get(struct rupnl *nl, uint32_t region, struct rupnl_self *out)
@@ -374,10 +413,9 @@ int rupnl_parse_peer(const struct nlmsghdr *nlh, struct rupnl_peer *p)
 {
 	const struct nlattr *a[RUP_A_MAX + 1];
 
-	if (parse_genl(nlh, a))
-		return -EPROTO;
 	memset(p, 0, sizeof(*p));
-	if (!a[RUP_A_REGION_ID] || !a[RUP_A_NODE_ID])
+	if (parse_genl(nlh, a,
+		       RUPNL_BIT(RUP_A_REGION_ID) | RUPNL_BIT(RUP_A_NODE_ID)))
 		return -EPROTO;
 	p->region = mnl_attr_get_u32(a[RUP_A_REGION_ID]);
 	memcpy(p->node_id, mnl_attr_get_payload(a[RUP_A_NODE_ID]),
@@ -397,29 +435,15 @@ int rupnl_parse_peer(const struct nlmsghdr *nlh, struct rupnl_peer *p)
 	return 0;
 }
 
-struct peer_walk {
-	rupnl_peer_cb cb;
-	void *arg;
-};
-
-static int peer_msg_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	struct peer_walk *w = arg;
-	struct rupnl_peer p;
-	int err = rupnl_parse_peer(nlh, &p);
-
-	return err ? err : w->cb(&p, w->arg);
-}
-
 int rupnl_peers_dump(struct rupnl *nl, uint32_t region, rupnl_peer_cb cb,
 		     void *arg)
 {
 	struct nlmsghdr *nlh = rupnl_msg(nl, RUP_CMD_PEER_GET, NLM_F_DUMP);
-	struct peer_walk w = { cb, arg };
+	struct walk w = { RUP_CMD_PEER_GET, { .peer = cb }, arg };
 
 	if (region != RUPNL_NO_REGION)
 		mnl_attr_put_u32(nlh, RUP_A_REGION_ID, region);
-	return rupnl_talk(nl, nlh, peer_msg_cb, &w);
+	return rupnl_talk(nl, nlh, walk_msg_cb, &w);
 }
 
 struct peer_grow {
@@ -465,40 +489,33 @@ int rupnl_peers_get(struct rupnl *nl, uint32_t region, unsigned int tries,
 
 /* Stats */
 
-struct stats_walk {
-	rupnl_stats_cb cb;
-	void *arg;
-};
-
-static int stats_msg_cb(const struct nlmsghdr *nlh, void *arg)
+int rupnl_parse_stats(const struct nlmsghdr *nlh, struct rupnl_stats *s)
 {
 	const struct nlattr *a[RUP_A_MAX + 1], *c[RUP_STAT_MAX + 1] = { NULL };
 	struct tb tb = { stat_pol, RUP_STAT_MAX, c };
-	struct stats_walk *w = arg;
-	struct rupnl_stats s = { 0 };
 	unsigned int i;
 
-	if (parse_genl(nlh, a))
+	memset(s, 0, sizeof(*s));
+	if (parse_genl(nlh, a,
+		       RUPNL_BIT(RUP_A_REGION_ID) | RUPNL_BIT(RUP_A_STATS)))
 		return -EPROTO;
-	if (!a[RUP_A_REGION_ID] || !a[RUP_A_STATS])
-		return -EPROTO;
-	s.region = mnl_attr_get_u32(a[RUP_A_REGION_ID]);
+	s->region = mnl_attr_get_u32(a[RUP_A_REGION_ID]);
 	/* Counters newer than this tool are skipped, not an error. */
 	if (walk_nested(a[RUP_A_STATS], &tb))
 		return -EPROTO;
 	for (i = 0; i <= RUP_STAT_MAX; i++) {
 		if (!c[i])
 			continue;
-		s.count[i] = mnl_attr_get_u64(c[i]);
-		s.mask |= RUPNL_BIT(i);
+		s->count[i] = mnl_attr_get_u64(c[i]);
+		s->mask |= RUPNL_BIT(i);
 	}
-	return w->cb(&s, w->arg);
+	return 0;
 }
 
 int rupnl_stats_dump(struct rupnl *nl, uint32_t region, rupnl_stats_cb cb,
 		     void *arg)
 {
-	struct stats_walk w = { cb, arg };
+	struct walk w = { RUP_CMD_STATS_GET, { .stats = cb }, arg };
 	struct nlmsghdr *nlh;
 
 	if (region == RUPNL_NO_REGION) {
@@ -507,7 +524,7 @@ int rupnl_stats_dump(struct rupnl *nl, uint32_t region, rupnl_stats_cb cb,
 		nlh = rupnl_msg(nl, RUP_CMD_STATS_GET, 0);
 		mnl_attr_put_u32(nlh, RUP_A_REGION_ID, region);
 	}
-	return rupnl_talk(nl, nlh, stats_msg_cb, &w);
+	return rupnl_talk(nl, nlh, walk_msg_cb, &w);
 }
 
 static int delfamily_attr_cb(const struct nlattr *a, void *data)
