@@ -102,4 +102,4 @@ fwait 90 eval '[ "$(installed '"$m"')" = 2.3.0 ]' ||
 assert_eq "$(cat "$RUP_TMP/victim")" intact "the planted link's target"
 grep -q '2.3.0.part is a symbolic link: removed' "$FLEET/n$m/agent.log" ||
 	ffail "node $m did not say it removed the link"
-assert_eq "$(stat -c %a "$FLEET/n$m/store/2.3.0.pkg")" 600 "mode of node $m's stored package"
+assert_eq "$(command stat -c %a "$FLEET/n$m/store/2.3.0.pkg")" 600 "mode of node $m's stored package"
