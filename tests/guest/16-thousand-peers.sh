@@ -38,7 +38,9 @@ log "sent $N beacons in $(($(date +%s) - start)) s"
 assert_eq "$(sort -u "$RUP_TMP/sent" | wc -l)" $N "distinct node ids sent"
 wait_until 20 rx_is $N || fail "rx is $(rx), want $N"
 obj=$(cat /sys/kernel/slab/rup_peer/object_size)
-charged=$(($(slab) - slab0))
+# memory.stat is flushed lazily (every 2 s on 6.12): wait for the charge.
+charged_all() { charged=$(($(slab) - slab0)) && [ "$charged" -ge $((N * obj)) ]; }
+wait_until 10 charged_all
 log "memory cgroup of the region's creator: slab +$charged bytes for $N peers of $obj bytes"
 [ "$charged" -ge $((N * obj)) ] || fail "peers not charged to the creator's cgroup: +$charged bytes < $N x $obj"
 

@@ -30,8 +30,9 @@ read -ra scores <<<"$SC_SCORES"
 watcher=$(for i in $members; do echo "${scores[$((i - 1))]} $i"; done | sort -n | head -n 1 | cut -d' ' -f2)
 term=$(nstat "$v" .term)
 log "region 0: RVS node $v at term $term, members $members"
-# 3 members x 1 MB through 8 Mbit/s: about 3 s of distribution.
-sc_shape "fn$v" 8mbit
+# 3 members x 1 MB through 4 Mbit/s: about 6 s of distribution, time for
+# this script (at nice 0, below the agents' -10) to see a fetch under way.
+sc_shape "fn$v" 4mbit
 fleet_release 1.1.0 $size
 fleet_publish 1.1.0
 fleet_monitor "$watcher" "$RUP_TMP/mon"
