@@ -86,14 +86,14 @@ log "node 1 became RVS ${took} ms after node 3's agent was killed (link up)"
 	ffail "failover after an agent kill took ${took} ms > dead + 2 intervals"
 
 # Failover 4: the RVS's agent hangs (SIGSTOP). Its kernel beacons its role
-# and offer only while the agent renews the lease (one dead interval,
+# and offer only while the agent renews the lease (three dead intervals,
 # docs/PROTOCOL.md "Role lease"), then as abnormal: node 1 takes over within
 # dead + lease + 2 intervals (THREATS.md "a busy or hung node"). Node 2
 # (score 90) comes back first and takes the role by periodic re-election.
 fleet_agent_start 2
 fwait 40 rvs_is_2 || ffail "RVS is '$(rvs_of 0)' after node 2 came back, want 2"
 fwait 10 follows 1 2 || ffail "node 1 follows '$(nstat 1 .rvs)', not node 2"
-lease=$dead
+lease=$((3 * dead))
 t0=$(now_ms)
 kill -STOP "${AGENT_PID[2]}"
 took_over() { [ "$(nstat 1 .role)" = rvs ]; }

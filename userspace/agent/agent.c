@@ -81,6 +81,18 @@ static void kernel_down(struct agent *a, const char *why)
 	a->status_dirty = true;
 }
 
+/*
+ * Three dead intervals: long enough that a busy agent (a slow disk, a large
+ * verification) does not lose the role it still serves, short enough that
+ * a hung one is replaced within seconds (docs/PROTOCOL.md, "Role lease").
+ */
+static uint32_t lease_ms(const struct agent *a)
+{
+	uint64_t ms = 3ULL * a->st.reg.dead_ms;
+
+	return ms > RUP_LEASE_MAX_MS ? RUP_LEASE_MAX_MS : (uint32_t)ms;
+}
+
 void agent_publish(struct agent *a)
 {
 	uint32_t role = a->eo.role | a->role_flags;
@@ -90,7 +102,7 @@ void agent_publish(struct agent *a)
 		return;
 	err = knl_self_region(&a->k, a->st.reg.region, role, a->eo.term,
 			      a->offering && a->eo.self_rvs ? &a->offer : NULL,
-			      a->st.reg.dead_ms);
+			      lease_ms(a));
 	if (err) {
 		if (family_gone(err))
 			kernel_down(a, "self set");
@@ -106,8 +118,8 @@ void agent_publish(struct agent *a)
 }
 
 /*
- * The kernel beacons our role and offer only while we renew them: one dead
- * interval of lease, renewed every beacon interval (docs/AGENT.md,
+ * The kernel beacons our role and offer only while we renew them: a lease
+ * of three dead intervals, renewed every beacon interval (docs/AGENT.md,
  * "Priority"; docs/PROTOCOL.md, "Role lease").
  */
 static void renew_lease(struct agent *a)
@@ -117,7 +129,7 @@ static void renew_lease(struct agent *a)
 	if (!a->pub_valid ||
 	    a->now_ms - a->lease_renewed_ms < a->st.reg.interval_ms)
 		return;
-	err = knl_lease_renew(&a->k, a->st.reg.region, a->st.reg.dead_ms);
+	err = knl_lease_renew(&a->k, a->st.reg.region, lease_ms(a));
 	if (!err)
 		a->lease_renewed_ms = a->now_ms;
 	else if (family_gone(err))
