@@ -301,7 +301,7 @@ void rup_region_orphan(struct rup_region *r)
 	r->owner_portid = 0;
 	WRITE_ONCE(r->lease_end, 0);
 	rs = rcu_dereference_protected(r->self, lockdep_is_held(&r->rn->lock));
-	role = RUP_ROLE_ABNORMAL | (rs->role & RUP_ROLE_HOOK_FAILED);
+	role = rup_role_orphaned(rs->role);
 	if (rup_region_set_self(r, &role, NULL, NULL, true))
 		net_warn_ratelimited("rup: region %u: owner gone, role kept (no memory)\n",
 				     r->id);

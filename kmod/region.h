@@ -80,6 +80,15 @@ struct rup_region {
 	atomic64_t stats[__RUP_STAT_MAX];
 };
 
+/*
+ * The role a node beacons once its owner is gone (socket closed) or silent
+ * (lease run out): abnormal, so not electable, keeping HOOK_FAILED.
+ */
+static inline u32 rup_role_orphaned(u32 role)
+{
+	return RUP_ROLE_ABNORMAL | (role & RUP_ROLE_HOOK_FAILED);
+}
+
 static inline void rup_stat_inc(struct rup_region *r, enum rup_stat s)
 {
 	atomic64_inc(&r->stats[s]);

@@ -56,8 +56,8 @@ static void rup_send_beacon(struct rup_region *r)
 	b->term = rs->term;
 	b->has_offer = rs->has_offer;
 	if (rup_region_lease_expired(r)) {
-		/* The owner stopped renewing: step down as rup_region_orphan() does. */
-		b->flags = RUP_ROLE_ABNORMAL | (rs->role & RUP_ROLE_HOOK_FAILED);
+		/* The owner stopped renewing: step down as if it were gone. */
+		b->flags = rup_role_orphaned(rs->role);
 		b->has_offer = false;
 	}
 	if (b->has_offer)
