@@ -62,8 +62,9 @@ static void on_exit_ev(evutil_socket_t fd, short what, void *arg)
 
 /*
  * In the child, before exec: nothing of the agent's reaches the hook (its
- * genl socket, a .part file), and the hook runs at nice 0 or lower even when
- * the unit raised the agent's priority (docs/AGENT.md, "Priority").
+ * genl socket, a .part file), and the hook never runs at a nice value below
+ * 0, even when the unit raised the agent's priority (docs/AGENT.md,
+ * "Priority").
  */
 static void hook_child_reset(void)
 {
