@@ -362,8 +362,11 @@ fleet_publish() {
 	out=$(ops_admin POST /api/v1/releases \
 		"{\"manifest\":\"$(base64 -w0 "$d/manifest")\",\"signature\":\"$(cat "$d/sig")\"}")
 	echo "$out" | jq -e '.version' >/dev/null || fail "fleet: publish $v: $out"
-	out=$(ops_curl -X PUT -H "Authorization: Bearer $FLEET_ADMIN" --data-binary @"$pay" \
-		-w '%{http_code}' -o "$FLEET/put.out" "$OPS_URL/api/v1/releases/$v/payload")
+	# After an authenticated GET on the same connection: bodies over
+	# max_body need one (docs/API.md, "Limits").
+	out=$(ops_curl -H "Authorization: Bearer $FLEET_ADMIN" -o /dev/null "$OPS_URL/api/v1/releases" \
+		--next -s --max-time 60 --cacert "$FLEET/pki/ca.pem" -X PUT -H "Authorization: Bearer $FLEET_ADMIN" \
+		--data-binary @"$pay" -w '%{http_code}' -o "$FLEET/put.out" "$OPS_URL/api/v1/releases/$v/payload")
 	[ "$out" = 200 ] || fail "fleet: payload $v: HTTP $out $(cat "$FLEET/put.out")"
 }
 

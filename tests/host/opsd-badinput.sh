@@ -104,15 +104,15 @@ check "signed release -> 201" code_is 201
 admin POST /api/v1/releases "$(publish_json 2.0.0)"
 check "duplicate release -> 409" err_has "already published"
 head -c 100 /dev/urandom >"$T/short"
-api PUT /api/v1/releases/2.0.0/payload -H "Authorization: Bearer $ADMIN" --data-binary @"$T/short"
+admin_put /api/v1/releases/2.0.0/payload --data-binary @"$T/short"
 check "payload of the wrong size -> 400" err_has "the signed manifest says 24000000"
 head -c 24000000 /dev/urandom >"$T/wrong"
-api PUT /api/v1/releases/2.0.0/payload -H "Authorization: Bearer $ADMIN" --data-binary @"$T/wrong"
+admin_put /api/v1/releases/2.0.0/payload --data-binary @"$T/wrong"
 check "one request over max_chunk (8 MiB) -> 413" code_is 413
 upload 2.0.0 "$T/wrong" 8000000
 check "chunked payload with the wrong hash -> 400" err_has "payload rejected"
 check "no payload file stored" [ -z "$(ls "$T/pkg")" ]
-api PUT /api/v1/releases/9.9.9/payload -H "Authorization: Bearer $ADMIN" --data-binary @"$T/short"
+admin_put /api/v1/releases/9.9.9/payload --data-binary @"$T/short"
 check "payload for an unknown release -> 404" code_is 404
 admin POST /api/v1/rollouts '{"version":"2.0.0"}'
 check "rollout before the payload -> 409" err_has "payload not uploaded yet"
@@ -120,10 +120,10 @@ upload 2.0.0 "$T/rel/2.0.0/payload" 8000000 0 1
 check "first chunk -> 202" [ "$CODE/$(jbody .received)" = 202/8000000 ]
 upload 2.0.0 "$T/rel/2.0.0/payload" 8000000 16000000 1
 check "a skipped chunk -> 409" err_has "upload continues at byte 8000000, not 16000000"
-api PUT /api/v1/releases/2.0.0/payload -H "Authorization: Bearer $ADMIN" \
+admin_put /api/v1/releases/2.0.0/payload \
 	-H "Content-Range: bytes 8000000-8000009/24000000" --data-binary 'short'
 check "a chunk shorter than announced -> 400" err_has "bytes 8000000-8000009 announced, 5 in the body"
-api PUT /api/v1/releases/2.0.0/payload -H "Authorization: Bearer $ADMIN" \
+admin_put /api/v1/releases/2.0.0/payload \
 	-H "Content-Range: bytes 1-0/24000000" --data-binary 'x'
 check "a malformed Content-Range -> 400" err_has "Content-Range must be bytes FIRST-LAST/SIZE"
 check "not yet published during the upload" [ "$(sq "SELECT payload FROM releases")" = 0 ]

@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "api.h"
 #include "auth.h"
+#include "conn.h"
 #include "http.h"
 #include "keys.h"
 #include "olog.h"
@@ -128,6 +129,7 @@ void h_register(struct opsd *o, struct evhttp_request *req, const char *arg)
 		http_error(req, 403, "wrong enrollment token");
 		return;
 	}
+	conn_trust(req, false);
 	body = http_body_json(o, req);
 	if (!body)
 		return;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "conn.h"
 #include "hexb64.h"
 #include "http.h"
 #include "opsd.h"
@@ -84,6 +85,7 @@ int auth_admin(struct opsd *o, struct evhttp_request *req)
 		http_error(req, 403, "wrong admin token");
 		return -1;
 	}
+	conn_trust(req, true);
 	return 0;
 }
 
@@ -144,5 +146,6 @@ int auth_node(struct opsd *o, struct evhttp_request *req, char node[33],
 		return -1;
 	}
 	*region = a.region;
+	conn_trust(req, false);
 	return 0;
 }

@@ -60,6 +60,14 @@ const struct config_opt config_opts[] = {
 	    "base URL nodes use for downloads"),
 	NUM("max-connections", "server", "max_connections", max_connections, 4,
 	    1000000, "1024", "cap on open connections (1024)"),
+	NUM("reserved-connections", "server", "reserved_connections",
+	    reserved_connections, 0, 1000000, "128",
+	    "connections kept for authenticated clients (128, at most half of max_connections)"),
+	NUM("max-per-peer", "server", "max_per_peer", max_per_peer, 1, 1000000,
+	    "16", "unauthenticated connections per client address (16)"),
+	NUM("auth-deadline", "server", "auth_deadline", auth_deadline_s, 1, 3600,
+	    "10",
+	    "seconds from accept to a request that passes a token check (10)"),
 	NUM("max-longpolls", "server", "max_longpolls", max_longpolls, 1,
 	    1000000, "512", "cap on held task long-polls (512)"),
 	NUM("longpoll-timeout", "server", "longpoll_timeout",
@@ -288,6 +296,9 @@ int config_finish(struct opsd_config *c, char *err, size_t errlen)
 			"auth.enrollment_token and auth.admin_token must differ");
 		return -1;
 	}
+	/* Untrusted clients always keep half the connections. */
+	if (c->reserved_connections > c->max_connections / 2)
+		c->reserved_connections = c->max_connections / 2;
 	if (fleet_timing_check_prefix("fleet.", c->interval_ms, c->dead_ms,
 				      c->window_ms, err, errlen))
 		return -1;

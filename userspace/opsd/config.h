@@ -26,6 +26,9 @@ struct opsd_config {
 	char key[OPSD_PATH_MAX];
 	char public_url[OPSD_PATH_MAX];
 	uint32_t max_connections;
+	uint32_t reserved_connections; /* kept for authenticated clients */
+	uint32_t max_per_peer; /* unauthenticated connections per address */
+	uint32_t auth_deadline_s; /* accept to first authenticated request */
 	uint32_t max_longpolls;
 	uint32_t longpoll_timeout_s;
 	uint32_t timeout_s;

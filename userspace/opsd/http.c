@@ -20,6 +20,7 @@
 
 #include "api.h"
 #include "clear.h"
+#include "conn.h"
 #include "http.h"
 #include "olog.h"
 #include "opsd.h"
@@ -37,30 +38,11 @@
 	"DHE-RSA-CHACHA20-POLY1305"
 
 struct opsd *http_opsd;
-static int conn_ex_idx = -1;
 
 void http_count(int code)
 {
 	if (http_opsd && code >= 100 && code < 600)
 		http_opsd->m.requests_by_code[code]++;
-}
-
-/*
- * Connection accounting: every accepted connection owns one SSL object, and
- * OpenSSL calls this when it is freed (libevent frees it with the
- * connection), so the count is exact whichever way the connection ends.
- */
-static void conn_freed(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
-		       long argl, void *argp)
-{
-	struct opsd *o = ptr;
-
-	(void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
-	if (!o)
-		return;
-	o->conns--;
-	if (o->listener && !o->stopping && o->conns < o->cfg.max_connections)
-		evconnlistener_enable(o->listener);
 }
 
 static struct bufferevent *bev_new(struct event_base *base, void *arg)
@@ -74,17 +56,10 @@ static struct bufferevent *bev_new(struct event_base *base, void *arg)
 		olog_err("out of memory for a TLS connection");
 		abort();
 	}
-	SSL_set_ex_data(ssl, conn_ex_idx, o);
-	o->conns++;
-	/* At the cap stop accepting; the kernel backlog holds the rest. */
-	if (o->conns >= o->cfg.max_connections) {
-		o->m.rejected_conns++;
-		evconnlistener_disable(o->listener);
-	}
 	bev = bufferevent_openssl_socket_new(
 		base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
 		BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
-	if (!bev)
+	if (!bev || !conn_new(o, ssl, bev))
 		abort();
 	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
 	return bev;
@@ -350,9 +325,10 @@ fail:
 
 int http_tls(struct opsd *o, char *err, size_t errlen)
 {
-	if (conn_ex_idx < 0)
-		conn_ex_idx =
-			SSL_get_ex_new_index(0, NULL, NULL, NULL, conn_freed);
+	if (conn_init()) {
+		snprintf(err, errlen, "TLS: cannot track connections");
+		return -1;
+	}
 	o->ssl = tls_ctx(&o->cfg, err, errlen);
 	return o->ssl ? 0 : -1;
 }
@@ -360,7 +336,6 @@ int http_tls(struct opsd *o, char *err, size_t errlen)
 int http_start(struct opsd *o, char *err, size_t errlen)
 {
 	struct evhttp_bound_socket *bound;
-	uint64_t body;
 	int one = 1;
 
 	http_opsd = o;
@@ -378,12 +353,10 @@ int http_start(struct opsd *o, char *err, size_t errlen)
 	evhttp_set_max_headers_size(o->http, 16384);
 	/*
 	 * libevent reads a whole body before any handler (and token check)
-	 * runs: bound it by one upload chunk, not a whole payload. JSON bodies
-	 * are checked against max_body in http_body_json().
+	 * runs: before a token is checked, bodies stop at max_body; an admin's
+	 * connection may then send upload chunks (conn_trust).
 	 */
-	body = o->cfg.max_chunk > o->cfg.max_body ? o->cfg.max_chunk :
-						    o->cfg.max_body;
-	evhttp_set_max_body_size(o->http, (ev_ssize_t)body);
+	evhttp_set_max_body_size(o->http, (ev_ssize_t)o->cfg.max_body);
 	bound = evhttp_bind_socket_with_handle(o->http, o->cfg.listen,
 					       (ev_uint16_t)o->cfg.listen_port);
 	if (!bound) {
@@ -392,6 +365,7 @@ int http_start(struct opsd *o, char *err, size_t errlen)
 		return -1;
 	}
 	o->listener = evhttp_bound_socket_get_listener(bound);
+	conn_listen(o);
 	/*
 	 * No Nagle: a reply goes out as several TLS records, and the client's
 	 * delayed ACK would hold the last one ~40 ms. Accepted sockets inherit it.
@@ -407,6 +381,7 @@ void http_stop(struct opsd *o)
 {
 	/* evhttp_free frees the listener; conn_freed must not touch it. */
 	o->listener = NULL;
+	conn_stop(o);
 	CLEAR_PTR(o->http, evhttp_free);
 	CLEAR_PTR(o->ssl, SSL_CTX_free);
 }

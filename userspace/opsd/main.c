@@ -13,6 +13,7 @@
 
 #include "assign.h"
 #include "config.h"
+#include "conn.h"
 #include "http.h"
 #include "longpoll.h"
 #include "olog.h"
@@ -156,8 +157,10 @@ int main(int argc, char **argv)
 		return rc == 1 ? 0 : 2;
 	signal(SIGPIPE, SIG_IGN);
 	TAILQ_INIT(&o.polls);
+	TAILQ_INIT(&o.conn_list);
 	/* Every check that can fail on configuration runs before the database is made. */
 	if (region_check_pool(&o, err, sizeof(err)) ||
+	    conn_clamp(&o, err, sizeof(err)) ||
 	    http_tls(&o, err, sizeof(err)) ||
 	    !(o.st = store_open(o.cfg.database, o.cfg.sync_full, err,
 				sizeof(err))) ||

@@ -3,11 +3,13 @@
 #ifndef RUP_OPSD_H
 #define RUP_OPSD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/queue.h>
 
 #include "config.h"
 
+struct event;
 struct event_base;
 struct evhttp;
 struct evconnlistener;
@@ -28,11 +30,18 @@ struct longpoll {
 };
 TAILQ_HEAD(longpoll_list, longpoll);
 
+struct conn;
+TAILQ_HEAD(conn_list, conn);
+
 struct opsd_metrics {
 	uint64_t registrations;
 	uint64_t downloads;
 	uint64_t bytes_served;
-	uint64_t rejected_conns;
+	uint64_t rejected_conns; /* cap reached with no untrusted one to close */
+	uint64_t evicted_conns; /* untrusted, closed to make room */
+	uint64_t deadline_conns; /* untrusted past server.auth_deadline */
+	uint64_t peer_cap_conns; /* over server.max_per_peer */
+	uint64_t accept_errors;
 	uint64_t requests_by_code[600];
 };
 
@@ -45,7 +54,12 @@ struct opsd {
 	struct store *st;
 	struct assign *as;
 	struct longpoll_list polls;
-	unsigned int conns;
+	struct conn_list conn_list; /* conn.c, oldest first */
+	unsigned int conns, untrusted;
+	struct event *accept_backoff;
+	unsigned int backoff_s;
+	uint64_t last_accept_error_ms;
+	bool accept_paused;
 	unsigned int npolls;
 	unsigned int downloads;
 	int stopping;

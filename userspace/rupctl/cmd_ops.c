@@ -377,6 +377,7 @@ int cmd_ops(int argc, char **argv)
 		return rc;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = subcommands[i].run(&o, argc, argv);
+	ops_http_close();
 	OPENSSL_cleanse(o.token, sizeof(o.token));
 	curl_global_cleanup();
 	return rc;

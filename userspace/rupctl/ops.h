@@ -28,6 +28,9 @@ int ops_request(const struct ops *o, const char *what, const char *method,
 		const char *path, const char *body, const struct upload *up,
 		json_t **reply);
 
+/* Close the connection ops_request keeps between requests. */
+void ops_http_close(void);
+
 /* A whole local file, or RUPCTL_EXIT_IO after saying why. */
 int ops_read_file(const char *path, size_t max, char **out, size_t *len);
 

@@ -76,6 +76,29 @@ static int take_reply(const char *what, long code, struct buf *b,
 	return 0;
 }
 
+/*
+ * One handle for every request of a command, so they share one connection:
+ * the server takes an upload chunk only on a connection whose admin token
+ * it has already checked (docs/API.md, "Limits").
+ */
+static CURL *shared;
+
+void ops_http_close(void)
+{
+	if (shared)
+		curl_easy_cleanup(shared);
+	shared = NULL;
+}
+
+static CURL *handle(void)
+{
+	if (!shared)
+		shared = curl_easy_init();
+	else
+		curl_easy_reset(shared);
+	return shared;
+}
+
 int ops_request(const struct ops *o, const char *what, const char *method,
 		const char *path, const char *body, const struct upload *up,
 		json_t **reply)
@@ -92,7 +115,7 @@ int ops_request(const struct ops *o, const char *what, const char *method,
 		rupctl_err("ops: %s: bad server URL %s", what, o->server);
 		return RUPCTL_EXIT_USAGE;
 	}
-	c = curl_easy_init();
+	c = handle();
 	if (!c) {
 		free(url);
 		rupctl_err("ops: %s: cannot start libcurl", what);
@@ -118,8 +141,10 @@ int ops_request(const struct ops *o, const char *what, const char *method,
 	set_body(c, body, up);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	/* The kept handle must not point at this frame's buffers. */
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
 	free(url);
 	/* The header held the token: wipe it. */
 	OPENSSL_cleanse(auth, sizeof(auth));
