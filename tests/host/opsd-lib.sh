@@ -5,7 +5,8 @@
 # port; everything lives in $T and everything started is stopped by the EXIT
 # trap. Knobs (env, before opsd_conf): OPSD_T (nodes, 4), OPSD_M (per region,
 # 2), OPSD_POOL, OPSD_LONGPOLL (s, 20), OPSD_BUDGET (downloads, 8);
-# OPSD_VERBOSE=0 (before opsd_start) drops -v.
+# OPSD_VERBOSE=0 (before opsd_start) drops -v; OPSD_NOFILE=N starts it with
+# RLIMIT_NOFILE N.
 : "${RUP_SRC:?}" "${RUP_BUILD:?}"
 OPSD=$RUP_BUILD/rup-opsd
 T=$(mktemp -d)
@@ -105,10 +106,11 @@ opsd_setup() {
 # its log appended to $T/opsd.log; returns once it answers.
 # shellcheck disable=SC2120 # both are optional
 opsd_start() {
-	local conf=${1:-$T/opsd.conf} v=(-v)
+	local conf=${1:-$T/opsd.conf} v=(-v) pre=()
 	[ $# -eq 0 ] || shift
 	[ "${OPSD_VERBOSE:-1}" = 1 ] || v=()
-	"$OPSD" -c "$conf" "${v[@]}" "$@" >>"$T/opsd.log" 2>&1 &
+	[ -z "${OPSD_NOFILE:-}" ] || pre=(prlimit "--nofile=$OPSD_NOFILE:$OPSD_NOFILE")
+	"${pre[@]}" "$OPSD" -c "$conf" "${v[@]}" "$@" >>"$T/opsd.log" 2>&1 &
 	OPSD_PID=$!
 	for _ in $(seq 100); do
 		curl -s -o /dev/null --cacert "$T/pki/ca.pem" "$URL/metrics" && return 0

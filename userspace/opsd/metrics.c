@@ -103,8 +103,21 @@ static void gauges(struct opsd *o, struct evbuffer *b)
 	gauge(b, "rup_bytes_served_total", "counter",
 	      "Package bytes handed out.", o->m.bytes_served);
 	gauge(b, "rup_connections", "gauge", "Open connections.", o->conns);
+	gauge(b, "rup_connections_untrusted", "gauge",
+	      "Open connections without a checked token yet.", o->untrusted);
+	gauge(b, "rup_connections_evicted_total", "counter",
+	      "Untrusted connections closed to make room.",
+	      o->m.evicted_conns);
+	gauge(b, "rup_connections_deadline_total", "counter",
+	      "Connections closed for no token within server.auth_deadline.",
+	      o->m.deadline_conns);
+	gauge(b, "rup_connections_peer_cap_total", "counter",
+	      "Connections refused over server.max_per_peer.",
+	      o->m.peer_cap_conns);
+	gauge(b, "rup_accept_errors_total", "counter",
+	      "accept() failures (each pauses accepting).", o->m.accept_errors);
 	gauge(b, "rup_connection_cap_hits_total", "counter",
-	      "Times the connection cap paused accepting.",
+	      "Times the connection cap paused accepting (no untrusted connection to close).",
 	      o->m.rejected_conns);
 	gauge(b, "rup_longpolls", "gauge", "Held task long-polls.", o->npolls);
 }
