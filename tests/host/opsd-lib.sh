@@ -29,7 +29,7 @@ opsd_stop() {
 
 opsd_cleanup() {
 	opsd_stop
-	rm -rf "$T"
+	[ -n "${KEEP_T:-}" ] || rm -rf "$T"
 }
 trap opsd_cleanup EXIT
 

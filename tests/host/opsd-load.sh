@@ -41,8 +41,8 @@ make_release 2.0.0 1000
 publish 2.0.0
 check "release published" [ "$CODE" = 200 ]
 
-# Parts run: LOAD_PARTS (default "1 2 3"; one at a time shows each on old code).
-part() { [[ " ${LOAD_PARTS:-1 2 3} " == *" $1 "* ]]; }
+# Parts run: LOAD_PARTS (default "1 2 3 4"; one at a time shows each on old code).
+part() { [[ " ${LOAD_PARTS:-1 2 3 4} " == *" $1 "* ]]; }
 
 # 1. Bodies before a token: six clients each send all but the last byte of
 # a 16 MiB body (the old limit was max_chunk, 16 MiB, per connection).
@@ -118,4 +118,59 @@ fd_limit() {
 	flood_stop
 }
 part 3 && fd_limit
+
+# 4. One node's token against the shared slots (THREATS.md, "enrolled
+# node"): its own region's share only; another region's RVS still gets a
+# long-poll and a download.
+metric() { api GET /metrics && awk -v k="$1" '$1 == k { print $2 }' "$T/body"; }
+slots() {
+	local n1 n2 i pids=()
+	opsd_stop
+	opsd_conf "max_longpolls = 3
+download_budget = 4
+downloads_per_region = 2
+download_rvs_reserve = 1
+download_timeout = 10"
+	rm -f "$T"/rup.db*
+	opsd_start
+	n1=$(nid 11) n2=$(nid 12)
+	register "$n1" 50
+	register "$n2" 80
+	check "two nodes in two regions" [ "$(sq "SELECT COUNT(DISTINCT region) FROM nodes")" = 2 ]
+	r1=$(sq "SELECT region FROM nodes WHERE id = '$n1'") r2=$(sq "SELECT region FROM nodes WHERE id = '$n2'")
+	for i in 1 2 3; do
+		BODY=$T/lp.$i node "$n1" GET "/api/v1/tasks?region=$r1&term=1&wait=30" &
+		pids+=($!)
+		sleep 0.3
+	done
+	node "$n2" GET "/api/v1/tasks?region=$r2&term=1&wait=1"
+	check "three polls of one node leave another region's RVS a slot (held, 204)" code_is 204
+	check "  one node holds one poll" [ "$(metric rup_longpolls)" = 1 ]
+	# Larger than what loopback's socket buffers take at once, so a slow
+	# reader holds its slot.
+	make_release 3.0.0 40000000
+	admin POST /api/v1/releases "$(publish_json 3.0.0)"
+	upload 3.0.0 "$T/rel/3.0.0/payload" 8000000
+	check "40 MB release published" code_is 200
+	for i in 1 2 3 4; do
+		curl -s -o /dev/null -w '%{http_code}' --limit-rate 20k --cacert "$T/pki/ca.pem" \
+			-H "X-Rup-Node: $n1" -H "Authorization: Bearer $(cat "$T/tok.$n1")" \
+			"$URL/api/v1/releases/3.0.0/payload" >"$T/dl.$i" &
+		pids+=($!)
+		sleep 0.3
+	done
+	check "  one node's region holds 2 downloads" [ "$(metric rup_downloads_active)" = 2 ]
+	BODY=$T/dl.n2 node "$n2" GET /api/v1/releases/3.0.0/payload
+	check "another region's RVS still downloads" code_is 200
+	check "  the whole payload" cmp -s "$T/dl.n2" "$T/rel/3.0.0/payload"
+	check "  the node's extra downloads got 429" [ "$(cat "$T/dl.3")/$(cat "$T/dl.4")" = 429/429 ]
+	for _ in $(seq 150); do
+		[ "$(metric rup_download_timeouts_total)" = 2 ] && break
+		sleep 0.1
+	done
+	check "slow downloads are cut at download_timeout (10 s)" [ "$(metric rup_download_timeouts_total)" = 2 ]
+	kill "${pids[@]}" 2>/dev/null
+	wait "${pids[@]}" 2>/dev/null
+}
+part 4 && slots
 finish

@@ -64,12 +64,15 @@ const struct config_opt config_opts[] = {
 	    reserved_connections, 0, 1000000, "128",
 	    "connections kept for authenticated clients (128, at most half of max_connections)"),
 	NUM("max-per-peer", "server", "max_per_peer", max_per_peer, 1, 1000000,
-	    "16", "unauthenticated connections per client address (16)"),
+	    "32", "unauthenticated connections per client address (32)"),
 	NUM("auth-deadline", "server", "auth_deadline", auth_deadline_s, 1, 3600,
 	    "10",
 	    "seconds from accept to a request that passes a token check (10)"),
 	NUM("max-longpolls", "server", "max_longpolls", max_longpolls, 1,
 	    1000000, "512", "cap on held task long-polls (512)"),
+	NUM("longpolls-per-region", "server", "longpolls_per_region",
+	    longpolls_per_region, 1, 1000000, "2",
+	    "held task long-polls per region (2; one per node)"),
 	NUM("longpoll-timeout", "server", "longpoll_timeout",
 	    longpoll_timeout_s, 1, 3600, "30",
 	    "seconds a task long-poll is held (30)"),
@@ -84,6 +87,15 @@ const struct config_opt config_opts[] = {
 	    "largest payload upload request in bytes (16777216); bigger payloads go in chunks"),
 	NUM("download-budget", "server", "download_budget", download_budget, 1,
 	    100000, "8", "concurrent package downloads (8)"),
+	NUM("downloads-per-region", "server", "downloads_per_region",
+	    downloads_per_region, 1, 100000, "2",
+	    "concurrent package downloads of one region (2)"),
+	NUM("download-rvs-reserve", "server", "download_rvs_reserve",
+	    download_rvs_reserve, 0, 100000, "2",
+	    "downloads kept for regions' RVSs (2, less than download_budget)"),
+	NUM("download-timeout", "server", "download_timeout",
+	    download_timeout_s, 10, 86400, "1800",
+	    "seconds one package download may take (1800)"),
 	STR("enrollment-token", "auth", "enrollment_token", enroll_token, NULL,
 	    "fleet enrollment token"),
 	FILE_OF("enrollment-token-file", "auth", "enrollment_token_file",
@@ -296,6 +308,8 @@ int config_finish(struct opsd_config *c, char *err, size_t errlen)
 			"auth.enrollment_token and auth.admin_token must differ");
 		return -1;
 	}
+	if (c->download_rvs_reserve >= c->download_budget)
+		c->download_rvs_reserve = c->download_budget - 1;
 	/* Untrusted clients always keep half the connections. */
 	if (c->reserved_connections > c->max_connections / 2)
 		c->reserved_connections = c->max_connections / 2;

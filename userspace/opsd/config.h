@@ -30,12 +30,16 @@ struct opsd_config {
 	uint32_t max_per_peer; /* unauthenticated connections per address */
 	uint32_t auth_deadline_s; /* accept to first authenticated request */
 	uint32_t max_longpolls;
+	uint32_t longpolls_per_region;
 	uint32_t longpoll_timeout_s;
 	uint32_t timeout_s;
 	uint32_t max_body;
 	uint64_t max_payload;
 	uint32_t max_chunk; /* largest upload request body */
 	uint32_t download_budget;
+	uint32_t downloads_per_region;
+	uint32_t download_rvs_reserve; /* slots only RVSs may take */
+	uint32_t download_timeout_s; /* total time of one transfer */
 	/* [auth] */
 	char enroll_token[OPSD_TOKEN_MAX];
 	char admin_token[OPSD_TOKEN_MAX];

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "download_slot.h"
 #include "http.h"
 #include "httprange.h"
 #include "opsd.h"
@@ -18,25 +19,33 @@
 #include "semver.h"
 #include "store.h"
 
-int auth_reader(struct opsd *o, struct evhttp_request *req)
+int auth_reader(struct opsd *o, struct evhttp_request *req,
+		struct reader *who)
 {
-	char node[33];
-	uint32_t region;
-
+	who->node[0] = 0;
+	who->region = SLOT_NO_REGION;
 	if (evhttp_find_header(evhttp_request_get_input_headers(req),
 			       "X-Rup-Node"))
-		return auth_node(o, req, node, &region);
+		return auth_node(o, req, who->node, &who->region);
 	return auth_admin(o, req);
 }
 
-/* The budget slot is held until libevent drops the file segment: sent or connection gone. */
-static void download_done(struct evbuffer_file_segment const *seg, int flags,
-			  void *arg)
+/* A download slot for @who: an RVS's own region's download is reserved for. */
+static struct download_slot *take_slot(struct opsd *o,
+				       struct evhttp_request *req,
+				       const struct reader *who,
+				       const char *version)
 {
-	struct opsd *o = arg;
+	int rvs = 0;
 
-	(void)seg, (void)flags;
-	o->downloads--;
+	if (who->node[0]) {
+		rvs = store_region_is_rvs(o->st, who->region, who->node);
+		if (rvs < 0) {
+			http_error(req, 500, "database error");
+			return NULL;
+		}
+	}
+	return slot_take(o, req, who->region, rvs > 0, version);
 }
 
 /* A published release's payload size; on failure the reply is sent, -1. */
@@ -70,7 +79,8 @@ static int payload_size(struct opsd *o, struct evhttp_request *req,
 static struct evbuffer *payload_bytes(struct opsd *o,
 				      struct evhttp_request *req,
 				      const char *version, uint64_t size,
-				      uint64_t start, uint64_t len)
+				      uint64_t start, uint64_t len,
+				      struct download_slot *slot)
 {
 	char path[OPSD_PATH_MAX + 80];
 	struct evbuffer_file_segment *seg;
@@ -104,8 +114,7 @@ static struct evbuffer *payload_bytes(struct opsd *o,
 		http_error(req, 500, "out of memory");
 		return NULL;
 	}
-	o->downloads++;
-	evbuffer_file_segment_add_cleanup_cb(seg, download_done, o);
+	slot_bind(slot, seg);
 	if (len)
 		evbuffer_add_file_segment(b, seg, 0, (ev_off_t)len);
 	evbuffer_file_segment_free(seg);
@@ -158,23 +167,15 @@ static void refuse_range(struct evhttp_request *req, const char *version,
 void h_release_payload_get(struct opsd *o, struct evhttp_request *req,
 			   const char *arg)
 {
-	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+	struct download_slot *slot;
 	enum http_range_kind kind;
 	struct http_range r;
+	struct reader who;
 	struct evbuffer *b;
 	uint64_t size;
 
-	if (auth_reader(o, req) || payload_size(o, req, arg, &size))
+	if (auth_reader(o, req, &who) || payload_size(o, req, arg, &size))
 		return;
-	if (o->downloads >= o->cfg.download_budget) {
-		evhttp_add_header(out, "Retry-After", "10");
-		http_error(
-			req, 429,
-			"release %s: download budget of %u concurrent downloads "
-			"reached; retry later",
-			arg, o->cfg.download_budget);
-		return;
-	}
 	kind = http_range_parse(
 		evhttp_find_header(evhttp_request_get_input_headers(req),
 				   "Range"),
@@ -183,9 +184,14 @@ void h_release_payload_get(struct opsd *o, struct evhttp_request *req,
 		refuse_range(req, arg, kind, &r, size);
 		return;
 	}
-	b = payload_bytes(o, req, arg, size, r.start, r.len);
-	if (!b)
+	slot = take_slot(o, req, &who, arg);
+	if (!slot)
 		return;
+	b = payload_bytes(o, req, arg, size, r.start, r.len, slot);
+	if (!b) {
+		slot_put(slot);
+		return;
+	}
 	o->m.downloads++;
 	o->m.bytes_served += r.len;
 	send_payload(req, b, kind, &r, size);
@@ -200,7 +206,9 @@ static void send_stored(struct opsd *o, struct evhttp_request *req,
 	enum store_rc rc;
 	char err[200];
 
-	if (auth_reader(o, req))
+	struct reader who;
+
+	if (auth_reader(o, req, &who))
 		return;
 	if (semver_parse(version, &sv, err, sizeof(err))) {
 		http_error(req, 400, "release: %s", err);

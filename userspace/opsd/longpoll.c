@@ -54,6 +54,7 @@ static void poll_timeout(evutil_socket_t fd, short ev, void *arg)
 	struct longpoll *p = arg;
 
 	(void)fd, (void)ev;
+	olog_debug("node %s: long-poll timed out -> 204", p->node);
 	evhttp_send_reply(p->req, 204, "No Content", NULL);
 	http_count(204);
 	poll_free(p);
@@ -189,19 +190,49 @@ static int claim(struct opsd *o, struct evhttp_request *req,
 	return 0;
 }
 
+/*
+ * One held poll per node (a newer one answers the older 204: a restarted
+ * agent), a few per region: no node fills others' slots (docs/API.md,
+ * "Limits"). NULL when @req may be held, else why not.
+ */
+static const char *make_room(struct opsd *o, const struct store_claim *c)
+{
+	struct longpoll *p, *next;
+	unsigned int region = 0;
+
+	for (p = TAILQ_FIRST(&o->polls); p; p = next) {
+		next = TAILQ_NEXT(p, link);
+		if (!strcmp(p->node, c->node)) {
+			olog_debug("node %s: newer long-poll -> 204 to the older",
+				   p->node);
+			evhttp_send_reply(p->req, 204, "No Content", NULL);
+			http_count(204);
+			o->m.longpolls_superseded++;
+			poll_free(p);
+		} else if (p->region == c->region) {
+			region++;
+		}
+	}
+	if (region >= o->cfg.longpolls_per_region)
+		return "the region's long-polls are all held";
+	if (o->npolls >= o->cfg.max_longpolls)
+		return "too many held long-polls";
+	return NULL;
+}
+
 /* Hold @req until a task opens, the term moves, or @wait seconds pass. */
 static void hold(struct opsd *o, struct evhttp_request *req,
 		 const struct store_claim *c, uint64_t wait)
 {
 	struct timeval tv = { (time_t)wait, 0 };
+	const char *why = make_room(o, c);
 	struct longpoll *p;
 
-	if (o->npolls >= o->cfg.max_longpolls) {
+	if (why) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 				  "Retry-After", "5");
-		http_error(req, 503,
-			   "too many held long-polls (%u); retry later",
-			   o->cfg.max_longpolls);
+		http_error(req, 503, "region %u: %s; retry later", c->region,
+			   why);
 		return;
 	}
 	p = calloc(1, sizeof(*p));

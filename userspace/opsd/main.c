@@ -158,6 +158,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	TAILQ_INIT(&o.polls);
 	TAILQ_INIT(&o.conn_list);
+	LIST_INIT(&o.slots);
 	/* Every check that can fail on configuration runs before the database is made. */
 	if (region_check_pool(&o, err, sizeof(err)) ||
 	    conn_clamp(&o, err, sizeof(err)) ||

@@ -120,6 +120,12 @@ static void gauges(struct opsd *o, struct evbuffer *b)
 	      "Times the connection cap paused accepting (no untrusted connection to close).",
 	      o->m.rejected_conns);
 	gauge(b, "rup_longpolls", "gauge", "Held task long-polls.", o->npolls);
+	gauge(b, "rup_longpolls_superseded_total", "counter",
+	      "Held long-polls answered early for the same node's newer one.",
+	      o->m.longpolls_superseded);
+	gauge(b, "rup_download_timeouts_total", "counter",
+	      "Downloads cut at server.download_timeout.",
+	      o->m.download_timeouts);
 }
 
 void h_metrics(struct opsd *o, struct evhttp_request *req, const char *arg)

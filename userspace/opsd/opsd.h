@@ -32,6 +32,8 @@ TAILQ_HEAD(longpoll_list, longpoll);
 
 struct conn;
 TAILQ_HEAD(conn_list, conn);
+struct download_slot;
+LIST_HEAD(slot_list, download_slot);
 
 struct opsd_metrics {
 	uint64_t registrations;
@@ -42,6 +44,8 @@ struct opsd_metrics {
 	uint64_t deadline_conns; /* untrusted past server.auth_deadline */
 	uint64_t peer_cap_conns; /* over server.max_per_peer */
 	uint64_t accept_errors;
+	uint64_t download_timeouts; /* cut at server.download_timeout */
+	uint64_t longpolls_superseded; /* a node's newer poll replaced it */
 	uint64_t requests_by_code[600];
 };
 
@@ -62,6 +66,7 @@ struct opsd {
 	bool accept_paused;
 	unsigned int npolls;
 	unsigned int downloads;
+	struct slot_list slots; /* download_slot.c */
 	int stopping;
 	struct opsd_metrics m;
 };

@@ -42,7 +42,13 @@ struct release_manifest;
 /* A published release's manifest (parsed) and payload flag; on failure 404/500 is sent, -1. */
 int load_release(struct opsd *o, struct evhttp_request *req,
 		 const char *version, struct release_manifest *m, int *payload);
+/* Who reads a release: a node (its id and region) or the admin (node ""). */
+struct reader {
+	char node[33];
+	uint32_t region;
+};
 /* A node (X-Rup-Node + its token) or the admin; on failure the reply is sent, -1. */
-int auth_reader(struct opsd *o, struct evhttp_request *req);
+int auth_reader(struct opsd *o, struct evhttp_request *req,
+		struct reader *who);
 
 #endif

@@ -135,6 +135,8 @@ struct store_claim {
 };
 /* An RVS's poll: claim the term and mark the node seen. */
 enum store_rc store_poll(struct store *s, struct store_claim *c);
+/* 1 when @node holds @region's term (its RVS), 0 when not, -1 on error. */
+int store_region_is_rvs(struct store *s, uint32_t region, const char *node);
 
 /* --- releases --- */
 

@@ -27,6 +27,15 @@ enum store_rc store_node_auth(struct store *s, const char *node,
 	return rc;
 }
 
+int store_region_is_rvs(struct store *s, uint32_t region, const char *node)
+{
+	int64_t n = db_int(s->db, -1,
+			   "SELECT COUNT(*) FROM regions WHERE id = ? AND rvs = ?",
+			   "it", (int64_t)region, node);
+
+	return n < 0 ? -1 : n > 0;
+}
+
 /* The region's group and keys; -1 unless its key has 32 bytes. */
 static int region_row(sqlite3 *db, uint32_t region, char grp[32],
 		      struct store_region_keys *k)
