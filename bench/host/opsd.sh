@@ -25,7 +25,8 @@ OPSD_LONGPOLL=600 OPSD_VERBOSE=0
 start() { # start NODES MAX_PER_REGION POOL: a fresh database each time
 	rm -f "$T"/rup.db*
 	OPSD_T=$1 OPSD_M=$2 OPSD_POOL=$3 opsd_conf "max_longpolls = $cap
-max_connections = $((cap * 4))"
+max_connections = $((cap * 4))
+max_per_peer = $((cap * 4))"
 	opsd_start
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$OPSD_PID/status"; }
