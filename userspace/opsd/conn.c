@@ -61,7 +61,8 @@ static bool evict_oldest(struct opsd *o)
 {
 	struct conn *c;
 
-	TAILQ_FOREACH(c, &o->conn_list, link) {
+	TAILQ_FOREACH(c, &o->conn_list, link)
+	{
 		if (untrusted(c) && c->admitted) {
 			o->m.evicted_conns++;
 			conn_close(c);
@@ -96,7 +97,8 @@ static void conn_freed(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
 int conn_init(void)
 {
 	if (conn_idx < 0)
-		conn_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, conn_freed);
+		conn_idx =
+			SSL_get_ex_new_index(0, NULL, NULL, NULL, conn_freed);
 	return conn_idx < 0 ? -1 : 0;
 }
 
@@ -106,10 +108,10 @@ static unsigned int same_peer(struct opsd *o, const struct conn *n)
 	unsigned int k = 0;
 
 	TAILQ_FOREACH(c, &o->conn_list, link)
-		if (c != n && c->admitted && untrusted(c) &&
-		    !memcmp(&c->peer.sin6_addr, &n->peer.sin6_addr,
-			    sizeof(n->peer.sin6_addr)))
-			k++;
+	if (c != n && c->admitted && untrusted(c) &&
+	    !memcmp(&c->peer.sin6_addr, &n->peer.sin6_addr,
+		    sizeof(n->peer.sin6_addr)))
+		k++;
 	return k;
 }
 
@@ -227,8 +229,9 @@ void conn_trust(struct evhttp_request *req, bool admin)
 int conn_clamp(struct opsd *o, char *err, size_t errlen)
 {
 	struct rlimit rl;
-	rlim_t need = (rlim_t)o->cfg.max_connections +
-		      o->cfg.download_budget + CONN_FD_OVERHEAD, fit;
+	rlim_t need = (rlim_t)o->cfg.max_connections + o->cfg.download_budget +
+		      CONN_FD_OVERHEAD,
+	       fit;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl)) {
 		snprintf(err, errlen, "RLIMIT_NOFILE: %s", strerror(errno));
@@ -253,9 +256,10 @@ int conn_clamp(struct opsd *o, char *err, size_t errlen)
 			 (unsigned long long)need, o->cfg.max_connections);
 		return -1;
 	}
-	olog_warn("server.max_connections %u lowered to %llu: RLIMIT_NOFILE is %llu",
-		  o->cfg.max_connections, (unsigned long long)fit,
-		  (unsigned long long)rl.rlim_cur);
+	olog_warn(
+		"server.max_connections %u lowered to %llu: RLIMIT_NOFILE is %llu",
+		o->cfg.max_connections, (unsigned long long)fit,
+		(unsigned long long)rl.rlim_cur);
 	o->cfg.max_connections = (uint32_t)fit;
 	if (o->cfg.reserved_connections >= o->cfg.max_connections)
 		o->cfg.reserved_connections = o->cfg.max_connections / 2;
@@ -268,8 +272,7 @@ static void on_backoff_end(evutil_socket_t fd, short ev, void *arg)
 
 	(void)fd, (void)ev;
 	o->accept_paused = false;
-	if (o->listener && !o->stopping &&
-	    o->conns < o->cfg.max_connections)
+	if (o->listener && !o->stopping && o->conns < o->cfg.max_connections)
 		evconnlistener_enable(o->listener);
 }
 
@@ -296,9 +299,10 @@ static void on_accept_error(struct evconnlistener *l, void *arg)
 	o->backoff_s = o->backoff_s ? o->backoff_s * 2 : 1;
 	if (o->backoff_s > CONN_BACKOFF_MAX_S)
 		o->backoff_s = CONN_BACKOFF_MAX_S;
-	olog_warn("accept: %s; pausing new connections for %u s (%llu errors so far)",
-		  strerror(e), o->backoff_s,
-		  (unsigned long long)o->m.accept_errors);
+	olog_warn(
+		"accept: %s; pausing new connections for %u s (%llu errors so far)",
+		strerror(e), o->backoff_s,
+		(unsigned long long)o->m.accept_errors);
 	evconnlistener_disable(l);
 	o->accept_paused = true;
 	evict_oldest(o);

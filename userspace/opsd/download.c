@@ -19,8 +19,7 @@
 #include "semver.h"
 #include "store.h"
 
-int auth_reader(struct opsd *o, struct evhttp_request *req,
-		struct reader *who)
+int auth_reader(struct opsd *o, struct evhttp_request *req, struct reader *who)
 {
 	who->node[0] = 0;
 	who->region = SLOT_NO_REGION;

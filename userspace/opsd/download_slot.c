@@ -26,7 +26,7 @@ static unsigned int in_region(struct opsd *o, uint32_t region)
 	unsigned int n = 0;
 
 	LIST_FOREACH(d, &o->slots, link)
-		n += d->region == region;
+	n += d->region == region;
 	return n;
 }
 
@@ -37,7 +37,8 @@ static const char *refusal(struct opsd *o, uint32_t region, bool rvs)
 
 	if (o->downloads >= c->download_budget)
 		return "download budget reached";
-	if (!rvs && o->downloads + c->download_rvs_reserve >= c->download_budget)
+	if (!rvs &&
+	    o->downloads + c->download_rvs_reserve >= c->download_budget)
 		return "the remaining downloads are kept for RVSs";
 	if (region != SLOT_NO_REGION &&
 	    in_region(o, region) >= c->downloads_per_region)

@@ -26,8 +26,7 @@ struct download_slot;
  * sent (@version names the release in it).
  */
 struct download_slot *slot_take(struct opsd *o, struct evhttp_request *req,
-				uint32_t region, bool rvs,
-				const char *version);
+				uint32_t region, bool rvs, const char *version);
 /* Hand the slot to @seg: freed when libevent drops the segment. */
 void slot_bind(struct download_slot *d, struct evbuffer_file_segment *seg);
 /* Give a slot back that was never bound (the reply failed first). */

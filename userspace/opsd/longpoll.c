@@ -203,8 +203,9 @@ static const char *make_room(struct opsd *o, const struct store_claim *c)
 	for (p = TAILQ_FIRST(&o->polls); p; p = next) {
 		next = TAILQ_NEXT(p, link);
 		if (!strcmp(p->node, c->node)) {
-			olog_debug("node %s: newer long-poll -> 204 to the older",
-				   p->node);
+			olog_debug(
+				"node %s: newer long-poll -> 204 to the older",
+				p->node);
 			evhttp_send_reply(p->req, 204, "No Content", NULL);
 			http_count(204);
 			o->m.longpolls_superseded++;

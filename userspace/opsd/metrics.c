@@ -106,8 +106,7 @@ static void gauges(struct opsd *o, struct evbuffer *b)
 	gauge(b, "rup_connections_untrusted", "gauge",
 	      "Open connections without a checked token yet.", o->untrusted);
 	gauge(b, "rup_connections_evicted_total", "counter",
-	      "Untrusted connections closed to make room.",
-	      o->m.evicted_conns);
+	      "Untrusted connections closed to make room.", o->m.evicted_conns);
 	gauge(b, "rup_connections_deadline_total", "counter",
 	      "Connections closed for no token within server.auth_deadline.",
 	      o->m.deadline_conns);

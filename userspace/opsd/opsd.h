@@ -66,6 +66,7 @@ struct opsd {
 	bool accept_paused;
 	unsigned int npolls;
 	unsigned int downloads;
+	bool upload_busy; /* a payload chunk is being stored (upload.c) */
 	struct slot_list slots; /* download_slot.c */
 	int stopping;
 	struct opsd_metrics m;

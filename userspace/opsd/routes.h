@@ -48,7 +48,6 @@ struct reader {
 	uint32_t region;
 };
 /* A node (X-Rup-Node + its token) or the admin; on failure the reply is sent, -1. */
-int auth_reader(struct opsd *o, struct evhttp_request *req,
-		struct reader *who);
+int auth_reader(struct opsd *o, struct evhttp_request *req, struct reader *who);
 
 #endif

@@ -29,9 +29,10 @@ enum store_rc store_node_auth(struct store *s, const char *node,
 
 int store_region_is_rvs(struct store *s, uint32_t region, const char *node)
 {
-	int64_t n = db_int(s->db, -1,
-			   "SELECT COUNT(*) FROM regions WHERE id = ? AND rvs = ?",
-			   "it", (int64_t)region, node);
+	int64_t n =
+		db_int(s->db, -1,
+		       "SELECT COUNT(*) FROM regions WHERE id = ? AND rvs = ?",
+		       "it", (int64_t)region, node);
 
 	return n < 0 ? -1 : n > 0;
 }

@@ -21,6 +21,7 @@
 #include "auth.h"
 #include "http.h"
 #include "olog.h"
+#include "offload.h"
 #include "opsd.h"
 #include "release.h"
 #include "routes.h"
@@ -76,6 +77,26 @@ static int write_body(int fd, struct evbuffer *body)
 	return fsync(fd);
 }
 
+/* fsync the folder holding @path, so a rename in it survives a crash. */
+static int sync_dir_of(const char *path)
+{
+	char dir[OPSD_PATH_MAX + 88];
+	char *slash;
+	int fd, rc;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return 0;
+	*slash = 0;
+	fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
 static int mark_stored(struct opsd *o, const char *version, uint64_t size)
 {
 	char detail[160];
@@ -90,9 +111,17 @@ static int mark_stored(struct opsd *o, const char *version, uint64_t size)
 }
 
 struct upload {
+	struct opsd *o;
+	struct evhttp_request *req;
 	struct release_manifest m;
 	uint64_t n, a, b, total; /* body bytes; bytes a..b of total */
 	char pkg[OPSD_PATH_MAX + 80], part[OPSD_PATH_MAX + 88];
+	/* The job, done off the loop (offload.h): */
+	struct evbuffer *body; /* the chunk, moved out of the request */
+	int fd; /* the .part file */
+	bool last; /* the chunk completes the payload */
+	int err; /* errno of a failed write */
+	char why[256]; /* a rejected payload */
 };
 
 /* The chunk's place in the payload, checked against the manifest; on failure the reply is sent. */
@@ -150,8 +179,8 @@ static int open_part(struct opsd *o, struct evhttp_request *req,
 	}
 	/* Byte 0 (re)starts an upload; a later chunk must continue where it stopped. */
 	fd = open(u->part,
-		  u->a ? O_WRONLY | O_APPEND | O_CLOEXEC :
-			 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		  u->a ? O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW :
+			 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 		  0644);
 	if (fd < 0 && u->a && errno == ENOENT) {
 		http_error(req, 409,
@@ -190,45 +219,75 @@ static void reply(struct evhttp_request *req, const struct upload *u, bool done)
 	http_json(req, done ? 200 : 202, api_upload_encode(&m));
 }
 
-/* Complete: the file as stored is what nodes get, so check that file. */
-static void finish(struct opsd *o, struct evhttp_request *req, struct upload *u)
+/* Off the loop: write and fsync the chunk; after the last, check and rename. */
+static void job_work(void *arg)
 {
-	char err[256];
+	struct upload *u = arg;
 
-	if (release_verify_payload(&u->m, u->part, err, sizeof(err))) {
+	if (write_body(u->fd, u->body))
+		u->err = errno;
+	close(u->fd);
+	u->fd = -1;
+	if (u->err || !u->last)
+		return;
+	/* The file as stored is what nodes get, so check that file. */
+	if (release_verify_payload(&u->m, u->part, u->why, sizeof(u->why))) {
 		unlink(u->part);
-		http_error(req, 400, "release %s: payload rejected: %s",
-			   u->m.version, err);
 		return;
 	}
-	if (rename(u->part, u->pkg)) {
-		http_error(req, 500, "release %s: %s: %s", u->m.version, u->pkg,
-			   strerror(errno));
-		return;
-	}
-	if (mark_stored(o, u->m.version, u->total)) {
-		unlink(u->pkg);
-		http_error(req, 500, "release %s: database error",
-			   u->m.version);
-		return;
-	}
-	reply(req, u, true);
+	if (rename(u->part, u->pkg) || sync_dir_of(u->pkg))
+		u->err = errno;
 }
 
-/* Append the chunk; 0 when the reply is still to send, -1 when sent. */
-static int append(struct opsd *o, struct evhttp_request *req, struct upload *u,
-		  struct evbuffer *body)
+/* Back on the loop: record and reply. */
+static void job_done(void *arg)
 {
-	int fd = open_part(o, req, u), rc;
+	struct upload *u = arg;
+	struct opsd *o = u->o;
 
-	if (fd < 0)
+	o->upload_busy = false;
+	if (u->err)
+		http_error(u->req, 500, "release %s: storing %s: %s",
+			   u->m.version, u->last ? u->pkg : u->part,
+			   strerror(u->err));
+	else if (u->why[0])
+		http_error(u->req, 400, "release %s: payload rejected: %s",
+			   u->m.version, u->why);
+	else if (!u->last)
+		reply(u->req, u, false);
+	else if (mark_stored(o, u->m.version, u->total)) {
+		unlink(u->pkg);
+		http_error(u->req, 500, "release %s: database error",
+			   u->m.version);
+	} else {
+		reply(u->req, u, true);
+	}
+	evbuffer_free(u->body);
+	free(u);
+}
+
+/* Hand the chunk to a thread; 0 when it owns @u now, -1 with the reply sent. */
+static int start_job(struct opsd *o, struct evhttp_request *req,
+		     struct upload *u, struct evbuffer *body)
+{
+	u->fd = open_part(o, req, u);
+	if (u->fd < 0)
 		return -1;
-	rc = write_body(fd, body);
-	if (rc)
-		http_error(req, 500, "release %s: writing %s: %s", u->m.version,
-			   u->part, strerror(errno));
-	close(fd);
-	return rc;
+	u->o = o;
+	u->req = req;
+	u->last = u->b + 1 >= u->total;
+	u->body = evbuffer_new();
+	if (u->body && !evbuffer_add_buffer(u->body, body) &&
+	    !offload(o, job_work, job_done, u)) {
+		o->upload_busy = true;
+		return 0;
+	}
+	close(u->fd);
+	if (u->body)
+		evbuffer_free(u->body);
+	http_error(req, 503, "release %s: cannot start writing; retry",
+		   u->m.version);
+	return -1;
 }
 
 void h_release_payload_put(struct opsd *o, struct evhttp_request *req,
@@ -240,6 +299,14 @@ void h_release_payload_put(struct opsd *o, struct evhttp_request *req,
 
 	if (auth_admin(o, req))
 		return;
+	/* One chunk at a time: they append to one file in order. */
+	if (o->upload_busy) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+				  "Retry-After", "1");
+		http_error(req, 503,
+			   "another upload chunk is being stored; retry");
+		return;
+	}
 	u = calloc(1, sizeof(*u));
 	if (!u) {
 		http_error(req, 500, "out of memory");
@@ -253,12 +320,9 @@ void h_release_payload_put(struct opsd *o, struct evhttp_request *req,
 			   u->m.version);
 		goto out;
 	}
-	if (chunk_range(req, u) || append(o, req, u, body))
+	if (chunk_range(req, u) || start_job(o, req, u, body))
 		goto out;
-	if (u->b + 1 < u->total)
-		reply(req, u, false);
-	else
-		finish(o, req, u);
+	return;
 out:
 	free(u);
 }
