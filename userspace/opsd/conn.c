@@ -61,8 +61,7 @@ static bool evict_oldest(struct opsd *o)
 {
 	struct conn *c;
 
-	TAILQ_FOREACH(c, &o->conn_list, link)
-	{
+	TAILQ_FOREACH(c, &o->conn_list, link) {
 		if (untrusted(c) && c->admitted) {
 			o->m.evicted_conns++;
 			conn_close(c);
@@ -108,10 +107,10 @@ static unsigned int same_peer(struct opsd *o, const struct conn *n)
 	unsigned int k = 0;
 
 	TAILQ_FOREACH(c, &o->conn_list, link)
-	if (c != n && c->admitted && untrusted(c) &&
-	    !memcmp(&c->peer.sin6_addr, &n->peer.sin6_addr,
-		    sizeof(n->peer.sin6_addr)))
-		k++;
+		if (c != n && c->admitted && untrusted(c) &&
+		    !memcmp(&c->peer.sin6_addr, &n->peer.sin6_addr,
+			    sizeof(n->peer.sin6_addr)))
+			k++;
 	return k;
 }
 

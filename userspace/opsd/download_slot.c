@@ -26,7 +26,7 @@ static unsigned int in_region(struct opsd *o, uint32_t region)
 	unsigned int n = 0;
 
 	LIST_FOREACH(d, &o->slots, link)
-	n += d->region == region;
+		n += d->region == region;
 	return n;
 }
 
