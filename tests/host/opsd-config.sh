@@ -20,9 +20,14 @@ check "  names file and key" grep -q "bad.conf: unknown setting fleet.nodez" "$T
 printf '[fleet\n' >"$T/bad.conf"
 run -c "$T/bad.conf"
 check "syntax error -> line number" grep -q "bad.conf: line 1: syntax error" "$T/err"
-run -c "$base" --admin-token short
+run -c "$base" --admin-token "$ADMIN"
+check "a token on the command line refused (ps shows it)" \
+	grep -q -- "--admin-token: a secret on the command line is visible to every user (ps); use --admin-token-file" "$T/err"
+echo short >"$T/short.token"
+run -c "$base" --admin-token-file "$T/short.token"
 check "short token refused" grep -q "tokens must be at least 16 characters" "$T/err"
-run -c "$base" --admin-token "$ENROLL"
+echo "$ENROLL" >"$T/enroll.token"
+run -c "$base" --admin-token-file "$T/enroll.token"
 check "admin token equal to the enrollment token refused" grep -q "must differ" "$T/err"
 run -c "$base" --admin-token-file "$T/none"
 check "missing token file named" grep -q "$T/none: No such file or directory" "$T/err"

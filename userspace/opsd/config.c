@@ -96,12 +96,14 @@ const struct config_opt config_opts[] = {
 	NUM("download-timeout", "server", "download_timeout",
 	    download_timeout_s, 10, 86400, "1800",
 	    "seconds one package download may take (1800)"),
-	STR("enrollment-token", "auth", "enrollment_token", enroll_token, NULL,
-	    "fleet enrollment token"),
+	{ "enrollment-token", "auth", "enrollment_token",
+	  "fleet enrollment token (config file only)", CONFIG_SECRET,
+	  FIELD(enroll_token), 0, 0, NULL },
 	FILE_OF("enrollment-token-file", "auth", "enrollment_token_file",
 		enroll_token, "file holding it"),
-	STR("admin-token", "auth", "admin_token", admin_token, NULL,
-	    "admin token"),
+	{ "admin-token", "auth", "admin_token",
+	  "admin token (config file only)", CONFIG_SECRET, FIELD(admin_token),
+	  0, 0, NULL },
 	FILE_OF("admin-token-file", "auth", "admin_token_file", admin_token,
 		"file holding it"),
 	STR("database", "store", "database", database,
@@ -199,6 +201,7 @@ static int set_one(struct opsd_config *c, const struct config_opt *k,
 	case CONFIG_U64:
 		return set_num(c, k, value, err, errlen);
 	case CONFIG_STR:
+	case CONFIG_SECRET:
 		if (!set_str(field, k->len, value))
 			return 0;
 		snprintf(err, errlen, "%s.%s: value longer than %zu bytes",

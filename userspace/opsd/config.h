@@ -64,6 +64,7 @@ enum config_kind {
 	CONFIG_U32,
 	CONFIG_U64,
 	CONFIG_STR,
+	CONFIG_SECRET, /* a string, never from the command line (ps shows it) */
 	CONFIG_TOKEN_FILE, /* the file's first line into a string field */
 	CONFIG_SYNC, /* full or normal */
 };

@@ -106,6 +106,15 @@ static int parse_args(int argc, char **argv, struct opsd_config *cfg)
 			rc = 1;
 			goto out;
 		case 0:
+			if (config_opts[idx - N_BASE].kind == CONFIG_SECRET) {
+				fprintf(stderr,
+					"rup-opsd: --%s: a secret on the command line is "
+					"visible to every user (ps); use --%s-file or "
+					"the config file\n",
+					config_opts[idx - N_BASE].opt,
+					config_opts[idx - N_BASE].opt);
+				goto out;
+			}
 			ov[nov].opt = &config_opts[idx - N_BASE];
 			ov[nov++].value = optarg;
 			break;
