@@ -7,6 +7,7 @@
 #   make check        deps + build + unit, host and guest tests; prints "N passed, N failed"
 #   make lint         checkpatch, sparse, W=1, clang-format
 #   make check-kernels the guest suite on stock, PREEMPT_RT, 6.12 and debug kernels
+#   make check-load   long guest runs under load (tests/load: CPU hogs, 108 nodes)
 #   make demo         the fleet demo in a QEMU guest
 #   make install      userspace into $(PREFIX), module via modules_install
 #
@@ -44,7 +45,7 @@ UNIT_TESTS :=
 TEST_TOOLS :=
 
 .PHONY: all module module-clean userspace tests deps check check-unit check-host check-guest \
-	demo clean install help lint fuzz bench check-kernels
+	demo clean install help lint fuzz bench check-kernels check-load
 all: module userspace
 
 include mk/lib.mk
@@ -86,6 +87,11 @@ lint:
 check-kernels: deps
 	$(MAKE) all tests
 	tests/vm/check-kernels.sh
+
+# Too long for `make check` (docs/TESTING.md, "Load runs"): a quiet host.
+check-load: deps
+	$(MAKE) all tests
+	VM_MEM=$${VM_MEM:-4096} tests/vm/run.sh --tag load tests/load/*.sh
 
 demo: deps
 	$(MAKE) all tests
