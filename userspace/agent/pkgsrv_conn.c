@@ -188,6 +188,9 @@ static void on_admit(evutil_socket_t fd, short what, void *arg)
 		if (!c->evcon)
 			admit(s, c);
 	}
+	s->pending = 0;
+	if (!s->pause_ms)
+		evconnlistener_enable(s->lst);
 }
 
 /* evhttp's new connection: counted now, admitted once evhttp set it up. */
@@ -198,8 +201,10 @@ static struct bufferevent *on_accept(struct event_base *base, void *arg)
 	struct bufferevent *bev =
 		bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 
-	s->pause_ms = PKGSRV_PAUSE_MIN_MS;
+	s->next_pause_ms = PKGSRV_PAUSE_MIN_MS;
 	s->st.accepted++;
+	if (++s->pending >= PKGSRV_ACCEPT_BATCH)
+		evconnlistener_disable(s->lst);
 	if (c)
 		c->deadline = evtimer_new(base, on_deadline, c);
 	if (!c || !bev || !c->deadline) {
@@ -233,13 +238,14 @@ static void on_accept_error(struct evconnlistener *lst, void *arg)
 	evconnlistener_disable(lst);
 	if (!s)
 		return;
+	s->pause_ms = s->next_pause_ms;
 	ratelog(&s->log_accept, &s->st.accept_errors,
 		"accept: %s; pausing %u ms", strerror(e), s->pause_ms);
 	tv.tv_sec = s->pause_ms / 1000;
 	tv.tv_usec = (s->pause_ms % 1000) * 1000;
 	evtimer_add(s->resume_ev, &tv);
-	if (s->pause_ms < PKGSRV_PAUSE_MAX_MS)
-		s->pause_ms *= 2;
+	if (s->next_pause_ms < PKGSRV_PAUSE_MAX_MS)
+		s->next_pause_ms *= 2;
 }
 
 static void on_resume(evutil_socket_t fd, short what, void *arg)
@@ -247,6 +253,7 @@ static void on_resume(evutil_socket_t fd, short what, void *arg)
 	struct pkgsrv *s = arg;
 
 	(void)fd, (void)what;
+	s->pause_ms = 0;
 	evconnlistener_enable(s->lst);
 }
 
@@ -280,7 +287,7 @@ int pkgsrv_conn_listen(struct pkgsrv *s, char *err, size_t errlen)
 	char ip[INET_ADDRSTRLEN];
 
 	clamp_to_fd_limit(s);
-	s->pause_ms = PKGSRV_PAUSE_MIN_MS;
+	s->next_pause_ms = PKGSRV_PAUSE_MIN_MS;
 	s->admit_ev = event_new(s->base, -1, 0, on_admit, s);
 	s->resume_ev = evtimer_new(s->base, on_resume, s);
 	s->lst = evconnlistener_new_bind(

@@ -21,6 +21,8 @@ struct evhttp_request;
 #define PKGSRV_OVERFLOW 4
 /* Connections from addresses outside the region (members_only): 403. */
 #define PKGSRV_STRANGERS 8
+/* Accepted before the pass that admits them: bounds descriptors in limbo. */
+#define PKGSRV_ACCEPT_BATCH 16
 /* The accept pause doubles from the first to the last value. */
 #define PKGSRV_PAUSE_MIN_MS 100
 #define PKGSRV_PAUSE_MAX_MS 2000
@@ -50,7 +52,9 @@ struct pkgsrv {
 	char store[512];
 	unsigned int nconns; /* tracked: pending and admitted */
 	struct pkgsrv_conn *conns;
-	unsigned int pause_ms;
+	unsigned int pending; /* accepted, not yet admitted */
+	unsigned int pause_ms; /* 0: not paused */
+	unsigned int next_pause_ms;
 	struct pkgsrv_ratelog log_accept, log_refuse;
 	struct pkgsrv_stats st;
 	struct pkgsrv *next_live;
