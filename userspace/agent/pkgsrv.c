@@ -119,6 +119,15 @@ static void serve(struct pkgsrv *s, struct evhttp_request *req, int fd,
 	evbuffer_free(body);
 }
 
+/* 503: come back later (Retry-After), on a new connection. */
+static void busy(struct pkgsrv *s, struct evhttp_request *req)
+{
+	s->st.rejected++;
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After",
+			  "2");
+	reply_err(s, req, 503, "Service Unavailable");
+}
+
 /* 403 for callers outside the region, 503 past max_conns; true if sent. */
 static bool refuse(struct pkgsrv *s, struct evhttp_request *req)
 {
@@ -132,10 +141,7 @@ static bool refuse(struct pkgsrv *s, struct evhttp_request *req)
 		return true;
 	}
 	if (c->overflow) {
-		s->st.rejected++;
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-				  "Retry-After", "2");
-		reply_err(s, req, 503, "Service Unavailable");
+		busy(s, req);
 		return true;
 	}
 	return false;
@@ -163,6 +169,10 @@ static void handle(struct evhttp_request *req, void *arg)
 		return;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+		busy(s, req);
+		return;
+	}
 	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		if (fd >= 0)
 			close(fd);

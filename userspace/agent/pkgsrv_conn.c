@@ -134,9 +134,9 @@ static const char *refusal(struct pkgsrv *s, struct pkgsrv_conn *c)
 	}
 	if (same >= s->o.max_per_ip)
 		return "connections from one address";
-	if (!c->member && strangers >= PKGSRV_STRANGERS)
+	if (!c->member && strangers >= s->strangers)
 		return "connections from outside the region";
-	if (members >= s->o.max_conns + PKGSRV_OVERFLOW)
+	if (members >= s->o.max_conns + s->overflow)
 		return "connections";
 	c->overflow = members >= s->o.max_conns;
 	return NULL;
@@ -205,10 +205,14 @@ static struct bufferevent *on_accept(struct event_base *base, void *arg)
 	s->st.accepted++;
 	if (++s->pending >= PKGSRV_ACCEPT_BATCH)
 		evconnlistener_disable(s->lst);
+	event_active(s->admit_ev, EV_TIMEOUT, 0);
 	if (c)
 		c->deadline = evtimer_new(base, on_deadline, c);
 	if (!c || !bev || !c->deadline) {
-		/* evhttp makes its own; the deadline of the next pass is lost */
+		/*
+		 * Out of memory: evhttp makes its own, untracked connection;
+		 * its request gets 403, its idle timeout (30 s) closes it.
+		 */
 		if (c && c->deadline)
 			event_free(c->deadline);
 		free(c);
@@ -224,7 +228,6 @@ static struct bufferevent *on_accept(struct event_base *base, void *arg)
 		s->conns->prev = c;
 	s->conns = c;
 	s->nconns++;
-	event_active(s->admit_ev, EV_TIMEOUT, 0);
 	return bev;
 }
 
@@ -259,24 +262,29 @@ static void on_resume(evutil_socket_t fd, short what, void *arg)
 
 /*
  * Each connection may hold two descriptors (socket, file being sent):
- * keep max_conns within the descriptor limit, some left for the agent.
+ * keep the caps within the descriptor limit, 64 left for the agent.
  */
 static void clamp_to_fd_limit(struct pkgsrv *s)
 {
-	unsigned int extra = PKGSRV_OVERFLOW + PKGSRV_STRANGERS, fit;
+	unsigned int fit;
 	struct rlimit rl;
 
+	s->overflow = PKGSRV_OVERFLOW;
+	s->strangers = PKGSRV_STRANGERS;
 	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY)
 		return;
-	fit = rl.rlim_cur > 64 + 2 * (extra + 1) ?
-		      (unsigned int)((rl.rlim_cur - 64) / 2) - extra :
-		      1;
-	if (s->o.max_conns > fit) {
-		awarn("package service: max_connections %u lowered to %u for "
-		      "the descriptor limit %llu",
-		      s->o.max_conns, fit, (unsigned long long)rl.rlim_cur);
-		s->o.max_conns = fit;
-	}
+	fit = rl.rlim_cur > 64 ? (unsigned int)((rl.rlim_cur - 64) / 2) : 0;
+	if (s->o.max_conns + s->overflow + s->strangers <= fit)
+		return;
+	s->o.max_conns = fit - fit / 3 > 1 ? fit - fit / 3 : 1;
+	if (s->overflow > fit / 6)
+		s->overflow = fit / 6;
+	if (s->strangers > fit / 6)
+		s->strangers = fit / 6;
+	awarn("package service: descriptor limit %llu: at most %u "
+	      "connections (%u more answered 503, %u from outside the region)",
+	      (unsigned long long)rl.rlim_cur, s->o.max_conns, s->overflow,
+	      s->strangers);
 }
 
 int pkgsrv_conn_listen(struct pkgsrv *s, char *err, size_t errlen)

@@ -50,6 +50,8 @@ struct pkgsrv {
 	struct event *admit_ev, *resume_ev;
 	struct pkgsrv_opts o;
 	char store[512];
+	unsigned int overflow,
+		strangers; /* PKGSRV_*, or fewer for the fd limit */
 	unsigned int nconns; /* tracked: pending and admitted */
 	struct pkgsrv_conn *conns;
 	unsigned int pending; /* accepted, not yet admitted */
