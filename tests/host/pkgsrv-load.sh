@@ -80,6 +80,7 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SRV/stat"; }
 
 # hold N: N idle sockets from N addresses (none in the region).
 hold() {
+	: >"$T/hold.out"
 	python3 "$CLIENTS" idle 127.0.0.1 "$PORT" "$1" >"$T/hold.out" &
 	HOLD=$!
 	for _ in $(seq 50); do
@@ -128,6 +129,8 @@ check "a slow client is closed by the ${TMO} s deadline" \
 hold 300
 check "a member's fetch is served with 300 idle sockets" [ "$(fetch $MEMBER)" = 200 ]
 quiet_under_load "300 idle sockets"
+check "  those past the cap for outsiders were closed at accept" \
+	grep -q 'at the cap of connections from outside the region' "$T/srv.log"
 unhold
 
 # Descriptors used up (a limit of 16): accept errors pause the listener.
