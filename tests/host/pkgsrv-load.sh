@@ -41,13 +41,15 @@ free_port() {
 	echo "$p"
 }
 
-# srv_start NOFILE: the service with at most NOFILE descriptors.
+# srv_start NOFILE [ARGS]: the service with at most NOFILE descriptors.
 srv_start() {
+	local nofile=$1
+	shift
 	[ -z "$SRV" ] || kill "$SRV" 2>/dev/null
 	[ -z "$SRV" ] || wait "$SRV" 2>/dev/null
 	PORT=$(free_port)
-	prlimit --nofile="$1:$1" -- "$RUN" -i lo -p "$PORT" -s "$T/store" \
-		-m "$MEMBER" -t "$TMO" 2>"$T/srv.log" &
+	prlimit --nofile="$nofile:$nofile" -- "$RUN" -i lo -p "$PORT" -s "$T/store" \
+		-m "$MEMBER" -t "$TMO" "$@" 2>"$T/srv.log" &
 	SRV=$!
 	for _ in $(seq 50); do
 		ss -Htln "sport = :$PORT" | grep -q . && return 0
@@ -78,10 +80,11 @@ served_within() {
 # cpu_ticks: user + system clock ticks the service used so far.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SRV/stat"; }
 
-# hold N: N idle sockets from N addresses (none in the region).
+# hold N [SRC]: N idle sockets from N addresses (none in the region), or
+# all from SRC.
 hold() {
 	: >"$T/hold.out"
-	python3 "$CLIENTS" idle 127.0.0.1 "$PORT" "$1" >"$T/hold.out" &
+	python3 "$CLIENTS" idle 127.0.0.1 "$PORT" "$@" >"$T/hold.out" &
 	HOLD=$!
 	for _ in $(seq 50); do
 		grep -q opened "$T/hold.out" && return 0
@@ -131,6 +134,24 @@ check "a member's fetch is served with 300 idle sockets" [ "$(fetch $MEMBER)" = 
 quiet_under_load "300 idle sockets"
 check "  those past the cap for outsiders were closed at accept" \
 	grep -q 'at the cap of connections from outside the region' "$T/srv.log"
+unhold
+
+# Per address: 6 idle sockets from one address, 4 (max_per_ip) are kept.
+hold 6 127.0.0.4
+sleep 0.5 # accepted
+n=$(ss -Htn state established "( sport = :$PORT and dst 127.0.0.4 )" | wc -l)
+check "4 of 6 connections from one address kept (got $n)" [ "$n" = 4 ]
+unhold
+
+# One connection (-c 1), held idle by another member: counted at accept, so
+# a member's request gets 503 with Retry-After, and the connection closes.
+srv_start 256 -c 1 -m 127.0.0.4
+hold 1 127.0.0.4
+sleep 0.5 # the idle socket accepted first
+curl -s -o /dev/null -D "$T/hdr" --interface $MEMBER "http://127.0.0.1:$PORT/pkg/2.0.0"
+check "past max_connections a member gets 503" grep -q '^HTTP/1.1 503' "$T/hdr"
+check "  with Retry-After" grep -qi '^Retry-After: 2' "$T/hdr"
+check "  and the connection closed" grep -qi '^Connection: close' "$T/hdr"
 unhold
 
 # Descriptors used up (a limit of 16): accept errors pause the listener.

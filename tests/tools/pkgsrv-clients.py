@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """Hostile clients of the package service for tests/host/pkgsrv-load.sh.
 
-  pkgsrv-clients.py idle HOST PORT N   N idle sockets, each from its own
-                                       127.0.x.y source; held until killed
+  pkgsrv-clients.py idle HOST PORT N [SRC]
+                                       N idle sockets, each from its own
+                                       127.0.x.y source (or all from SRC);
+                                       held until killed
   pkgsrv-clients.py slow HOST PORT SRC SECONDS
                                        a request head at one byte a second
                                        from SRC; prints when the server
@@ -14,11 +16,11 @@ import sys
 import time
 
 
-def idle(host, port, n):
+def idle(host, port, n, src):
     held = []
     for i in range(n):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.bind(("127.0.%d.%d" % (1 + i // 250, 1 + i % 250), 0))
+        s.bind((src or "127.0.%d.%d" % (1 + i // 250, 1 + i % 250), 0))
         s.setblocking(False)
         try:
             s.connect((host, port))
@@ -58,7 +60,8 @@ def slow(host, port, src, limit):
 def main():
     mode, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     if mode == "idle":
-        idle(host, port, int(sys.argv[4]))
+        idle(host, port, int(sys.argv[4]),
+             sys.argv[5] if len(sys.argv) > 5 else None)
     return slow(host, port, sys.argv[4], float(sys.argv[5]))
 
 
