@@ -6,7 +6,9 @@
 #     served the package exactly once (its /metrics), the members fetched it
 #     from the RVS, the region reported complete, every node's install hook
 #     recorded the new version, the RVS installed last, and the server's
-#     status shows every node at the new version.
+#     status shows every node at the new version. The RVS's package service
+#     answers 403 to a host on the region link outside the region and is
+#     not reachable on the RVS's other addresses.
 # (c) The same release rolled out again: the region is already current, the
 #     RVS reports up_to_date and nothing is downloaded.
 . "$RUP_SRC/tests/guest/lib.sh"
@@ -70,6 +72,18 @@ in_ns fn$rvs rupctl status --state "$FLEET/n$rvs/state" | grep -q '^role *rvs' |
 	ffail "rupctl status does not show the RVS role"
 assert_eq "$(in_ns fn$rvs rupctl status -j --state "$FLEET/n$rvs/state" | jq -r .offer.version)" \
 	2.0.0 "offer in rupctl status -j"
+
+# The RVS's package service listens on its region address only and serves
+# only the region's nodes (THREATS.md "outsider on a region's network").
+ns_add out
+ns_attach out br-r0 10.10.0.200/16
+pkg_code() {
+	nsenter --net="/run/netns/$1" curl -s -o /dev/null -w '%{http_code}' \
+		--max-time 5 "http://$2:8731/pkg/2.0.0"
+}
+assert_eq "$(pkg_code out "10.10.0.$rvs")" 403 "package service to a host outside the region"
+assert_eq "$(pkg_code ops "10.99.1.$rvs")" 000 "package service on the RVS's other interface"
+assert_eq "$(pkg_code "fn$rvs" 127.0.0.1)" 000 "package service on the RVS's loopback"
 
 # (c) Again: already current.
 fleet_rollout 2.0.0 >/dev/null

@@ -70,6 +70,8 @@ static const struct setting settings[] = {
 	NUM("upgrade", "report_ms", report_ms, 3600000, 2000),
 	NUM("upgrade", "retry_max", retry_max_s, 86400, 60),
 	NUM("http", "max_connections", http_max_conns, 100000, 64),
+	NUM("http", "max_per_ip", http_max_per_ip, 100000, 4),
+	NUM("http", "request_timeout", http_request_timeout_s, 3600, 10),
 };
 
 #undef FIELD
@@ -92,6 +94,7 @@ void agent_config_defaults(struct agent_config *c)
 			memcpy(dst, &s->num_def, sizeof(s->num_def));
 	}
 	c->http_port = 8731;
+	c->http_members_only = true;
 }
 
 static int set_str(char *dst, size_t len, const char *v)
@@ -174,6 +177,12 @@ static int set_key(struct load_ctx *x, const char *sec, const char *k,
 		if (parse_u32(v, 65535, &u) || !u)
 			return -1;
 		c->http_port = (uint16_t)u;
+		return 0;
+	}
+	if (IS("http", "members_only")) {
+		if (strcmp(v, "true") && strcmp(v, "false"))
+			return -1;
+		c->http_members_only = !strcmp(v, "true");
 		return 0;
 	}
 #undef IS

@@ -48,6 +48,9 @@ struct agent_config {
 	/* [http] package service when RVS */
 	uint16_t http_port;
 	uint32_t http_max_conns;
+	uint32_t http_max_per_ip;
+	uint32_t http_request_timeout_s; /* accept or last reply to request */
+	bool http_members_only; /* serve only the region's peer table */
 };
 
 void agent_config_defaults(struct agent_config *c);

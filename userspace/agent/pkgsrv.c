@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Package service over evhttp: store files by version, byte ranges, a connection cap. */
+/* Package service over evhttp: store files by version, byte ranges, caller checks. */
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -15,44 +15,9 @@
 
 #include "httprange.h"
 #include "log.h"
-#include "pkgsrv.h"
+#include "pkgsrv_conn.h"
 #include "semver.h"
 #include "store.h"
-
-struct pkgsrv {
-	struct evhttp *http;
-	char store[512];
-	unsigned int max_conns, nconns;
-	struct evhttp_connection **conns;
-	struct pkgsrv_stats st;
-};
-
-static void on_conn_close(struct evhttp_connection *evcon, void *arg)
-{
-	struct pkgsrv *s = arg;
-
-	for (unsigned int i = 0; i < s->nconns; i++) {
-		if (s->conns[i] == evcon) {
-			s->conns[i] = s->conns[--s->nconns];
-			return;
-		}
-	}
-}
-
-/* Track the request's connection; false when the cap is reached. */
-static bool admit(struct pkgsrv *s, struct evhttp_request *req)
-{
-	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
-
-	for (unsigned int i = 0; i < s->nconns; i++)
-		if (s->conns[i] == evcon)
-			return true;
-	if (s->nconns >= s->max_conns)
-		return false;
-	s->conns[s->nconns++] = evcon;
-	evhttp_connection_set_closecb(evcon, on_conn_close, s);
-	return true;
-}
 
 static void reply_err(struct pkgsrv *s, struct evhttp_request *req, int code,
 		      const char *why)
@@ -63,6 +28,10 @@ static void reply_err(struct pkgsrv *s, struct evhttp_request *req, int code,
 	evbuffer_add_printf(b, "%s\n", why);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 			  "Content-Type", "text/plain");
+	/* A refused caller gets no keep-alive to sit on. */
+	if (code == 403 || code == 503)
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+				  "Connection", "close");
 	evhttp_send_reply(req, code, why, b);
 	evbuffer_free(b);
 }
@@ -150,6 +119,34 @@ static void serve(struct pkgsrv *s, struct evhttp_request *req, int fd,
 	evbuffer_free(body);
 }
 
+/* 503: come back later (Retry-After), on a new connection. */
+static void busy(struct pkgsrv *s, struct evhttp_request *req)
+{
+	s->st.rejected++;
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After",
+			  "2");
+	reply_err(s, req, 503, "Service Unavailable");
+}
+
+/* 403 for callers outside the region, 503 past max_conns; true if sent. */
+static bool refuse(struct pkgsrv *s, struct evhttp_request *req)
+{
+	struct pkgsrv_conn *c = pkgsrv_conn_of(s, req);
+
+	if (c)
+		pkgsrv_conn_busy(c, req);
+	if (!c || !c->member) {
+		s->st.rejected++;
+		reply_err(s, req, 403, "Forbidden");
+		return true;
+	}
+	if (c->overflow) {
+		busy(s, req);
+		return true;
+	}
+	return false;
+}
+
 static void handle(struct evhttp_request *req, void *arg)
 {
 	struct pkgsrv *s = arg;
@@ -160,6 +157,8 @@ static void handle(struct evhttp_request *req, void *arg)
 	int fd;
 
 	s->st.requests++;
+	if (refuse(s, req))
+		return;
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
 		reply_err(s, req, 405, "Method Not Allowed");
 		return;
@@ -169,14 +168,11 @@ static void handle(struct evhttp_request *req, void *arg)
 		reply_err(s, req, 404, "Not Found");
 		return;
 	}
-	if (!admit(s, req)) {
-		s->st.rejected++;
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-				  "Retry-After", "2");
-		reply_err(s, req, 503, "Service Unavailable");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+		busy(s, req);
 		return;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		if (fd >= 0)
 			close(fd);
@@ -186,33 +182,37 @@ static void handle(struct evhttp_request *req, void *arg)
 	serve(s, req, fd, (uint64_t)st.st_size, kind);
 }
 
-struct pkgsrv *pkgsrv_start(struct event_base *base, const char *store,
-			    uint16_t port, unsigned int max_conns, char *err,
+struct pkgsrv *pkgsrv_start(struct event_base *base,
+			    const struct pkgsrv_opts *o, char *err,
 			    size_t errlen)
 {
 	struct pkgsrv *s = calloc(1, sizeof(*s));
 
-	if (!s)
+	if (!s) {
+		snprintf(err, errlen, "package service: out of memory");
 		return NULL;
-	snprintf(s->store, sizeof(s->store), "%s", store);
-	s->max_conns = max_conns ? max_conns : 1;
-	s->conns = calloc(s->max_conns, sizeof(*s->conns));
+	}
+	s->base = base;
+	s->o = *o;
+	snprintf(s->store, sizeof(s->store), "%s", o->store);
+	s->o.store = s->store;
+	s->o.max_conns = o->max_conns ? o->max_conns : 1;
+	s->o.max_per_ip = o->max_per_ip ? o->max_per_ip : 1;
+	s->o.request_timeout_s = o->request_timeout_s ? o->request_timeout_s :
+							1;
 	s->http = evhttp_new(base);
-	if (!s->conns || !s->http) {
+	if (!s->http) {
 		snprintf(err, errlen, "package service: out of memory");
 		goto fail;
 	}
 	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+	/* Idle reads or writes during a transfer; requests have a deadline. */
 	evhttp_set_timeout(s->http, 30);
 	evhttp_set_max_headers_size(s->http, 8192);
 	evhttp_set_max_body_size(s->http, 0);
 	evhttp_set_gencb(s->http, handle, s);
-	if (evhttp_bind_socket(s->http, "0.0.0.0", port)) {
-		snprintf(err, errlen,
-			 "package service: cannot listen on port %u: %s", port,
-			 strerror(errno));
+	if (pkgsrv_conn_listen(s, err, errlen))
 		goto fail;
-	}
 	return s;
 fail:
 	pkgsrv_stop(s);
@@ -225,7 +225,7 @@ void pkgsrv_stop(struct pkgsrv *s)
 		return;
 	if (s->http)
 		evhttp_free(s->http);
-	free(s->conns);
+	pkgsrv_conn_cleanup(s);
 	free(s);
 }
 

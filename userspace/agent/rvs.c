@@ -184,14 +184,37 @@ static void set_offer(struct agent *a, const struct release_manifest *m)
 	a->status_dirty = true;
 }
 
+/* The package service's caller check: in the region's peer table. */
+static bool is_peer(void *arg, struct in_addr ip)
+{
+	const struct agent *a = arg;
+
+	for (size_t i = 0; i < a->npeers; i++)
+		if (a->peers[i].addr.s_addr == ip.s_addr)
+			return true;
+	return false;
+}
+
 static bool ensure_service(struct agent *a)
 {
+	struct pkgsrv_opts o = {
+		.store = a->cfg.store_dir,
+		.port = a->cfg.http_port,
+		.max_conns = a->cfg.http_max_conns,
+		.max_per_ip = a->cfg.http_max_per_ip,
+		.request_timeout_s = a->cfg.http_request_timeout_s,
+		.members_only = a->cfg.http_members_only,
+		.is_member = is_peer,
+		.arg = a,
+	};
+	struct in_addr group = { .s_addr = a->st.reg.group };
 	char err[256];
 
 	if (a->srv)
 		return true;
-	a->srv = pkgsrv_start(a->base, a->cfg.store_dir, a->cfg.http_port,
-			      a->cfg.http_max_conns, err, sizeof(err));
+	if (!pkgsrv_region_addr(a->cfg.ifname, group, &o.addr, err,
+				sizeof(err)))
+		a->srv = pkgsrv_start(a->base, &o, err, sizeof(err));
 	if (a->srv) {
 		a->srv_failed = false;
 		return true;
