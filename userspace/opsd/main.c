@@ -7,6 +7,7 @@
 #include <event2/listener.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,18 @@ static void on_signal(evutil_socket_t sig, short ev, void *arg)
 	event_base_loopexit(o->base, &flush);
 }
 
+/* A secret on the command line is visible to every user (ps): refused. */
+static bool secret_refused(const struct config_opt *c)
+{
+	if (c->kind != CONFIG_SECRET)
+		return false;
+	fprintf(stderr,
+		"rup-opsd: --%s: a secret on the command line is visible to "
+		"every user (ps); use --%s-file or the config file\n",
+		c->opt, c->opt);
+	return true;
+}
+
 struct override {
 	const struct config_opt *opt;
 	const char *value;
@@ -106,15 +119,8 @@ static int parse_args(int argc, char **argv, struct opsd_config *cfg)
 			rc = 1;
 			goto out;
 		case 0:
-			if (config_opts[idx - N_BASE].kind == CONFIG_SECRET) {
-				fprintf(stderr,
-					"rup-opsd: --%s: a secret on the command line is "
-					"visible to every user (ps); use --%s-file or "
-					"the config file\n",
-					config_opts[idx - N_BASE].opt,
-					config_opts[idx - N_BASE].opt);
+			if (secret_refused(&config_opts[idx - N_BASE]))
 				goto out;
-			}
 			ov[nov].opt = &config_opts[idx - N_BASE];
 			ov[nov++].value = optarg;
 			break;
