@@ -214,6 +214,7 @@ struct store_report {
 	/* out: */
 	uint32_t task_region; /* STORE_FORBIDDEN */
 	char cur[STORE_STATE_LEN + 1]; /* STORE_CONFLICT: the task's state */
+	char version[64]; /* the task's release (read once per report) */
 	size_t bad_node; /* STORE_INVALID: nodes[i] not in the region */
 	int woke; /* a wave opened: held polls should be answered */
 };

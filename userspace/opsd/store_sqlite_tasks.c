@@ -134,26 +134,28 @@ static enum store_rc report_node(sqlite3 *db, const struct store_report *r,
 	return db_exec(db,
 		       "UPDATE nodes SET version = CASE WHEN ?1 = '' THEN version ELSE ?1 "
 		       "END, state = ?2, last_report = ?3 WHERE id = ?4 AND NOT "
-		       "(state IS 'upgraded' AND version = (SELECT ro.version FROM tasks t "
-		       "JOIN rollouts ro ON ro.id = t.rollout WHERE t.id = ?5))",
-		       "ttiti", n->valid ? n->version : "", n->state,
-		       (int64_t)clock_real_ns(), n->id, (int64_t)r->task) ?
+		       "(state IS 'upgraded' AND version = ?5)",
+		       "ttitt", n->valid ? n->version : "", n->state,
+		       (int64_t)clock_real_ns(), n->id, r->version) ?
 		       STORE_ERR :
 		       STORE_OK;
 }
 
-/* The task's region, state and rollout; STORE_NOT_FOUND when there is no such task. */
+/* The task's region, state, rollout and release; STORE_NOT_FOUND when there is no such task. */
 static enum store_rc load_task(sqlite3 *db, struct store_report *r,
 			       int64_t *rollout)
 {
 	sqlite3_stmt *st = db_prepf(
-		db, "SELECT region, state, rollout FROM tasks WHERE id = ?",
+		db,
+		"SELECT t.region, t.state, t.rollout, ro.version FROM tasks t "
+		"JOIN rollouts ro ON ro.id = t.rollout WHERE t.id = ?",
 		"i", (int64_t)r->task);
 
 	r->cur[0] = 0;
 	if (!st)
 		return STORE_ERR;
-	db_one(st, "wsi", &r->task_region, r->cur, sizeof(r->cur), rollout);
+	db_one(st, "wsis", &r->task_region, r->cur, sizeof(r->cur), rollout,
+	       r->version, sizeof(r->version));
 	return r->cur[0] ? STORE_OK : STORE_NOT_FOUND;
 }
 
