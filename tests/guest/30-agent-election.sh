@@ -107,4 +107,28 @@ log "node 1 became RVS ${took} ms after node 2's agent was stopped"
 kill -CONT "${AGENT_PID[2]}"
 fwait 10 follows 2 1 || ffail "node 2 follows '$(nstat 2 .rvs)' after it resumed, not node 1"
 fwait 10 one_rvs || ffail "not one RVS after node 2 resumed"
+
+# Failover 5: the RVS's agent dies while another process holds copies of
+# all its descriptors, its genl socket included (an install hook's daemon
+# did on the code before issue 17): the kernel cannot see the agent go, so
+# only the lease ends the role. The other node takes over within dead +
+# lease + 2 intervals (THREATS.md "a busy or hung node"). Node 2 (the
+# better score) takes the role back by periodic re-election first.
+fwait 40 rvs_is_2 || ffail "RVS is '$(rvs_of 0)' after node 2 resumed, want 2 in the end"
+fwait 10 follows 1 2 || ffail "node 1 follows '$(nstat 1 .rvs)', not node 2"
+x=2 y=1
+"$RUP_BUILD/tests/tools/fd-keeper" "${AGENT_PID[$x]}" >"$FLEET/keeper.out" &
+keeper=$!
+fwait 5 grep -q holding "$FLEET/keeper.out" || ffail "fd-keeper did not start: $(cat "$FLEET/keeper.out")"
+log "fd-keeper $(cat "$FLEET/keeper.out") descriptors of node $x's agent"
+t0=$(now_ms)
+fleet_agent_stop "$x" KILL
+is_rvs() { [ "$(nstat "$1" .role)" = rvs ]; }
+fwait 20 is_rvs "$y" || ffail "node $y did not take over from node $x's dead agent (descriptors held)"
+took=$(($(logms "$y" 'election: candidate -> rvs') - t0))
+kill "$keeper"
+wait "$keeper" 2>/dev/null
+log "node $y became RVS ${took} ms after node $x's agent died, its descriptors held"
+[ "$took" -gt 0 ] && [ $took -le "$(bound_ms $((dead + lease + 2 * interval)))" ] ||
+	ffail "failover with the descriptors held took ${took} ms > dead + lease + 2 intervals"
 log "done; cleaning up"
