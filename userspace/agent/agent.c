@@ -306,6 +306,18 @@ static void on_nl(evutil_socket_t fd, short what, void *arg)
 		kernel_down(a, "module unloaded");
 		return;
 	}
+	if (ev & KNL_EV_REGION_GONE) {
+		/* The kernel deleted the region with its interface: make it
+		 * again, on the new index, once the name resolves
+		 * (docs/PROTOCOL.md, "When the interface goes"). The module
+		 * is still there, so kernel_down() must not say otherwise.
+		 */
+		awarn("region %u: interface %s is gone; region made again when it is back",
+		      a->st.reg.region, a->cfg.ifname);
+		a->kernel_ok = false;
+		kernel_down(a, "interface gone");
+		return;
+	}
 	if (ev & KNL_EV_RVS_LOST)
 		ainfo("region %u: RVS lost", a->st.reg.region);
 	if (ev & KNL_EV_TABLE)
