@@ -53,8 +53,8 @@ static enum rup_stat rup_check(struct rup_region *r, struct sk_buff *skb,
 
 	/*
 	 * The fixed header, then the MAC over it and the raw TLV bytes: the
-	 * TLV parser only ever sees authenticated bytes (docs/PROTOCOL.md,
-	 * "Receiving").
+	 * TLV parser only ever reads authenticated bytes (docs/PROTOCOL.md,
+	 * "Receive pipeline and drop reasons").
 	 */
 	err = rup_beacon_check_header(data, len);
 	if (err)
