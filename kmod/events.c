@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Peer messages: the one format used by PEER_GET dumps and by the events
- * group. Events are built in the receive path and the expiry work (atomic
- * context) and sent only when someone listens.
+ * group. Events are built in the receive path, the expiry work (atomic
+ * context) and the netdevice notifier (under RTNL and RCU), and sent only
+ * when someone listens.
  */
 #include <linux/jiffies.h>
 #include "events.h"
@@ -107,6 +108,26 @@ struct sk_buff *rup_event_rvs_lost(const struct rup_region *r,
 	if (nla_put_u32(skb, RUP_A_REGION_ID, r->id) ||
 	    nla_put(skb, RUP_A_NODE_ID, RUP_NODE_ID_LEN, st->node_id) ||
 	    nla_put_u64_64bit(skb, RUP_A_TERM, st->term, RUP_A_PAD)) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	genlmsg_end(skb, hdr);
+	return skb;
+}
+
+/* REGION_GONE: the region's interface went, so the region was deleted. */
+struct sk_buff *rup_event_region_gone(const struct rup_region *r,
+				      const u8 *node_id)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = rup_event_new(r, RUP_CMD_REGION_GONE, &hdr);
+	if (!skb)
+		return NULL;
+	if (nla_put_u32(skb, RUP_A_REGION_ID, r->id) ||
+	    nla_put(skb, RUP_A_NODE_ID, RUP_NODE_ID_LEN, node_id) ||
+	    nla_put_u32(skb, RUP_A_REGION_IFINDEX, r->ifindex)) {
 		nlmsg_free(skb);
 		return NULL;
 	}

@@ -21,6 +21,8 @@ struct sk_buff *rup_event_peer(const struct rup_region *r,
 			       u32 changed);
 struct sk_buff *rup_event_rvs_lost(const struct rup_region *r,
 				   const struct rup_peer_state *st);
+struct sk_buff *rup_event_region_gone(const struct rup_region *r,
+				      const u8 *node_id);
 void rup_event_send(const struct rup_region *r, struct sk_buff *skb);
 void rup_events_close(void);
 

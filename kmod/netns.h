@@ -9,8 +9,10 @@
 #include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/rcupdate.h>
 #include <linux/rup.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
 /* Namespace-wide self state; immutable once published, replaced by RCU. */
@@ -30,6 +32,9 @@ struct rup_net {
 	/* Bumped on region and peer add/remove: dump consistency. */
 	atomic_t gen;
 	struct rup_self __rcu *self;
+	/* This namespace's interfaces: one going deletes its regions. */
+	struct notifier_block netdev_nb;
+	struct work_struct gone_work;	/* deletes them, under @lock */
 };
 
 struct rup_net *rup_net(struct net *net);

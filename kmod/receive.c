@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Receiving beacons, in softirq from the region socket's encap_rcv. Checks
- * run cheapest first; every failure is counted under its own reason and
- * leaves the version table untouched.
+ * run cheapest first, the TLVs are decoded only once the MAC is good; every
+ * failure is counted under its own reason and leaves the version table
+ * untouched.
  */
 #include <linux/ip.h>
 #include <linux/skbuff.h>
@@ -50,16 +51,23 @@ static enum rup_stat rup_check(struct rup_region *r, struct sk_buff *skb,
 		return RUP_STAT_DROP_MALFORMED;
 	data = skb->data + off;
 
-	err = rup_beacon_decode(data, len, b);
+	/*
+	 * The fixed header, then the MAC over it and the raw TLV bytes: the
+	 * TLV parser only ever reads authenticated bytes (docs/PROTOCOL.md,
+	 * "Receive pipeline and drop reasons").
+	 */
+	err = rup_beacon_check_header(data, len);
 	if (err)
 		return rup_beacon_drop_stat(err);
-	if (b->region != r->id)
+	if (rup_beacon_peek_region(data) != r->id)
 		return RUP_STAT_DROP_WRONG_REGION;
-
 	keys = rcu_dereference(r->keys);
 	if (!rup_mac_ok(keys->cur, data, len) &&
 	    !rup_mac_ok(keys->next, data, len))
 		return RUP_STAT_DROP_BAD_MAC;
+	err = rup_beacon_decode(data, len, b);
+	if (err)
+		return rup_beacon_drop_stat(err);
 
 	self = rcu_dereference(r->rn->self);
 	if (!memcmp(b->node_id, self->node_id, RUP_NODE_ID_LEN))

@@ -11,6 +11,8 @@
 #include <linux/err.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include "events.h"
 #include "peer.h"
 #include "region.h"
 #include "send.h"
@@ -90,6 +92,34 @@ err:
 	return ERR_CAST(tfm);
 }
 
+static void rup_region_free(struct rup_region *r);
+
+/*
+ * Put a region whose socket is open on the list, under RTNL: either its
+ * interface is still there, and the notifier will find the region when
+ * the interface goes, or it went since the request checked it. Joining
+ * the group took RTNL, so rn->lock nests outside of it. On error @r is
+ * freed.
+ */
+static int rup_region_link(struct rup_net *rn, struct rup_region *r,
+			   struct netlink_ext_ack *extack)
+{
+	rtnl_lock();
+	if (r->ifindex && !__dev_get_by_index(r->net, r->ifindex)) {
+		rtnl_unlock();
+		NL_SET_ERR_MSG_MOD(extack, "the interface went away");
+		WRITE_ONCE(r->dead, true);
+		rup_socket_close(r);
+		/* Receive paths may have seen @r through the socket. */
+		synchronize_net();
+		rup_region_free(r);
+		return -ENODEV;
+	}
+	list_add_tail_rcu(&r->list, &rn->regions);
+	rtnl_unlock();
+	return 0;
+}
+
 int rup_region_new(struct rup_net *rn, const struct rup_region_cfg *cfg,
 		   const u8 *key, const u8 *next_key,
 		   struct netlink_ext_ack *extack)
@@ -149,8 +179,9 @@ int rup_region_new(struct rup_net *rn, const struct rup_region_cfg *cfg,
 	err = rup_socket_open(r, extack);
 	if (err)
 		goto err_keys;
-
-	list_add_tail_rcu(&r->list, &rn->regions);
+	err = rup_region_link(rn, r, extack);
+	if (err)
+		return err;
 	rn->nregions++;
 	atomic_inc(&rn->gen);
 	rup_send_start(r);
@@ -198,22 +229,66 @@ void rup_region_del(struct rup_region *r)
 	rup_region_free(r);
 }
 
-void rup_region_del_all(struct rup_net *rn)
+/*
+ * Delete every region (@all) or those whose interface went, with one grace
+ * period for all of them. @r->list stays intact for RCU readers of the
+ * list (the netdevice notifier) until the grace period ends.
+ */
+static void rup_region_del_many(struct rup_net *rn, bool all)
 {
 	struct rup_region *r, *tmp;
 	LIST_HEAD(gone);
 
 	lockdep_assert_held(&rn->lock);
 	list_for_each_entry_safe(r, tmp, &rn->regions, list) {
+		if (!all && !READ_ONCE(r->dead))
+			continue;
 		rup_region_unlink(r);
-		/* The RCU list pointers are not needed past the unlink. */
-		list_add_tail(&r->list, &gone);
+		list_add_tail(&r->gone, &gone);
 	}
 	if (list_empty(&gone))
 		return;
 	synchronize_net();
-	list_for_each_entry_safe(r, tmp, &gone, list)
+	list_for_each_entry_safe(r, tmp, &gone, gone)
 		rup_region_free(r);
+}
+
+void rup_region_del_all(struct rup_net *rn)
+{
+	rup_region_del_many(rn, true);
+}
+
+/* The second step after rup_region_dev_gone(), in process context. */
+void rup_region_del_dead(struct rup_net *rn)
+{
+	rup_region_del_many(rn, false);
+}
+
+/*
+ * Interface @ifindex left the namespace (docs/PROTOCOL.md, "When the
+ * interface goes"): its regions stop sending at once, since a new
+ * interface may get the index, and each says so with a REGION_GONE event;
+ * rup_region_del_dead() then deletes them. Called under RTNL, inside which
+ * rn->lock cannot be taken: the list is walked under RCU. Returns whether
+ * a region was stopped.
+ */
+bool rup_region_dev_gone(struct rup_net *rn, int ifindex)
+{
+	const struct rup_self *self;
+	struct rup_region *r;
+	bool any = false;
+
+	rcu_read_lock();
+	self = rcu_dereference(rn->self);
+	list_for_each_entry_rcu(r, &rn->regions, list) {
+		if (r->ifindex != ifindex || READ_ONCE(r->dead))
+			continue;
+		WRITE_ONCE(r->dead, true);
+		rup_event_send(r, rup_event_region_gone(r, self->node_id));
+		any = true;
+	}
+	rcu_read_unlock();
+	return any;
 }
 
 /*

@@ -43,6 +43,7 @@ struct rup_region_cfg {
 
 struct rup_region {
 	struct list_head list;		/* in rup_net.regions */
+	struct list_head gone;		/* deletion's private list */
 	struct rup_net *rn;
 	struct net *net;
 	/* Fixed at creation. */
@@ -54,6 +55,7 @@ struct rup_region {
 	u32 interval_ms;
 	u32 dead_ms;
 	u32 window_ms;
+	/* Deleted, or its interface went (rup_region_dev_gone): no more sends. */
 	bool dead;
 
 	struct mem_cgroup *memcg;	/* the creator's: peers are charged to it */
@@ -110,6 +112,8 @@ int rup_region_new(struct rup_net *rn, const struct rup_region_cfg *cfg,
 		   struct netlink_ext_ack *extack);
 void rup_region_del(struct rup_region *r);
 void rup_region_del_all(struct rup_net *rn);
+bool rup_region_dev_gone(struct rup_net *rn, int ifindex);
+void rup_region_del_dead(struct rup_net *rn);
 int rup_region_set_keys(struct rup_region *r, const u8 *key,
 			const u8 *next_key, bool clear_next);
 int rup_region_set_self(struct rup_region *r, const u32 *role,

@@ -98,6 +98,9 @@ void rup_send_work(struct work_struct *work)
 	struct rup_region *r = container_of(to_delayed_work(work),
 					    struct rup_region, send_work);
 
+	/* Deleted, or its interface went: not one beacon on a stale index. */
+	if (READ_ONCE(r->dead))
+		return;
 	rup_send_beacon(r);
 	if (!READ_ONCE(r->dead))
 		queue_delayed_work(rup_wq, &r->send_work,

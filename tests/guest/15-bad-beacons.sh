@@ -5,7 +5,10 @@
 # on the same bridge sends crafted beacons. Each kind moves its own counter
 # (and only that one) and leaves the version table as it should be: broken
 # beacons add nobody and change nobody; an unknown TLV is accepted; a flood
-# of new node ids stops at max_peers.
+# of new node ids stops at max_peers. The MAC is checked before the TLVs
+# are decoded (docs/PROTOCOL.md, "Receive pipeline"): broken TLVs under a
+# bad MAC count as bad MAC, not malformed (THREATS.md, "outsider on a
+# region's network": the TLV parser never reads unauthenticated bytes).
 . "$RUP_SRC/tests/guest/lib.sh"
 
 MAX_PEERS=16
@@ -145,6 +148,9 @@ drop_too_big   | --oversize
 drop_bad_magic | --bad-magic
 drop_bad_magic | --bad-version
 drop_malformed | --no-version
+drop_malformed | --tlv-overrun
+drop_bad_mac   | --no-version --bad-mac
+drop_bad_mac   | --tlv-overrun --key $KEY2
 drop_wrong_region | --wrong-region
 drop_bad_mac   | --bad-mac
 drop_bad_mac   | --key $KEY2

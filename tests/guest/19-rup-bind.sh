@@ -6,6 +6,10 @@
 # the kernel turns the node abnormal (hook-failed kept) and withdraws the
 # offer, and its next beacon says so, so the region re-elects instead of
 # following a node that can no longer serve. Without bind the role stays.
+# A region is bound to its interface too: when the interface is deleted the
+# region stops, says so (region-gone) and is deleted; a new interface of the
+# same name does not bring it back (docs/PROTOCOL.md, "When the interface
+# goes"). Link down and up keep it.
 . "$RUP_SRC/tests/guest/lib.sh"
 
 command -v rupctl >/dev/null || fail "rupctl not built in $RUP_BUILD"
@@ -44,4 +48,44 @@ in_ns n1 rupctl -j self show 7 | jq -e '[.. | objects | select(has("term") and h
 # bind is per region, like role: refused without one, with the kernel's reason.
 out=$(in_ns n1 rupctl self set bind 2>&1) && fail "bind without region accepted"
 echo "$out" | grep -q "region id missing" || fail "no extack reason: $out"
-echo "bound role and offer dropped with their socket; unbound ones kept"
+
+# Link down and up: the region stays on its interface and n2 hears n1 again.
+rx_of_n1() { rnl n2 peer-get id=7 | sed -n "s/.* node=$id1 .* rx=\([0-9]*\).*/\1/p"; }
+region_ifindex() { in_ns n1 rupctl -j region show | jq -r '.[] | select(.id == 7) | .ifindex'; }
+ifindex_of_eth0() { local l; l=$($IP -n n1 -o link show dev eth0) && echo "${l%%:*}"; }
+old_if=$(ifindex_of_eth0)
+assert_eq "$(region_ifindex)" "$old_if" "region 7's interface before the link goes down"
+tx_err_above() { [ "$(stat n1 7 tx_err)" -gt "$1" ]; }
+tx_err=$(stat n1 7 tx_err)
+$IP -n n1 link set eth0 down
+wait_until 5 tx_err_above "$tx_err" || fail "no tx_err while n1's link is down"
+$IP -n n1 link set eth0 up
+heard_since() { [ "$(rx_of_n1)" -gt "$1" ]; }
+wait_until 5 heard_since "$(rx_of_n1)" || fail "n2 does not hear n1 after its link is up again"
+assert_eq "$(region_ifindex)" "$old_if" "region 7's interface after down and up"
+
+# The interface goes: region-gone with the old index, no region left.
+monitor_start n1 "$RUP_TMP/mon.gone"
+$IP -n n1 link del eth0 || fail "delete n1's eth0"
+wait_until 5 grep -q "region-gone region=7 node=$id1" "$RUP_TMP/mon.gone" ||
+	fail "no region-gone event: $(cat "$RUP_TMP/mon.gone")"
+wait_until 5 eval '[ -z "$(region_ifindex)" ]' ||
+	fail "region 7 still listed on stale ifindex $(region_ifindex)"
+# Back under the same name (a new index): nothing is re-bound behind our back.
+ns_attach n1 br0 10.0.0.1/24
+new_if=$(ifindex_of_eth0)
+[ "$new_if" != "$old_if" ] || fail "eth0 came back with the same index $old_if"
+wait_until 5 eval '[ -z "$(rx_of_n1)" ]' || fail "n2 still hears n1 after its interface went"
+nap 0.5	# 2.5 intervals
+[ -z "$(region_ifindex)" ] || fail "region 7 came back by itself on ifindex $(region_ifindex)"
+[ -z "$(rx_of_n1)" ] || fail "n2 hears n1 again on the new eth0 without a new region"
+# Whoever made the region makes it again: it beacons on the new interface.
+in_ns n1 rupctl region add 7 group 239.192.0.7 port 7777 key $KEY1 dev eth0 \
+	interval 200 || fail "n1: region add on the new eth0"
+assert_eq "$(region_ifindex)" "$new_if" "region 7's interface when made again"
+wait_until 5 eval '[ -n "$(rx_of_n1)" ]' || fail "n2 does not hear n1 on the new eth0"
+if dmesg | grep -E 'WARNING:|BUG:|Oops|refcount_t'; then
+	fail "kernel log warnings"
+fi
+log "interface $old_if deleted: region-gone, region deleted; made again on $new_if"
+echo "bound role and offer dropped with their socket; unbound ones kept; a region goes with its interface"

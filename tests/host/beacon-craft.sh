@@ -44,6 +44,8 @@ b=$(dump --bad-mac); [ "${b:0:$((${#b} - 64))}" = "${got:0:$((${#got} - 64))}" ]
 b=$(dump --unknown-tlv); [ $((${#b} / 2)) -eq $((len + 10)) ] && [ "${b:12:4}" = "$(printf '%04x' $((len + 10)))" ] &&
 	ok "--unknown-tlv adds 10 bytes and fixes the length" || fail "--unknown-tlv: $b"
 b=$(dump --no-version); [ $((${#b} / 2)) -eq 84 ] && ok "--no-version" || fail "--no-version: $((${#b} / 2)) bytes"
+b=$(dump --tlv-overrun); [ $((${#b} / 2)) -eq $((len + 4)) ] && [ "${b:$(((len - 32 + 2) * 2)):4}" = ffff ] &&
+	ok "--tlv-overrun" || fail "--tlv-overrun: $b"
 n=$(dump --replay | wc -l); [ "$n" -eq 2 ] && ok "--replay sends twice" || fail "--replay: $n datagrams"
 b=$(dump --count 3 | sort -u | wc -l); [ "$b" -eq 3 ] && ok "--count 3: 3 distinct" || fail "--count 3: $b distinct"
 b=$(dump --random-ids 5 | cut -c25-56 | sort -u | wc -l); [ "$b" -eq 5 ] && ok "--random-ids 5" || fail "--random-ids: $b ids"

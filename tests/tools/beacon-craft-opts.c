@@ -48,6 +48,7 @@ static void usage(FILE *f)
 		"  --stale SECONDS       sequence = wall clock - SECONDS\n"
 		"  --unknown-tlv         add an unknown TLV (receivers must accept)\n"
 		"  --no-version          omit the mandatory version TLV (malformed)\n"
+		"  --tlv-overrun         add a TLV whose length runs past the MAC (malformed)\n"
 		"output instead of sending:\n"
 		"  --dump                print each datagram as one line of hex\n"
 		"  --out FILE            write the first datagram's raw bytes to FILE\n"
@@ -270,6 +271,7 @@ static const struct opt_def opt_defs[] = {
 	{ "stale", OPT_UINT, FIELD(stale_sec), .max = INT32_MAX },
 	{ "unknown-tlv", OPT_BOOL, FIELD(unknown_tlv) },
 	{ "no-version", OPT_BOOL, FIELD(no_version) },
+	{ "tlv-overrun", OPT_BOOL, FIELD(tlv_overrun) },
 	{ "count", OPT_UINT, FIELD(count), .max = 100000000 },
 	{ "interval-ms", OPT_UINT, FIELD(interval_ms), .max = 3600000 },
 	{ "dump", OPT_BOOL, FIELD(dump) },

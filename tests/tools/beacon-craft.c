@@ -88,6 +88,11 @@ static size_t build(const struct opts *o, const struct rup_beacon *b,
 	}
 	if (o->unknown_tlv)
 		len = add_tlv(buf, len, 0x7ffe, 6, 'x');
+	if (o->tlv_overrun) {
+		/* An empty TLV, then its length says 65535 bytes. */
+		len = add_tlv(buf, len, 0x7ffd, 0, 0);
+		rup_put_be16(buf + len - RUP_MAC_LEN - 2, 0xffff);
+	}
 	if (o->oversize && len <= RUP_BEACON_MAX) {
 		l = RUP_BEACON_MAX + 1 - len;
 		if (l < RUP_TLV_HDR_LEN)

@@ -32,7 +32,7 @@ struct opts {
 	/* breakages */
 	long truncate;
 	bool oversize, bad_magic, bad_version, wrong_region, bad_mac;
-	bool replay, unknown_tlv, no_version;
+	bool replay, unknown_tlv, no_version, tlv_overrun;
 	unsigned long count;
 	unsigned long interval_ms;
 	bool dump, list_ids;

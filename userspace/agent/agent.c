@@ -62,8 +62,27 @@ static bool family_gone(int err)
 	return err == -ENOENT || err == -EOPNOTSUPP || err == -ENODEV;
 }
 
+/*
+ * The kernel deleted our region with its interface: it is made again, on
+ * the new index, once the name resolves (docs/PROTOCOL.md, "When the
+ * interface goes"). The module is still there: kernel_down() must not say
+ * otherwise.
+ */
+static void region_gone(struct agent *a)
+{
+	awarn("region %u: interface %s is gone; region made again when it is back",
+	      a->st.reg.region, a->cfg.ifname);
+	a->kernel_ok = false;
+}
+
 static void kernel_down(struct agent *a, const char *why)
 {
+	/* A request on a region deleted with its interface fails with ENOENT
+	 * like one to a missing module; the REGION_GONE event, queued before
+	 * the deletion, tells them apart. */
+	if (a->kernel_ok &&
+	    (knl_read_events(&a->k, a->st.reg.region) & KNL_EV_REGION_GONE))
+		region_gone(a);
 	CLEAR_PTR(a->nl_ev, event_free);
 	knl_close(&a->k);
 	if (a->kernel_ok) {
@@ -304,6 +323,11 @@ static void on_nl(evutil_socket_t fd, short what, void *arg)
 	ev = knl_read_events(&a->k, a->st.reg.region);
 	if (ev & KNL_EV_GONE) {
 		kernel_down(a, "module unloaded");
+		return;
+	}
+	if (ev & KNL_EV_REGION_GONE) {
+		region_gone(a);
+		kernel_down(a, "interface gone");
 		return;
 	}
 	if (ev & KNL_EV_RVS_LOST)

@@ -61,6 +61,10 @@ static int ev_cb(const struct rupnl_event *ev, void *arg)
 
 	if (ev->peer.region != x->region)
 		return 0;
+	if (ev->cmd == RUP_CMD_REGION_GONE) {
+		x->found |= KNL_EV_REGION_GONE;
+		return 0;
+	}
 	x->found |= KNL_EV_TABLE;
 	if (ev->cmd == RUP_CMD_RVS_LOST)
 		x->found |= KNL_EV_RVS_LOST;

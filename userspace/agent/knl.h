@@ -35,6 +35,7 @@ enum knl_event {
 	KNL_EV_RVS_LOST = 1 << 1,
 	KNL_EV_GONE = 1 << 2, /* the family was unregistered (rmmod) */
 	KNL_EV_OVERRUN = 1 << 3, /* events were lost: re-read the table */
+	KNL_EV_REGION_GONE = 1 << 4, /* its interface went: region deleted */
 };
 
 /* 0, -ENOENT when rup.ko is not loaded, other -errno. */

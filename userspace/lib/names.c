@@ -54,6 +54,8 @@ const char *rup_event_name(unsigned int cmd)
 		return "peer-gone";
 	case RUP_CMD_RVS_LOST:
 		return "rvs-lost";
+	case RUP_CMD_REGION_GONE:
+		return "region-gone";
 	}
 	return NULL;
 }

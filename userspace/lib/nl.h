@@ -148,9 +148,12 @@ struct rupnl_stats {
 	uint64_t count[RUP_STAT_MAX + 1];
 };
 
-/* An event from the "events" group; RVS_LOST fills region, node_id, term. */
+/*
+ * An event from the "events" group; RVS_LOST fills region, node_id, term,
+ * REGION_GONE region and node_id.
+ */
 struct rupnl_event {
-	uint8_t cmd; /* RUP_CMD_PEER_NEW ... RUP_CMD_RVS_LOST */
+	uint8_t cmd; /* RUP_CMD_PEER_NEW ... RUP_CMD_REGION_GONE */
 	struct rupnl_peer peer;
 };
 

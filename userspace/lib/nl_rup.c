@@ -573,7 +573,7 @@ int rupnl_monitor_next(struct rupnl *nl, rupnl_event_cb cb, void *arg)
 		if (nlh->nlmsg_type != nl->family ||
 		    mnl_nlmsg_get_payload_len(nlh) < sizeof(*g))
 			continue;
-		if (g->cmd < RUP_CMD_PEER_NEW || g->cmd > RUP_CMD_RVS_LOST)
+		if (g->cmd < RUP_CMD_PEER_NEW || g->cmd > RUP_CMD_REGION_GONE)
 			continue;
 		ev.cmd = g->cmd;
 		err = rupnl_parse_peer(nlh, &ev.peer);

@@ -69,7 +69,7 @@
  *   and STATS, a nest of u64 counters indexed by enum rup_stat.
  *
  * Notifications on multicast group "events" (RUP_MCGRP_EVENTS), sent from
- * the receive path and the expiry work:
+ * the receive path, the expiry work and the netdevice notifier:
  * RUP_CMD_PEER_NEW     as a PEER_GET message.
  * RUP_CMD_PEER_CHANGED as a PEER_GET message plus CHANGED u32 (RUP_CHANGED_*
  *   bits: what differs from the previous beacon).
@@ -79,6 +79,12 @@
  *   RUP_ROLE_RVS at the highest term known in the region (no other live
  *   peer, nor this node, holds RVS at a term >= its term). Follows its
  *   PEER_GONE.
+ * RUP_CMD_REGION_GONE  REGION_ID, NODE_ID (this node's), REGION_IFINDEX:
+ *   the region's interface left the namespace (deleted or moved). The
+ *   region stopped sending at once and is deleted like REGION_DEL; it is
+ *   not re-bound to a new interface of the same name: whoever created it
+ *   creates it again (docs/PROTOCOL.md, "When the interface goes"). Sent
+ *   only for this, never for REGION_DEL.
  *
  * Beacons (see docs/PROTOCOL.md and include/rup/beacon.h) are at most
  * RUP_BEACON_MAX bytes and carry the same role bits, node id, version and
@@ -160,6 +166,7 @@ enum rup_cmd {
 	RUP_CMD_PEER_CHANGED,
 	RUP_CMD_PEER_GONE,
 	RUP_CMD_RVS_LOST,
+	RUP_CMD_REGION_GONE,
 	__RUP_CMD_MAX
 };
 
