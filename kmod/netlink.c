@@ -488,7 +488,7 @@ static int rup_self_apply(struct rup_net *rn, struct genl_info *info)
 	if (!a[RUP_A_NODE_ID] && !a[RUP_A_VERSION] && !a[RUP_A_SCORE])
 		return 0;
 	old = rcu_dereference_protected(rn->self, lockdep_is_held(&rn->lock));
-	self = kmemdup(old, sizeof(*old), GFP_KERNEL);
+	self = kmemdup(old, sizeof(*old), GFP_KERNEL_ACCOUNT);
 	if (!self)
 		return -ENOMEM;
 	if (a[RUP_A_NODE_ID])
@@ -568,7 +568,7 @@ static int rup_self_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (a[RUP_A_TERM])
 		term = nla_get_u64(a[RUP_A_TERM]);
 	if (a[RUP_A_OFFER]) {
-		offer = kzalloc(sizeof(*offer), GFP_KERNEL);
+		offer = kzalloc(sizeof(*offer), GFP_KERNEL_ACCOUNT);
 		if (!offer)
 			return -ENOMEM;
 		err = rup_parse_offer(info, offer, &clear_offer);

@@ -50,7 +50,7 @@ static int __net_init rup_net_init(struct net *net)
 	struct rup_self *self;
 	int err;
 
-	self = kzalloc(sizeof(*self), GFP_KERNEL);
+	self = kzalloc(sizeof(*self), GFP_KERNEL_ACCOUNT);
 	if (!self)
 		return -ENOMEM;
 	/* A random id until userspace sets one from /etc/machine-id. */

@@ -73,7 +73,7 @@ static struct rup_keys *rup_keys_new(const u8 *key, const u8 *next_key)
 	struct rup_keys *keys;
 	struct crypto_shash *tfm;
 
-	keys = kzalloc(sizeof(*keys), GFP_KERNEL);
+	keys = kzalloc(sizeof(*keys), GFP_KERNEL_ACCOUNT);
 	if (!keys)
 		return ERR_PTR(-ENOMEM);
 	tfm = rup_key_alloc(key);
@@ -303,7 +303,7 @@ int rup_region_set_keys(struct rup_region *r, const u8 *key,
 
 	lockdep_assert_held(&r->rn->lock);
 	old = rcu_dereference_protected(r->keys, lockdep_is_held(&r->rn->lock));
-	keys = kzalloc(sizeof(*keys), GFP_KERNEL);
+	keys = kzalloc(sizeof(*keys), GFP_KERNEL_ACCOUNT);
 	if (!keys)
 		return -ENOMEM;
 	if (key) {
@@ -342,7 +342,7 @@ int rup_region_set_self(struct rup_region *r, const u32 *role,
 
 	lockdep_assert_held(&r->rn->lock);
 	old = rcu_dereference_protected(r->self, lockdep_is_held(&r->rn->lock));
-	rs = kmemdup(old, sizeof(*old), GFP_KERNEL);
+	rs = kmemdup(old, sizeof(*old), GFP_KERNEL_ACCOUNT);
 	if (!rs)
 		return -ENOMEM;
 	if (role)
