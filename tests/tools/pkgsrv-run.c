@@ -71,16 +71,16 @@ static int parse(int argc, char **argv, struct pkgsrv_opts *o,
 				return -1;
 			break;
 		case 'c':
-			o->max_conns = (unsigned int)atoi(optarg);
+			o->lim.max_conns = (unsigned int)atoi(optarg);
 			break;
 		case 'I':
-			o->max_per_ip = (unsigned int)atoi(optarg);
+			o->lim.max_per_ip = (unsigned int)atoi(optarg);
 			break;
 		case 't':
-			o->request_timeout_s = (unsigned int)atoi(optarg);
+			o->lim.request_timeout_s = (unsigned int)atoi(optarg);
 			break;
 		case 'o':
-			o->members_only = atoi(optarg) != 0;
+			o->lim.members_only = atoi(optarg) != 0;
 			break;
 		default:
 			return -1;
@@ -91,10 +91,10 @@ static int parse(int argc, char **argv, struct pkgsrv_opts *o,
 
 int main(int argc, char **argv)
 {
-	struct pkgsrv_opts o = { .max_conns = 64,
-				 .max_per_ip = 4,
-				 .request_timeout_s = 10,
-				 .members_only = true };
+	struct pkgsrv_opts o = { .lim = { .max_conns = 64,
+					  .max_per_ip = 4,
+					  .request_timeout_s = 10,
+					  .members_only = true } };
 	struct members m = { .n = 0 };
 	const char *ifname = NULL;
 	struct event_base *base;

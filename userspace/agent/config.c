@@ -69,9 +69,9 @@ static const struct setting settings[] = {
 	NUM("upgrade", "deadline", deadline_s, 30 * 86400, 3600),
 	NUM("upgrade", "report_ms", report_ms, 3600000, 2000),
 	NUM("upgrade", "retry_max", retry_max_s, 86400, 60),
-	NUM("http", "max_connections", http_max_conns, 100000, 64),
-	NUM("http", "max_per_ip", http_max_per_ip, 100000, 4),
-	NUM("http", "request_timeout", http_request_timeout_s, 3600, 10),
+	NUM("http", "max_connections", http.max_conns, 100000, 64),
+	NUM("http", "max_per_ip", http.max_per_ip, 100000, 4),
+	NUM("http", "request_timeout", http.request_timeout_s, 3600, 10),
 };
 
 #undef FIELD
@@ -94,15 +94,7 @@ void agent_config_defaults(struct agent_config *c)
 			memcpy(dst, &s->num_def, sizeof(s->num_def));
 	}
 	c->http_port = 8731;
-	c->http_members_only = true;
-}
-
-static int set_str(char *dst, size_t len, const char *v)
-{
-	if (strlen(v) >= len)
-		return -1;
-	memcpy(dst, v, strlen(v) + 1);
-	return 0;
+	c->http.members_only = true;
 }
 
 /* A plain setting [sec] @k: 0, -1 bad value, -2 not one of them. */
@@ -117,7 +109,7 @@ static int set_plain(struct agent_config *c, const char *sec, const char *k,
 		if (strcmp(sec, s->sec) || strcmp(k, s->key))
 			continue;
 		if (s->len)
-			return set_str((char *)c + s->off, s->len, v);
+			return str_copy((char *)c + s->off, s->len, v);
 		if (parse_u32(v, s->max, &n))
 			return -1;
 		memcpy((char *)c + s->off, &n, sizeof(n));
@@ -182,7 +174,7 @@ static int set_key(struct load_ctx *x, const char *sec, const char *k,
 	if (IS("http", "members_only")) {
 		if (strcmp(v, "true") && strcmp(v, "false"))
 			return -1;
-		c->http_members_only = !strcmp(v, "true");
+		c->http.members_only = !strcmp(v, "true");
 		return 0;
 	}
 #undef IS

@@ -9,6 +9,8 @@
 #include <net/if.h>
 #include <linux/rup.h>
 
+#include "pkgsrv.h"
+
 #define AGENT_DEFAULT_CONFIG "/etc/rup/rupctl.conf"
 #define AGENT_PATH_MAX 512
 #define AGENT_TOKEN_MAX 256
@@ -47,10 +49,7 @@ struct agent_config {
 	uint32_t retry_max_s; /* backoff cap */
 	/* [http] package service when RVS */
 	uint16_t http_port;
-	uint32_t http_max_conns;
-	uint32_t http_max_per_ip;
-	uint32_t http_request_timeout_s; /* accept or last reply to request */
-	bool http_members_only; /* serve only the region's peer table */
+	struct pkgsrv_limits http; /* the package service's [http] limits */
 };
 
 void agent_config_defaults(struct agent_config *c);

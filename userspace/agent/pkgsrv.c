@@ -196,10 +196,10 @@ struct pkgsrv *pkgsrv_start(struct event_base *base,
 	s->o = *o;
 	snprintf(s->store, sizeof(s->store), "%s", o->store);
 	s->o.store = s->store;
-	s->o.max_conns = o->max_conns ? o->max_conns : 1;
-	s->o.max_per_ip = o->max_per_ip ? o->max_per_ip : 1;
-	s->o.request_timeout_s = o->request_timeout_s ? o->request_timeout_s :
-							1;
+	s->o.lim.max_conns = o->lim.max_conns ? o->lim.max_conns : 1;
+	s->o.lim.max_per_ip = o->lim.max_per_ip ? o->lim.max_per_ip : 1;
+	s->o.lim.request_timeout_s =
+		o->lim.request_timeout_s ? o->lim.request_timeout_s : 1;
 	s->http = evhttp_new(base);
 	if (!s->http) {
 		snprintf(err, errlen, "package service: out of memory");

@@ -21,14 +21,19 @@ struct pkgsrv;
 /* Is @ip in the region's version table (the kernel's peer table)? */
 typedef bool (*pkgsrv_member_fn)(void *arg, struct in_addr ip);
 
+/* The service's limits: the agent config's [http] section (docs/AGENT.md). */
+struct pkgsrv_limits {
+	uint32_t max_conns; /* open connections, counted at accept */
+	uint32_t max_per_ip; /* open connections from one address */
+	uint32_t request_timeout_s; /* accept (or last reply) to request */
+	bool members_only; /* others get 403 */
+};
+
 struct pkgsrv_opts {
 	const char *store;
 	struct in_addr addr; /* the only address listened on */
 	uint16_t port;
-	unsigned int max_conns; /* open connections, counted at accept */
-	unsigned int max_per_ip; /* open connections from one address */
-	unsigned int request_timeout_s; /* accept (or last reply) to request */
-	bool members_only; /* others get 403 */
+	struct pkgsrv_limits lim;
 	pkgsrv_member_fn is_member;
 	void *arg;
 };

@@ -93,7 +93,7 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
 
 static void arm(struct pkgsrv_conn *c)
 {
-	struct timeval tv = { .tv_sec = c->s->o.request_timeout_s };
+	struct timeval tv = { .tv_sec = c->s->o.lim.request_timeout_s };
 
 	evtimer_add(c->deadline, &tv);
 }
@@ -132,13 +132,13 @@ static const char *refusal(struct pkgsrv *s, struct pkgsrv_conn *c)
 		*(o->member ? &members : &strangers) += 1;
 		same += o->ip.s_addr == c->ip.s_addr;
 	}
-	if (same >= s->o.max_per_ip)
+	if (same >= s->o.lim.max_per_ip)
 		return "connections from one address";
 	if (!c->member && strangers >= s->strangers)
 		return "connections from outside the region";
-	if (members >= s->o.max_conns + s->overflow)
+	if (members >= s->o.lim.max_conns + s->overflow)
 		return "connections";
-	c->overflow = members >= s->o.max_conns;
+	c->overflow = members >= s->o.lim.max_conns;
 	return NULL;
 }
 
@@ -165,7 +165,7 @@ static void admit(struct pkgsrv *s, struct pkgsrv_conn *c)
 	sa = evhttp_connection_get_addr(c->evcon);
 	if (sa && sa->sa_family == AF_INET)
 		c->ip = ((const struct sockaddr_in *)sa)->sin_addr;
-	c->member = !s->o.members_only || s->o.is_member(s->o.arg, c->ip);
+	c->member = !s->o.lim.members_only || s->o.is_member(s->o.arg, c->ip);
 	why = refusal(s, c);
 	if (why) {
 		ratelog(&s->log_refuse, &s->st.refused,
@@ -274,16 +274,16 @@ static void clamp_to_fd_limit(struct pkgsrv *s)
 	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY)
 		return;
 	fit = rl.rlim_cur > 64 ? (unsigned int)((rl.rlim_cur - 64) / 2) : 0;
-	if (s->o.max_conns + s->overflow + s->strangers <= fit)
+	if (s->o.lim.max_conns + s->overflow + s->strangers <= fit)
 		return;
-	s->o.max_conns = fit - fit / 3 > 1 ? fit - fit / 3 : 1;
+	s->o.lim.max_conns = fit - fit / 3 > 1 ? fit - fit / 3 : 1;
 	if (s->overflow > fit / 6)
 		s->overflow = fit / 6;
 	if (s->strangers > fit / 6)
 		s->strangers = fit / 6;
 	awarn("package service: descriptor limit %llu: at most %u "
 	      "connections (%u more answered 503, %u from outside the region)",
-	      (unsigned long long)rl.rlim_cur, s->o.max_conns, s->overflow,
+	      (unsigned long long)rl.rlim_cur, s->o.lim.max_conns, s->overflow,
 	      s->strangers);
 }
 

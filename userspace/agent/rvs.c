@@ -200,10 +200,7 @@ static bool ensure_service(struct agent *a)
 	struct pkgsrv_opts o = {
 		.store = a->cfg.store_dir,
 		.port = a->cfg.http_port,
-		.max_conns = a->cfg.http_max_conns,
-		.max_per_ip = a->cfg.http_max_per_ip,
-		.request_timeout_s = a->cfg.http_request_timeout_s,
-		.members_only = a->cfg.http_members_only,
+		.lim = a->cfg.http,
 		.is_member = is_peer,
 		.arg = a,
 	};

@@ -187,3 +187,13 @@ int parse_dec_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
 	return parse_dec_u32n(s, strlen(s), min, max, out);
 }
+
+int str_copy(char *dst, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= len)
+		return -1;
+	memcpy(dst, s, n + 1);
+	return 0;
+}

@@ -41,4 +41,7 @@ int parse_dec_u64n(const char *s, size_t len, uint64_t min, uint64_t max,
 int parse_dec_u32n(const char *s, size_t len, uint32_t min, uint32_t max,
 		   uint32_t *out);
 
+/* Copy @s into @dst of @len bytes; -1 (nothing copied) when it does not fit. */
+int str_copy(char *dst, size_t len, const char *s);
+
 #endif

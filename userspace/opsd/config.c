@@ -138,14 +138,6 @@ void config_defaults(struct opsd_config *c)
 	c->listen_port = FLEET_HTTPS_PORT_DEFAULT;
 }
 
-static int set_str(char *dst, size_t len, const char *v)
-{
-	if (strlen(v) >= len)
-		return -1;
-	memcpy(dst, v, strlen(v) + 1);
-	return 0;
-}
-
 /* Read a token from a file: first line, trailing newline stripped. */
 static int read_token_file(char *dst, size_t len, const char *path, char *err,
 			   size_t errlen)
@@ -202,7 +194,7 @@ static int set_one(struct opsd_config *c, const struct config_opt *k,
 		return set_num(c, k, value, err, errlen);
 	case CONFIG_STR:
 	case CONFIG_SECRET:
-		if (!set_str(field, k->len, value))
+		if (!str_copy(field, k->len, value))
 			return 0;
 		snprintf(err, errlen, "%s.%s: value longer than %zu bytes",
 			 k->section, k->name, k->len - 1);
