@@ -49,7 +49,7 @@ sc_wait_tasks 90 complete 0
 # shellcheck disable=SC2016
 fwait 30 eval '[ -z "$(sc_not_upgraded 1.1.0 $region)" ]' ||
 	ffail "not at 1.1.0 and upgraded: $(sc_not_upgraded 1.1.0 $region)"
-sc_wait_rollout 30 "$id" done
+sc_wait_rollout 30 "$id" "done"
 for i in $region; do
 	st=$FLEET/n$i/store
 	assert_eq "$(installed "$i")" 1.1.0 "node $i's installed version"
