@@ -36,9 +36,11 @@ fleet_publish 1.1.0
 want=$(jq -r .sha256 "$FLEET/rel/1.1.0/manifest")
 id=$(fleet_rollout 1.1.0)
 fwait 120 test -e "$FLEET/n$v/store/1.1.0.pkg" || ffail "node $v never stored 1.1.0"
-printf 'Z' | dd of="$FLEET/n$v/store/1.1.0.pkg" bs=1 seek=$((size - 1000)) conv=notrunc status=none
-[ "$(sha256sum <"$FLEET/n$v/store/1.1.0.pkg" | cut -d' ' -f1)" != "$want" ] ||
-	log "the byte was already Z: RVS copy unchanged"
+# One byte, 1000 from the end, becomes another value.
+b=$(tail -c 1000 "$FLEET/rel/1.1.0/payload" | head -c 1 | od -An -tu1 | tr -d ' ')
+# shellcheck disable=SC2059
+printf "\\$(printf %03o $(((b + 1) % 256)))" |
+	dd of="$FLEET/n$v/store/1.1.0.pkg" bs=1 seek=$((size - 1000)) conv=notrunc status=none
 log "node $v's stored copy changed while distributing: $(sc_task_line)"
 alog=$FLEET/n$v/agent.log
 fwait 30 grep -q 'offered 1.1.0 no longer verifies' "$alog" ||

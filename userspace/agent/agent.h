@@ -146,8 +146,9 @@ struct agent {
 
 	char last_error[256];
 	bool status_dirty;
-	uint32_t tick_us,
-		tick_max_us; /* the last tick's duration, the longest */
+	/* The last tick's duration, the longest, and the longest in CPU time
+	 * (without the time the process waited for a CPU). */
+	uint32_t tick_us, tick_max_us, tick_cpu_max_us;
 };
 
 /* agent.c */

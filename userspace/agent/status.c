@@ -69,8 +69,10 @@ void status_write(struct agent *a)
 			    json_boolean(a->role_flags & RUP_ROLE_HOOK_FAILED));
 	json_object_set_new(j, "peers", json_integer((json_int_t)a->npeers));
 	json_object_set_new(j, "tick_us",
-			    json_pack("{s:i, s:i}", "last", (int)a->tick_us,
-				      "max", (int)a->tick_max_us));
+			    json_pack("{s:i, s:i, s:i}", "last",
+				      (int)a->tick_us, "max",
+				      (int)a->tick_max_us, "cpu_max",
+				      (int)a->tick_cpu_max_us));
 	if (a->offering && a->eo.self_rvs)
 		json_object_set_new(j, "offer",
 				    json_pack("{s:s, s:I, s:i, s:s}", "version",
