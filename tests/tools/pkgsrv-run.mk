@@ -4,6 +4,7 @@
 $(O)/tests/tools/pkgsrv-run: $(call objs,tests/tools/pkgsrv-run.c \
 	userspace/agent/pkgsrv.c userspace/agent/pkgsrv_conn.c \
 	userspace/agent/pkgsrv_addr.c userspace/agent/store.c \
+	userspace/agent/store_check.c \
 	userspace/agent/log.c) $(RUP_LIB)
 	$(call link_prog,libevent openssl jansson)
 TEST_TOOLS += $(O)/tests/tools/pkgsrv-run

@@ -10,3 +10,8 @@ $(O)/tests/unit/test_agent_backoff: $(call objs,tests/unit/test_agent_backoff.c 
 	userspace/agent/backoff.c)
 	$(call link_prog,cmocka)
 UNIT_TESTS += $(O)/tests/unit/test_agent_backoff
+
+$(O)/tests/unit/test_agent_store: $(call objs,tests/unit/test_agent_store.c \
+	userspace/agent/store.c userspace/agent/store_check.c) $(RUP_LIB)
+	$(call link_prog,cmocka jansson openssl libevent)
+UNIT_TESTS += $(O)/tests/unit/test_agent_store

@@ -29,6 +29,7 @@
 #include "hook.h"
 #include "log.h"
 #include "score_linkwatch.h"
+#include "store.h"
 
 #define KERNEL_RETRY_MS 500
 
@@ -556,7 +557,8 @@ static void step_election(struct agent *a)
 	election_set_abnormal(&a->el, a->srv_failed || a->link_abnormal);
 	election_set_distributing(&a->el,
 				  a->task.phase == TASK_DISTRIBUTING ||
-					  a->task.phase == TASK_DOWNLOADING);
+					  a->task.phase == TASK_DOWNLOADING ||
+					  a->task.phase == TASK_VERIFYING);
 	election_step(&a->el, a->now_ms, ep, ep ? n : 0, &a->eo);
 	free(ep);
 	if (a->eo.changed || a->eo.state != before) {
@@ -615,10 +617,35 @@ static void tick(struct agent *a)
 	}
 }
 
+/* This thread's CPU time (the store's checks run in another). */
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
+	struct agent *a = arg;
+	uint64_t t0 = clock_mono_ns(), c0 = cpu_ns();
+	uint32_t cpu;
+
 	(void)fd, (void)what;
-	tick(arg);
+	tick(a);
+	/* Shown in status.json: a long tick delays the election steps. */
+	a->tick_us = (uint32_t)((clock_mono_ns() - t0) / 1000);
+	cpu = (uint32_t)((cpu_ns() - c0) / 1000);
+	if (a->tick_us > a->tick_max_us)
+		a->tick_max_us = a->tick_us;
+	if (cpu > a->tick_cpu_max_us)
+		a->tick_cpu_max_us = cpu;
+}
+
+static void on_store_checked(void *arg)
+{
+	agent_kick(arg);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -718,6 +745,10 @@ static int start_events(struct agent *a, char *err, size_t errlen)
 	backoff_init(&a->poll_bo, 500, a->cfg.retry_max_s * 1000);
 	a->tick_ev = event_new(a->base, -1, EV_PERSIST, on_tick, a);
 	a->kick_ev = event_new(a->base, -1, 0, on_tick, a);
+	if (store_check_init(a->base, on_store_checked, a)) {
+		snprintf(err, errlen, "cannot start the store's verifier");
+		return -1;
+	}
 	a->sig_term = evsignal_new(a->base, SIGTERM, on_signal, a);
 	a->sig_int = evsignal_new(a->base, SIGINT, on_signal, a);
 	event_add(a->sig_term, NULL);
@@ -735,6 +766,7 @@ static int start_events(struct agent *a, char *err, size_t errlen)
 
 static void stop_events(struct agent *a)
 {
+	store_check_exit();
 	event_free(a->tick_ev);
 	event_free(a->kick_ev);
 	event_free(a->sig_term);

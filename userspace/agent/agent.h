@@ -33,6 +33,7 @@ enum task_phase {
 	TASK_INSTALLING_SELF,
 	TASK_DONE, /* final state reported; keep offering */
 	TASK_WAIT_RETRY, /* failed step; retried after a backoff */
+	TASK_VERIFYING, /* the payload is being hashed off the loop */
 };
 
 struct rvs_task {
@@ -47,6 +48,8 @@ struct rvs_task {
 	api_node_id *nodes; /* registered node ids of the region */
 	size_t n_nodes;
 	uint64_t started_ms; /* distribution start, for the deadline */
+	bool downloaded; /* the .part is complete: verify and store it */
+	bool refetch; /* fetching again a corrupt offered copy */
 	char last_state[32];
 	struct backoff bo;
 };
@@ -58,7 +61,8 @@ enum member_phase {
 	MEM_SIG,
 	MEM_PAYLOAD,
 	MEM_HOOK,
-	MEM_WAIT
+	MEM_WAIT,
+	MEM_VERIFY /* the payload is being hashed off the loop */
 };
 
 struct member_job {
@@ -70,6 +74,7 @@ struct member_job {
 	size_t manifest_len;
 	char sig[RELEASE_SIG_B64_LEN + 1];
 	struct release_manifest m;
+	bool fetched; /* the .part is complete: verify and store it */
 	uint8_t offer_sha[RUP_SHA256_LEN];
 	uint64_t offer_size;
 	uint64_t retry_at_ms;
@@ -141,6 +146,9 @@ struct agent {
 
 	char last_error[256];
 	bool status_dirty;
+	/* The last tick's duration, the longest, and the longest in CPU time
+	 * (without the time the process waited for a CPU). */
+	uint32_t tick_us, tick_max_us, tick_cpu_max_us;
 };
 
 /* agent.c */
@@ -175,6 +183,8 @@ void member_stop(struct agent *a);
 /* Install @m from the store (also the RVS's own install); @done runs after. */
 int member_install_stored(struct agent *a, const struct release_manifest *m,
 			  void (*done)(struct agent *a, bool ok));
+/* Prune the store to [store] keep versions, never what is in use. */
+void member_prune_store(struct agent *a);
 /* status.c */
 void status_write(struct agent *a);
 /*

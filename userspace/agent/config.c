@@ -60,6 +60,7 @@ static const struct setting settings[] = {
 	TEXT("paths", "state", state_dir, "/var/lib/rup"),
 	TEXT("paths", "store", store_dir, NULL),
 	TEXT("paths", "keys", keys, "/etc/rup/keys"),
+	NUM("store", "keep", store_keep, 1000, 2),
 	TEXT("install", "hook", hook, NULL),
 	NUM("install", "timeout", hook_timeout_s, 86400, 300),
 	NUM("election", "period", period_s, 365 * 86400, 24 * 3600),

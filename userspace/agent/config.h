@@ -35,6 +35,8 @@ struct agent_config {
 	char state_dir[AGENT_PATH_MAX];
 	char store_dir[AGENT_PATH_MAX];
 	char keys[AGENT_PATH_MAX];
+	/* [store] */
+	uint32_t store_keep; /* releases kept in the store; 0 = all */
 	/* [install] */
 	char hook[AGENT_PATH_MAX];
 	uint32_t hook_timeout_s;

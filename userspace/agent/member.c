@@ -40,6 +40,7 @@ static void on_hook(bool ok, const char *why, void *arg)
 		ainfo("install hook: %s installed", install_m.version);
 		a->role_flags &= ~RUP_ROLE_HOOK_FAILED;
 		agent_set_version(a, install_m.version);
+		member_prune_store(a);
 	} else {
 		a->role_flags |= RUP_ROLE_HOOK_FAILED;
 		agent_error(a, "install hook %s for %s failed: %s", a->cfg.hook,
@@ -93,6 +94,23 @@ int member_install_stored(struct agent *a, const struct release_manifest *m,
 		return -EIO;
 	}
 	return 0;
+}
+
+void member_prune_store(struct agent *a)
+{
+	bool task = a->task.id && a->task.phase != TASK_DONE;
+	const char *keep[] = {
+		a->st.version,
+		a->offering ? a->offer_m.version : NULL,
+		task ? a->task.version : NULL,
+		a->job.phase != MEM_IDLE ? a->job.version : NULL,
+	};
+	int n = store_prune(a->cfg.store_dir, a->cfg.store_keep, keep,
+			    sizeof(keep) / sizeof(keep[0]));
+
+	if (n > 0)
+		ainfo("store: %d older release%s deleted (keep %u)", n,
+		      n == 1 ? "" : "s", a->cfg.store_keep);
 }
 
 static void job_fail(struct agent *a, const char *fmt, ...)
@@ -155,6 +173,7 @@ static char *job_url(struct agent *a, enum member_phase ph)
 }
 
 static void step(struct agent *a);
+static void job_store_step(struct agent *a);
 
 /* The transfer failed (or was refused): true after failing the job. */
 static bool fetch_failed(struct agent *a, const struct fetch_result *r)
@@ -201,6 +220,39 @@ static void got_manifest(struct agent *a, struct fetch *f,
 	step(a);
 }
 
+/*
+ * The payload: install it once it verified in the store (or its fetched
+ * part did), wait while it is hashed, else fetch it.
+ */
+static void job_store_step(struct agent *a)
+{
+	struct member_job *j = &a->job;
+	char err[300];
+	int rc = j->fetched ? store_commit(a->cfg.store_dir, &j->m, j->manifest,
+					   j->manifest_len, j->sig, err,
+					   sizeof(err)) :
+			      store_has(a->cfg.store_dir, a->cfg.keys, &j->m);
+
+	if (rc == -EINPROGRESS) {
+		j->phase = MEM_VERIFY;
+		return;
+	}
+	if (!rc) {
+		if (j->fetched)
+			ainfo("%s fetched and verified", j->version);
+		j->fetched = false;
+		member_prune_store(a);
+		j->phase = MEM_HOOK;
+	} else if (j->fetched) {
+		j->fetched = false;
+		job_fail(a, "%s: %s", release_reason(rc), err);
+		return;
+	} else {
+		j->phase = MEM_PAYLOAD;
+	}
+	step(a);
+}
+
 /* The signed manifest is ours to take: fetch the payload or install. */
 static void manifest_verified(struct agent *a)
 {
@@ -219,10 +271,8 @@ static void manifest_verified(struct agent *a)
 		job_skip(a, "our version is outside its range");
 		return;
 	}
-	j->phase = store_has(a->cfg.store_dir, a->cfg.keys, &j->m) ?
-			   MEM_PAYLOAD :
-			   MEM_HOOK;
-	step(a);
+	j->fetched = false;
+	job_store_step(a);
 }
 
 static void got_sig(struct agent *a, struct fetch *f,
@@ -260,19 +310,10 @@ static void got_sig(struct agent *a, struct fetch *f,
 static void got_payload(struct agent *a, struct fetch *f)
 {
 	struct member_job *j = &a->job;
-	char err[300];
-	int rc;
 
 	fetch_free(f);
-	rc = store_commit(a->cfg.store_dir, &j->m, j->manifest, j->manifest_len,
-			  j->sig, err, sizeof(err));
-	if (rc) {
-		job_fail(a, "%s: %s", release_reason(rc), err);
-		return;
-	}
-	ainfo("%s fetched and verified", j->version);
-	j->phase = MEM_HOOK;
-	step(a);
+	j->fetched = true;
+	job_store_step(a);
 }
 
 static void on_fetched(struct fetch *f, void *arg)
@@ -429,6 +470,10 @@ void member_tick(struct agent *a)
 			 p->offer.version);
 	if (a->eo.self_rvs || a->hook)
 		return;
+	if (j->phase == MEM_VERIFY) {
+		job_store_step(a);
+		return;
+	}
 	if (j->phase != MEM_IDLE && j->phase != MEM_WAIT) {
 		/* Fetching from an RVS that is no longer ours: start over with the new one. */
 		if (!j->from_server && !p && a->job_fetch) {

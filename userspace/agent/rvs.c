@@ -266,19 +266,58 @@ static void start_distributing(struct agent *a)
 		return;
 	set_offer(a, &a->task.m);
 	a->task.phase = TASK_DISTRIBUTING;
-	a->task.started_ms = clock_mono_ms();
+	/* A corrupt copy fetched again keeps the region's deadline. */
+	if (!a->task.refetch || !a->task.started_ms)
+		a->task.started_ms = clock_mono_ms();
+	a->task.refetch = false;
 	a->next_report_ms = 0;
 	backoff_reset(&a->task.bo);
 	election_set_distributing(&a->el, true);
 	report(a, "distributing", NULL);
 }
 
+static void start_download(struct agent *a);
+
+/*
+ * The task's payload: distribute it once it verified in the store (or its
+ * downloaded part did), wait while it is hashed, else download it.
+ */
+static void task_store_step(struct agent *a)
+{
+	struct rvs_task *t = &a->task;
+	char err[256];
+	int rc = t->downloaded ?
+			 store_commit(a->cfg.store_dir, &t->m, t->manifest,
+				      t->manifest_len, t->sig, err,
+				      sizeof(err)) :
+			 store_has(a->cfg.store_dir, a->cfg.keys, &t->m);
+
+	if (rc == -EINPROGRESS) {
+		t->phase = TASK_VERIFYING;
+		return;
+	}
+	if (!rc) {
+		ainfo("task %" PRId64 ": %s %s", t->id, t->version,
+		      t->downloaded ? "downloaded and verified" :
+				      "already in the store");
+		t->downloaded = false;
+		start_distributing(a);
+		member_prune_store(a);
+	} else if (t->downloaded) {
+		t->downloaded = false;
+		abnormal(a, rc, err);
+	} else {
+		if (strcmp(t->last_state, "downloading"))
+			report(a, "downloading", NULL);
+		start_download(a);
+	}
+}
+
 static void on_download(struct fetch *f, void *arg)
 {
 	struct agent *a = arg;
 	const struct fetch_result *r = fetch_result(f);
-	char err[256], msg[300];
-	int rc;
+	char msg[300];
 
 	a->task_fetch = NULL;
 	if (r->too_big) {
@@ -306,15 +345,8 @@ static void on_download(struct fetch *f, void *arg)
 		return;
 	}
 	fetch_free(f);
-	rc = store_commit(a->cfg.store_dir, &a->task.m, a->task.manifest,
-			  a->task.manifest_len, a->task.sig, err, sizeof(err));
-	if (rc) {
-		abnormal(a, rc, err);
-		return;
-	}
-	ainfo("task %" PRId64 ": %s downloaded and verified", a->task.id,
-	      a->task.version);
-	start_distributing(a);
+	a->task.downloaded = true;
+	task_store_step(a);
 }
 
 static void start_download(struct agent *a)
@@ -387,15 +419,8 @@ static void task_begin(struct agent *a)
 		t->phase = TASK_DONE;
 		return;
 	}
-	if (!store_has(a->cfg.store_dir, a->cfg.keys, &t->m)) {
-		ainfo("task %" PRId64 ": %s already in the store", t->id,
-		      t->version);
-		start_distributing(a);
-		return;
-	}
-	if (strcmp(t->last_state, "downloading"))
-		report(a, "downloading", NULL);
-	start_download(a);
+	t->downloaded = false;
+	task_store_step(a);
 }
 
 /* Step 1: take the task document. 0, or -1 with the reason reported. */
@@ -569,8 +594,39 @@ static void progress(struct agent *a)
 	}
 }
 
+/*
+ * The offered copy is looked at every tick (a stat: store_check() hashes
+ * only a changed file). One that no longer verifies (members would refuse
+ * it with hash_mismatch) is withdrawn and deleted; while distributing it is
+ * fetched again from the ops server within the same deadline.
+ */
+static void check_offer(struct agent *a)
+{
+	char pkg[600], err[256];
+	int rc;
+
+	if (!a->offering || store_path(a->cfg.store_dir, a->offer_m.version,
+				       STORE_PKG, pkg, sizeof(pkg)))
+		return;
+	rc = store_check(pkg, &a->offer_m, err, sizeof(err));
+	if (!rc || rc == -EINPROGRESS)
+		return;
+	agent_error(a, "offered %s no longer verifies (%s): withdrawn",
+		    a->offer_m.version, err);
+	a->offering = false;
+	agent_publish(a);
+	store_remove(a->cfg.store_dir, a->offer_m.version);
+	if (a->task.phase == TASK_DISTRIBUTING &&
+	    !strcmp(a->task.version, a->offer_m.version)) {
+		a->task.refetch = true;
+		start_download(a);
+	}
+	a->status_dirty = true;
+}
+
 void rvs_tick(struct agent *a)
 {
+	check_offer(a);
 	if (!a->offering && ensure_service(a)) {
 		struct release_manifest m;
 
@@ -601,6 +657,9 @@ void rvs_tick(struct agent *a)
 			a->next_report_ms = a->now_ms + a->cfg.report_ms;
 			progress(a);
 		}
+		break;
+	case TASK_VERIFYING:
+		task_store_step(a);
 		break;
 	case TASK_DOWNLOADING:
 	case TASK_INSTALLING_SELF:

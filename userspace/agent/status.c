@@ -26,11 +26,13 @@ static const char *const task_phase_names[] = {
 	[TASK_INSTALLING_SELF] = "installing_self",
 	[TASK_DONE] = "done",
 	[TASK_WAIT_RETRY] = "retry_wait",
+	[TASK_VERIFYING] = "verifying",
 };
 static const char *const job_phase_names[] = {
-	[MEM_IDLE] = "idle",	   [MEM_MANIFEST] = "manifest",
-	[MEM_SIG] = "signature",   [MEM_PAYLOAD] = "payload",
-	[MEM_HOOK] = "installing", [MEM_WAIT] = "retry_wait",
+	[MEM_IDLE] = "idle",	    [MEM_MANIFEST] = "manifest",
+	[MEM_SIG] = "signature",    [MEM_PAYLOAD] = "payload",
+	[MEM_HOOK] = "installing",  [MEM_WAIT] = "retry_wait",
+	[MEM_VERIFY] = "verifying",
 };
 
 void status_write(struct agent *a)
@@ -66,6 +68,11 @@ void status_write(struct agent *a)
 	json_object_set_new(j, "hook_failed",
 			    json_boolean(a->role_flags & RUP_ROLE_HOOK_FAILED));
 	json_object_set_new(j, "peers", json_integer((json_int_t)a->npeers));
+	json_object_set_new(j, "tick_us",
+			    json_pack("{s:i, s:i, s:i}", "last",
+				      (int)a->tick_us, "max",
+				      (int)a->tick_max_us, "cpu_max",
+				      (int)a->tick_cpu_max_us));
 	if (a->offering && a->eo.self_rvs)
 		json_object_set_new(j, "offer",
 				    json_pack("{s:s, s:I, s:i, s:s}", "version",
