@@ -10,6 +10,7 @@
 # RVS step-downs (the RVS's own agent leaving the role), and takeovers (a
 # node becoming RVS). Expected: none of each. Not in `make check` (its
 # length): `make check-load` (docs/TESTING.md).
+FLEET_INTERVAL=250 FLEET_DEAD=1500
 . "$RUP_SRC/tests/guest/lib.sh"
 . "$RUP_SRC/tests/guest/lib-fleet.sh"
 . "$RUP_SRC/tests/guest/lib-scenario.sh"
