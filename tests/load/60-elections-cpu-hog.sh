@@ -9,7 +9,7 @@
 # RVS-lost events (members whose RVS's beacons stopped: late beacons),
 # RVS step-downs (the RVS's own agent leaving the role), and takeovers (a
 # node becoming RVS). Expected: none of each. Not in `make check` (its
-# length): `make check-load` (docs/TESTING.md).
+# length): `make check-load` (docs/DEVELOPING.md).
 FLEET_INTERVAL=250 FLEET_DEAD=1500
 . "$RUP_SRC/tests/guest/lib.sh"
 . "$RUP_SRC/tests/guest/lib-fleet.sh"
