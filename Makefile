@@ -88,7 +88,7 @@ check-kernels: deps
 	$(MAKE) all tests
 	tests/vm/check-kernels.sh
 
-# Too long for `make check` (docs/TESTING.md, "Load runs"): a quiet host.
+# Too long for `make check` (docs/DEVELOPING.md, "Load runs"): a quiet host.
 check-load: deps
 	$(MAKE) all tests
 	VM_MEM=$${VM_MEM:-4096} tests/vm/run.sh --tag load tests/load/*.sh
