@@ -15,6 +15,7 @@ ENROLL=enroll-token-0123456789abcdef
 ADMIN=admin-token-0123456789abcdef
 . "$RUP_SRC/tests/lib-assert.sh"
 . "$RUP_SRC/tests/lib-pki.sh"
+. "$RUP_SRC/tests/lib-port.sh"
 
 # opsd_stop [SIGNAL]: stop rup-opsd (SIGTERM); its exit status returned.
 # shellcheck disable=SC2120 # the signal is optional
@@ -43,16 +44,6 @@ on_fail opsd_log_tail
 finish() {
 	check "no sanitizer report in the server log" ! grep -q -e Sanitizer -e 'runtime error' "$T/opsd.log"
 	echo "all checks passed"
-}
-
-# A random port nothing listens on (from the ephemeral range's neighbour).
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 12000))
-		ss -Htln "sport = :$p" | grep -q . || break
-	done
-	echo "$p"
 }
 
 # opsd_pki: test CA, server certificate for 127.0.0.1, the trusted release

@@ -9,6 +9,7 @@
 # exhausted by cheap traffic.
 set -u
 . "$RUP_SRC/tests/lib-assert.sh"
+. "$RUP_SRC/tests/lib-port.sh"
 RUN=$RUP_BUILD/tests/tools/pkgsrv-run
 CLIENTS=$RUP_SRC/tests/tools/pkgsrv-clients.py
 T=$(mktemp -d)
@@ -31,15 +32,6 @@ srv_log() {
 	ls -l "/proc/$SRV/fd" 2>/dev/null | tail -n +2 | awk '{ print $NF }' | sort | uniq -c | sort -rn | head
 }
 on_fail srv_log
-
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 12000))
-		ss -Htln "sport = :$p" | grep -q . || break
-	done
-	echo "$p"
-}
 
 # srv_start NOFILE [ARGS]: the service with at most NOFILE descriptors.
 srv_start() {

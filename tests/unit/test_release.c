@@ -61,11 +61,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[600];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd);
+	return unit_rm_tree(tmpdir);
 }
 
 static void test_keygen(void **state)
