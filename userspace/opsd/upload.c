@@ -77,19 +77,11 @@ static int write_body(int fd, struct evbuffer *body)
 	return fsync(fd);
 }
 
-/* fsync the folder holding @path, so a rename in it survives a crash. */
-static int sync_dir_of(const char *path)
+/* fsync folder @dir, so a rename in it survives a crash. */
+static int sync_dir(const char *dir)
 {
-	char dir[OPSD_PATH_MAX + 88];
-	char *slash;
-	int fd, rc;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		return 0;
-	*slash = 0;
-	fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	rc = fsync(fd);
@@ -235,7 +227,7 @@ static void job_work(void *arg)
 		unlink(u->part);
 		return;
 	}
-	if (rename(u->part, u->pkg) || sync_dir_of(u->pkg))
+	if (rename(u->part, u->pkg) || sync_dir(u->o->cfg.packages))
 		u->err = errno;
 }
 
